@@ -1,0 +1,76 @@
+# Harbour: `make demo` serves the synthetic partnership; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HARBOUR := DJANGO_SETTINGS_MODULE=harbour.settings.base $(BIN)/harbour
+PG_URL ?= postgres://postgres@127.0.0.1:5432/harbour
+DEMO_SEED ?= 2026
+DEMO_CHILDREN ?= 2000
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup demo test lint types test-sqlite test-postgres bench chromium postgres assets clean
+
+help:
+	@echo "make demo   install, build, load the synthetic partnership and serve http://127.0.0.1:8000"
+	@echo "make test   lint, types, and the whole suite on SQLite and on PostgreSQL"
+	@echo "make bench  benchmarks (none yet: this target says so)"
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q uv==0.9.30
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip sync -q requirements.lock --python $(BIN)/python
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install -q --no-deps -e . --python $(BIN)/python
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/.built: node_modules/.installed scripts/build-assets.sh
+	scripts/build-assets.sh
+	touch $@
+
+assets: build/static/.built
+
+setup: $(BIN)/.installed build/static/.built
+
+# Debian's Chromium for the browser journeys (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+
+# PostgreSQL runs on these machines; start it if it is installed but stopped, fail if unreachable.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start && sleep 2; } || true
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432; make test needs it." >&2; exit 1; }
+
+demo: setup
+	mkdir -p var
+	rm -f var/harbour.sqlite3
+	$(HARBOUR) migrate -v 0
+	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN)
+	$(HARBOUR) demo sign-ins
+	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(HARBOUR) runserver 127.0.0.1:8000 --noreload --skip-checks
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: setup
+	$(BIN)/mypy
+
+test-sqlite: setup chromium
+	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: setup chromium postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test: lint types test-sqlite test-postgres
+
+bench:
+	@echo "make bench: no benchmarks yet. The identity and language issues add them under benchmarks/."
+
+clean:
+	rm -rf $(VENV) node_modules build var

@@ -1,0 +1,194 @@
+"""The audit log: ``audit_record`` appends one hash-chained event in the caller's transaction;
+``audit_verify`` walks the chain. An event that cannot be written raises ``AuditWriteError`` and
+the caller's transaction (and so the page) fails with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+
+from harbour.access.context import current_request_id
+from harbour.access.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+HASHED_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "event",
+    "outcome",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "actor_agency",
+    "child_id",
+    "section",
+    "purpose",
+    "basis",
+    "object_type",
+    "object_id",
+    "request_id",
+    "detail",
+    "prev_hash",
+)
+
+
+class AuditWriteError(Exception):
+    """The access event could not be written, so the data must not be shown or changed."""
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    payload = {name: _canonical(fields[name]) for name in HASHED_FIELDS}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Any,
+    event: str,
+    child: Any = None,
+    child_id: uuid.UUID | None = None,
+    section: str = "",
+    purpose: str = "",
+    basis: str = "",
+    subject: models.Model | None = None,
+    outcome: str = "allowed",
+    detail: dict[str, Any] | None = None,
+    system_actor: str = "",
+) -> AuditEvent:
+    """Append one event. ``actor`` is a signed-in staff member; commands with no person behind
+    them pass ``actor=None`` and name themselves in ``system_actor``."""
+    if actor is None and not system_actor:
+        raise AuditWriteError("An audit event needs an actor")
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        raise AuditWriteError("Anonymous users cannot be audited as actors")
+    if child is not None:
+        child_id = child.pk
+    try:
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+            if head is None:
+                head = _create_head()
+            fields: dict[str, Any] = {
+                "sequence": head.last_sequence + 1,
+                # Truncated to microseconds in UTC so the hash survives every database round trip.
+                "occurred_at": timezone.now().astimezone(dt.UTC),
+                "event": event,
+                "outcome": outcome,
+                "actor_id": actor.pk if actor is not None else None,
+                "actor_username": actor.get_username() if actor is not None else system_actor,
+                "actor_role": getattr(actor, "role", "") or "",
+                "actor_agency": actor.agency.code if actor is not None and actor.agency_id else "",
+                "child_id": child_id,
+                "section": section,
+                "purpose": purpose,
+                "basis": basis,
+                "object_type": subject._meta.label if subject is not None else "",
+                "object_id": str(subject.pk) if subject is not None else "",
+                "request_id": current_request_id(),
+                "detail": detail or {},
+                "prev_hash": head.last_hash,
+            }
+            fields["hash"] = event_hash(fields)
+            saved = AuditEvent.objects.create(**fields)
+            AuditChainHead.objects.filter(pk=1).update(
+                last_sequence=fields["sequence"], last_hash=fields["hash"]
+            )
+            return saved
+    except DatabaseError as exc:
+        raise AuditWriteError(str(exc)) from exc
+
+
+def _create_head() -> AuditChainHead:
+    """The head row is created by a migration; it is recreated from the last event if a test
+    flush or a restore removed it."""
+    last = AuditEvent.objects.order_by("-sequence").first()
+    AuditChainHead.objects.get_or_create(
+        pk=1,
+        defaults={
+            "last_sequence": last.sequence if last else 0,
+            "last_hash": last.hash if last else GENESIS_HASH,
+        },
+    )
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"sequence {self.sequence}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    events_checked: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _iter_events(batch: int = 5000) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        rows = list(
+            AuditEvent.objects.filter(sequence__gt=last)
+            .order_by("sequence")
+            .values(*HASHED_FIELDS, "hash")[:batch]
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["sequence"]
+
+
+def audit_verify() -> ChainReport:
+    """Walk the chain from sequence 1 and name the first missing, altered or re-linked event."""
+    expected_sequence = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    for row in _iter_events():
+        if row["sequence"] != expected_sequence:
+            return ChainReport(
+                checked, ChainProblem(expected_sequence, "missing (deleted or never written)")
+            )
+        if row["prev_hash"] != prev_hash:
+            return _broken(
+                checked, row["sequence"], "does not follow the previous event (chain broken)"
+            )
+        if event_hash(row) != row["hash"]:
+            return _broken(checked, row["sequence"], "content does not match its hash (altered)")
+        prev_hash = row["hash"]
+        expected_sequence += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_sequence >= expected_sequence:
+        return ChainReport(
+            checked, ChainProblem(expected_sequence, "missing (deleted from the end of the log)")
+        )
+    return ChainReport(checked, None)
+
+
+def _broken(checked: int, sequence: int, problem: str) -> ChainReport:
+    return ChainReport(checked, ChainProblem(sequence, problem))

@@ -1,0 +1,35 @@
+"""``harbour audit verify``: walk the hash chain and name the first broken or missing event."""
+
+from __future__ import annotations
+
+import typer
+from django_typer.management import TyperCommand, command
+
+from harbour.access.audit import audit_verify
+from harbour.access.models import AuditChainHead
+
+
+class Command(TyperCommand):
+    help = "Check and describe the audit log."
+
+    @command()
+    def verify(self) -> None:
+        """Walk the chain from sequence 1; exit 1 and name the first problem if it is broken."""
+        report = audit_verify()
+        if report.ok:
+            self.stdout.write(f"Audit chain intact: {report.events_checked} events verified.")
+            return
+        self.stderr.write(
+            f"Audit chain BROKEN at {report.problem} "
+            f"({report.events_checked} events verified before it)."
+        )
+        raise typer.Exit(code=1)
+
+    @command()
+    def head(self) -> None:
+        """Print the last sequence number and hash."""
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is None:
+            self.stdout.write("No audit events yet.")
+        else:
+            self.stdout.write(f"sequence {head.last_sequence} hash {head.last_hash}")

@@ -1,0 +1,258 @@
+"""The one access policy: may this actor do this action, on this child, for this purpose?
+
+Every answer comes from four things — the actor's role, their agency, the information-sharing
+agreements in force between agencies, and the working relationships with the child — and from
+nothing else. Anything not granted here is refused; an empty or missing scope is nothing.
+
+* A **role** grants capabilities (``ROLE_ACTIONS``); without one, nothing is allowed.
+* A child is **visible** to an actor who has a current working relationship with them
+  (personal, or agency-wide such as the agency's own record or a referral open at its front door),
+  or an unexpired break-glass grant.
+* A child is **findable** (appears in search, may be opened by break-glass) when visible, or when
+  an agency that holds a record of the child shares an agreement in force with the actor's agency
+  for this purpose covering identity data.
+* Anything else does not exist for the actor: 404, never 403, so no one learns that it exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from harbour.access.models import BreakGlassGrant, RelationshipKind, WorkingRelationship
+from harbour.partnership.models import (
+    DataCategory,
+    InformationSharingAgreement,
+    Purpose,
+    Role,
+)
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(enum.StrEnum):
+    CHILD_SEARCH = "child.search"
+    CHILD_VIEW = "child.view"
+    CHILD_BREAK_GLASS = "child.break_glass"
+    CHILD_ACCESS_LOG_VIEW = "child.access_log.view"
+    BREAK_GLASS_REVIEW = "break_glass.review"
+    AUDIT_TRAIL_VIEW = "audit.view"
+    PARTNERSHIP_VIEW = "partnership.view"
+    PARTNERSHIP_MANAGE = "partnership.manage"
+
+
+_CASEWORK = frozenset(
+    {Action.CHILD_SEARCH, Action.CHILD_VIEW, Action.CHILD_BREAK_GLASS, Action.PARTNERSHIP_VIEW}
+)
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.REFERRER: _CASEWORK,
+    Role.FRONT_DOOR_PRACTITIONER: _CASEWORK,
+    Role.FRONT_DOOR_MANAGER: _CASEWORK,
+    Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
+    Role.PANEL_CHAIR: _CASEWORK,
+    # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
+    Role.ANALYST: frozenset({Action.PARTNERSHIP_VIEW}),
+    Role.STRATEGIC_LEADER: frozenset({Action.PARTNERSHIP_VIEW}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {
+            Action.CHILD_ACCESS_LOG_VIEW,
+            Action.BREAK_GLASS_REVIEW,
+            Action.AUDIT_TRAIL_VIEW,
+            Action.PARTNERSHIP_VIEW,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset({Action.PARTNERSHIP_VIEW, Action.PARTNERSHIP_MANAGE}),
+}
+
+# What each role reads a child's record for, recorded on every access event.
+ROLE_PURPOSE: dict[str, Purpose] = {
+    Role.REFERRER: Purpose.SAFEGUARDING,
+    Role.FRONT_DOOR_PRACTITIONER: Purpose.SAFEGUARDING,
+    Role.FRONT_DOOR_MANAGER: Purpose.SAFEGUARDING,
+    Role.LEAD_PRACTITIONER: Purpose.SAFEGUARDING,
+    Role.PANEL_CHAIR: Purpose.PREVENTION,
+    Role.DATA_PROTECTION_OFFICER: Purpose.AUDIT,
+}
+
+ALL_SECTIONS = frozenset(c.value for c in DataCategory)
+
+
+class NotFound(Exception):
+    """The object does not exist for this actor (answer 404)."""
+
+
+class Forbidden(Exception):
+    """The actor's role may never do this (answer 403)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str = ""
+    # True when the child is findable but not visible: the actor may break glass.
+    may_break_glass: bool = False
+    sections: frozenset[str] = field(default_factory=frozenset)
+
+
+def is_active_actor(actor: Any) -> bool:
+    return bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and getattr(actor, "role", "")
+        and getattr(actor, "agency_id", None)
+    )
+
+
+def can(actor: Any, action: Action) -> bool:
+    """May the actor's role ever do this? (Navigation, and 403 before any object is looked up.)"""
+    if not is_active_actor(actor):
+        return False
+    return action in ROLE_ACTIONS.get(actor.role, frozenset())
+
+
+def purpose_for(actor: Any) -> Purpose:
+    return ROLE_PURPOSE.get(getattr(actor, "role", ""), Purpose.SAFEGUARDING)
+
+
+def require_capability(actor: Any, action: Action) -> None:
+    if not can(actor, action):
+        raise Forbidden(action)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def agreements_in_force(
+    actor: Any, purpose: str, on: dt.date | None = None
+) -> list[InformationSharingAgreement]:
+    if not is_active_actor(actor):
+        return []
+    agreements = (
+        InformationSharingAgreement.objects.in_force(on or _today())
+        .filter(parties=actor.agency_id)
+        .prefetch_related("parties")
+    )
+    return [a for a in agreements if purpose in a.purposes]
+
+
+def partner_agency_ids(actor: Any, purpose: str, category: str = DataCategory.IDENTITY) -> set[int]:
+    """Agencies whose records of a child the actor's agency may receive for this purpose."""
+    ids: set[int] = set()
+    for agreement in agreements_in_force(actor, purpose):
+        if category in agreement.data_categories:
+            ids.update(p.pk for p in agreement.parties.all())
+    return ids
+
+
+def _relationship_q(actor: Any) -> Q:
+    return Q(staff_id=actor.pk) | Q(agency_id=actor.agency_id)
+
+
+def _visible_q(actor: Any) -> Q:
+    relationship = WorkingRelationship.objects.current().filter(
+        _relationship_q(actor), child=OuterRef("pk")
+    )
+    grant = BreakGlassGrant.objects.filter(
+        staff_id=actor.pk, child=OuterRef("pk"), expires_at__gt=timezone.now()
+    )
+    return Q(Exists(relationship)) | Q(Exists(grant))
+
+
+def visible_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Children the actor may open: a working relationship or a break-glass grant."""
+    if not can(actor, Action.CHILD_VIEW):
+        return queryset.none()
+    return queryset.filter(_visible_q(actor))
+
+
+def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
+    """Children the actor may find in search: visible ones, and those held by an agency that
+    shares identity data with the actor's agency for this purpose."""
+    if not can(actor, Action.CHILD_SEARCH):
+        return queryset.none()
+    partners = partner_agency_ids(actor, purpose)
+    held_by_partner = WorkingRelationship.objects.current().filter(
+        child=OuterRef("pk"), kind=RelationshipKind.AGENCY_RECORD, agency_id__in=partners
+    )
+    return queryset.filter(_visible_q(actor) | Q(Exists(held_by_partner)))
+
+
+def relationship_basis(actor: Any, child: Any) -> str:
+    """The strongest current reason this actor has to see this child, or ''."""
+    relationships = list(
+        WorkingRelationship.objects.current()
+        .filter(_relationship_q(actor), child=child)
+        .values_list("kind", "staff_id")
+    )
+    personal = [kind for kind, staff_id in relationships if staff_id is not None]
+    if personal:
+        return f"relationship:{sorted(personal)[0]}"
+    if relationships:
+        return f"agency:{sorted(kind for kind, _ in relationships)[0]}"
+    if BreakGlassGrant.objects.filter(
+        staff_id=actor.pk, child=child, expires_at__gt=timezone.now()
+    ).exists():
+        return "break_glass"
+    return ""
+
+
+def sections_for(actor: Any, child: Any, basis: str, purpose: str) -> frozenset[str]:
+    """Which data categories of the child's record the actor may see.
+
+    Own-agency records and personal working relationships see every section. Otherwise the
+    actor sees the categories that the agreements with the agencies holding the child cover."""
+    if basis.startswith("relationship:") or basis == f"agency:{RelationshipKind.AGENCY_RECORD}":
+        return ALL_SECTIONS
+    holders = set(
+        WorkingRelationship.objects.current()
+        .filter(child=child, kind=RelationshipKind.AGENCY_RECORD)
+        .values_list("agency_id", flat=True)
+    )
+    sections: set[str] = {DataCategory.IDENTITY}
+    for agreement in agreements_in_force(actor, purpose):
+        if holders & {p.pk for p in agreement.parties.all()}:
+            sections.update(agreement.data_categories)
+    return frozenset(sections)
+
+
+def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decision:
+    """Decide an action on one child. Raises ``Forbidden`` when the role may never do it, and
+    ``NotFound`` when the child is outside everything the actor may reach."""
+    require_capability(actor, action)
+    if action == Action.CHILD_ACCESS_LOG_VIEW:
+        if actor.role == Role.DATA_PROTECTION_OFFICER:
+            return Decision(
+                True,
+                basis="role:data_protection_officer",
+                sections=frozenset({DataCategory.IDENTITY}),
+            )
+        if (
+            WorkingRelationship.objects.current()
+            .filter(staff_id=actor.pk, child=child, kind=RelationshipKind.LEAD_PRACTITIONER)
+            .exists()
+        ):
+            return Decision(
+                True,
+                basis=f"relationship:{RelationshipKind.LEAD_PRACTITIONER}",
+                sections=frozenset({DataCategory.IDENTITY}),
+            )
+        raise NotFound(child.pk)
+    basis = relationship_basis(actor, child)
+    if basis:
+        if action == Action.CHILD_BREAK_GLASS:
+            return Decision(False, basis=basis)
+        return Decision(True, basis=basis, sections=sections_for(actor, child, basis, purpose))
+    findable = findable_children(actor, type(child).objects.filter(pk=child.pk), purpose).exists()
+    if not findable:
+        raise NotFound(child.pk)
+    if action == Action.CHILD_BREAK_GLASS:
+        return Decision(True, basis="break_glass", may_break_glass=True)
+    return Decision(False, may_break_glass=True)

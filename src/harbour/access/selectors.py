@@ -1,0 +1,78 @@
+"""Reads for access: who has viewed a child's record, and the break-glass review queue."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.access.models import AuditEvent, BreakGlassGrant
+from harbour.children.models import Child
+
+
+def child_access_log(
+    *, actor: Any, child_id: uuid.UUID
+) -> tuple[Child, list[AuditEvent], policy.Decision]:
+    """Who has viewed or changed this child's record. Raises ``policy.Forbidden``/``NotFound``."""
+    policy.require_capability(actor, policy.Action.CHILD_ACCESS_LOG_VIEW)
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None:
+        raise policy.NotFound(child_id)
+    decision = policy.decide_child(actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit")
+    events = list(AuditEvent.objects.filter(child_id=child.pk).order_by("-sequence")[:500])
+    audit_record(
+        actor=actor,
+        event="child.viewed",
+        child=child,
+        section="access_log",
+        purpose="audit",
+        basis=decision.basis,
+    )
+    return child, events, decision
+
+
+def break_glass_queue(*, actor: Any, reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+    """Break-glass accesses awaiting (or having had) the data protection officer's review.
+    Lists staff, reasons and dates; the child is named on the review page, which is audited."""
+    if not policy.can(actor, policy.Action.BREAK_GLASS_REVIEW):
+        return BreakGlassGrant.objects.none()
+    return (
+        BreakGlassGrant.objects.filter(reviewed_at__isnull=not reviewed)
+        .select_related("staff", "staff__agency", "reviewed_by")
+        .order_by("granted_at" if not reviewed else "-reviewed_at")
+    )
+
+
+def break_glass_for_review(*, actor: Any, grant_id: uuid.UUID) -> BreakGlassGrant:
+    policy.require_capability(actor, policy.Action.BREAK_GLASS_REVIEW)
+    grant = (
+        BreakGlassGrant.objects.select_related("child", "staff", "staff__agency")
+        .filter(pk=grant_id)
+        .first()
+    )
+    if grant is None:
+        raise policy.NotFound(grant_id)
+    audit_record(
+        actor=actor,
+        event="child.viewed",
+        child=grant.child,
+        section="break_glass_review",
+        purpose="audit",
+        basis="role:data_protection_officer",
+        subject=grant,
+    )
+    return grant
+
+
+def audit_events_page(
+    *, actor: Any, before: int | None = None, size: int = 100
+) -> list[AuditEvent]:
+    """The whole trail for the DPO, newest first. It lists child ids, not names."""
+    policy.require_capability(actor, policy.Action.AUDIT_TRAIL_VIEW)
+    events = AuditEvent.objects.order_by("-sequence")
+    if before is not None:
+        events = events.filter(sequence__lt=before)
+    return list(events[:size])

@@ -1,0 +1,154 @@
+"""Reads of children. Each takes the actor, goes through the access policy, and writes one access
+event per child shown in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.children.models import Child, ChildName, FamilyMember
+
+MAX_SEARCH_RESULTS = 50
+
+
+@dataclass(frozen=True)
+class ChildSearch:
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    postcode: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.date_of_birth or self.postcode.strip())
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    child: Child
+    visible: bool  # False: findable through an agreement, opened only by break-glass
+
+
+def normalise_postcode(value: str) -> str:
+    compact = "".join(value.upper().split())
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult], bool]:
+    """Children matching the search within what the actor may find. Returns the results shown and
+    whether there were more than ``MAX_SEARCH_RESULTS``."""
+    policy.require_capability(actor, policy.Action.CHILD_SEARCH)
+    if search.is_empty:
+        return [], False
+    purpose = policy.purpose_for(actor)
+    children = policy.findable_children(actor, Child.objects.all(), purpose)
+    for term in search.name.split():
+        alias = ChildName.objects.filter(
+            Q(given_name__icontains=term) | Q(family_name__icontains=term)
+        )
+        children = children.filter(
+            Q(given_name__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(pk__in=alias.values("child_id"))
+        )
+    if search.date_of_birth:
+        children = children.filter(date_of_birth=search.date_of_birth)
+    if search.postcode.strip():
+        postcode = normalise_postcode(search.postcode)
+        children = children.filter(postcode__istartswith=postcode)
+    found = list(
+        children.order_by("family_name", "given_name", "date_of_birth")[: MAX_SEARCH_RESULTS + 1]
+    )
+    more = len(found) > MAX_SEARCH_RESULTS
+    found = found[:MAX_SEARCH_RESULTS]
+    visible_ids = set(
+        policy.visible_children(
+            actor, Child.objects.filter(pk__in=[c.pk for c in found])
+        ).values_list("pk", flat=True)
+    )
+    results = [SearchResult(child=c, visible=c.pk in visible_ids) for c in found]
+    for result in results:
+        audit_record(
+            actor=actor,
+            event="child.viewed",
+            child=result.child,
+            section="search_result",
+            purpose=purpose,
+            basis="relationship" if result.visible else "agreement",
+        )
+    return results, more
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    child: Child
+    other_names: list[ChildName]
+    family: list[FamilyMember]
+    sections: frozenset[str]
+    basis: str
+    can_view_access_log: bool
+
+
+def child_find_for_actor(
+    *, actor: Any, child_id: uuid.UUID, action: policy.Action
+) -> tuple[Child, policy.Decision]:
+    """Look up a child by id for an action, auditing a denied attempt. Raises ``NotFound``."""
+    policy.require_capability(actor, action)
+    purpose = policy.purpose_for(actor)
+    child = Child.objects.select_related("recorded_by").filter(pk=child_id).first()
+    try:
+        if child is None:
+            raise policy.NotFound(child_id)
+        return child, policy.decide_child(actor, action, child, purpose)
+    except policy.NotFound:
+        audit_record(
+            actor=actor,
+            event="child.access_denied",
+            child_id=child.pk if child else None,
+            purpose=purpose,
+            outcome="denied",
+            detail={"action": str(action), "requested_id": str(child_id)},
+        )
+        raise
+
+
+def child_summary(*, actor: Any, child_id: uuid.UUID) -> ChildSummary | policy.Decision:
+    """The child's summary, or (when the actor may only break glass) the decision saying so."""
+    child, decision = child_find_for_actor(
+        actor=actor, child_id=child_id, action=policy.Action.CHILD_VIEW
+    )
+    if not decision.allowed:
+        return decision
+    summary = ChildSummary(
+        child=child,
+        other_names=list(child.other_names.all()),
+        family=list(child.family.select_related("related_child").all())
+        if "family" in decision.sections
+        else [],
+        sections=decision.sections,
+        basis=decision.basis,
+        can_view_access_log=_may_view_access_log(actor, child),
+    )
+    audit_record(
+        actor=actor,
+        event="child.viewed",
+        child=child,
+        section="summary",
+        purpose=policy.purpose_for(actor),
+        basis=decision.basis,
+    )
+    return summary
+
+
+def _may_view_access_log(actor: Any, child: Child) -> bool:
+    try:
+        return policy.decide_child(
+            actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit"
+        ).allowed
+    except (policy.Forbidden, policy.NotFound):
+        return False

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from harbour.children import views
+
+app_name = "children"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<uuid:child_id>/", views.summary, name="summary"),
+    path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
+]

@@ -1,0 +1,30 @@
+"""Production: secrets and the database come from the environment, or Harbour refuses to start."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from harbour.settings.base import *  # noqa: F403  (settings modules extend each other)
+from harbour.settings.base import env
+
+_REQUIRED = ("HARBOUR_SECRET_KEY", "DATABASE_URL", "HARBOUR_ALLOWED_HOSTS")
+_missing = [name for name in _REQUIRED if not env.str(name, default="")]
+if _missing:
+    raise ImproperlyConfigured(
+        "Harbour will not start in production without these environment variables: "
+        + ", ".join(_missing)
+    )
+
+SECRET_KEY = env.str("HARBOUR_SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = env.list("HARBOUR_ALLOWED_HOSTS")
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+SECURE_SSL_REDIRECT = env.bool("HARBOUR_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("harbour.web.urls")),
+    path("children/", include("harbour.children.urls")),
+    path("access/", include("harbour.access.urls")),
+    path("partnership/", include("harbour.partnership.urls")),
+    # The Django admin is for superusers repairing data, not for running the partnership.
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "harbour.web.views.error_400"
+handler403 = "harbour.web.views.error_403"
+handler404 = "harbour.web.views.error_404"
+handler500 = "harbour.web.views.error_500"

@@ -1,0 +1,40 @@
+"""Service navigation by role: each entry names the capability that shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from harbour.access import policy
+from harbour.access.policy import Action
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: Action | None  # None: every signed-in member of staff
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Home", "web:home", None),
+    NavItem("Find a child", "children:search", Action.CHILD_SEARCH),
+    NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
+    NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
+    NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),
+)
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    if not policy.is_active_actor(user):
+        return []
+    items = []
+    for item in NAVIGATION:
+        if item.action is not None and not policy.can(user, item.action):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

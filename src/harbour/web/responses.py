@@ -1,0 +1,37 @@
+"""Answers to policy refusals, rendered inside the request's transaction so that the audit event
+of a denied attempt commits with it."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from harbour.access import policy
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def policy_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn ``policy.NotFound`` into 404 and ``policy.Forbidden`` into 403, as responses (not
+    exceptions), so the transaction — and any denial event — commits."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except policy.NotFound:
+            return not_found(request)
+        except policy.Forbidden:
+            return forbidden(request)
+
+    return wrapper
