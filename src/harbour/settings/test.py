@@ -2,14 +2,20 @@
 DATABASE_URL (the Makefile runs the suite once on SQLite and once on PostgreSQL)."""
 
 from harbour.settings.base import *  # noqa: F403  (settings modules extend each other)
-from harbour.settings.base import DATABASES, env
+from harbour.settings.base import DATABASES
+from harbour.settings.env import PROJECT_DIR, env
 
-SECRET_KEY = "test-only-secret-key"
+SECRET_KEY = "test-only-secret-key"  # noqa: S105  (test-only)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"] = env.db_url("DATABASE_URL", default="sqlite:///:memory:")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    # A file, not shared-cache memory: SQLite's shared cache locks tables without waiting, so
+    # concurrent writers (the audit chain test, the live server) would fail instead of queueing.
+    (PROJECT_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test-harbour.sqlite3")}
+STATIC_ROOT = PROJECT_DIR / "build" / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -16,6 +16,8 @@ class GovukFormRenderer(DjangoTemplates):
 
 
 def widget_kind(widget: forms.Widget) -> str:
+    if isinstance(widget, GovukDateWidget):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -54,6 +56,8 @@ def govuk_attrs(field: forms.BoundField) -> dict[str, Any]:
     if field.errors:
         described.append(f"{field.auto_id}-error")
     attrs: dict[str, Any] = {"class": base} if base else {}
+    if kind == "date" and field.errors:
+        attrs["error_state"] = True
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return attrs

@@ -35,7 +35,7 @@ def error_summary_items(*forms_: Any) -> list[dict[str, str]]:
         for bound in fields:
             for error in bound.errors:
                 target = bound.id_for_label or bound.auto_id
-                if widget_kind(bound.field.widget) in {"radios", "checkboxes"}:
+                if widget_kind(bound.field.widget) in {"radios", "checkboxes", "date"}:
                     target = f"{bound.auto_id}_0"
                 items.append({"href": f"#{target}", "text": str(error)})
     return items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import typer
+from django.core.management import CommandError
 from django_typer.management import TyperCommand, command
 
 from harbour.access.audit import audit_verify
@@ -19,11 +19,11 @@ class Command(TyperCommand):
         if report.ok:
             self.stdout.write(f"Audit chain intact: {report.events_checked} events verified.")
             return
-        self.stderr.write(
+        raise CommandError(
             f"Audit chain BROKEN at {report.problem} "
-            f"({report.events_checked} events verified before it)."
+            f"({report.events_checked} events verified before it).",
+            returncode=1,
         )
-        raise typer.Exit(code=1)
 
     @command()
     def head(self) -> None:

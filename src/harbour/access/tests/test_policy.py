@@ -1,0 +1,174 @@
+"""The one access policy: role x agency x agreement x working relationship."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from harbour.access import policy
+from harbour.access.models import BreakGlassGrant, RelationshipKind
+from harbour.access.policy import Action
+from harbour.children.models import Child
+from harbour.partnership.models import AgencyType, Role
+from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff, relate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def area():
+    police = make_agency("police", AgencyType.POLICE)
+    council = make_agency("council", AgencyType.CHILDRENS_SOCIAL_CARE)
+    school = make_agency("school", AgencyType.SCHOOL)
+    club = make_agency("club", AgencyType.VCSE)
+    make_agreement(police, council, purposes=["safeguarding"], categories=["identity", "family"])
+    make_agreement(council, school, purposes=["safeguarding"], categories=["identity", "education"])
+    return {"police": police, "council": council, "school": school, "club": club}
+
+
+def ids(queryset):
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_an_agency_sees_the_children_it_holds_records_of(area):
+    officer = make_staff(area["police"])
+    known = make_child(area["police"])
+    hold_record(known, area["police"])
+    unknown = make_child(area["school"])
+    hold_record(unknown, area["school"])
+    assert ids(policy.visible_children(officer, Child.objects.all())) == {known.pk}
+
+
+def test_an_agreement_makes_a_child_findable_but_not_visible(area):
+    officer = make_staff(area["police"])
+    council_child = make_child(area["council"])
+    hold_record(council_child, area["council"])
+    school_child = make_child(area["school"])
+    hold_record(school_child, area["school"])
+    assert ids(policy.findable_children(officer, Child.objects.all(), "safeguarding")) == {
+        council_child.pk
+    }
+    assert ids(policy.visible_children(officer, Child.objects.all())) == set()
+    decision = policy.decide_child(officer, Action.CHILD_VIEW, council_child, "safeguarding")
+    assert not decision.allowed and decision.may_break_glass
+    with pytest.raises(policy.NotFound):
+        policy.decide_child(officer, Action.CHILD_VIEW, school_child, "safeguarding")
+
+
+def test_an_agreement_for_another_purpose_grants_nothing(area):
+    officer = make_staff(area["police"])
+    council_child = make_child(area["council"])
+    hold_record(council_child, area["council"])
+    assert ids(policy.findable_children(officer, Child.objects.all(), "analysis")) == set()
+
+
+def test_an_expired_agreement_grants_nothing():
+    police = make_agency("p2", AgencyType.POLICE)
+    yjs = make_agency("y2", AgencyType.YOUTH_JUSTICE)
+    make_agreement(police, yjs, start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1))
+    child = make_child(yjs)
+    hold_record(child, yjs)
+    officer = make_staff(police)
+    assert ids(policy.findable_children(officer, Child.objects.all(), "safeguarding")) == set()
+
+
+def test_a_personal_relationship_shows_the_child_and_every_section(area):
+    worker = make_staff(area["club"])
+    child = make_child(area["council"])
+    hold_record(child, area["council"])
+    relate(child, worker)
+    decision = policy.decide_child(worker, Action.CHILD_VIEW, child, "safeguarding")
+    assert decision.allowed
+    assert decision.basis == "relationship:team_around_child"
+    assert decision.sections == policy.ALL_SECTIONS
+
+
+def test_an_ended_relationship_grants_nothing(area):
+    worker = make_staff(area["club"])
+    child = make_child(area["council"])
+    relate(child, worker, started_on=dt.date(2024, 1, 1), ended_on=dt.date(2024, 6, 1))
+    with pytest.raises(policy.NotFound):
+        policy.decide_child(worker, Action.CHILD_VIEW, child, "safeguarding")
+
+
+def test_sections_follow_the_agreements_with_the_holding_agencies(area):
+    officer = make_staff(area["police"])
+    child = make_child(area["council"])
+    hold_record(child, area["council"])
+    BreakGlassGrant.objects.create(
+        child=child,
+        staff=officer,
+        reason="x" * 30,
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    decision = policy.decide_child(officer, Action.CHILD_VIEW, child, "safeguarding")
+    assert decision.allowed and decision.basis == "break_glass"
+    assert decision.sections == {"identity", "family"}
+
+
+def test_an_expired_break_glass_grant_grants_nothing(area):
+    officer = make_staff(area["police"])
+    child = make_child(area["council"])
+    hold_record(child, area["council"])
+    BreakGlassGrant.objects.create(
+        child=child,
+        staff=officer,
+        reason="x" * 30,
+        expires_at=timezone.now() - dt.timedelta(minutes=1),
+    )
+    assert not policy.decide_child(officer, Action.CHILD_VIEW, child, "safeguarding").allowed
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ANALYST, Role.STRATEGIC_LEADER, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER]
+)
+def test_roles_without_casework_never_see_a_child(area, role):
+    user = make_staff(area["council"], role=role)
+    child = make_child(area["council"])
+    hold_record(child, area["council"])
+    relate(child, user)
+    assert ids(policy.visible_children(user, Child.objects.all())) == set()
+    assert ids(policy.findable_children(user, Child.objects.all(), "safeguarding")) == set()
+    with pytest.raises(policy.Forbidden):
+        policy.decide_child(user, Action.CHILD_VIEW, child, "safeguarding")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_active": False},
+        {"role": ""},
+        {"agency": None},
+    ],
+)
+def test_missing_scope_fails_closed(area, change):
+    user = make_staff(area["police"])
+    child = make_child(area["police"])
+    hold_record(child, area["police"])
+    relate(child, user)
+    for field, value in change.items():
+        setattr(user, field, value)
+    assert ids(policy.visible_children(user, Child.objects.all())) == set()
+    assert ids(policy.findable_children(user, Child.objects.all(), "safeguarding")) == set()
+    assert not policy.can(user, Action.CHILD_SEARCH)
+
+
+def test_anonymous_and_none_are_refused():
+    from django.contrib.auth.models import AnonymousUser
+
+    for actor in (None, AnonymousUser()):
+        assert ids(policy.visible_children(actor, Child.objects.all())) == set()
+        assert not policy.can(actor, Action.PARTNERSHIP_VIEW)
+
+
+def test_access_log_is_for_the_lead_practitioner_and_the_dpo(area):
+    lead = make_staff(area["council"], role=Role.LEAD_PRACTITIONER)
+    other_lead = make_staff(area["council"], role=Role.LEAD_PRACTITIONER)
+    dpo = make_staff(area["council"], role=Role.DATA_PROTECTION_OFFICER)
+    child = make_child(area["council"])
+    hold_record(child, area["council"])
+    relate(child, lead, kind=RelationshipKind.LEAD_PRACTITIONER)
+    assert policy.decide_child(lead, Action.CHILD_ACCESS_LOG_VIEW, child, "audit").allowed
+    assert policy.decide_child(dpo, Action.CHILD_ACCESS_LOG_VIEW, child, "audit").allowed
+    with pytest.raises(policy.NotFound):
+        policy.decide_child(other_lead, Action.CHILD_ACCESS_LOG_VIEW, child, "audit")
