@@ -1,15 +1,107 @@
+"""Reads for the partnership. None of it identifies a child, so the whole partnership is visible
+to every role with ``PARTNERSHIP_VIEW`` and to nobody else: lists are empty without it, and a
+single record raises ``policy.Forbidden``."""
+
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from typing import Any, TypeVar
 
-from harbour.partnership.models import Agency, InformationSharingAgreement
+from django.db.models import Case, Count, IntegerField, Model, Prefetch, QuerySet, Value, When
+
+from harbour.access import policy
+from harbour.partnership.models import (
+    Agency,
+    InformationSharingAgreement,
+    Staff,
+    Team,
+    ThresholdGuidance,
+    ThresholdLevel,
+)
+
+M = TypeVar("M", bound=Model)
 
 
-def agency_list() -> QuerySet[Agency]:
-    return Agency.objects.annotate(staff_count=Count("staff", distinct=True)).order_by(
-        "agency_type", "name"
+def _visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    if not policy.can(actor, policy.Action.PARTNERSHIP_VIEW):
+        return queryset.none()
+    return queryset
+
+
+def _one(actor: Any, queryset: QuerySet[M], pk: int) -> M:
+    policy.require_capability(actor, policy.Action.PARTNERSHIP_VIEW)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise policy.NotFound(pk)
+    return found
+
+
+def agency_list(*, actor: Any) -> QuerySet[Agency]:
+    return _visible(
+        actor,
+        Agency.objects.annotate(
+            staff_count=Count("staff", distinct=True), team_count=Count("teams", distinct=True)
+        ).order_by("name"),
     )
 
 
-def agreement_list() -> QuerySet[InformationSharingAgreement]:
-    return InformationSharingAgreement.objects.prefetch_related("parties").order_by("title")
+def agency_get(*, actor: Any, pk: int) -> Agency:
+    """One agency with its teams and staff."""
+    return _one(
+        actor,
+        Agency.objects.prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("name")),
+            Prefetch("staff", queryset=Staff.objects.select_related("team")),
+            Prefetch(
+                "sharing_agreements", queryset=InformationSharingAgreement.objects.order_by("title")
+            ),
+        ),
+        pk,
+    )
+
+
+def team_get(*, actor: Any, pk: int) -> Team:
+    return _one(actor, Team.objects.select_related("agency"), pk)
+
+
+def staff_list(
+    *, actor: Any, agency: Agency | None = None, role: str = ""
+) -> QuerySet[Staff]:
+    staff = Staff.objects.select_related("agency", "team")
+    if agency is not None:
+        staff = staff.filter(agency=agency)
+    if role:
+        staff = staff.filter(role=role)
+    return _visible(actor, staff.order_by("last_name", "first_name", "pk"))
+
+
+def staff_get(*, actor: Any, pk: int) -> Staff:
+    return _one(actor, Staff.objects.select_related("agency", "team"), pk)
+
+
+def agreement_list(*, actor: Any) -> QuerySet[InformationSharingAgreement]:
+    return _visible(
+        actor, InformationSharingAgreement.objects.prefetch_related("parties").order_by("title")
+    )
+
+
+def agreement_get(*, actor: Any, pk: int) -> InformationSharingAgreement:
+    return _one(actor, InformationSharingAgreement.objects.prefetch_related("parties"), pk)
+
+
+def threshold_guidance_list(*, actor: Any) -> QuerySet[ThresholdGuidance]:
+    """Guidance from the lowest level of need to the highest, newest version first."""
+    escalation = Case(
+        *(When(level=level, then=Value(rank)) for rank, level in enumerate(ThresholdLevel)),
+        default=Value(len(ThresholdLevel)),
+        output_field=IntegerField(),
+    )
+    return _visible(
+        actor,
+        ThresholdGuidance.objects.select_related("published_by")
+        .annotate(escalation=escalation)
+        .order_by("escalation", "-effective_from", "title"),
+    )
+
+
+def threshold_guidance_get(*, actor: Any, pk: int) -> ThresholdGuidance:
+    return _one(actor, ThresholdGuidance.objects.select_related("published_by"), pk)

@@ -5,7 +5,7 @@ from harbour.settings.base import *  # noqa: F403  (settings modules extend each
 from harbour.settings.base import DATABASES
 from harbour.settings.env import PROJECT_DIR, env
 
-SECRET_KEY = "test-only-secret-key"  # noqa: S105  (test-only)
+SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"] = env.db_url("DATABASE_URL", default="sqlite:///:memory:")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

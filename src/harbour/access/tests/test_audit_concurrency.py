@@ -29,7 +29,7 @@ def test_concurrent_writers_leave_no_gaps_or_forks():
                     audit_record(
                         actor=actor, event="child.viewed", child=child, detail={"w": n, "i": i}
                     )
-        except BaseException as error:  # noqa: BLE001  (reported to the main thread below)
+        except BaseException as error:  # reported to the main thread below
             errors.append(error)
         finally:
             close_old_connections()

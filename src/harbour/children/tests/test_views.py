@@ -119,7 +119,7 @@ def test_search_shows_only_findable_children_and_audits_each(client, area):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Amara Okafor" in body
-    assert "Jordan Okafor" in body  # findable through the police–council agreement
+    assert "Jordan Okafor" in body  # findable through the police-council agreement
     assert "Sam Okafor" not in body  # held only by a school the police share nothing with
     shown = events(sequence__gt=before, section="search_result")
     assert {e.child_id for e in shown} == {area["amara"].pk, area["jordan"].pk}
