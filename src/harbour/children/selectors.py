@@ -127,9 +127,7 @@ def child_summary(*, actor: Any, child_id: uuid.UUID) -> ChildSummary | policy.D
     summary = ChildSummary(
         child=child,
         other_names=list(child.other_names.all()),
-        family=list(child.family.select_related("related_child").all())
-        if "family" in decision.sections
-        else [],
+        family=list(child.family.all()) if "family" in decision.sections else [],
         sections=decision.sections,
         basis=decision.basis,
         can_view_access_log=_may_view_access_log(actor, child),
@@ -142,6 +140,19 @@ def child_summary(*, actor: Any, child_id: uuid.UUID) -> ChildSummary | policy.D
         purpose=policy.purpose_for(actor),
         basis=decision.basis,
     )
+    # A sibling named in the family table is a child shown too: their name is read through this
+    # child's record, so the event says so.
+    for member in summary.family:
+        if member.related_child_id:
+            audit_record(
+                actor=actor,
+                event="child.viewed",
+                child_id=member.related_child_id,
+                section="family_of_another_child",
+                purpose=policy.purpose_for(actor),
+                basis=decision.basis,
+                detail={"via_child": str(child.pk)},
+            )
     return summary
 
 

@@ -49,7 +49,11 @@ def test_summary_shows_the_child_and_writes_one_access_event(client, area):
     assert response.status_code == 200
     assert "Amara Okafor" in response.content.decode()
     new = list(events(sequence__gt=before))
-    assert len(new) == 1
+    # One event per child shown: Amara, and her brother Jordan named in her family table.
+    assert [(e.child_id, e.section) for e in new] == [
+        (area["amara"].pk, "summary"),
+        (area["jordan"].pk, "family_of_another_child"),
+    ]
     event = new[0]
     assert event.child_id == area["amara"].pk
     assert event.event == "child.viewed"
