@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def assert_accessible(page: Any, name: str) -> None:
     """Axe finds nothing, and save a screenshot for people to look at."""
     violations = axe_violations(page)
+    name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert violations == [], f"{name}: " + json.dumps(violations, indent=2)

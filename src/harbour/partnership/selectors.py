@@ -63,9 +63,7 @@ def team_get(*, actor: Any, pk: int) -> Team:
     return _one(actor, Team.objects.select_related("agency"), pk)
 
 
-def staff_list(
-    *, actor: Any, agency: Agency | None = None, role: str = ""
-) -> QuerySet[Staff]:
+def staff_list(*, actor: Any, agency: Agency | None = None, role: str = "") -> QuerySet[Staff]:
     staff = Staff.objects.select_related("agency", "team")
     if agency is not None:
         staff = staff.filter(agency=agency)

@@ -186,9 +186,10 @@ def _team_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 
 @login_required
 @policy_errors
-def team_add(request: HttpRequest, agency_pk: int) -> HttpResponse:
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a team to the agency ``pk``."""
     _require_manage(request)
-    agency = selectors.agency_get(actor=request.user, pk=agency_pk)
+    agency = selectors.agency_get(actor=request.user, pk=pk)
     return _form_page(
         request,
         form_class=forms.TeamForm,

@@ -15,8 +15,9 @@ EVENTS_EACH = 15
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_leave_no_gaps_or_forks():
-    actor = make_staff(make_agency("police"))
-    child = make_child(actor.agency)
+    police = make_agency("police")
+    actor = make_staff(police)
+    child = make_child(police)
     start = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 

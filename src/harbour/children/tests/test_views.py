@@ -233,3 +233,12 @@ def test_dpo_reviews_break_glass(client, area):
     grant.refresh_from_db()
     assert grant.reviewed_by == dpo
     assert events(event="break_glass.reviewed").count() == 1
+
+
+def test_a_partial_date_of_birth_names_the_missing_part(client, area):
+    client.force_login(area["officer"])
+    body = client.get(
+        reverse("children:search"), {"date_of_birth_day": "27", "date_of_birth_year": "2011"}
+    ).content.decode()
+    assert "Date of birth must include a month" in body
+    assert "Enter a complete value" not in body

@@ -1,0 +1,65 @@
+"""``harbour demo generate`` and ``harbour demo sign-ins``: the synthetic Riverside partnership."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from django_typer.management import TyperCommand, command
+
+from harbour.demo.generator import GenerationError, generate
+from harbour.demo.signins import DEMO_PASSWORD, DEMO_SIGN_INS
+from harbour.partnership.models import Role, Staff
+
+
+class Command(TyperCommand):
+    help = "Generate the synthetic Riverside partnership and list its demo sign-ins."
+
+    @command()
+    def generate(
+        self,
+        seed: Annotated[int, typer.Option(help="The same seed always makes the same data")] = 2026,
+        children: Annotated[int, typer.Option(help="How many children to generate")] = 2000,
+        replace: Annotated[
+            bool,
+            typer.Option(
+                "--replace",
+                help="Delete the existing partnership and its children first "
+                "(audit events are kept)",
+            ),
+        ] = False,
+    ) -> None:
+        """Generate agencies, staff, agreements, children, families and source records."""
+        try:
+            summary = generate(
+                seed=seed, children=children, replace=replace, progress=self.stdout.write
+            )
+        except GenerationError as exc:
+            self.stderr.write(str(exc))
+            raise typer.Exit(code=1) from exc
+        self.stdout.write(f"Generated the Riverside partnership (seed {seed}):")
+        for name, count in summary.counts().items():
+            self.stdout.write(f"  {name.replace('_', ' '):<16} {count:>7,}")
+        self.stdout.write(f"in {summary.seconds:.1f} seconds.")
+
+    @command(name="sign-ins")
+    def sign_ins(self) -> None:
+        """List the demo sign-ins that exist and are active, with the password."""
+        agencies = dict(
+            Staff.objects.filter(
+                email__in=[s.email for s in DEMO_SIGN_INS], is_active=True
+            ).values_list("email", "agency__name")
+        )
+        header = ("Role", "Email", "Agency")
+        rows = [
+            (str(Role(s.role).label), s.email, agencies[s.email] or "")
+            for s in DEMO_SIGN_INS
+            if s.email in agencies
+        ]
+        if not rows:
+            self.stderr.write("No demo sign-ins: run `harbour demo generate` first.")
+            raise typer.Exit(code=1)
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+        for role, email, agency in [header, *rows]:
+            self.stdout.write(f"{role:<{widths[0]}}  {email:<{widths[1]}}  {agency}")
+        self.stdout.write(f"\nPassword for every demo sign-in: {DEMO_PASSWORD}")

@@ -1,0 +1,571 @@
+"""Writes for the partnership: agencies, teams, staff, information-sharing agreements and
+threshold guidance. Each write checks the administrator's capability and records its audit event
+in the same transaction; a rule that the data breaks raises ``ValidationError`` keyed by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.partnership.models import (
+    Agency,
+    AgencyType,
+    InformationSharingAgreement,
+    Staff,
+    Team,
+    ThresholdGuidance,
+)
+
+# Shared with the forms, so the same rule reads the same wherever it is caught.
+SCHOOL_URN_REQUIRED = "Enter the school's URN"
+SCHOOL_URN_FORMAT = "School URN must be 6 digits, like 123456"
+TEAM_NOT_IN_AGENCY = "Select a team in the agency you selected, or no team"
+CANNOT_DEACTIVATE_SELF = "You cannot deactivate your own account"
+TOO_FEW_PARTIES = "Select at least two parties"
+END_BEFORE_START = "End date must be the same as or after the start date"
+
+
+def school_urn_problem(agency_type: str, school_urn: str) -> str:
+    """What is wrong with a school's URN, or ''. Only schools have one."""
+    if agency_type != AgencyType.SCHOOL:
+        return ""
+    if not school_urn:
+        return SCHOOL_URN_REQUIRED
+    if not (school_urn.isdigit() and len(school_urn) == 6):
+        return SCHOOL_URN_FORMAT
+    return ""
+
+
+def _require_manage(actor: Any) -> None:
+    policy.require_capability(actor, policy.Action.PARTNERSHIP_MANAGE)
+
+
+def _apply(instance: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set the values on the instance and name the fields that changed."""
+    changed = []
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def _refuse_duplicate(
+    queryset: models.QuerySet[Any], instance: models.Model, field: str, message: str
+) -> None:
+    if queryset.exclude(pk=instance.pk).exists():
+        raise ValidationError({field: message})
+
+
+def _save(instance: models.Model) -> None:
+    # The models' own validation (lengths, choices, unique constraints) is the last line.
+    instance.full_clean()
+    instance.save()
+
+
+# Agencies -------------------------------------------------------------------------------------
+
+
+def _agency_check(agency: Agency) -> None:
+    problem = school_urn_problem(agency.agency_type, agency.school_urn)
+    if problem:
+        raise ValidationError({"school_urn": problem})
+    _refuse_duplicate(
+        Agency.objects.filter(name__iexact=agency.name),
+        agency,
+        "name",
+        "An agency with this name already exists",
+    )
+    _refuse_duplicate(
+        Agency.objects.filter(code__iexact=agency.code),
+        agency,
+        "code",
+        "An agency with this short code already exists",
+    )
+
+
+def _agency_values(
+    *, name: str, code: str, agency_type: str, school_urn: str, is_active: bool
+) -> dict[str, Any]:
+    return {
+        "name": name.strip(),
+        "code": code.strip(),
+        "agency_type": agency_type,
+        # Only schools have a URN; a type changed away from school drops it.
+        "school_urn": school_urn.strip() if agency_type == AgencyType.SCHOOL else "",
+        "is_active": is_active,
+    }
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: Any,
+    name: str,
+    code: str,
+    agency_type: str,
+    school_urn: str = "",
+    is_active: bool = True,
+) -> Agency:
+    _require_manage(actor)
+    agency = Agency()
+    changed = _apply(
+        agency,
+        _agency_values(
+            name=name,
+            code=code,
+            agency_type=agency_type,
+            school_urn=school_urn,
+            is_active=is_active,
+        ),
+    )
+    _agency_check(agency)
+    _save(agency)
+    audit_record(actor=actor, event="agency.created", subject=agency, detail={"fields": changed})
+    return agency
+
+
+@transaction.atomic
+def agency_update(
+    *,
+    actor: Any,
+    agency: Agency,
+    name: str,
+    code: str,
+    agency_type: str,
+    school_urn: str = "",
+    is_active: bool = True,
+) -> Agency:
+    _require_manage(actor)
+    changed = _apply(
+        agency,
+        _agency_values(
+            name=name,
+            code=code,
+            agency_type=agency_type,
+            school_urn=school_urn,
+            is_active=is_active,
+        ),
+    )
+    if changed:
+        _agency_check(agency)
+        _save(agency)
+        audit_record(
+            actor=actor, event="agency.updated", subject=agency, detail={"changed": changed}
+        )
+    return agency
+
+
+# Teams ----------------------------------------------------------------------------------------
+
+
+def _team_check(team: Team) -> None:
+    _refuse_duplicate(
+        Team.objects.filter(agency_id=team.agency_id, name__iexact=team.name),
+        team,
+        "name",
+        "This agency already has a team with this name",
+    )
+
+
+@transaction.atomic
+def team_create(*, actor: Any, agency: Agency, name: str, is_front_door: bool = False) -> Team:
+    _require_manage(actor)
+    team = Team(agency=agency)
+    changed = _apply(team, {"name": name.strip(), "is_front_door": is_front_door})
+    _team_check(team)
+    _save(team)
+    audit_record(
+        actor=actor,
+        event="team.created",
+        subject=team,
+        detail={"fields": changed, "agency": agency.code},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor: Any, team: Team, name: str, is_front_door: bool = False) -> Team:
+    _require_manage(actor)
+    changed = _apply(team, {"name": name.strip(), "is_front_door": is_front_door})
+    if changed:
+        _team_check(team)
+        _save(team)
+        audit_record(actor=actor, event="team.updated", subject=team, detail={"changed": changed})
+    return team
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+
+def _staff_values(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    agency: Agency,
+    team: Team | None,
+    role: str,
+    job_title: str,
+    is_active: bool,
+) -> dict[str, Any]:
+    email = email.strip().lower()
+    return {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        # Staff sign in with their email address, so it is their username too.
+        "email": email,
+        "username": email,
+        "agency": agency,
+        "team": team,
+        "role": role,
+        "job_title": job_title.strip(),
+        "is_active": is_active,
+    }
+
+
+def _staff_check(staff: Staff, *, actor: Any) -> None:
+    if staff.team is not None and staff.team.agency_id != staff.agency_id:
+        raise ValidationError({"team": TEAM_NOT_IN_AGENCY})
+    if staff.pk == actor.pk and not staff.is_active:
+        raise ValidationError({"is_active": CANNOT_DEACTIVATE_SELF})
+    _refuse_duplicate(
+        Staff.objects.filter(
+            models.Q(email__iexact=staff.email) | models.Q(username__iexact=staff.username)
+        ),
+        staff,
+        "email",
+        "A member of staff with this email address already exists",
+    )
+
+
+def _audited_names(changed: Iterable[str]) -> list[str]:
+    # The username always follows the email address, so it is not a change of its own.
+    return [name for name in changed if name != "username"]
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Any,
+    first_name: str,
+    last_name: str,
+    email: str,
+    agency: Agency,
+    team: Team | None = None,
+    role: str,
+    job_title: str = "",
+    is_active: bool = True,
+) -> Staff:
+    """Add a member of staff. They have no password until an administrator issues a one-time
+    password through the sign-in reset process."""
+    _require_manage(actor)
+    staff = Staff()
+    changed = _apply(
+        staff,
+        _staff_values(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            agency=agency,
+            team=team,
+            role=role,
+            job_title=job_title,
+            is_active=is_active,
+        ),
+    )
+    staff.set_unusable_password()
+    _staff_check(staff, actor=actor)
+    _save(staff)
+    audit_record(
+        actor=actor,
+        event="staff.created",
+        subject=staff,
+        detail={"fields": _audited_names(changed), "role": role, "agency": agency.code},
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    actor: Any,
+    staff: Staff,
+    first_name: str,
+    last_name: str,
+    email: str,
+    agency: Agency,
+    team: Team | None = None,
+    role: str,
+    job_title: str = "",
+    is_active: bool = True,
+) -> Staff:
+    """Change a member of staff. Staff are deactivated, never deleted, so the audit trail keeps
+    naming them; nobody can deactivate themselves."""
+    _require_manage(actor)
+    changed = _apply(
+        staff,
+        _staff_values(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            agency=agency,
+            team=team,
+            role=role,
+            job_title=job_title,
+            is_active=is_active,
+        ),
+    )
+    if changed:
+        _staff_check(staff, actor=actor)
+        _save(staff)
+        audit_record(
+            actor=actor,
+            event="staff.updated",
+            subject=staff,
+            detail={"changed": _audited_names(changed)},
+        )
+    return staff
+
+
+# Information-sharing agreements ---------------------------------------------------------------
+
+
+def _agreement_check(agreement: InformationSharingAgreement, parties: list[Agency]) -> None:
+    errors: dict[str, str] = {}
+    if len(parties) < 2:
+        errors["parties"] = TOO_FEW_PARTIES
+    if agreement.end_date is not None and agreement.end_date < agreement.start_date:
+        errors["end_date"] = END_BEFORE_START
+    if errors:
+        raise ValidationError(errors)
+    _refuse_duplicate(
+        InformationSharingAgreement.objects.filter(reference__iexact=agreement.reference),
+        agreement,
+        "reference",
+        "An agreement with this reference already exists",
+    )
+
+
+def _agreement_save(
+    agreement: InformationSharingAgreement, values: dict[str, Any], parties: Iterable[Agency]
+) -> list[str]:
+    """Apply, check and save an agreement; name the fields that changed."""
+    chosen = sorted(set(parties), key=lambda agency: agency.pk)
+    before = (
+        sorted(agreement.parties.values_list("pk", flat=True)) if agreement.pk is not None else []
+    )
+    is_new = agreement.pk is None
+    changed = _apply(agreement, values)
+    if before != [agency.pk for agency in chosen]:
+        changed.append("parties")
+    if changed or is_new:
+        _agreement_check(agreement, chosen)
+        _save(agreement)
+        agreement.parties.set(chosen)
+    return changed
+
+
+def _agreement_values(
+    *,
+    title: str,
+    reference: str,
+    purposes: list[str],
+    data_categories: list[str],
+    lawful_basis: str,
+    special_category_condition: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    summary: str,
+) -> dict[str, Any]:
+    return {
+        "title": title.strip(),
+        "reference": reference.strip(),
+        "purposes": sorted(purposes),
+        "data_categories": sorted(data_categories),
+        "lawful_basis": lawful_basis,
+        "special_category_condition": special_category_condition.strip(),
+        "start_date": start_date,
+        "end_date": end_date,
+        "summary": summary.strip(),
+    }
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    title: str,
+    reference: str,
+    parties: Iterable[Agency],
+    purposes: list[str],
+    data_categories: list[str],
+    lawful_basis: str,
+    special_category_condition: str = "",
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    summary: str = "",
+) -> InformationSharingAgreement:
+    _require_manage(actor)
+    agreement = InformationSharingAgreement()
+    changed = _agreement_save(
+        agreement,
+        _agreement_values(
+            title=title,
+            reference=reference,
+            purposes=purposes,
+            data_categories=data_categories,
+            lawful_basis=lawful_basis,
+            special_category_condition=special_category_condition,
+            start_date=start_date,
+            end_date=end_date,
+            summary=summary,
+        ),
+        parties,
+    )
+    audit_record(
+        actor=actor, event="agreement.created", subject=agreement, detail={"fields": changed}
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    actor: Any,
+    agreement: InformationSharingAgreement,
+    title: str,
+    reference: str,
+    parties: Iterable[Agency],
+    purposes: list[str],
+    data_categories: list[str],
+    lawful_basis: str,
+    special_category_condition: str = "",
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    summary: str = "",
+) -> InformationSharingAgreement:
+    _require_manage(actor)
+    changed = _agreement_save(
+        agreement,
+        _agreement_values(
+            title=title,
+            reference=reference,
+            purposes=purposes,
+            data_categories=data_categories,
+            lawful_basis=lawful_basis,
+            special_category_condition=special_category_condition,
+            start_date=start_date,
+            end_date=end_date,
+            summary=summary,
+        ),
+        parties,
+    )
+    if changed:
+        audit_record(
+            actor=actor, event="agreement.updated", subject=agreement, detail={"changed": changed}
+        )
+    return agreement
+
+
+# Threshold guidance ---------------------------------------------------------------------------
+
+
+def _threshold_values(
+    *,
+    title: str,
+    level: str,
+    version: str,
+    body: str,
+    indicators: str,
+    effective_from: dt.date,
+    published_by: Agency | None,
+) -> dict[str, Any]:
+    return {
+        "title": title.strip(),
+        "level": level,
+        "version": version.strip(),
+        "body": body.strip(),
+        "indicators": "\n".join(line.strip() for line in indicators.splitlines() if line.strip()),
+        "effective_from": effective_from,
+        "published_by": published_by,
+    }
+
+
+@transaction.atomic
+def threshold_guidance_create(
+    *,
+    actor: Any,
+    title: str,
+    level: str,
+    version: str,
+    body: str,
+    indicators: str = "",
+    effective_from: dt.date,
+    published_by: Agency | None = None,
+) -> ThresholdGuidance:
+    _require_manage(actor)
+    guidance = ThresholdGuidance()
+    changed = _apply(
+        guidance,
+        _threshold_values(
+            title=title,
+            level=level,
+            version=version,
+            body=body,
+            indicators=indicators,
+            effective_from=effective_from,
+            published_by=published_by,
+        ),
+    )
+    _save(guidance)
+    audit_record(
+        actor=actor,
+        event="threshold_guidance.created",
+        subject=guidance,
+        detail={"fields": changed},
+    )
+    return guidance
+
+
+@transaction.atomic
+def threshold_guidance_update(
+    *,
+    actor: Any,
+    guidance: ThresholdGuidance,
+    title: str,
+    level: str,
+    version: str,
+    body: str,
+    indicators: str = "",
+    effective_from: dt.date,
+    published_by: Agency | None = None,
+) -> ThresholdGuidance:
+    _require_manage(actor)
+    changed = _apply(
+        guidance,
+        _threshold_values(
+            title=title,
+            level=level,
+            version=version,
+            body=body,
+            indicators=indicators,
+            effective_from=effective_from,
+            published_by=published_by,
+        ),
+    )
+    if changed:
+        _save(guidance)
+        audit_record(
+            actor=actor,
+            event="threshold_guidance.updated",
+            subject=guidance,
+            detail={"changed": changed},
+        )
+    return guidance

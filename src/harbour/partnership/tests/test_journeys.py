@@ -1,0 +1,107 @@
+"""An administrator runs the partnership in headless Chromium, with axe-core checking every page
+(WCAG 2.2 AA) on the way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from harbour.access.models import AuditEvent
+from harbour.conftest import assert_accessible
+from harbour.partnership.models import Agency, InformationSharingAgreement
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def assert_no_violations(page: Any, name: str) -> None:
+    assert_accessible(page, name)
+
+
+@pytest.fixture
+def signed_in(page, live_server, administrator, analyst, police, police_team, agreement, guidance):
+    page.goto(f"{live_server.url}/sign-in/")
+    page.fill("#id_username", administrator.email)
+    page.fill("#id_password", "a-test-password")
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{live_server.url}/")
+    yield live_server.url
+    # Leave no request in flight while the database is flushed: on in-memory SQLite the live
+    # server shares this thread's connection.
+    page.goto("about:blank")
+    page.close()
+
+
+def test_an_administrator_adds_an_agency_after_correcting_an_error(page, signed_in):
+    page.goto(f"{signed_in}/partnership/")
+    assert_no_violations(page, "partnership home")
+    page.click("a.govuk-link:has-text('Agencies')")
+    assert_no_violations(page, "agency list")
+    page.click("a.govuk-button:has-text('Add an agency')")
+    assert_no_violations(page, "add an agency")
+    page.click("button:has-text('Add agency')")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    assert_no_violations(page, "add an agency with errors")
+    summary.locator("a", has_text="Enter the agency's name").click()
+    assert page.evaluate("document.activeElement.id") == "id_name"
+    page.fill("#id_name", "Riverside Academy")
+    page.fill("#id_code", "riverside-academy")
+    page.check("#id_agency_type_5")  # School
+    page.fill("#id_school_urn", "123456")
+    page.click("button:has-text('Add agency')")
+    page.wait_for_selector("h1:has-text('Riverside Academy')")
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    assert_no_violations(page, "agency detail")
+    assert Agency.objects.filter(code="riverside-academy").exists()
+    assert AuditEvent.objects.filter(event="agency.created").count() == 1
+
+
+def test_an_administrator_reaches_every_other_page_without_accessibility_failures(
+    page, signed_in, police, police_team, administrator, agreement, guidance
+):
+    for path in (
+        "/partnership/staff/",
+        f"/partnership/staff/?agency={police.pk}&role=analyst",
+        "/partnership/staff/add/",
+        f"/partnership/staff/{administrator.pk}/change/",
+        f"/partnership/agencies/{police.pk}/",
+        f"/partnership/agencies/{police.pk}/change/",
+        f"/partnership/agencies/{police.pk}/teams/add/",
+        f"/partnership/teams/{police_team.pk}/change/",
+        "/partnership/agreements/",
+        f"/partnership/agreements/{agreement.pk}/",
+        "/partnership/agreements/add/",
+        f"/partnership/agreements/{agreement.pk}/change/",
+        "/partnership/threshold-guidance/",
+        f"/partnership/threshold-guidance/{guidance.pk}/",
+        "/partnership/threshold-guidance/add/",
+        f"/partnership/threshold-guidance/{guidance.pk}/change/",
+    ):
+        page.goto(f"{signed_in}{path}")
+        assert page.locator("h1").count() == 1, path
+        assert_no_violations(page, path)
+
+
+def test_an_agreement_with_one_party_shows_the_error_on_the_checkboxes(page, signed_in, police):
+    page.goto(f"{signed_in}/partnership/agreements/add/")
+    page.fill("#id_title", "Club sharing")
+    page.fill("#id_reference", "ISA-CLUB")
+    page.check(f"input[name=parties][value='{police.pk}']")
+    page.check("input[name=purposes][value=safeguarding]")
+    page.check("input[name=data_categories][value=identity]")
+    page.check("input[name=lawful_basis][value=public_task]")
+    page.fill("#id_start_date_0", "1")
+    page.fill("#id_start_date_1", "4")
+    page.fill("#id_start_date_2", "2025")
+    page.click("button:has-text('Add agreement')")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    assert_no_violations(page, "agreement with one party")
+    summary.locator("a", has_text="Select at least two parties").click()
+    assert page.evaluate("document.activeElement.id") == "id_parties_0"
+    assert InformationSharingAgreement.objects.filter(reference="ISA-CLUB").count() == 0

@@ -1,0 +1,254 @@
+"""Every URL x every role (plus anonymous and a deactivated account), requested against the
+synthetic partnership and checked against ONE table of expected outcomes. A URL without an entry
+fails the suite, so nothing new ships unchecked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from harbour.access import policy
+from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind, WorkingRelationship
+from harbour.children.models import Child
+from harbour.demo.generator import generate
+from harbour.demo.signins import DEMO_SIGN_INS
+from harbour.partnership.models import (
+    Agency,
+    InformationSharingAgreement,
+    Role,
+    Staff,
+    Team,
+    ThresholdGuidance,
+)
+
+ANONYMOUS = "anonymous"
+DEACTIVATED = "deactivated"
+PRINCIPALS = [role.value for role in Role] + [ANONYMOUS, DEACTIVATED]
+CASEWORK = {
+    Role.REFERRER,
+    Role.FRONT_DOOR_PRACTITIONER,
+    Role.FRONT_DOOR_MANAGER,
+    Role.LEAD_PRACTITIONER,
+    Role.PANEL_CHAIR,
+}
+SIGNED_IN = [role.value for role in Role]
+
+OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
+LOGIN = "login"  # redirected to the sign-in page
+HOME = "home"  # redirected to the home page
+
+
+def outcomes(default: Any, *, anonymous: Any = LOGIN, **by_role: Any) -> dict[str, Any]:
+    table = {p: default for p in SIGNED_IN}
+    table.update(by_role)
+    table[ANONYMOUS] = anonymous
+    table[DEACTIVATED] = anonymous
+    return table
+
+
+def only(roles: Iterable[str], allowed: Any = OK, others: Any = FORBIDDEN) -> dict[str, Any]:
+    return outcomes(others, **{str(r): allowed for r in roles})
+
+
+# url name -> (how to build its arguments, expected outcome per principal)
+MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
+    "web:home": ("none", outcomes(OK)),
+    "web:sign-in": ("none", outcomes(HOME, anonymous=OK)),
+    "web:sign-out": ("none", outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
+    "web:accessibility": ("none", outcomes(OK, anonymous=OK)),
+    "web:privacy": ("none", outcomes(OK, anonymous=OK)),
+    "children:search": ("none", only(CASEWORK)),
+    "children:summary": ("visible_child", only(CASEWORK)),
+    "children:break-glass": ("findable_child", only(CASEWORK)),
+    "access:child-access-log": (
+        "access_log_child",
+        only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
+    ),
+    "access:break-glass-queue": ("none", only({Role.DATA_PROTECTION_OFFICER})),
+    "access:break-glass-review": ("grant", only({Role.DATA_PROTECTION_OFFICER})),
+    "access:audit-trail": ("none", only({Role.DATA_PROTECTION_OFFICER})),
+}
+PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
+PARTNERSHIP_ADMINS = {Role.ADMINISTRATOR}
+for name, args in {
+    "partnership:home": "none",
+    "partnership:agency-list": "none",
+    "partnership:agency-detail": "agency",
+    "partnership:staff-list": "none",
+    "partnership:agreement-list": "none",
+    "partnership:agreement-detail": "agreement",
+    "partnership:threshold-list": "none",
+    "partnership:threshold-detail": "threshold",
+}.items():
+    MATRIX[name] = (args, only(PARTNERSHIP_VIEWERS))
+for name, args in {
+    "partnership:agency-add": "none",
+    "partnership:agency-edit": "agency",
+    "partnership:team-add": "agency",
+    "partnership:team-edit": "team",
+    "partnership:staff-add": "none",
+    "partnership:staff-edit": "staff",
+    "partnership:agreement-add": "none",
+    "partnership:agreement-edit": "agreement",
+    "partnership:threshold-add": "none",
+    "partnership:threshold-edit": "threshold",
+}.items():
+    MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
+
+# The Django admin is for superusers only; it guards itself and is checked separately below.
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def named_urls() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or ""
+                if ns in EXEMPT_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, (
+                    f"URL {pattern.pattern} has no name, so the matrix cannot hold it"
+                )
+                found.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    urls = named_urls()
+    assert urls - MATRIX.keys() == set(), "add these URLs to MATRIX"
+    assert MATRIX.keys() - urls == set(), "these MATRIX entries name no URL"
+
+
+@pytest.fixture
+def partnership(db):
+    generate(seed=11, children=80)
+    by_role: dict[str, Staff] = {}
+    for sign_in in DEMO_SIGN_INS:
+        by_role.setdefault(sign_in.role, Staff.objects.get(email=sign_in.email))
+    deactivated = Staff.objects.filter(is_active=False).first()
+    assert deactivated is not None
+    by_role[DEACTIVATED] = deactivated
+    grant = BreakGlassGrant.objects.create(
+        child=Child.objects.earliest("pk"),
+        staff=by_role[Role.FRONT_DOOR_PRACTITIONER],
+        reason="Urgent: child found injured; checking for existing plans",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    # A child known only to the voluntary group that shares nothing with anyone.
+    club = Agency.objects.get(code="vcse-no-agreement")
+    unreachable = Child.objects.create(
+        given_name="Robin",
+        family_name="Unreachable",
+        date_of_birth=dt.date(2010, 5, 4),
+        sex="M",
+        recorded_by=club,
+    )
+    WorkingRelationship.objects.create(
+        child=unreachable, agency=club, kind=RelationshipKind.AGENCY_RECORD
+    )
+    return {"users": by_role, "grant": grant, "unreachable": unreachable}
+
+
+def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[str, Any]:
+    any_child = Child.objects.earliest("pk")
+    can_view = user is not None and user.is_active and user.role in CASEWORK
+    makers: dict[str, Callable[[], dict[str, Any]]] = {
+        "none": dict,
+        "visible_child": lambda: {
+            "child_id": (
+                policy.visible_children(user, Child.objects.all()).earliest("pk")
+                if can_view
+                else any_child
+            ).pk
+        },
+        "findable_child": lambda: {
+            "child_id": (
+                policy.findable_children(user, Child.objects.all(), policy.purpose_for(user))
+                .exclude(pk__in=policy.visible_children(user, Child.objects.all()).values("pk"))
+                .earliest("pk")
+                if can_view
+                else any_child
+            ).pk
+        },
+        "access_log_child": lambda: {
+            "child_id": (
+                WorkingRelationship.objects.filter(
+                    staff=user, kind=RelationshipKind.LEAD_PRACTITIONER
+                ).first()
+                or WorkingRelationship.objects.earliest("pk")
+            ).child_id
+        },
+        "grant": lambda: {"grant_id": data["grant"].pk},
+        "agency": lambda: {"pk": Agency.objects.earliest("pk").pk},
+        "team": lambda: {"pk": Team.objects.earliest("pk").pk},
+        "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
+        "agreement": lambda: {"pk": InformationSharingAgreement.objects.earliest("pk").pk},
+        "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
+    }
+    return makers[kind]()
+
+
+def observed(response: Any) -> Any:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("web:sign-in")):
+            return LOGIN
+        if location == reverse("web:home"):
+            return HOME
+        return f"302 to {location}"
+    return response.status_code
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_each_url_answers_each_principal_as_the_matrix_says(client, partnership, principal):
+    user = partnership["users"].get(principal)
+    if principal != ANONYMOUS:
+        client.force_login(user)
+    mismatches = []
+    for name in sorted(named_urls()):
+        kind, expected = MATRIX[name]
+        url = reverse(name, kwargs=build_kwargs(kind, user, partnership))
+        got = observed(client.get(url))
+        if got != expected[principal]:
+            mismatches.append(f"{name} {url}: expected {expected[principal]}, got {got}")
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("role", sorted(CASEWORK))
+def test_a_child_outside_every_agreement_is_404_and_the_attempt_is_audited(
+    client, partnership, role
+):
+    user = partnership["users"][role]
+    out_of_reach = partnership["unreachable"]
+    client.force_login(user)
+    for name in ("children:summary", "children:break-glass"):
+        before = AuditEvent.objects.count()
+        response = client.get(reverse(name, args=[out_of_reach.pk]))
+        assert response.status_code == NOT_FOUND
+        assert out_of_reach.family_name not in response.content.decode()
+        denial = AuditEvent.objects.filter(sequence__gt=before).get()
+        assert denial.event == "child.access_denied"
+        assert denial.outcome == "denied"
+        assert denial.child_id == out_of_reach.pk
+        assert denial.actor_id == user.pk
+
+
+def test_the_django_admin_is_closed_to_every_demo_role(client, partnership):
+    for user in partnership["users"].values():
+        if not user.is_active:
+            continue
+        client.force_login(user)
+        response = client.get("/django-admin/")
+        assert response.status_code == 302
+        assert "/django-admin/login/" in response["Location"]
