@@ -62,7 +62,7 @@ types: setup
 	$(BIN)/mypy
 
 test-sqlite: setup chromium
-	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	DATABASE_URL=sqlite:///var/harbour-test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: setup chromium postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q

@@ -11,9 +11,12 @@ DATABASES["default"] = env.db_url("DATABASE_URL", default="sqlite:///:memory:")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
-    # A file, not shared-cache memory: SQLite's shared cache locks tables without waiting, so
-    # concurrent writers (the audit chain test, the live server) would fail instead of queueing.
+    # Files, not shared-cache memory: SQLite's shared cache locks tables without waiting, so
+    # concurrent writers (the audit chain test, the live server) would fail instead of queueing;
+    # and an in-memory NAME makes Django hand the live server the test thread's own connection,
+    # which crashes when both threads use it at once.
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["NAME"] = str(PROJECT_DIR / "var" / "harbour-test-unused.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test-harbour.sqlite3")}
 STATIC_ROOT = PROJECT_DIR / "build" / "static"
 STORAGES = {
