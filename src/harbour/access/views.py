@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from harbour.access import policy, selectors, services
 from harbour.access.forms import BreakGlassReviewForm
+from harbour.access.presenters import AuditEventPresenter
 from harbour.children.presenters import ChildPresenter
 from harbour.web.responses import policy_errors
 
@@ -21,7 +22,11 @@ def child_access_log(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "access/child_access_log.html",
-        {"child": ChildPresenter(child), "child_id": child.pk, "events": events},
+        {
+            "child": ChildPresenter(child),
+            "child_id": child.pk,
+            "events": [AuditEventPresenter(event) for event in events],
+        },
     )
 
 

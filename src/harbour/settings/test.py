@@ -1,6 +1,8 @@
 """Test settings: the same as base, with a fast password hasher. The database comes from
 DATABASE_URL (the Makefile runs the suite once on SQLite and once on PostgreSQL)."""
 
+import hashlib
+
 from harbour.settings.base import *  # noqa: F403  (settings modules extend each other)
 from harbour.settings.base import DATABASES
 from harbour.settings.env import PROJECT_DIR, env
@@ -18,6 +20,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["NAME"] = str(PROJECT_DIR / "var" / "harbour-test-unused.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test-harbour.sqlite3")}
+else:
+    # One test database per checkout, so a fresh-clone check and a working tree can run their
+    # suites at the same time without dropping each other's databases.
+    checkout = hashlib.sha1(str(PROJECT_DIR).encode()).hexdigest()[:8]  # noqa: S324  (a name, not security)
+    DATABASES["default"]["TEST"] = {"NAME": f"test_harbour_{checkout}"}
 STATIC_ROOT = PROJECT_DIR / "build" / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -99,6 +99,15 @@ class GovukDateField(forms.MultiValueField):
         )
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            # A sub-field's own complaint (such as a null character) is put in GOV.UK words.
+            if any(e.code == "null_characters_not_allowed" for e in error.error_list):
+                raise forms.ValidationError(f"{self.label or 'Date'} must be a real date") from None
+            raise
+
     def compress(self, data_list: list[str]) -> Any:
         if not data_list or not any(data_list):
             return None
