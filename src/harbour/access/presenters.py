@@ -17,6 +17,7 @@ EVENT_LABELS = {
 SECTION_LABELS = {
     "summary": "the child's summary",
     "search_result": "a search result",
+    "home_list": "the list of children they work with",
     "access_log": "who has viewed this record",
     "break_glass_review": "a break-glass review",
     "family_of_another_child": "the family of another child",

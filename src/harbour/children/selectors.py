@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.access.models import WorkingRelationship
 from harbour.children.models import Child, ChildName, FamilyMember
 
 MAX_SEARCH_RESULTS = 50
@@ -163,3 +164,45 @@ def _may_view_access_log(actor: Any, child: Child) -> bool:
         ).allowed
     except (policy.Forbidden, policy.NotFound):
         return False
+
+
+@dataclass(frozen=True)
+class ChildWorkedWith:
+    child: Child
+    kind: str  # the actor's personal working relationship with the child
+    relationship: str  # its label
+
+
+MAX_CHILDREN_WORKED_WITH = 50
+
+
+def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
+    """The children this person works with personally (lead practitioner, team around the child,
+    panel), for their home page. Agency-wide records are not listed: they are found by search."""
+    if not policy.can(actor, policy.Action.CHILD_VIEW):
+        return []
+    relationships = (
+        WorkingRelationship.objects.current()
+        .filter(staff_id=actor.pk)
+        .select_related("child")
+        .order_by("child__family_name", "child__given_name", "kind")
+    )
+    shown: dict[Any, ChildWorkedWith] = {}
+    for relationship in relationships:
+        if relationship.child_id not in shown:
+            shown[relationship.child_id] = ChildWorkedWith(
+                relationship.child, relationship.kind, relationship.get_kind_display()
+            )
+        if len(shown) == MAX_CHILDREN_WORKED_WITH:
+            break
+    purpose = policy.purpose_for(actor)
+    for item in shown.values():
+        audit_record(
+            actor=actor,
+            event="child.viewed",
+            child=item.child,
+            section="home_list",
+            purpose=purpose,
+            basis=f"relationship:{item.kind}",
+        )
+    return list(shown.values())

@@ -699,8 +699,20 @@ class _Generator:
             ]
         return [ChildName(child_id=child.id, given_name=other, kind=NameKind.PREFERRED)]
 
+    def adult_given_name(self, ethnicity: str, sex: str, avoid: set[str]) -> str:
+        """An adult's first name that no child in the household shares (a mother called by her
+        daughter's name reads as a mistake on the record)."""
+        name = self.given_name(ethnicity, sex, adult=True)
+        for _ in range(10):
+            if name not in avoid:
+                break
+            name = self.given_name(ethnicity, sex, adult=True)
+        avoid.add(name)
+        return name
+
     def create_parents(self, household: _Household, family: list[FamilyMember]) -> None:
         ethnicity = household.ethnicity
+        avoid = {c.given_name for c in household.children}
         born = sorted(c.date_of_birth for c in household.children)
         span = (born[-1] - born[0]).days // 365
         mother_age = self.rng.randint(18, max(19, 44 - span))
@@ -708,7 +720,7 @@ class _Generator:
             days=self.rng.randint(0, 364)
         )
         mother = _Adult(
-            self.given_name(ethnicity, Sex.FEMALE, adult=True),
+            self.adult_given_name(ethnicity, Sex.FEMALE, avoid),
             household.family_name if self.chance(0.7) else self.family_name(ethnicity),
             mother_dob,
         )
@@ -722,7 +734,7 @@ class _Generator:
                 surname = self.second_father_family_name(household)
             fathers.append(
                 _Adult(
-                    self.given_name(ethnicity, Sex.MALE, adult=True),
+                    self.adult_given_name(ethnicity, Sex.MALE, avoid),
                     surname,
                     mother_dob - dt.timedelta(days=self.rng.randint(-3 * 365, 8 * 365)),
                 )
@@ -735,7 +747,7 @@ class _Generator:
             carer = (
                 Relationship.GRANDPARENT if grandparent else Relationship.CARER,
                 _Adult(
-                    self.given_name(ethnicity, Sex.FEMALE, adult=True),
+                    self.adult_given_name(ethnicity, Sex.FEMALE, avoid),
                     mother.family_name if grandparent else self.family_name(ethnicity),
                     _years_before(mother_dob, self.rng.randint(18, 30)),
                 ),
@@ -744,7 +756,7 @@ class _Generator:
             carer = (
                 Relationship.STEP_PARENT,
                 _Adult(
-                    self.given_name(ethnicity, Sex.MALE, adult=True),
+                    self.adult_given_name(ethnicity, Sex.MALE, avoid),
                     self.family_name(ethnicity),
                     mother_dob - dt.timedelta(days=self.rng.randint(-5 * 365, 10 * 365)),
                 ),
@@ -894,7 +906,8 @@ class _Generator:
                 )
 
         eligible = [c for c in self.children if not self.known_only_to_school(c)]
-        teens = [c for c in eligible if c.age >= 10]
+        # Adolescents: the lead practitioner works in the Adolescent Safeguarding Team.
+        teens = [c for c in eligible if c.age >= 12]
 
         def choose(preferred: list[_Child], k: int) -> list[_Child]:
             chosen = self.sample(preferred, k)

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.template import loader
 
 from harbour.access import policy
+from harbour.children import selectors as children_selectors
+from harbour.children.presenters import ChildPresenter
 from harbour.web.navigation import navigation_for
 
 
@@ -51,6 +53,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "has_role": policy.is_active_actor(user),
             "tasks": [item for item in navigation_for(user, "") if item["url"] != "/"],
+            "children": [
+                (item, ChildPresenter(item.child))
+                for item in children_selectors.children_worked_with(actor=user)
+            ],
+            "children_limit": children_selectors.MAX_CHILDREN_WORKED_WITH,
         },
     )
 

@@ -38,6 +38,7 @@ def area():
 
 # page -> (who opens it, url, children it shows)
 PAGES = {
+    "home (children you work with)": lambda a: (a["lead"], reverse("web:home"), 1),
     "summary": lambda a: (a["lead"], reverse("children:summary", args=[a["children"][0].pk]), 1),
     "search": lambda a: (a["lead"], reverse("children:search") + "?name=Adeyemi-Clarke", 3),
     "access log (lead practitioner)": lambda a: (
@@ -87,3 +88,16 @@ def test_no_child_data_when_the_audit_cannot_be_written(client, area, page, monk
     for child in area["children"]:
         assert child.given_name not in body
     assert "Adeyemi" not in body.replace('value="Adeyemi-Clarke"', "")
+
+
+def test_the_home_page_lists_the_children_a_person_works_with_and_audits_each(client, area):
+    client.force_login(area["lead"])
+    before = AuditEvent.objects.count()
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Children you work with" in body
+    assert "Kai Adeyemi-Clarke" in body
+    assert "Zara" not in body  # held by the agency, but not a personal relationship
+    new = AuditEvent.objects.filter(sequence__gt=before)
+    assert [(e.child_id, e.section, e.basis) for e in new] == [
+        (area["children"][0].pk, "home_list", "relationship:lead_practitioner")
+    ]

@@ -624,3 +624,14 @@ def test_the_command_generates_then_lists_active_sign_ins():
 def test_sign_ins_with_no_partnership_fails():
     with pytest.raises(CommandError):
         call_command("demo", "sign-ins", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_no_parent_or_carer_shares_a_first_name_with_their_child():
+    from harbour.children.codes import SIBLING_RELATIONSHIPS
+    from harbour.children.models import FamilyMember
+
+    generate(seed=3, children=150)
+    adults = FamilyMember.objects.exclude(relationship__in=SIBLING_RELATIONSHIPS)
+    clashes = [m for m in adults.select_related("child") if m.given_name == m.child.given_name]
+    assert clashes == []

@@ -126,3 +126,17 @@ def test_public_pages_and_not_found_are_accessible(page, base):
     ]:
         page.goto(f"{base}{path}")
         assert_accessible(page, name)
+
+
+def test_lead_practitioner_opens_a_child_from_home_and_sees_who_viewed_it(page, base):
+    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    expect(page.locator("#children-heading")).to_have_text("Children you work with")
+    assert_accessible(page, "home-lead-practitioner")
+    first = page.locator("table.govuk-table a").first
+    name = first.inner_text()
+    first.click()
+    expect(page.locator("h1")).to_have_text(name)
+    page.click("text=Who has viewed this record")
+    expect(page.locator("h1")).to_have_text("Who has viewed this record")
+    expect(page.locator("table.govuk-table")).to_contain_text("Viewed: the child's summary")
+    assert_accessible(page, "who-has-viewed-lead-practitioner")
