@@ -15,7 +15,7 @@ EVENT_LABELS = {
     "relationship.started": "Working relationship started",
 }
 SECTION_LABELS = {
-    "summary": "the child's summary",
+    "record": "the child's record",
     "search_result": "a search result",
     "home_list": "the list of children they work with",
     "access_log": "who has viewed this record",

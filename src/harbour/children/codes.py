@@ -160,3 +160,74 @@ class NameKind(models.TextChoices):
     NICKNAME = "nickname", "Nickname or known as"
     PREVIOUS = "previous", "Previous name"
     PREFERRED = "preferred", "Preferred name"
+
+
+class NeedKind(models.TextChoices):
+    SEN_SUPPORT = "sen_support", "SEN support (school census K)"
+    EHC_PLAN = "ehc_plan", "Education, health and care plan (school census E)"
+    NEURODEVELOPMENTAL = "neurodevelopmental", "Neurodevelopmental diagnosis"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    SLCN = "slcn", "Speech, language and communication needs"
+    PHYSICAL = "physical", "Physical or sensory disability"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+    OTHER = "other", "Other need"
+
+
+# SEN2 / school census type of need, ranked 1 and 2.
+SEN_TYPE_OF_NEED = {
+    "SPLD": "Specific learning difficulty",
+    "MLD": "Moderate learning difficulty",
+    "SLD": "Severe learning difficulty",
+    "PMLD": "Profound and multiple learning difficulty",
+    "SEMH": "Social, emotional and mental health",
+    "SLCN": "Speech, language and communication needs",
+    "HI": "Hearing impairment",
+    "VI": "Vision impairment",
+    "MSI": "Multi-sensory impairment",
+    "PD": "Physical disability",
+    "ASD": "Autistic spectrum disorder",
+    "OTH": "Other difficulty or disability",
+}
+
+
+class AssessmentKind(models.TextChoices):
+    NEURODEVELOPMENTAL = "neurodevelopmental", "Neurodevelopmental (autism or ADHD)"
+    EHC_NEEDS = "ehc_needs", "Education, health and care needs assessment"
+    CAMHS = "camhs", "Child and adolescent mental health services (CAMHS)"
+    SPEECH_AND_LANGUAGE = "speech_and_language", "Speech and language therapy"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+    OCCUPATIONAL_THERAPY = "occupational_therapy", "Occupational therapy"
+
+
+class AssessmentStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class EducationStatus(models.TextChoices):
+    FULL_TIME = "full_time", "Full-time"
+    REDUCED_TIMETABLE = "reduced_timetable", "Part-time or reduced timetable"
+    SUSPENDED = "suspended", "Suspended"
+    PERMANENTLY_EXCLUDED = "permanently_excluded", "Permanently excluded"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    ELECTIVE_HOME_EDUCATION = "elective_home_education", "Electively home educated"
+    NOT_IN_EDUCATION = "not_in_education", "Not in education"
+
+
+class PlanType(models.TextChoices):
+    EARLY_HELP = "early_help", "Early help plan"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"
+    CHILD_PROTECTION = "child_protection", "Child protection plan"
+    RISK_OUTSIDE_THE_HOME = (
+        "risk_outside_the_home",
+        "Risk outside the home (extra-familial harm) plan",
+    )
+    YOUTH_JUSTICE = "youth_justice", "Youth justice plan"
+    TRANSITION = "transition", "Transition plan"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"

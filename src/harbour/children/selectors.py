@@ -13,7 +13,7 @@ from django.db.models import Q
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
-from harbour.children.models import Child, ChildName, FamilyMember
+from harbour.children.models import Child, ChildName
 
 MAX_SEARCH_RESULTS = 50
 
@@ -85,16 +85,6 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
     return results, more
 
 
-@dataclass(frozen=True)
-class ChildSummary:
-    child: Child
-    other_names: list[ChildName]
-    family: list[FamilyMember]
-    sections: frozenset[str]
-    basis: str
-    can_view_access_log: bool
-
-
 def child_find_for_actor(
     *, actor: Any, child_id: uuid.UUID, action: policy.Action
 ) -> tuple[Child, policy.Decision]:
@@ -116,54 +106,6 @@ def child_find_for_actor(
             detail={"action": str(action), "requested_id": str(child_id)},
         )
         raise
-
-
-def child_summary(*, actor: Any, child_id: uuid.UUID) -> ChildSummary | policy.Decision:
-    """The child's summary, or (when the actor may only break glass) the decision saying so."""
-    child, decision = child_find_for_actor(
-        actor=actor, child_id=child_id, action=policy.Action.CHILD_VIEW
-    )
-    if not decision.allowed:
-        return decision
-    summary = ChildSummary(
-        child=child,
-        other_names=list(child.other_names.all()),
-        family=list(child.family.all()) if "family" in decision.sections else [],
-        sections=decision.sections,
-        basis=decision.basis,
-        can_view_access_log=_may_view_access_log(actor, child),
-    )
-    audit_record(
-        actor=actor,
-        event="child.viewed",
-        child=child,
-        section="summary",
-        purpose=policy.purpose_for(actor),
-        basis=decision.basis,
-    )
-    # A sibling named in the family table is a child shown too: their name is read through this
-    # child's record, so the event says so.
-    for member in summary.family:
-        if member.related_child_id:
-            audit_record(
-                actor=actor,
-                event="child.viewed",
-                child_id=member.related_child_id,
-                section="family_of_another_child",
-                purpose=policy.purpose_for(actor),
-                basis=decision.basis,
-                detail={"via_child": str(child.pk)},
-            )
-    return summary
-
-
-def _may_view_access_log(actor: Any, child: Child) -> bool:
-    try:
-        return policy.decide_child(
-            actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit"
-        ).allowed
-    except (policy.Forbidden, policy.NotFound):
-        return False
 
 
 @dataclass(frozen=True)

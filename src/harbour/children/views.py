@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
-from harbour.children import selectors
+from harbour.children import record, selectors
 from harbour.children.forms import ChildSearchForm
 from harbour.children.presenters import ChildPresenter
 from harbour.web.responses import policy_errors
@@ -53,13 +53,17 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @policy_errors
 def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    result = selectors.child_summary(actor=request.user, child_id=child_id)
+    result = record.child_record(actor=request.user, child_id=child_id)
     if isinstance(result, policy.Decision):
         return redirect("children:break-glass", child_id=child_id)
     return render(
         request,
-        "children/summary.html",
-        {"summary": result, "child": ChildPresenter(result.child)},
+        "children/record.html",
+        {
+            "record": result,
+            "child": ChildPresenter(result.child),
+            "hidden_labels": [record.SECTION_LABELS[s] for s in sorted(result.hidden)],
+        },
     )
 
 

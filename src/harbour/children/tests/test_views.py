@@ -51,13 +51,13 @@ def test_summary_shows_the_child_and_writes_one_access_event(client, area):
     new = list(events(sequence__gt=before))
     # One event per child shown: Amara, and her brother Jordan named in her family table.
     assert [(e.child_id, e.section) for e in new] == [
-        (area["amara"].pk, "summary"),
+        (area["amara"].pk, "record"),
         (area["jordan"].pk, "family_of_another_child"),
     ]
     event = new[0]
     assert event.child_id == area["amara"].pk
     assert event.event == "child.viewed"
-    assert event.section == "summary"
+    assert event.section == "record"
     assert event.actor_id == area["officer"].pk
     assert event.actor_agency == "police"
     assert event.basis == "agency:agency_record"

@@ -61,7 +61,7 @@ def test_front_door_practitioner_finds_a_child_and_opens_their_summary(page, bas
     page.get_by_role("link", name=f"{child.given_name} {child.family_name}").first.click()
     expect(page.locator("h1")).to_have_text(f"{child.given_name} {child.family_name}")
     assert_accessible(page, "child-summary")
-    assert AuditEvent.objects.filter(child_id=child.pk, section="summary").count() == 1
+    assert AuditEvent.objects.filter(child_id=child.pk, section="record").count() == 1
 
 
 def test_search_without_terms_shows_an_error_summary_that_links_to_the_field(page, base):
@@ -138,5 +138,5 @@ def test_lead_practitioner_opens_a_child_from_home_and_sees_who_viewed_it(page, 
     expect(page.locator("h1")).to_have_text(name)
     page.click("text=Who has viewed this record")
     expect(page.locator("h1")).to_have_text("Who has viewed this record")
-    expect(page.locator("table.govuk-table")).to_contain_text("Viewed: the child's summary")
+    expect(page.locator("table.govuk-table")).to_contain_text("Viewed: the child's record")
     assert_accessible(page, "who-has-viewed-lead-practitioner")
