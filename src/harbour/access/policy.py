@@ -38,6 +38,7 @@ M = TypeVar("M", bound=Model)
 class Action(enum.StrEnum):
     CHILD_SEARCH = "child.search"
     CHILD_VIEW = "child.view"
+    CHILD_RECORD_EDIT = "child.record.edit"
     CHILD_BREAK_GLASS = "child.break_glass"
     CHILD_ACCESS_LOG_VIEW = "child.access_log.view"
     BREAK_GLASS_REVIEW = "break_glass.review"
@@ -47,7 +48,13 @@ class Action(enum.StrEnum):
 
 
 _CASEWORK = frozenset(
-    {Action.CHILD_SEARCH, Action.CHILD_VIEW, Action.CHILD_BREAK_GLASS, Action.PARTNERSHIP_VIEW}
+    {
+        Action.CHILD_SEARCH,
+        Action.CHILD_VIEW,
+        Action.CHILD_RECORD_EDIT,
+        Action.CHILD_BREAK_GLASS,
+        Action.PARTNERSHIP_VIEW,
+    }
 )
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -249,6 +256,10 @@ def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decisi
     if basis:
         if action == Action.CHILD_BREAK_GLASS:
             return Decision(False, basis=basis)
+        if action == Action.CHILD_RECORD_EDIT and basis == "break_glass":
+            # Break-glass is for reading in an emergency; changing the record needs a
+            # working relationship.
+            raise Forbidden(action)
         return Decision(True, basis=basis, sections=sections_for(actor, child, basis, purpose))
     findable = findable_children(actor, type(child).objects.filter(pk=child.pk), purpose).exists()
     if not findable:

@@ -1,5 +1,17 @@
-from django import forms
+import datetime as dt
+from typing import Any
 
+from django import forms
+from django.utils import timezone
+
+from harbour.children.codes import (
+    SEN_TYPE_OF_NEED,
+    AssessmentKind,
+    AssessmentStatus,
+    EducationStatus,
+    NeedKind,
+)
+from harbour.partnership.models import Agency, AgencyType
 from harbour.web.forms import GovukDateField
 
 
@@ -28,4 +40,210 @@ class ChildSearchForm(forms.Form):
             or data.get("postcode", "").strip()
         ):
             raise forms.ValidationError("Enter a name, a date of birth or a postcode to search")
+        return data
+
+
+def _past_or_today(value: dt.date | None, label: str) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{label} must be today or in the past")
+
+
+def _text(
+    label: str, *, required: str | None = None, rows: int = 0, **kwargs: Any
+) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    messages = {"required": required} if required else {}
+    return forms.CharField(
+        label=label, required=bool(required), widget=widget, error_messages=messages, **kwargs
+    )
+
+
+class ChildProfileForm(forms.Form):
+    preferred_name = _text("Preferred name (optional)", max_length=100)
+    communication = _text(
+        "How to communicate with me (optional)",
+        rows=4,
+        max_length=5000,
+        help_text="Speech, language and communication needs, in plain words",
+    )
+    what_helps = _text("What helps (optional)", rows=3, max_length=5000)
+    what_to_avoid = _text("What to avoid (optional)", rows=3, max_length=5000)
+    developmental_age_notes = _text(
+        "Developmental age (optional)",
+        rows=3,
+        max_length=5000,
+        help_text="Where the child's development differs from their age, and how",
+    )
+    strengths = _text("Strengths (optional)", rows=3, max_length=5000)
+    interests = _text("Interests (optional)", rows=3, max_length=5000)
+    identity_and_culture = _text(
+        "Identity and culture (optional)",
+        rows=3,
+        max_length=5000,
+        help_text="As the child describes them",
+    )
+    wishes = _text("Wishes and feelings (optional)", rows=3, max_length=5000)
+    preferred_professional = _text(
+        "Who the child would like to work with (optional)", max_length=200
+    )
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type of need",
+        choices=NeedKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of need"},
+    )
+    sen_type = forms.ChoiceField(
+        label="Type of need in the school census (optional)",
+        choices=[("", "Not applicable"), *SEN_TYPE_OF_NEED.items()],
+        required=False,
+    )
+    description = _text(
+        "Describe the need",
+        required="Describe the need",
+        max_length=500,
+        help_text="For example, the diagnosis and who made it",
+    )
+    start_date = GovukDateField(
+        label="Start date (optional)", required=False, help_text="For example, 27 3 2024"
+    )
+    end_date = GovukDateField(
+        label="End date (optional)", required=False, help_text="Leave empty if it continues"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        try:
+            _past_or_today(start, "Start date")
+        except forms.ValidationError as error:
+            self.add_error("start_date", error)
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
+        return data
+
+
+class AssessmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Assessment",
+        choices=AssessmentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the assessment"},
+    )
+    provider = _text("Service providing it (optional)", max_length=200)
+    referred_on = GovukDateField(
+        label="Date referred",
+        help_text="For example, 27 3 2024",
+        error_messages={"required": "Enter the date the child was referred"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=AssessmentStatus.choices,
+        widget=forms.RadioSelect,
+        initial=AssessmentStatus.WAITING,
+        error_messages={"required": "Select the status"},
+    )
+    completed_on = GovukDateField(label="Date completed (optional)", required=False)
+    outcome = _text("Outcome (optional)", max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        referred, completed = data.get("referred_on"), data.get("completed_on")
+        try:
+            _past_or_today(referred, "Date referred")
+        except forms.ValidationError as error:
+            self.add_error("referred_on", error)
+        if data.get("status") == AssessmentStatus.COMPLETED and not completed:
+            self.add_error("completed_on", "Enter the date the assessment was completed")
+        if referred and completed and completed < referred:
+            self.add_error(
+                "completed_on", "Date completed must be the same as or after the date referred"
+            )
+        return data
+
+
+class VoiceEntryForm(forms.Form):
+    said_on = GovukDateField(
+        label="When did they say it?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date they said it"},
+    )
+    words = _text(
+        "What they said, in their own words",
+        required="Enter what the child said",
+        rows=5,
+        max_length=5000,
+    )
+    setting = _text("Where, or at what meeting (optional)", max_length=200)
+    shared_with_child_and_family = _text(
+        "What was shared with the child and family (optional)", rows=3, max_length=5000
+    )
+    child_and_family_views = _text("Their views on it (optional)", rows=3, max_length=5000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            _past_or_today(data.get("said_on"), "The date they said it")
+        except forms.ValidationError as error:
+            self.add_error("said_on", error)
+        return data
+
+
+class EducationEpisodeForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Education status",
+        choices=EducationStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the education status"},
+    )
+    setting = forms.ModelChoiceField(
+        label="School or provision (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Not a partner agency, or none",
+    )
+    setting_name = _text("Other school or provision (optional)", max_length=200)
+    start_date = GovukDateField(
+        label="Start date", error_messages={"required": "Enter the start date"}
+    )
+    end_date = GovukDateField(label="End date (optional)", required=False)
+    hours_per_week = forms.DecimalField(
+        label="Hours a week (optional)",
+        required=False,
+        min_value=0,
+        max_value=60,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "decimal"}),
+        error_messages={"invalid": "Hours a week must be a number, like 12.5"},
+    )
+    attendance_percent = forms.IntegerField(
+        label="Attendance percentage (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Attendance must be a whole number from 0 to 100",
+            "max_value": "Attendance must be 100 or less",
+            "min_value": "Attendance must be 0 or more",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["setting"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(agency_type=AgencyType.SCHOOL).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        try:
+            _past_or_today(start, "Start date")
+        except forms.ValidationError as error:
+            self.add_error("start_date", error)
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
         return data

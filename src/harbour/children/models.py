@@ -126,11 +126,12 @@ class FamilyMember(models.Model):
 class Recorded(models.Model):
     """Who recorded a part of the child's record, and when."""
 
+    # Blank only for records that arrive from other systems or the demo generator.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     recorded_by_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="+", null=True
+        Agency, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -104,6 +104,7 @@ class ChildRecord:
     formulations: list[FormulationMeeting] = field(default_factory=list)
     transition_plan: TransitionPlan | None = None
     can_view_access_log: bool = False
+    editable: frozenset[str] = frozenset()  # sections this actor may change
     today: dt.date = field(default_factory=timezone.localdate)
 
     @property
@@ -128,7 +129,7 @@ def education_alerts(episodes: list[EducationEpisode], today: dt.date) -> list[E
 def _contacts(child: Child) -> list[Contact]:
     """Whom to ask about sections the viewer cannot see: the lead practitioner first, then the
     agencies that hold a record of the child."""
-    contacts = []
+    contacts: list[Contact] = []
     for relationship in (
         WorkingRelationship.objects.current()
         .filter(child=child)
@@ -166,7 +167,11 @@ def _siblings(actor: Any, family: list[FamilyMember]) -> list[SiblingInvolvement
     ):
         involved.setdefault(child_id, []).append(agency)
     return [
-        SiblingInvolvement(m, m.related_child_id in visible, involved.get(m.related_child_id, []))
+        SiblingInvolvement(
+            m,
+            m.related_child_id in visible,
+            involved.get(m.related_child_id, []) if m.related_child_id else [],
+        )
         for m in family
         if m.relationship in SIBLING_RELATIONSHIPS
     ]
@@ -229,6 +234,8 @@ def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Dec
         ).allowed
     except (policy.Forbidden, policy.NotFound):
         record.can_view_access_log = False
+    if decision.basis != "break_glass" and policy.can(actor, policy.Action.CHILD_RECORD_EDIT):
+        record.editable = shown
     purpose = policy.purpose_for(actor)
     audit_record(
         actor=actor,

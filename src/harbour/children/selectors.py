@@ -13,7 +13,7 @@ from django.db.models import Q
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
-from harbour.children.models import Child, ChildName
+from harbour.children.models import Child, ChildName, ChildProfile
 
 MAX_SEARCH_RESULTS = 50
 
@@ -148,3 +148,28 @@ def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
             basis=f"relationship:{item.kind}",
         )
     return list(shown.values())
+
+
+def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: str) -> Child:
+    """The child whose record a form will change: checked for editing, and the form's showing of
+    the child's name audited. Raises ``NotFound`` (audited) or ``Forbidden``."""
+    from harbour.children.services import require_record_edit
+
+    child, _ = child_find_for_actor(
+        actor=actor, child_id=child_id, action=policy.Action.CHILD_RECORD_EDIT
+    )
+    decision = require_record_edit(actor=actor, child=child, category=category)
+    audit_record(
+        actor=actor,
+        event="child.viewed",
+        child=child,
+        section=f"edit_{section}",
+        purpose=policy.purpose_for(actor),
+        basis=decision.basis,
+    )
+    return child
+
+
+def child_profile_for_edit(*, child: Child) -> ChildProfile | None:
+    """The profile to prefill the form with; the caller has checked and audited the edit."""
+    return ChildProfile.objects.filter(child=child).first()

@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("<uuid:child_id>/", views.summary, name="summary"),
     path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
+    path(
+        "<uuid:child_id>/change/<slug:part>/",
+        views.record_change,
+        name="record-change",
+    ),
 ]

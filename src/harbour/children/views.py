@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
-from harbour.children import record, selectors
-from harbour.children.forms import ChildSearchForm
+from harbour.children import forms, record, selectors, services
 from harbour.children.presenters import ChildPresenter
-from harbour.web.responses import policy_errors
+from harbour.partnership.models import DataCategory
+from harbour.web.formpages import FormPage, form_page
+from harbour.web.responses import not_found, policy_errors
 
 
 @login_required
 @policy_errors
 def search(request: HttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.CHILD_SEARCH)
-    form = ChildSearchForm(request.GET or None)
+    form = forms.ChildSearchForm(request.GET or None)
     results: list[selectors.SearchResult] = []
     more = False
     searched = False
@@ -86,3 +92,93 @@ def break_glass(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         else:
             return redirect("children:summary", child_id=child_id)
     return render(request, "children/break_glass.html", {"form": form, "child_id": child_id})
+
+
+# Changing the record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    form_class: type[Form]
+    category: str
+    section: str  # the record section, and the anchor to return to
+    title: str
+    submit: str
+    done: str
+    save: Callable[..., Any]
+
+
+RECORD_FORMS: dict[str, RecordForm] = {
+    "profile": RecordForm(
+        forms.ChildProfileForm,
+        DataCategory.IDENTITY,
+        "communication",
+        "How to communicate with {name}, and who they are",
+        "Save",
+        "Profile saved",
+        services.child_profile_update,
+    ),
+    "need": RecordForm(
+        forms.NeedForm,
+        DataCategory.HEALTH,
+        "needs",
+        "Add a need",
+        "Add need",
+        "Need added",
+        services.need_add,
+    ),
+    "assessment": RecordForm(
+        forms.AssessmentForm,
+        DataCategory.HEALTH,
+        "needs",
+        "Add an assessment",
+        "Add assessment",
+        "Assessment added",
+        services.assessment_add,
+    ),
+    "voice": RecordForm(
+        forms.VoiceEntryForm,
+        DataCategory.SOCIAL_CARE,
+        "voice",
+        "Record {name}'s own words",
+        "Save their words",
+        "Their words are recorded",
+        services.voice_entry_add,
+    ),
+    "education": RecordForm(
+        forms.EducationEpisodeForm,
+        DataCategory.EDUCATION,
+        "education",
+        "Add an education placement or status",
+        "Add",
+        "Education added",
+        services.education_episode_add,
+    ),
+}
+
+
+@login_required
+@policy_errors
+def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpResponse:
+    spec = RECORD_FORMS.get(part)
+    if spec is None:
+        return not_found(request)
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=spec.category, section=spec.section
+    )
+    name = ChildPresenter(child).full_name
+    back = reverse("children:summary", args=[child.pk]) + f"#{spec.section}"
+    profile = selectors.child_profile_for_edit(child=child) if part == "profile" else None
+    return form_page(
+        request,
+        form_class=spec.form_class,
+        instance=profile,
+        save=lambda data: spec.save(actor=request.user, child=child, **data),
+        done=lambda saved: (spec.done, back),
+        page=FormPage(
+            title=spec.title.format(name=child.given_name),
+            back_url=back,
+            submit=spec.submit,
+            caption=name,
+        ),
+    )

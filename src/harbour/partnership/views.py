@@ -6,23 +6,19 @@ Every role with ``PARTNERSHIP_VIEW`` may read these pages; only ``PARTNERSHIP_MA
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django import forms as django_forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from harbour.access import policy
 from harbour.partnership import forms, selectors, services
 from harbour.partnership.presenters import AgreementPresenter, ThresholdGuidancePresenter
+from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import policy_errors
 
 M = TypeVar("M", bound=Model)
@@ -36,52 +32,6 @@ def _can_manage(request: HttpRequest) -> bool:
 
 def _require_manage(request: HttpRequest) -> None:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_MANAGE)
-
-
-@dataclass(frozen=True)
-class FormPage:
-    """What the shared add/change template shows around the form."""
-
-    title: str
-    back_url: str
-    submit: str = "Save changes"
-    caption: str = ""
-    intro: str = ""
-
-
-def _add_errors(form: django_forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _form_page(
-    request: HttpRequest,
-    *,
-    form_class: type[django_forms.Form],
-    instance: Model | None,
-    save: Callable[[dict[str, Any]], M],
-    done: Callable[[M], tuple[str, str]],
-    page: FormPage,
-) -> HttpResponse:
-    """The one add/change journey: show the form (filled from ``instance`` when changing),
-    validate its shape, let the service apply it, then redirect with a success banner. Invalid
-    input re-renders with the error summary, and nothing is saved."""
-    initial = model_to_dict(instance, fields=list(form_class.base_fields)) if instance else None
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            message, url = done(saved)
-            messages.success(request, message)
-            return redirect(url)
-    return render(request, "partnership/form.html", {"form": form, "page": page})
 
 
 @login_required
@@ -145,7 +95,7 @@ def _agency_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 @policy_errors
 def agency_add(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.AgencyForm,
         instance=None,
@@ -164,7 +114,7 @@ def agency_add(request: HttpRequest) -> HttpResponse:
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     agency = selectors.agency_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.AgencyForm,
         instance=agency,
@@ -190,7 +140,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a team to the agency ``pk``."""
     _require_manage(request)
     agency = selectors.agency_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.TeamForm,
         instance=None,
@@ -210,7 +160,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     team = selectors.team_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.TeamForm,
         instance=team,
@@ -260,7 +210,7 @@ def _staff_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 @policy_errors
 def staff_add(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.StaffForm,
         instance=None,
@@ -288,7 +238,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     staff = selectors.staff_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.StaffForm,
         instance=staff,
@@ -343,7 +293,7 @@ def _agreement_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 @policy_errors
 def agreement_add(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.AgreementForm,
         instance=None,
@@ -362,7 +312,7 @@ def agreement_add(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.AgreementForm,
         instance=agreement,
@@ -420,7 +370,7 @@ def _threshold_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 @policy_errors
 def threshold_add(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.ThresholdGuidanceForm,
         instance=None,
@@ -439,7 +389,7 @@ def threshold_add(request: HttpRequest) -> HttpResponse:
 def threshold_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     guidance = selectors.threshold_guidance_get(actor=request.user, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form_class=forms.ThresholdGuidanceForm,
         instance=guidance,

@@ -2,6 +2,7 @@
 DATABASE_URL (the Makefile runs the suite once on SQLite and once on PostgreSQL)."""
 
 import hashlib
+import os
 
 from harbour.settings.base import *  # noqa: F403  (settings modules extend each other)
 from harbour.settings.base import DATABASES
@@ -19,7 +20,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # which crashes when both threads use it at once.
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["NAME"] = str(PROJECT_DIR / "var" / "harbour-test-unused.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test-harbour.sqlite3")}
+    # One file per test process, so runs side by side never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(PROJECT_DIR / "var" / f"test-harbour-{os.getpid()}.sqlite3")
+    }
 else:
     # One test database per checkout, so a fresh-clone check and a working tree can run their
     # suites at the same time without dropping each other's databases.

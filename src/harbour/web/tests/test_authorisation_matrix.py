@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "children:search": ("none", only(CASEWORK)),
     "children:summary": ("visible_child", only(CASEWORK)),
     "children:break-glass": ("findable_child", only(CASEWORK)),
+    "children:record-change": ("visible_child_need", only(CASEWORK)),
     "access:child-access-log": (
         "access_log_child",
         only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
@@ -171,6 +172,17 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
                 if can_view
                 else any_child
             ).pk
+        },
+        "visible_child_need": lambda: {
+            # Through a working relationship: break-glass opens a record to read, not to change.
+            "child_id": (
+                policy.visible_children(
+                    user, Child.objects.exclude(pk=data["grant"].child_id)
+                ).earliest("pk")
+                if can_view
+                else any_child
+            ).pk,
+            "part": "need",
         },
         "findable_child": lambda: {
             "child_id": (

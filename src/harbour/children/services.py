@@ -1,0 +1,205 @@
+"""Writes to the child's record. Each checks the policy for the section's data category and
+records its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.children.models import (
+    Assessment,
+    Child,
+    ChildProfile,
+    EducationEpisode,
+    Need,
+    VoiceEntry,
+)
+from harbour.partnership.models import Agency, DataCategory
+
+
+def require_record_edit(*, actor: Any, child: Child, category: str) -> policy.Decision:
+    """May the actor change this part of the child's record? Needs a working relationship (not
+    break-glass) and an agreement covering the section's data category."""
+    decision = policy.decide_child(
+        actor, policy.Action.CHILD_RECORD_EDIT, child, policy.purpose_for(actor)
+    )
+    if not decision.allowed or category not in decision.sections:
+        raise policy.Forbidden(policy.Action.CHILD_RECORD_EDIT)
+    return decision
+
+
+def _save(*, actor: Any, obj: Model, child: Child, event: str, section: str, basis: str) -> None:
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        event=event,
+        child=child,
+        section=section,
+        purpose=policy.purpose_for(actor),
+        basis=basis,
+        subject=obj,
+    )
+
+
+def _recorded(actor: Any) -> dict[str, Any]:
+    return {"recorded_by": actor, "recorded_by_agency": actor.agency}
+
+
+@transaction.atomic
+def child_profile_update(*, actor: Any, child: Child, **fields: str) -> ChildProfile:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.IDENTITY)
+    profile = ChildProfile.objects.filter(child=child).first() or ChildProfile(
+        child=child, **_recorded(actor)
+    )
+    for name, value in fields.items():
+        setattr(profile, name, value.strip())
+    _save(
+        actor=actor,
+        obj=profile,
+        child=child,
+        event="child.profile_updated",
+        section="profile",
+        basis=decision.basis,
+    )
+    return profile
+
+
+@transaction.atomic
+def need_add(
+    *,
+    actor: Any,
+    child: Child,
+    kind: str,
+    description: str,
+    sen_type: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> Need:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
+    need = Need(
+        child=child,
+        kind=kind,
+        description=description.strip(),
+        sen_type=sen_type,
+        start_date=start_date,
+        end_date=end_date,
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=need,
+        child=child,
+        event="child.need_added",
+        section="needs",
+        basis=decision.basis,
+    )
+    return need
+
+
+@transaction.atomic
+def assessment_add(
+    *,
+    actor: Any,
+    child: Child,
+    kind: str,
+    referred_on: dt.date,
+    status: str,
+    provider: str = "",
+    completed_on: dt.date | None = None,
+    outcome: str = "",
+) -> Assessment:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
+    assessment = Assessment(
+        child=child,
+        kind=kind,
+        provider=provider.strip(),
+        referred_on=referred_on,
+        status=status,
+        completed_on=completed_on,
+        outcome=outcome.strip(),
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=assessment,
+        child=child,
+        event="child.assessment_added",
+        section="needs",
+        basis=decision.basis,
+    )
+    return assessment
+
+
+@transaction.atomic
+def voice_entry_add(
+    *,
+    actor: Any,
+    child: Child,
+    said_on: dt.date,
+    words: str,
+    setting: str = "",
+    shared_with_child_and_family: str = "",
+    child_and_family_views: str = "",
+) -> VoiceEntry:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    entry = VoiceEntry(
+        child=child,
+        said_on=said_on,
+        words=words.strip(),
+        setting=setting.strip(),
+        shared_with_child_and_family=shared_with_child_and_family.strip(),
+        child_and_family_views=child_and_family_views.strip(),
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=entry,
+        child=child,
+        event="child.voice_recorded",
+        section="voice",
+        basis=decision.basis,
+    )
+    return entry
+
+
+@transaction.atomic
+def education_episode_add(
+    *,
+    actor: Any,
+    child: Child,
+    status: str,
+    start_date: dt.date,
+    setting: Agency | None = None,
+    setting_name: str = "",
+    end_date: dt.date | None = None,
+    hours_per_week: Decimal | None = None,
+    attendance_percent: int | None = None,
+) -> EducationEpisode:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.EDUCATION)
+    episode = EducationEpisode(
+        child=child,
+        status=status,
+        start_date=start_date,
+        end_date=end_date,
+        setting=setting,
+        setting_name=setting_name.strip(),
+        hours_per_week=hours_per_week,
+        attendance_percent=attendance_percent,
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=episode,
+        child=child,
+        event="child.education_added",
+        section="education",
+        basis=decision.basis,
+    )
+    return episode

@@ -1,0 +1,253 @@
+"""The child's record: sections by agreement, alerts, waits, and changes through GOV.UK forms."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind
+from harbour.children.models import (
+    Assessment,
+    ChildProfile,
+    EducationEpisode,
+    EducationLimit,
+    Need,
+    VoiceEntry,
+)
+from harbour.children.templatetags.children_tags import duration_text
+from harbour.partnership.models import AgencyType, Role
+from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff, relate
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def area():
+    council = make_agency("council", AgencyType.CHILDRENS_SOCIAL_CARE)
+    police = make_agency("police", AgencyType.POLICE)
+    make_agreement(police, council, purposes=["safeguarding"], categories=["identity", "family"])
+    lead = make_staff(council, role=Role.LEAD_PRACTITIONER, first_name="Grace", last_name="Lead")
+    officer = make_staff(police, role=Role.REFERRER)
+    child = make_child(council, given_name="Tyrese", family_name="Campbell")
+    hold_record(child, council)
+    relate(child, lead, kind=RelationshipKind.LEAD_PRACTITIONER)
+    ChildProfile.objects.create(
+        child=child,
+        communication="Give one instruction at a time; check he has understood.",
+        developmental_age_notes="Reads at about the level of a 10-year-old.",
+    )
+    Need.objects.create(child=child, kind="ehc_plan", sen_type="SLCN", description="EHC plan")
+    Assessment.objects.create(
+        child=child, kind="neurodevelopmental", referred_on=TODAY - dt.timedelta(days=800)
+    )
+    EducationLimit.objects.update_or_create(status="reduced_timetable", defaults={"max_days": 42})
+    EducationEpisode.objects.create(
+        child=child, status="reduced_timetable", start_date=TODAY - dt.timedelta(days=70)
+    )
+    VoiceEntry.objects.create(child=child, said_on=TODAY, words="I want to go back to college.")
+    return {"council": council, "police": police, "lead": lead, "officer": officer, "child": child}
+
+
+def test_the_lead_practitioner_sees_the_whole_picture_top_to_bottom(client, area):
+    client.force_login(area["lead"])
+    before = AuditEvent.objects.count()
+    body = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
+    order = [
+        "How to communicate with Tyrese",
+        "Give one instruction at a time",
+        "Reads at about the level of a 10-year-old",
+        "Needs and assessments",
+        'summary-card__title">Education',
+        "I want to go back to college.",
+    ]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "2 years 2 months" in body  # the assessment wait
+    assert "Part-time or reduced timetable for 2 months" in body
+    assert "longer than the partnership's limit of 6 weeks" in body
+    assert "EHC plan" in body
+    event = AuditEvent.objects.filter(sequence__gt=before).get()
+    assert event.section == "record"
+    assert "needs" in event.detail["sections"]
+
+
+def test_sections_outside_the_agreement_are_not_rendered_and_say_whom_to_ask(client, area):
+    BreakGlassGrant.objects.create(
+        child=area["child"],
+        staff=area["officer"],
+        reason="An urgent and sufficient reason",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    client.force_login(area["officer"])
+    body = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
+    assert "How to communicate with Tyrese" in body  # identity is shared
+    assert "Needs and assessments" not in body
+    assert "EHC plan" not in body
+    assert "I want to go back to college." not in body
+    assert "Parts of this record you cannot see" in body
+    assert "Grace Lead" in body
+    assert "Add a need" not in body  # break-glass reads; it never changes the record
+    change = reverse("children:record-change", args=[area["child"].pk, "need"])
+    assert client.get(change).status_code == 403
+
+
+def test_adding_a_need_with_a_pending_assessment(client, area):
+    client.force_login(area["lead"])
+    child = area["child"]
+    need_url = reverse("children:record-change", args=[child.pk, "need"])
+    assert "Add a need" in client.get(need_url).content.decode()
+    response = client.post(
+        need_url,
+        {
+            "kind": "neurodevelopmental",
+            "description": "Suspected ADHD; referred by the school nurse",
+            "sen_type": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#needs")
+    assessment_url = reverse("children:record-change", args=[child.pk, "assessment"])
+    response = client.post(
+        assessment_url,
+        {
+            "kind": "camhs",
+            "provider": "Riverside CAMHS",
+            "referred_on_day": "3",
+            "referred_on_month": "2",
+            "referred_on_year": str(TODAY.year - 1),
+            "status": "waiting",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        Need.objects.filter(child=child, kind="neurodevelopmental").get().recorded_by
+        == (area["lead"])
+    )
+    assert Assessment.objects.filter(child=child, kind="camhs", status="waiting").exists()
+    writes = AuditEvent.objects.filter(event__in=["child.need_added", "child.assessment_added"])
+    assert writes.count() == 2
+    assert set(writes.values_list("child_id", flat=True)) == {child.pk}
+
+
+@pytest.mark.parametrize(
+    ("part", "data", "field", "message"),
+    [
+        (
+            "need",
+            {
+                "kind": "ehc_plan",
+                "description": "EHC plan",
+                "start_date_day": "1",
+                "start_date_month": "9",
+                "start_date_year": "2024",
+                "end_date_day": "1",
+                "end_date_month": "9",
+                "end_date_year": "2023",
+            },
+            "end_date",
+            "End date must be the same as or after the start date",
+        ),
+        (
+            "need",
+            {
+                "kind": "slcn",
+                "description": "Speech",
+                "start_date_day": "1",
+                "start_date_month": "1",
+                "start_date_year": str(TODAY.year + 1),
+            },
+            "start_date",
+            "Start date must be today or in the past",
+        ),
+        (
+            "assessment",
+            {
+                "kind": "camhs",
+                "status": "completed",
+                "referred_on_day": "1",
+                "referred_on_month": "1",
+                "referred_on_year": "2024",
+            },
+            "completed_on",
+            "Enter the date the assessment was completed",
+        ),
+        (
+            "voice",
+            {"words": "", "said_on_day": "1", "said_on_month": "1", "said_on_year": "2026"},
+            "words",
+            "Enter what the child said",
+        ),
+        (
+            "education",
+            {
+                "status": "full_time",
+                "start_date_day": "1",
+                "start_date_month": "9",
+                "start_date_year": "2025",
+                "attendance_percent": "140",
+            },
+            "attendance_percent",
+            "Attendance must be 100 or less",
+        ),
+    ],
+)
+def test_bad_input_shows_a_govuk_error_and_saves_nothing(client, area, part, data, field, message):
+    client.force_login(area["lead"])
+    counts = (
+        Need.objects.count(),
+        Assessment.objects.count(),
+        VoiceEntry.objects.count(),
+        EducationEpisode.objects.count(),
+    )
+    body = client.post(
+        reverse("children:record-change", args=[area["child"].pk, part]), data
+    ).content.decode()
+    assert "govuk-error-summary" in body
+    assert message in body.replace("&#x27;", "'")
+    assert f'href="#id_{field}' in body
+    assert counts == (
+        Need.objects.count(),
+        Assessment.objects.count(),
+        VoiceEntry.objects.count(),
+        EducationEpisode.objects.count(),
+    )
+    assert not AuditEvent.objects.filter(
+        event__startswith="child.", event__endswith="_added"
+    ).exists()
+
+
+def test_the_profile_form_is_prefilled_and_updates(client, area):
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "profile"])
+    assert "Give one instruction at a time" in client.get(url).content.decode()
+    response = client.post(
+        url, {"communication": "Short sentences.", "strengths": "Kind to his sister"}
+    )
+    assert response.status_code == 302
+    profile = ChildProfile.objects.get(child=area["child"])
+    assert profile.strengths == "Kind to his sister"
+    assert AuditEvent.objects.filter(event="child.profile_updated").count() == 1
+
+
+def test_an_unknown_part_is_404(client, area):
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "nonsense"])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (1, "1 day"),
+        (10, "10 days"),
+        (21, "3 weeks"),
+        (70, "2 months"),
+        (800, "2 years 2 months"),
+        (365, "1 year"),
+    ],
+)
+def test_waits_are_said_as_a_practitioner_would(days, text):
+    assert duration_text(days) == text

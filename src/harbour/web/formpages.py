@@ -1,0 +1,64 @@
+"""The one add/change journey for every form page: GOV.UK form, error summary, service call,
+success banner. Apps pass their form, their service and where to go next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What the shared add/change template shows around the form."""
+
+    title: str
+    back_url: str
+    submit: str = "Save changes"
+    caption: str = ""
+    intro: str = ""
+
+
+def add_service_errors(form: django_forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form_class: type[django_forms.Form],
+    instance: Model | None,
+    save: Callable[[dict[str, Any]], M],
+    done: Callable[[M], tuple[str, str]],
+    page: FormPage,
+) -> HttpResponse:
+    """The one add/change journey: show the form (filled from ``instance`` when changing),
+    validate its shape, let the service apply it, then redirect with a success banner. Invalid
+    input re-renders with the error summary, and nothing is saved."""
+    initial = model_to_dict(instance, fields=list(form_class.base_fields)) if instance else None
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message, url = done(saved)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "web/form_page.html", {"form": form, "page": page})
