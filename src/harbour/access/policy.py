@@ -44,6 +44,8 @@ class Action(enum.StrEnum):
     BREAK_GLASS_REVIEW = "break_glass.review"
     AUDIT_TRAIL_VIEW = "audit.view"
     PARTNERSHIP_VIEW = "partnership.view"
+    # Counts about groups of children, never a named child, with small numbers suppressed.
+    COHORT_REPORT_VIEW = "cohort_report.view"
     PARTNERSHIP_MANAGE = "partnership.manage"
 
 
@@ -60,12 +62,12 @@ _CASEWORK = frozenset(
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REFERRER: _CASEWORK,
     Role.FRONT_DOOR_PRACTITIONER: _CASEWORK,
-    Role.FRONT_DOOR_MANAGER: _CASEWORK,
+    Role.FRONT_DOOR_MANAGER: _CASEWORK | {Action.COHORT_REPORT_VIEW},
     Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
-    Role.ANALYST: frozenset({Action.PARTNERSHIP_VIEW}),
-    Role.STRATEGIC_LEADER: frozenset({Action.PARTNERSHIP_VIEW}),
+    Role.ANALYST: frozenset({Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW}),
+    Role.STRATEGIC_LEADER: frozenset({Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {
             Action.CHILD_ACCESS_LOG_VIEW,

@@ -6,6 +6,8 @@ app_name = "children"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("attention/", views.attention, name="attention"),
+    path("reports/", views.cohort_report, name="cohort-report"),
     path("<uuid:child_id>/", views.summary, name="summary"),
     path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
     path(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
+from harbour.children import attention as attention_lists
 from harbour.children import forms, record, selectors, services
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.models import DataCategory
@@ -182,3 +183,24 @@ def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpR
             caption=name,
         ),
     )
+
+
+@login_required
+@policy_errors
+def attention(request: HttpRequest) -> HttpResponse:
+    items = attention_lists.attention_for_caseworker(actor=request.user)
+    return render(
+        request,
+        "children/attention.html",
+        {
+            "rows": [(item, ChildPresenter(item.child)) for item in items],
+            "limit": attention_lists.MAX_LISTED,
+        },
+    )
+
+
+@login_required
+@policy_errors
+def cohort_report(request: HttpRequest) -> HttpResponse:
+    report = attention_lists.cohort_report(actor=request.user)
+    return render(request, "children/cohort_report.html", {"report": report})

@@ -21,6 +21,8 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "web:home", None),
     NavItem("Find a child", "children:search", Action.CHILD_SEARCH),
+    NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
+    NavItem("Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
     NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),
@@ -36,5 +38,11 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
+        if url == reverse("children:search"):
+            # Everything under /children/ is about a child, except the two lists beside search.
+            active = active and not any(
+                current_path.startswith(reverse(n))
+                for n in ("children:attention", "children:cohort-report")
+            )
         items.append({"label": item.label, "url": url, "active": active})
     return items

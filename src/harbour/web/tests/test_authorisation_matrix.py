@@ -63,6 +63,11 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "web:accessibility": ("none", outcomes(OK, anonymous=OK)),
     "web:privacy": ("none", outcomes(OK, anonymous=OK)),
     "children:search": ("none", only(CASEWORK)),
+    "children:attention": ("none", only(CASEWORK)),
+    "children:cohort-report": (
+        "none",
+        only({Role.STRATEGIC_LEADER, Role.ANALYST, Role.FRONT_DOOR_MANAGER}),
+    ),
     "children:summary": ("visible_child", only(CASEWORK)),
     "children:break-glass": ("findable_child", only(CASEWORK)),
     "children:record-change": ("visible_child_need", only(CASEWORK)),

@@ -1,0 +1,197 @@
+"""Children who need someone to look again: approaching 18 without a transition plan, education
+that has gone on too long part-time or away from school, and long waits for assessment.
+
+Casework roles see the named children they may see (each audited). Leaders see counts for the
+partnership, never names, with small numbers suppressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.children.codes import AssessmentKind, AssessmentStatus, EducationStatus
+from harbour.children.models import (
+    Assessment,
+    Child,
+    EducationEpisode,
+    EducationLimit,
+    TransitionPlan,
+)
+from harbour.partnership.models import AgencyType
+
+LONG_WAIT_DAYS = 547  # eighteen months
+SUPPRESS_BELOW = 5
+MAX_LISTED = 100
+
+
+def eighteenth_birthday_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Dates of birth of children who turn 18 within the next 12 months."""
+    return (_years_before(today, 18) + dt.timedelta(days=1), _years_before(today, 17))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def syv_cohort(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Children in serious youth violence work: known to the police or youth justice, with a
+    referral open, or with a person working with them (lead practitioner, team, panel)."""
+    work = (
+        WorkingRelationship.objects.current()
+        .filter(child=OuterRef("pk"))
+        .filter(
+            Q(agency__agency_type__in=[AgencyType.POLICE, AgencyType.YOUTH_JUSTICE])
+            | Q(
+                kind__in=[
+                    RelationshipKind.OPEN_REFERRAL,
+                    RelationshipKind.LEAD_PRACTITIONER,
+                    RelationshipKind.TEAM_AROUND_CHILD,
+                    RelationshipKind.PANEL_MEMBERSHIP,
+                ]
+            )
+        )
+    )
+    return children.filter(Exists(work))
+
+
+def _over_limit(today: dt.date) -> Q:
+    clauses = Q(pk__in=[])
+    for status, max_days in EducationLimit.objects.values_list("status", "max_days"):
+        clauses |= Q(status=status, start_date__lt=today - dt.timedelta(days=max_days))
+    return clauses
+
+
+@dataclass
+class AttentionItem:
+    child: Child
+    reasons: list[str] = field(default_factory=list)
+
+
+def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
+    """The named children this person may see who need someone to look again."""
+    policy.require_capability(actor, policy.Action.CHILD_VIEW)
+    today = timezone.localdate()
+    visible = policy.visible_children(actor, Child.objects.all())
+    items: dict[Any, AttentionItem] = {}
+
+    def note(child: Child, reason: str) -> None:
+        items.setdefault(child.pk, AttentionItem(child)).reasons.append(reason)
+
+    low, high = eighteenth_birthday_window(today)
+    no_plan = visible.filter(date_of_birth__range=(low, high)).exclude(
+        Exists(TransitionPlan.objects.filter(child=OuterRef("pk")))
+    )
+    for child in no_plan.order_by("date_of_birth")[:MAX_LISTED]:
+        note(child, "Turns 18 within a year with no transition plan")
+    for episode in (
+        EducationEpisode.objects.filter(child__in=visible, end_date__isnull=True)
+        .filter(_over_limit(today))
+        .select_related("child")[:MAX_LISTED]
+    ):
+        weeks = (today - episode.start_date).days // 7
+        note(episode.child, f"{episode.get_status_display()} for {weeks} weeks")
+    for assessment in (
+        Assessment.objects.filter(
+            child__in=visible,
+            status=AssessmentStatus.WAITING,
+            referred_on__lt=today - dt.timedelta(days=LONG_WAIT_DAYS),
+        )
+        .select_related("child")
+        .order_by("referred_on")[:MAX_LISTED]
+    ):
+        months = (today - assessment.referred_on).days * 12 // 365
+        note(assessment.child, f"Waiting {months} months for {assessment.get_kind_display()}")
+    listed = sorted(items.values(), key=lambda i: (i.child.family_name, i.child.given_name))
+    listed = listed[:MAX_LISTED]
+    purpose = policy.purpose_for(actor)
+    for item in listed:
+        audit_record(
+            actor=actor,
+            event="child.viewed",
+            child=item.child,
+            section="attention_list",
+            purpose=purpose,
+            basis="relationship",
+        )
+    return listed
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    value: int
+
+    @property
+    def shown(self) -> str:
+        """Counts of 1 to 4 could identify a child: they are shown as 'fewer than 5'."""
+        if 0 < self.value < SUPPRESS_BELOW:
+            return f"fewer than {SUPPRESS_BELOW}"
+        return f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class WaitRow:
+    kind: str
+    waiting: Count
+    median_months: str
+    over_two_years: Count
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    cohort_size: Count
+    approaching_18: Count
+    approaching_18_without_plan: Count
+    education: list[Count]
+    education_alerts: Count
+    waits: list[WaitRow]
+
+
+def cohort_report(*, actor: Any) -> CohortReport:
+    """Counts for leaders about children in serious youth violence work. No names, no ids."""
+    policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
+    today = timezone.localdate()
+    cohort = syv_cohort(Child.objects.all())
+    low, high = eighteenth_birthday_window(today)
+    approaching = cohort.filter(date_of_birth__range=(low, high))
+    without_plan = approaching.exclude(Exists(TransitionPlan.objects.filter(child=OuterRef("pk"))))
+    current = EducationEpisode.objects.filter(child__in=cohort, end_date__isnull=True)
+    by_status = dict(
+        (status, current.filter(status=status).values("child").distinct().count())
+        for status in EducationStatus.values
+    )
+    alerts = current.filter(_over_limit(today)).values("child").distinct().count()
+    waits = []
+    for kind in AssessmentKind:
+        pending = Assessment.objects.filter(
+            child__in=cohort, kind=kind, status=AssessmentStatus.WAITING
+        ).values_list("referred_on", flat=True)
+        days = [(today - referred).days for referred in pending]
+        median = statistics.median(days) if len(days) >= SUPPRESS_BELOW else None
+        waits.append(
+            WaitRow(
+                kind.label,
+                Count(kind.label, len(days)),
+                f"{median * 12 / 365:.0f}" if median is not None else "–",
+                Count(kind.label, sum(1 for d in days if d > 730)),
+            )
+        )
+    return CohortReport(
+        cohort_size=Count("Children in serious youth violence work", cohort.count()),
+        approaching_18=Count("Turn 18 within a year", approaching.count()),
+        approaching_18_without_plan=Count("… with no transition plan", without_plan.count()),
+        education=[Count(EducationStatus(s).label, n) for s, n in by_status.items()],
+        education_alerts=Count("Beyond the partnership's limit", alerts),
+        waits=waits,
+    )
