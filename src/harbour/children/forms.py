@@ -247,3 +247,19 @@ class EducationEpisodeForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
         return data
+
+
+class ChronologyFilterForm(forms.Form):
+    agency = forms.ChoiceField(label="Agency", required=False)
+    types = forms.MultipleChoiceField(
+        label="Show", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, agencies: list[str], types: dict[str, str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ChoiceField)
+        agency.choices = [("", "All agencies"), *((a, a) for a in agencies)]
+        kinds = self.fields["types"]
+        assert isinstance(kinds, forms.MultipleChoiceField)
+        kinds.choices = list(types.items())

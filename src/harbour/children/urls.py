@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", views.cohort_report, name="cohort-report"),
     path("<uuid:child_id>/", views.summary, name="summary"),
     path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("<uuid:child_id>/chronology/", views.chronology, name="chronology"),
     path(
         "<uuid:child_id>/change/<slug:part>/",
         views.record_change,

@@ -18,6 +18,7 @@ from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
 from harbour.children import attention as attention_lists
+from harbour.children import chronology as chronology_entries
 from harbour.children import forms, record, selectors, services
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.models import DataCategory
@@ -204,3 +205,24 @@ def attention(request: HttpRequest) -> HttpResponse:
 def cohort_report(request: HttpRequest) -> HttpResponse:
     report = attention_lists.cohort_report(actor=request.user)
     return render(request, "children/cohort_report.html", {"report": report})
+
+
+@login_required
+@policy_errors
+def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    agency = request.GET.get("agency", "")
+    types = [t for t in request.GET.getlist("types") if t in chronology_entries.EntryType.LABELS]
+    result = chronology_entries.child_chronology(
+        actor=request.user, child_id=child_id, agency=agency, types=types
+    )
+    if isinstance(result, policy.Decision):
+        return redirect("children:break-glass", child_id=child_id)
+    form = forms.ChronologyFilterForm(
+        request.GET or None, agencies=result.agencies, types=chronology_entries.EntryType.LABELS
+    )
+    form.is_valid()
+    return render(
+        request,
+        "children/chronology.html",
+        {"chronology": result, "child": ChildPresenter(result.child), "form": form},
+    )

@@ -251,3 +251,36 @@ def test_an_unknown_part_is_404(client, area):
 )
 def test_waits_are_said_as_a_practitioner_would(days, text):
     assert duration_text(days) == text
+
+
+def test_the_chronology_lists_everything_newest_first_and_filters(client, area):
+    client.force_login(area["lead"])
+    url = reverse("children:chronology", args=[area["child"].pk])
+    before = AuditEvent.objects.count()
+    body = client.get(url).content.decode()
+    assert body.index("I want to go back to college.") < body.index(
+        "Part-time or reduced timetable"
+    )
+    assert body.index("Part-time or reduced timetable") < body.index(
+        "Referred for Neurodevelopmental"
+    )
+    event = AuditEvent.objects.filter(sequence__gt=before).get()
+    assert event.section == "chronology"
+    only_education = client.get(url, {"types": "education"}).content.decode()
+    assert "Part-time or reduced timetable" in only_education
+    assert "I want to go back to college." not in only_education
+    assert "1 entry" in only_education
+
+
+def test_the_chronology_leaves_out_sections_the_viewer_cannot_see(client, area):
+    BreakGlassGrant.objects.create(
+        child=area["child"],
+        staff=area["officer"],
+        reason="An urgent and sufficient reason",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    client.force_login(area["officer"])
+    body = client.get(reverse("children:chronology", args=[area["child"].pk])).content.decode()
+    assert "I want to go back to college." not in body
+    assert "Referred for" not in body
+    assert "Not shown, because your agency" in body

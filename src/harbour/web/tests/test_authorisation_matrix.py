@@ -69,6 +69,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
         only({Role.STRATEGIC_LEADER, Role.ANALYST, Role.FRONT_DOOR_MANAGER}),
     ),
     "children:summary": ("visible_child", only(CASEWORK)),
+    "children:chronology": ("visible_child", only(CASEWORK)),
     "children:break-glass": ("findable_child", only(CASEWORK)),
     "children:record-change": ("visible_child_need", only(CASEWORK)),
     "access:child-access-log": (
