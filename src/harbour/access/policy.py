@@ -216,9 +216,10 @@ def relationship_basis(actor: Any, child: Any) -> str:
 def sections_for(actor: Any, child: Any, basis: str, purpose: str) -> frozenset[str]:
     """Which data categories of the child's record the actor may see.
 
-    Own-agency records and personal working relationships see every section. Otherwise the
-    actor sees the categories that the agreements with the agencies holding the child cover."""
-    if basis.startswith("relationship:") or basis == f"agency:{RelationshipKind.AGENCY_RECORD}":
+    A working relationship — personal, or the actor's agency's own record or open referral —
+    sees every section: the agency is working with the child. Otherwise (break-glass) the actor
+    sees the categories that the agreements with the agencies holding the child cover."""
+    if basis.startswith(("relationship:", "agency:")):
         return ALL_SECTIONS
     holders = set(
         WorkingRelationship.objects.current()

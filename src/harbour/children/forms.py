@@ -10,7 +10,10 @@ from harbour.children.codes import (
     AssessmentStatus,
     EducationStatus,
     NeedKind,
+    PlanType,
+    Relationship,
 )
+from harbour.children.models import Child
 from harbour.partnership.models import Agency, AgencyType
 from harbour.web.forms import GovukDateField
 
@@ -263,3 +266,153 @@ class ChronologyFilterForm(forms.Form):
         kinds = self.fields["types"]
         assert isinstance(kinds, forms.MultipleChoiceField)
         kinds.choices = list(types.items())
+
+
+class FamilyMemberForm(forms.Form):
+    relationship = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the relationship"},
+    )
+    given_name = _text("First name", required="Enter their first name", max_length=100)
+    family_name = _text("Last name", required="Enter their last name", max_length=100)
+    date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    related_child = forms.ModelChoiceField(
+        label="If they are a child known to Harbour, choose them (optional)",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Not known to Harbour",
+        help_text="Children you can see with the same last name or postcode",
+        error_messages={"invalid_choice": "Select a child from the list"},
+    )
+    has_parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility", required=False
+    )
+    lives_with_child = forms.BooleanField(label="Lives with the child", required=False)
+
+    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["related_child"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if candidates is not None:
+            field.queryset = candidates
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            _past_or_today(data.get("date_of_birth"), "Date of birth")
+        except forms.ValidationError as error:
+            self.add_error("date_of_birth", error)
+        return data
+
+
+class PlanForm(forms.Form):
+    plan_type = forms.ChoiceField(
+        label="Type of plan",
+        choices=PlanType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of plan"},
+    )
+    outcomes = _text(
+        "What should be different for the child",
+        required="Enter the outcomes the plan is for",
+        rows=4,
+        max_length=5000,
+    )
+    started_on = GovukDateField(
+        label="Start date", error_messages={"required": "Enter the start date"}
+    )
+    review_due = GovukDateField(label="Review due (optional)", required=False)
+    parents_as_partners = _text(
+        "How parents are working with us as partners (optional)",
+        rows=3,
+        max_length=5000,
+        help_text="For risk outside the home: parents are partners in keeping their child safe",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, review = data.get("started_on"), data.get("review_due")
+        try:
+            _past_or_today(start, "Start date")
+        except forms.ValidationError as error:
+            self.add_error("started_on", error)
+        if start and review and review < start:
+            self.add_error("review_due", "Review date must be after the start date")
+        return data
+
+
+class PlanActionForm(forms.Form):
+    sequence = forms.IntegerField(
+        label="Order",
+        min_value=1,
+        max_value=99,
+        help_text="What comes first, as the child chooses: 1 is first",
+        widget=forms.TextInput(attrs={"data-width": "2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter where this comes in the order",
+            "invalid": "Order must be a number, like 1",
+        },
+    )
+    description = _text("Action", required="Describe the action", max_length=500)
+    owner_agency = forms.ModelChoiceField(
+        label="Agency responsible",
+        queryset=Agency.objects.none(),
+        error_messages={"required": "Select the agency responsible"},
+    )
+    owner_name = _text("Person responsible (optional)", max_length=200)
+    due_on = GovukDateField(label="Due (optional)", required=False)
+    chosen_by_child = forms.BooleanField(label="The child chose this action", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(is_active=True).order_by("name")
+
+
+class TransitionPlanForm(forms.Form):
+    agreed_on = GovukDateField(
+        label="Date agreed", error_messages={"required": "Enter the date the plan was agreed"}
+    )
+    adult_services = _text("Adult social care and services (optional)", rows=3, max_length=5000)
+    probation = _text("Probation (optional)", rows=3, max_length=5000)
+    housing = _text("Housing (optional)", rows=3, max_length=5000)
+    health = _text("Health (optional)", rows=3, max_length=5000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            _past_or_today(data.get("agreed_on"), "Date agreed")
+        except forms.ValidationError as error:
+            self.add_error("agreed_on", error)
+        return data
+
+
+class FormulationForm(forms.Form):
+    held_on = GovukDateField(
+        label="Date of the meeting", error_messages={"required": "Enter the date of the meeting"}
+    )
+    attendees = _text(
+        "Who attended",
+        required="Enter who attended",
+        rows=4,
+        max_length=5000,
+        help_text="One per line, with their agency",
+    )
+    summary = _text(
+        "The shared understanding of the child",
+        required="Enter the summary",
+        rows=6,
+        max_length=10000,
+        help_text="A trauma-informed account of what has happened to the child and what they need",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            _past_or_today(data.get("held_on"), "Date of the meeting")
+        except forms.ValidationError as error:
+            self.add_error("held_on", error)
+        return data

@@ -8,12 +8,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
-from harbour.children.models import Child, ChildName, ChildProfile
+from harbour.children.models import Child, ChildName, ChildProfile, Plan, TransitionPlan
 
 MAX_SEARCH_RESULTS = 50
 
@@ -173,3 +173,28 @@ def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: s
 def child_profile_for_edit(*, child: Child) -> ChildProfile | None:
     """The profile to prefill the form with; the caller has checked and audited the edit."""
     return ChildProfile.objects.filter(child=child).first()
+
+
+def transition_plan_for_edit(*, child: Child) -> TransitionPlan | None:
+    return TransitionPlan.objects.filter(child=child).first()
+
+
+def plan_for_edit(*, child: Child, plan_id: int) -> Plan:
+    """One of this child's plans; another child's plan id is not found."""
+    plan = Plan.objects.filter(child=child, pk=plan_id).first()
+    if plan is None:
+        raise policy.NotFound(plan_id)
+    return plan
+
+
+def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
+    """Children the actor may see who share the child's last name or postcode: the choices
+    when linking a family member to a child known to Harbour. Never the child themselves."""
+    same = Q(family_name__iexact=child.family_name)
+    if child.postcode:
+        same |= Q(postcode=child.postcode)
+    return (
+        policy.visible_children(actor, Child.objects.filter(same))
+        .exclude(pk=child.pk)
+        .order_by("given_name")
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
@@ -17,7 +18,12 @@ from harbour.children.models import (
     Child,
     ChildProfile,
     EducationEpisode,
+    FamilyMember,
+    FormulationMeeting,
     Need,
+    Plan,
+    PlanAction,
+    TransitionPlan,
     VoiceEntry,
 )
 from harbour.partnership.models import Agency, DataCategory
@@ -203,3 +209,167 @@ def education_episode_add(
         basis=decision.basis,
     )
     return episode
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor: Any,
+    child: Child,
+    relationship: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None = None,
+    related_child: Child | None = None,
+    has_parental_responsibility: bool = False,
+    lives_with_child: bool = False,
+) -> FamilyMember:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.FAMILY)
+    if related_child is not None:
+        if related_child.pk == child.pk:
+            raise ValidationError({"related_child": "A child cannot be their own family member"})
+        if not policy.visible_children(actor, Child.objects.filter(pk=related_child.pk)).exists():
+            raise ValidationError({"related_child": "Select a child from the list"})
+    member = FamilyMember(
+        child=child,
+        relationship=relationship,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        related_child=related_child,
+        has_parental_responsibility=has_parental_responsibility,
+        lives_with_child=lives_with_child,
+    )
+    _save(
+        actor=actor,
+        obj=member,
+        child=child,
+        event="child.family_member_added",
+        section="family",
+        basis=decision.basis,
+    )
+    return member
+
+
+@transaction.atomic
+def plan_add(
+    *,
+    actor: Any,
+    child: Child,
+    plan_type: str,
+    outcomes: str,
+    started_on: dt.date,
+    review_due: dt.date | None = None,
+    parents_as_partners: str = "",
+) -> Plan:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    plan = Plan(
+        child=child,
+        plan_type=plan_type,
+        outcomes=outcomes.strip(),
+        started_on=started_on,
+        review_due=review_due,
+        parents_as_partners=parents_as_partners.strip(),
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=plan,
+        child=child,
+        event="child.plan_added",
+        section="plans",
+        basis=decision.basis,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    actor: Any,
+    child: Child,
+    plan: Plan,
+    sequence: int,
+    description: str,
+    owner_agency: Agency,
+    owner_name: str = "",
+    due_on: dt.date | None = None,
+    chosen_by_child: bool = False,
+) -> PlanAction:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    if plan.child_id != child.pk:
+        raise policy.NotFound(plan.pk)
+    if plan.closed_on is not None:
+        raise ValidationError("This plan is closed: add actions to the current plan")
+    action = PlanAction(
+        plan=plan,
+        sequence=sequence,
+        description=description.strip(),
+        owner_agency=owner_agency,
+        owner_name=owner_name.strip(),
+        due_on=due_on,
+        chosen_by_child=chosen_by_child,
+    )
+    _save(
+        actor=actor,
+        obj=action,
+        child=child,
+        event="child.plan_action_added",
+        section="plans",
+        basis=decision.basis,
+    )
+    return action
+
+
+@transaction.atomic
+def transition_plan_save(
+    *,
+    actor: Any,
+    child: Child,
+    agreed_on: dt.date,
+    adult_services: str = "",
+    probation: str = "",
+    housing: str = "",
+    health: str = "",
+) -> TransitionPlan:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    plan = TransitionPlan.objects.filter(child=child).first() or TransitionPlan(
+        child=child, agreed_on=agreed_on, **_recorded(actor)
+    )
+    plan.agreed_on = agreed_on
+    plan.adult_services, plan.probation = adult_services.strip(), probation.strip()
+    plan.housing, plan.health = housing.strip(), health.strip()
+    _save(
+        actor=actor,
+        obj=plan,
+        child=child,
+        event="child.transition_plan_saved",
+        section="transition",
+        basis=decision.basis,
+    )
+    return plan
+
+
+@transaction.atomic
+def formulation_add(
+    *, actor: Any, child: Child, held_on: dt.date, attendees: str, summary: str
+) -> FormulationMeeting:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    current = child.plans.filter(closed_on__isnull=True).order_by("-started_on").first()
+    meeting = FormulationMeeting(
+        child=child,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        summary=summary.strip(),
+        plan=current,
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=meeting,
+        child=child,
+        event="child.formulation_added",
+        section="formulation",
+        basis=decision.basis,
+    )
+    return meeting

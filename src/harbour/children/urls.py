@@ -12,6 +12,11 @@ urlpatterns = [
     path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
     path("<uuid:child_id>/chronology/", views.chronology, name="chronology"),
     path(
+        "<uuid:child_id>/plans/<int:plan_id>/actions/add/",
+        views.plan_action_add,
+        name="plan-action-add",
+    ),
+    path(
         "<uuid:child_id>/change/<slug:part>/",
         views.record_change,
         name="record-change",

@@ -108,6 +108,10 @@ class RecordForm:
     submit: str
     done: str
     save: Callable[..., Any]
+    # Extra arguments for the form, from the actor and the child (such as sibling candidates).
+    form_kwargs: Callable[[Any, Any], dict[str, Any]] | None = None
+    # The existing object the form changes, if any (one per child: profile, transition plan).
+    instance: Callable[[Any], Any] | None = None
 
 
 RECORD_FORMS: dict[str, RecordForm] = {
@@ -119,6 +123,7 @@ RECORD_FORMS: dict[str, RecordForm] = {
         "Save",
         "Profile saved",
         services.child_profile_update,
+        instance=lambda child: selectors.child_profile_for_edit(child=child),
     ),
     "need": RecordForm(
         forms.NeedForm,
@@ -156,6 +161,46 @@ RECORD_FORMS: dict[str, RecordForm] = {
         "Education added",
         services.education_episode_add,
     ),
+    "family": RecordForm(
+        forms.FamilyMemberForm,
+        DataCategory.FAMILY,
+        "family",
+        "Add a family member",
+        "Add family member",
+        "Family member added",
+        services.family_member_add,
+        form_kwargs=lambda actor, child: {
+            "candidates": selectors.sibling_candidates(actor=actor, child=child)
+        },
+    ),
+    "plan": RecordForm(
+        forms.PlanForm,
+        DataCategory.SOCIAL_CARE,
+        "plans",
+        "Start a plan",
+        "Start plan",
+        "Plan started",
+        services.plan_add,
+    ),
+    "formulation": RecordForm(
+        forms.FormulationForm,
+        DataCategory.SOCIAL_CARE,
+        "plans",
+        "Record a formulation meeting",
+        "Save",
+        "Formulation meeting recorded",
+        services.formulation_add,
+    ),
+    "transition": RecordForm(
+        forms.TransitionPlanForm,
+        DataCategory.SOCIAL_CARE,
+        "transition",
+        "{name}'s move to adult services",
+        "Save transition plan",
+        "Transition plan saved",
+        services.transition_plan_save,
+        instance=lambda child: selectors.transition_plan_for_edit(child=child),
+    ),
 }
 
 
@@ -170,11 +215,12 @@ def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpR
     )
     name = ChildPresenter(child).full_name
     back = reverse("children:summary", args=[child.pk]) + f"#{spec.section}"
-    profile = selectors.child_profile_for_edit(child=child) if part == "profile" else None
+    instance = spec.instance(child) if spec.instance else None
     return form_page(
         request,
         form_class=spec.form_class,
-        instance=profile,
+        instance=instance,
+        form_kwargs=spec.form_kwargs(request.user, child) if spec.form_kwargs else None,
         save=lambda data: spec.save(actor=request.user, child=child, **data),
         done=lambda saved: (spec.done, back),
         page=FormPage(
@@ -225,4 +271,29 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         request,
         "children/chronology.html",
         {"chronology": result, "child": ChildPresenter(result.child), "form": form},
+    )
+
+
+@login_required
+@policy_errors
+def plan_action_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
+    )
+    plan = selectors.plan_for_edit(child=child, plan_id=plan_id)
+    back = reverse("children:summary", args=[child.pk]) + "#plans"
+    return form_page(
+        request,
+        form_class=forms.PlanActionForm,
+        instance=None,
+        save=lambda data: services.plan_action_add(
+            actor=request.user, child=child, plan=plan, **data
+        ),
+        done=lambda saved: ("Action added", back),
+        page=FormPage(
+            title=f"Add an action to the {plan.get_plan_type_display().lower()}",
+            back_url=back,
+            submit="Add action",
+            caption=ChildPresenter(child).full_name,
+        ),
     )

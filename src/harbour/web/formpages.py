@@ -46,12 +46,15 @@ def form_page(
     save: Callable[[dict[str, Any]], M],
     done: Callable[[M], tuple[str, str]],
     page: FormPage,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The one add/change journey: show the form (filled from ``instance`` when changing),
     validate its shape, let the service apply it, then redirect with a success banner. Invalid
     input re-renders with the error summary, and nothing is saved."""
     initial = model_to_dict(instance, fields=list(form_class.base_fields)) if instance else None
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial=initial, **(form_kwargs or {})
+    )
     if form.is_bound and form.is_valid():
         try:
             saved = save(form.cleaned_data)

@@ -284,3 +284,107 @@ def test_the_chronology_leaves_out_sections_the_viewer_cannot_see(client, area):
     assert "I want to go back to college." not in body
     assert "Referred for" not in body
     assert "Not shown, because your agency" in body
+
+
+def test_a_child_cannot_be_their_own_sibling(client, area):
+    from harbour.children.models import FamilyMember
+
+    client.force_login(area["lead"])
+    child = area["child"]
+    url = reverse("children:record-change", args=[child.pk, "family"])
+    body = client.post(
+        url,
+        {
+            "relationship": "sibling",
+            "given_name": "Tyrese",
+            "family_name": "Campbell",
+            "related_child": str(child.pk),
+        },
+    ).content.decode()
+    assert "Select a child from the list" in body
+    assert 'href="#id_related_child"' in body
+    assert not FamilyMember.objects.exists()
+
+
+def test_a_sibling_is_linked_from_the_children_the_worker_can_see(client, area):
+    from harbour.children.models import FamilyMember
+
+    sister = make_child(area["council"], given_name="Shanice", family_name="Campbell")
+    hold_record(sister, area["council"])
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "family"])
+    form = client.get(url).content.decode()
+    assert "Shanice" in form
+    assert f'value="{area["child"].pk}"' not in form
+    response = client.post(
+        url,
+        {
+            "relationship": "sibling",
+            "given_name": "Shanice",
+            "family_name": "Campbell",
+            "related_child": str(sister.pk),
+            "lives_with_child": "on",
+        },
+    )
+    assert response.status_code == 302
+    member = FamilyMember.objects.get()
+    assert member.related_child == sister
+    body = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
+    assert "Shanice: known to" in body
+
+
+def test_a_plan_with_actions_in_the_order_the_child_chose(client, area):
+    from harbour.children.models import Plan
+
+    client.force_login(area["lead"])
+    child = area["child"]
+    response = client.post(
+        reverse("children:record-change", args=[child.pk, "plan"]),
+        {
+            "plan_type": "risk_outside_the_home",
+            "outcomes": "Tyrese feels safe travelling to college",
+            "started_on_day": "1",
+            "started_on_month": "10",
+            "started_on_year": "2026",
+            "parents_as_partners": "Mum walks with him on Tuesdays",
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get(child=child)
+    add_action = reverse("children:plan-action-add", args=[child.pk, plan.pk])
+    for sequence, text in ((2, "Mentoring with the boxing club"), (1, "Safe route to college")):
+        response = client.post(
+            add_action,
+            {
+                "sequence": sequence,
+                "description": text,
+                "owner_agency": str(area["council"].pk),
+                "chosen_by_child": "on",
+            },
+        )
+        assert response.status_code == 302
+    body = client.get(reverse("children:summary", args=[child.pk])).content.decode()
+    assert body.index("Safe route to college") < body.index("Mentoring with the boxing club")
+    assert "Parents as partners" in body
+    other = make_child(area["council"])
+    hold_record(other, area["council"])
+    wrong = reverse("children:plan-action-add", args=[other.pk, plan.pk])
+    assert client.get(wrong).status_code == 404
+
+
+def test_a_transition_plan_is_saved_once_and_changed_after(client, area):
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "transition"])
+    data = {
+        "agreed_on_day": "2",
+        "agreed_on_month": "11",
+        "agreed_on_year": "2026",
+        "housing": "Referral to the young people's housing pathway",
+    }
+    assert client.post(url, data).status_code == 302
+    data["housing"] = "Placed in supported lodgings"
+    assert client.post(url, data).status_code == 302
+    from harbour.children.models import TransitionPlan
+
+    assert TransitionPlan.objects.get().housing == "Placed in supported lodgings"
+    assert "Placed in supported lodgings" in client.get(url).content.decode()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind, WorkingRelationship
-from harbour.children.models import Child
+from harbour.children.models import Child, Plan
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.partnership.models import (
@@ -72,6 +72,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "children:chronology": ("visible_child", only(CASEWORK)),
     "children:break-glass": ("findable_child", only(CASEWORK)),
     "children:record-change": ("visible_child_need", only(CASEWORK)),
+    "children:plan-action-add": ("visible_child_plan", only(CASEWORK)),
     "access:child-access-log": (
         "access_log_child",
         only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
@@ -190,6 +191,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
             ).pk,
             "part": "need",
         },
+        "visible_child_plan": lambda: plan_kwargs(user, data, can_view),
         "findable_child": lambda: {
             "child_id": (
                 policy.findable_children(user, Child.objects.all(), policy.purpose_for(user))
@@ -215,6 +217,20 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
     }
     return makers[kind]()
+
+
+def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
+    """A plan of a child the user may change (made here: the matrix is about access)."""
+    children = Child.objects.exclude(pk=data["grant"].child_id)
+    child = (
+        policy.visible_children(user, children).earliest("pk")
+        if can_view
+        else children.earliest("pk")
+    )
+    plan = Plan.objects.create(
+        child=child, plan_type="child_in_need", outcomes="x", started_on=dt.date(2026, 1, 5)
+    )
+    return {"child_id": child.pk, "plan_id": plan.pk}
 
 
 def observed(response: Any) -> Any:
