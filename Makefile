@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make demo   install, build, load the synthetic partnership and serve http://127.0.0.1:8000"
 	@echo "make test   lint, types, and the whole suite on SQLite and on PostgreSQL"
-	@echo "make bench  benchmarks (none yet: this target says so)"
+	@echo "make bench  benchmarks: quality and speed against named baselines"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,8 @@ test-postgres: setup chromium postgres
 
 test: lint types test-sqlite test-postgres
 
-bench:
-	@echo "make bench: no benchmarks yet. The identity and language issues add them under benchmarks/."
+bench: setup
+	$(BIN)/python benchmarks/language_eval.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -6,6 +6,7 @@ urlpatterns = [
     path("children/", include("harbour.children.urls")),
     path("access/", include("harbour.access.urls")),
     path("partnership/", include("harbour.partnership.urls")),
+    path("language/", include("harbour.language.urls")),
     # The Django admin is for superusers repairing data, not for running the partnership.
     path("django-admin/", admin.site.urls),
 ]

@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     PARTNERSHIP_VIEW = "partnership.view"
     # Counts about groups of children, never a named child, with small numbers suppressed.
     COHORT_REPORT_VIEW = "cohort_report.view"
+    LANGUAGE_REPORT_VIEW = "language.report.view"
+    LANGUAGE_RULES_MANAGE = "language.rules.manage"
     PARTNERSHIP_MANAGE = "partnership.manage"
 
 
@@ -66,8 +68,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
-    Role.ANALYST: frozenset({Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW}),
-    Role.STRATEGIC_LEADER: frozenset({Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW}),
+    Role.ANALYST: frozenset(
+        {Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW, Action.LANGUAGE_REPORT_VIEW}
+    ),
+    Role.STRATEGIC_LEADER: frozenset(
+        {Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW, Action.LANGUAGE_REPORT_VIEW}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {
             Action.CHILD_ACCESS_LOG_VIEW,
@@ -76,7 +82,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PARTNERSHIP_VIEW,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({Action.PARTNERSHIP_VIEW, Action.PARTNERSHIP_MANAGE}),
+    Role.ADMINISTRATOR: frozenset(
+        {Action.PARTNERSHIP_VIEW, Action.PARTNERSHIP_MANAGE, Action.LANGUAGE_RULES_MANAGE}
+    ),
 }
 
 # What each role reads a child's record for, recorded on every access event.

@@ -4,6 +4,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from harbour.access import policy
+from harbour.access.models import RelationshipKind
 from harbour.children.codes import (
     SEN_TYPE_OF_NEED,
     AssessmentKind,
@@ -14,7 +16,9 @@ from harbour.children.codes import (
     Relationship,
 )
 from harbour.children.models import Child
-from harbour.partnership.models import Agency, AgencyType
+from harbour.language.forms import LanguageCheckedTextarea
+from harbour.language.models import CheckContext
+from harbour.partnership.models import Agency, AgencyType, Staff
 from harbour.web.forms import GovukDateField
 
 
@@ -52,9 +56,22 @@ def _past_or_today(value: dt.date | None, label: str) -> None:
 
 
 def _text(
-    label: str, *, required: str | None = None, rows: int = 0, **kwargs: Any
+    label: str,
+    *,
+    required: str | None = None,
+    rows: int = 0,
+    checked: str | None = None,
+    **kwargs: Any,
 ) -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    """A GOV.UK text input or textarea; ``checked`` names the kind of writing, and turns on the
+    child-centred language suggestions for it."""
+    widget: forms.Widget
+    if checked:
+        widget = LanguageCheckedTextarea(attrs={"rows": rows or 4}, context=checked)
+    elif rows:
+        widget = forms.Textarea(attrs={"rows": rows})
+    else:
+        widget = forms.TextInput()
     messages = {"required": required} if required else {}
     return forms.CharField(
         label=label, required=bool(required), widget=widget, error_messages=messages, **kwargs
@@ -66,26 +83,39 @@ class ChildProfileForm(forms.Form):
     communication = _text(
         "How to communicate with me (optional)",
         rows=4,
+        checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="Speech, language and communication needs, in plain words",
     )
-    what_helps = _text("What helps (optional)", rows=3, max_length=5000)
-    what_to_avoid = _text("What to avoid (optional)", rows=3, max_length=5000)
+    what_helps = _text(
+        "What helps (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
+    what_to_avoid = _text(
+        "What to avoid (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
     developmental_age_notes = _text(
         "Developmental age (optional)",
         rows=3,
+        checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="Where the child's development differs from their age, and how",
     )
-    strengths = _text("Strengths (optional)", rows=3, max_length=5000)
-    interests = _text("Interests (optional)", rows=3, max_length=5000)
+    strengths = _text(
+        "Strengths (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
+    interests = _text(
+        "Interests (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
     identity_and_culture = _text(
         "Identity and culture (optional)",
         rows=3,
+        checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="As the child describes them",
     )
-    wishes = _text("Wishes and feelings (optional)", rows=3, max_length=5000)
+    wishes = _text(
+        "Wishes and feelings (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
     preferred_professional = _text(
         "Who the child would like to work with (optional)", max_length=200
     )
@@ -181,9 +211,14 @@ class VoiceEntryForm(forms.Form):
     )
     setting = _text("Where, or at what meeting (optional)", max_length=200)
     shared_with_child_and_family = _text(
-        "What was shared with the child and family (optional)", rows=3, max_length=5000
+        "What was shared with the child and family (optional)",
+        rows=3,
+        checked=CheckContext.CASE_NOTE,
+        max_length=5000,
     )
-    child_and_family_views = _text("Their views on it (optional)", rows=3, max_length=5000)
+    child_and_family_views = _text(
+        "Their views on it (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -318,6 +353,7 @@ class PlanForm(forms.Form):
         "What should be different for the child",
         required="Enter the outcomes the plan is for",
         rows=4,
+        checked=CheckContext.PLAN,
         max_length=5000,
     )
     started_on = GovukDateField(
@@ -327,6 +363,7 @@ class PlanForm(forms.Form):
     parents_as_partners = _text(
         "How parents are working with us as partners (optional)",
         rows=3,
+        checked=CheckContext.PLAN,
         max_length=5000,
         help_text="For risk outside the home: parents are partners in keeping their child safe",
     )
@@ -376,10 +413,15 @@ class TransitionPlanForm(forms.Form):
     agreed_on = GovukDateField(
         label="Date agreed", error_messages={"required": "Enter the date the plan was agreed"}
     )
-    adult_services = _text("Adult social care and services (optional)", rows=3, max_length=5000)
-    probation = _text("Probation (optional)", rows=3, max_length=5000)
-    housing = _text("Housing (optional)", rows=3, max_length=5000)
-    health = _text("Health (optional)", rows=3, max_length=5000)
+    adult_services = _text(
+        "Adult social care and services (optional)",
+        rows=3,
+        checked=CheckContext.PLAN,
+        max_length=5000,
+    )
+    probation = _text("Probation (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
+    housing = _text("Housing (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
+    health = _text("Health (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -405,6 +447,7 @@ class FormulationForm(forms.Form):
         "The shared understanding of the child",
         required="Enter the summary",
         rows=6,
+        checked=CheckContext.MINUTES,
         max_length=10000,
         help_text="A trauma-informed account of what has happened to the child and what they need",
     )
@@ -416,3 +459,41 @@ class FormulationForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error("held_on", error)
         return data
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        title = f" ({obj.job_title})" if obj.job_title else ""
+        return f"{obj.get_full_name()}, {obj.agency}{title}"
+
+
+class TeamMemberForm(forms.Form):
+    staff = StaffChoiceField(
+        label="Who",
+        queryset=Staff.objects.none(),
+        error_messages={"required": "Select who is joining the team around the child"},
+    )
+    kind = forms.ChoiceField(
+        label="Their part",
+        widget=forms.RadioSelect,
+        choices=[
+            (RelationshipKind.TEAM_AROUND_CHILD, "Member of the team around the child"),
+            (RelationshipKind.LEAD_PRACTITIONER, "Lead practitioner"),
+        ],
+        error_messages={"required": "Select their part"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["staff"]
+        assert isinstance(field, forms.ModelChoiceField)
+        casework = [
+            role
+            for role, actions in policy.ROLE_ACTIONS.items()
+            if policy.Action.CHILD_VIEW in actions
+        ]
+        field.queryset = (
+            Staff.objects.filter(is_active=True, role__in=casework)
+            .select_related("agency")
+            .order_by("agency__name", "last_name")
+        )

@@ -13,6 +13,8 @@ from django.db.models import Model
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.access.services import working_relationship_start
 from harbour.children.models import (
     Assessment,
     Child,
@@ -373,3 +375,20 @@ def formulation_add(
         basis=decision.basis,
     )
     return meeting
+
+
+@transaction.atomic
+def team_member_add(*, actor: Any, child: Child, staff: Any, kind: str) -> WorkingRelationship:
+    """Someone joins the team around the child: from now on the policy lets them see the record."""
+    require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    if not staff.is_active:
+        raise ValidationError({"staff": "Select someone whose account is active"})
+    if WorkingRelationship.objects.current().filter(child=child, staff=staff, kind=kind).exists():
+        raise ValidationError({"staff": f"{staff.get_full_name()} already has this part"})
+    return working_relationship_start(
+        actor=actor,
+        child=child,
+        kind=RelationshipKind(kind),
+        staff=staff,
+        note=f"Added by {actor.get_full_name()}",
+    )

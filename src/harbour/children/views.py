@@ -173,6 +173,15 @@ RECORD_FORMS: dict[str, RecordForm] = {
             "candidates": selectors.sibling_candidates(actor=actor, child=child)
         },
     ),
+    "team": RecordForm(
+        forms.TeamMemberForm,
+        DataCategory.SOCIAL_CARE,
+        "involvement",
+        "Add someone to the team around {name}",
+        "Add to the team",
+        "Added to the team around the child",
+        services.team_member_add,
+    ),
     "plan": RecordForm(
         forms.PlanForm,
         DataCategory.SOCIAL_CARE,

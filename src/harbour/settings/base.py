@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "harbour.access",
     "harbour.children",
     "harbour.identity",
+    "harbour.language",
     "harbour.demo",
 ]
 

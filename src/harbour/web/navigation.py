@@ -23,6 +23,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Find a child", "children:search", Action.CHILD_SEARCH),
     NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
     NavItem("Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW),
+    NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
+    NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
     NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),

@@ -388,3 +388,57 @@ def test_a_transition_plan_is_saved_once_and_changed_after(client, area):
 
     assert TransitionPlan.objects.get().housing == "Placed in supported lodgings"
     assert "Placed in supported lodgings" in client.get(url).content.decode()
+
+
+def test_adding_someone_to_the_team_lets_them_see_the_record(client, area):
+    club = make_agency("club", AgencyType.VCSE)
+    youth_worker = make_staff(club, role=Role.REFERRER, first_name="Janet", last_name="Walsh")
+    record_url = reverse("children:summary", args=[area["child"].pk])
+    client.force_login(youth_worker)
+    assert client.get(record_url).status_code == 404
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "team"])
+    assert "Janet Walsh, Agency club" in client.get(url).content.decode()
+    response = client.post(url, {"staff": str(youth_worker.pk), "kind": "team_around_child"})
+    assert response.status_code == 302
+    again = client.post(url, {"staff": str(youth_worker.pk), "kind": "team_around_child"})
+    assert "already has this part" in again.content.decode()
+    assert AuditEvent.objects.filter(event="relationship.started").count() == 1
+    client.force_login(youth_worker)
+    assert client.get(record_url).status_code == 200
+
+
+def test_saved_wording_that_blames_the_child_is_questioned_but_never_blocked(client, area):
+    from harbour.children.models import Plan
+    from harbour.language.models import LanguageCheck
+
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "plan"])
+    outcomes = "Tyrese stops placing himself at risk by going to the park"
+    response = client.post(
+        url,
+        {
+            "plan_type": "risk_outside_the_home",
+            "outcomes": outcomes,
+            "started_on_day": "1",
+            "started_on_month": "10",
+            "started_on_year": "2026",
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert Plan.objects.get().outcomes == outcomes
+    assert "Consider changing wording that blames the child" in body
+    assert "placing himself at risk" in body
+    assert LanguageCheck.objects.filter(source="submit").exists()
+
+
+def test_suggestions_show_beside_a_field_when_the_form_comes_back_with_errors(client, area):
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "plan"])
+    body = client.post(
+        url, {"outcomes": "She keeps putting herself at risk with older males"}
+    ).content.decode()
+    assert "govuk-error-summary" in body
+    assert "harbour-language-suggestions" in body
+    assert "putting herself at risk" in body

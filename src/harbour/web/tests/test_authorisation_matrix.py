@@ -80,6 +80,14 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "access:break-glass-queue": ("none", only({Role.DATA_PROTECTION_OFFICER})),
     "access:break-glass-review": ("grant", only({Role.DATA_PROTECTION_OFFICER})),
     "access:audit-trail": ("none", only({Role.DATA_PROTECTION_OFFICER})),
+    # Language: anyone may check their own wording; the check and the rule switch take POST only.
+    "language:home": ("none", outcomes(OK)),
+    "language:check": ("none", outcomes(NOT_ALLOWED)),
+    "language:report": ("none", only({Role.STRATEGIC_LEADER, Role.ANALYST})),
+    "language:report-csv": ("none", only({Role.STRATEGIC_LEADER, Role.ANALYST})),
+    "language:rules": ("none", only({Role.ADMINISTRATOR})),
+    "language:rule-add": ("none", only({Role.ADMINISTRATOR})),
+    "language:rule-switch": ("none", outcomes(NOT_ALLOWED)),
 }
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
 PARTNERSHIP_ADMINS = {Role.ADMINISTRATOR}

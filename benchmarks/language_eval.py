@@ -1,0 +1,171 @@
+"""Child-centred language checker: quality on the labelled evaluation set, and speed, each
+compared with a named baseline measured in the same run.
+
+Baseline ("exact substrings"): the same phrase list the rules ship with (each rule's
+``phrases`` in rules.json), looked up as lower-cased exact substrings of the text. It is what a
+simple word list would do: fast, but blind to inflections, word order and who the words are
+about.
+
+Run: ``.venv/bin/python benchmarks/language_eval.py`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harbour.language.checker import default_checker, load_default_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "harbour" / "language" / "tests" / "data" / "evaluation.jsonl"
+
+Detector = Callable[[str], set[str]]
+
+
+def load_set() -> list[dict[str, Any]]:
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def substring_baseline() -> Detector:
+    phrases = [
+        (rule.id, phrase.lower()) for rule in load_default_rules().rules for phrase in rule.phrases
+    ]
+
+    def detect(text: str) -> set[str]:
+        lower = text.lower()
+        return {rule_id for rule_id, phrase in phrases if phrase in lower}
+
+    return detect
+
+
+def checker_detector() -> Detector:
+    checker = default_checker()
+    return lambda text: {finding.rule_id for finding in checker.check(text)}
+
+
+def score(detect: Detector, rows: list[dict[str, Any]]) -> dict[str, float]:
+    tp = fp = fn = tn = right_rule = 0
+    for row in rows:
+        found = detect(str(row["text"]))
+        expected = set(row["rules"])
+        if found and row["flagged"]:
+            tp += 1
+            right_rule += bool(found & expected)
+        elif found:
+            fp += 1
+        elif row["flagged"]:
+            fn += 1
+        else:
+            tn += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "rule_agreement": right_rule / tp if tp else 0.0,
+    }
+
+
+def note_of(rows: list[dict[str, Any]], words: int = 1000) -> str:
+    """A synthetic case note of about ``words`` words: the evaluation sentences, in order,
+    repeated as needed, in paragraphs of five sentences."""
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        for row in rows:
+            sentences.append(str(row["text"]))
+            count += len(str(row["text"]).split())
+            if count >= words:
+                break
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+    return "\n\n".join(paragraphs)
+
+
+def timed(function: Callable[[], object], rounds: int) -> float:
+    """Median seconds of ``rounds`` runs."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _each(detect: Detector, texts: list[str]) -> None:
+    for text in texts:
+        detect(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="timing rounds (median is shown)")
+    args = parser.parse_args(argv)
+
+    rows = load_set()
+    positives = sum(1 for row in rows if row["flagged"])
+    start = time.perf_counter()
+    checker = checker_detector()
+    checker("warm up: placing herself at risk")
+    startup = time.perf_counter() - start
+    baseline = substring_baseline()
+
+    print("Child-centred language checker")
+    print(
+        f"evaluation set: {len(rows)} sentences ({positives} positives, "
+        f"{len(rows) - positives} negatives)  [{DATA.relative_to(ROOT)}]"
+    )
+    print()
+    print(
+        f"{'':24}{'precision':>10}{'recall':>10}{'F1':>10}{'rule ok':>10}"
+        f"{'TP':>6}{'FP':>6}{'FN':>6}{'TN':>6}"
+    )
+    scores = {}
+    for name, detect in (("checker (spaCy rules)", checker), ("baseline (substrings)", baseline)):
+        s = scores[name] = score(detect, rows)
+        print(
+            f"{name:24}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}"
+            f"{s['rule_agreement']:>10.3f}{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}{s['tn']:>6}"
+        )
+
+    texts = [str(row["text"]) for row in rows]
+    note = note_of(rows)
+    words = len(note.split())
+    print()
+    print(
+        f"speed: median of {args.rounds} rounds; one-off start-up (pipeline and lemma table) "
+        f"{startup * 1000:.0f} ms"
+    )
+    print(f"{'':24}{'sentences/s':>14}{'ms per 1,000-word note':>26}")
+    speeds: dict[str, tuple[float, float]] = {}
+    for name, detect in (("checker (spaCy rules)", checker), ("baseline (substrings)", baseline)):
+        per_set = timed(functools.partial(_each, detect, texts), args.rounds)
+        per_note_ms = timed(functools.partial(detect, note), args.rounds) * 1000 * (1000 / words)
+        speeds[name] = (len(texts) / per_set, per_note_ms)
+        print(f"{name:24}{speeds[name][0]:>14,.0f}{speeds[name][1]:>26.2f}")
+    checker_speed, baseline_speed = speeds.values()
+    print()
+    print(
+        f"checker / baseline: {checker_speed[1] / baseline_speed[1]:.0f}x the time per note, "
+        f"{baseline_speed[0] / checker_speed[0]:.0f}x fewer sentences per second; "
+        f"F1 {scores['checker (spaCy rules)']['f1']:.3f} vs "
+        f"{scores['baseline (substrings)']['f1']:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

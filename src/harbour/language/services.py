@@ -1,0 +1,143 @@
+"""Writes for the language checker: recording a check (counts only, never the text) and the
+partnership's own rules."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from harbour.access.audit import audit_record
+from harbour.language import permissions, selectors
+from harbour.language.checker import (
+    ABOUT_ANYONE,
+    ABOUT_CHILD,
+    Checker,
+    Finding,
+    Pattern,
+    PatternError,
+    Rule,
+    default_checker,
+    load_default_rules,
+)
+from harbour.language.models import (
+    CheckContext,
+    CheckSource,
+    LanguageCheck,
+    LanguageCheckFinding,
+    LanguageRule,
+)
+
+NO_MATCH_IN_EXAMPLE = (
+    "The pattern finds nothing in the example sentence: check the words, or change the example"
+)
+
+
+@transaction.atomic
+def language_check_record(
+    *, actor: Any, text: str, context: str, source: str = CheckSource.SUBMIT
+) -> list[Finding]:
+    """Check ``text`` with the partnership's rules and record that the check happened: who, their
+    agency and team, when, where in Harbour, and how many findings of each rule. The text is not
+    stored. Blank text is not checked and not recorded."""
+    permissions.require_check(actor)
+    if context not in CheckContext.values:
+        raise ValueError(f"Unknown language check context: {context!r}")
+    if source not in CheckSource.values:
+        raise ValueError(f"Unknown language check source: {source!r}")
+    if not text.strip():
+        return []
+    findings = selectors.partnership_checker().check(text)
+    run = LanguageCheck.objects.create(
+        staff=actor,
+        role=actor.role,
+        agency_id=actor.agency_id,
+        team_id=actor.team_id,
+        context=context,
+        source=source,
+        word_count=len(text.split()),
+        finding_count=len(findings),
+    )
+    counts = Counter(finding.rule_id for finding in findings)
+    LanguageCheckFinding.objects.bulk_create(
+        LanguageCheckFinding(check_run=run, rule_id=rule_id, count=count)
+        for rule_id, count in sorted(counts.items())
+    )
+    return findings
+
+
+def _new_rule_id(pattern: list[str]) -> str:
+    words = [token for token in pattern if not token.isupper()]
+    base = "local-" + (slugify(" ".join(words))[:40].strip("-") or "rule")
+    rule_id, n = base, 1
+    while LanguageRule.objects.filter(rule_id=rule_id).exists():
+        n += 1
+        rule_id = f"{base}-{n}"
+    return rule_id
+
+
+@transaction.atomic
+def language_rule_add(
+    *,
+    actor: Any,
+    pattern: list[str],
+    suggestion: str,
+    reason: str,
+    example: str,
+    about_child: bool = True,
+) -> LanguageRule:
+    """Add a rule to the partnership's list. The pattern must compile and must flag its own
+    example (with the about-the-child guard applied), so a rule that can never fire is refused."""
+    permissions.require_manage_rules(actor)
+    try:
+        default_checker().compile(pattern)
+    except PatternError as error:
+        raise ValidationError({"pattern": str(error)}) from error
+    rule_id = _new_rule_id(pattern)
+    candidate = Rule(
+        id=rule_id,
+        title=" ".join(pattern),
+        patterns=(Pattern(tuple(pattern)),),
+        suggestion=suggestion,
+        reason=reason,
+        about=ABOUT_CHILD if about_child else ABOUT_ANYONE,
+    )
+    trial = Checker(load_default_rules().with_rules([candidate]))
+    if not any(finding.rule_id == rule_id for finding in trial.check(example)):
+        raise ValidationError({"example": NO_MATCH_IN_EXAMPLE})
+    rule = LanguageRule(
+        rule_id=rule_id,
+        pattern=list(pattern),
+        suggestion=suggestion,
+        reason=reason,
+        example=example,
+        about_child=about_child,
+        added_by=actor,
+    )
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        event="language.rule_added",
+        subject=rule,
+        detail={"rule_id": rule_id, "pattern": list(pattern)},
+    )
+    return rule
+
+
+@transaction.atomic
+def language_rule_set_active(*, actor: Any, rule: LanguageRule, is_active: bool) -> LanguageRule:
+    permissions.require_manage_rules(actor)
+    if rule.is_active != is_active:
+        rule.is_active = is_active
+        rule.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor,
+            event="language.rule_switched_on" if is_active else "language.rule_switched_off",
+            subject=rule,
+            detail={"rule_id": rule.rule_id},
+        )
+    return rule

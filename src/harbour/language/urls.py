@@ -1,0 +1,15 @@
+from django.urls import path
+
+from harbour.language import views
+
+app_name = "language"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("check/", views.check, name="check"),
+    path("report/", views.report, name="report"),
+    path("report.csv", views.report_csv, name="report-csv"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/add/", views.rule_add, name="rule-add"),
+    path("rules/switch/", views.rule_switch, name="rule-switch"),
+]
