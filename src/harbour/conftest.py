@@ -44,6 +44,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (npm, pinned in package.json) on the page against WCAG 2.2 AA."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make test`, which builds the front-end assets")
+    # A click may have started a navigation: check the page that arrives, not the one leaving.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
