@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -7,8 +6,7 @@ urlpatterns = [
     path("access/", include("harbour.access.urls")),
     path("partnership/", include("harbour.partnership.urls")),
     path("language/", include("harbour.language.urls")),
-    # The Django admin is for superusers repairing data, not for running the partnership.
-    path("django-admin/", admin.site.urls),
+    # No Django admin: the partnership is run through its own audited pages (ADR 0002).
 ]
 
 handler400 = "harbour.web.views.error_400"

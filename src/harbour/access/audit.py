@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
@@ -54,9 +56,12 @@ def _canonical(value: Any) -> Any:
 
 
 def event_hash(fields: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the event's canonical JSON, keyed by ``HARBOUR_AUDIT_KEY``, which lives
+    outside the database: someone who can write to the table cannot forge a valid chain."""
     payload = {name: _canonical(fields[name]) for name in HASHED_FIELDS}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = settings.HARBOUR_AUDIT_KEY.encode("utf-8")
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -117,16 +122,12 @@ def audit_record(
 
 
 def _create_head() -> AuditChainHead:
-    """The head row is created by a migration; it is recreated from the last event if a test
-    flush or a restore removed it."""
-    last = AuditEvent.objects.order_by("-sequence").first()
-    AuditChainHead.objects.get_or_create(
-        pk=1,
-        defaults={
-            "last_sequence": last.sequence if last else 0,
-            "last_hash": last.hash if last else GENESIS_HASH,
-        },
-    )
+    """The head row is created by a migration, and again after a test flush empties the log. A
+    missing head beside existing events means someone removed it: refuse to write (and so to show
+    any child's data) rather than rebuild it from a log that may have lost its tail."""
+    if AuditEvent.objects.exists():
+        raise AuditWriteError("The audit chain's head is missing: run `harbour audit verify`")
+    AuditChainHead.objects.get_or_create(pk=1)
     return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
@@ -149,11 +150,11 @@ class ChainReport:
         return self.problem is None
 
 
-def _iter_events(batch: int = 5000) -> Iterator[dict[str, Any]]:
+def _iter_events(*, up_to: int, batch: int = 5000) -> Iterator[dict[str, Any]]:
     last = 0
     while True:
         rows = list(
-            AuditEvent.objects.filter(sequence__gt=last)
+            AuditEvent.objects.filter(sequence__gt=last, sequence__lte=up_to)
             .order_by("sequence")
             .values(*HASHED_FIELDS, "hash")[:batch]
         )
@@ -164,29 +165,36 @@ def _iter_events(batch: int = 5000) -> Iterator[dict[str, Any]]:
 
 
 def audit_verify() -> ChainReport:
-    """Walk the chain from sequence 1 and name the first missing, altered or re-linked event."""
+    """Walk the chain from sequence 1 to the head (read first, so events appended while it runs
+    wait for the next check) and name the first missing, altered or re-linked event."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    stray = AuditEvent.objects.filter(sequence__lt=1).order_by("sequence").first()
+    if stray is not None:
+        return _broken(0, stray.sequence, "outside the chain (sequence below 1)")
+    if head is None:
+        first = AuditEvent.objects.order_by("sequence").first()
+        if first is None:
+            return ChainReport(0, None)
+        return _broken(0, first.sequence, "the chain's head is missing")
     expected_sequence = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    for row in _iter_events():
+    for row in _iter_events(up_to=head.last_sequence):
         if row["sequence"] != expected_sequence:
-            return ChainReport(
-                checked, ChainProblem(expected_sequence, "missing (deleted or never written)")
-            )
+            return _broken(checked, expected_sequence, "missing (deleted or never written)")
         if row["prev_hash"] != prev_hash:
             return _broken(
                 checked, row["sequence"], "does not follow the previous event (chain broken)"
             )
-        if event_hash(row) != row["hash"]:
+        if not hmac.compare_digest(event_hash(row), row["hash"]):
             return _broken(checked, row["sequence"], "content does not match its hash (altered)")
         prev_hash = row["hash"]
         expected_sequence += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_sequence >= expected_sequence:
-        return ChainReport(
-            checked, ChainProblem(expected_sequence, "missing (deleted from the end of the log)")
-        )
+    if checked < head.last_sequence:
+        return _broken(checked, expected_sequence, "missing (deleted from the end of the log)")
+    if prev_hash != head.last_hash:
+        return _broken(checked, head.last_sequence, "does not match the chain's head")
     return ChainReport(checked, None)
 
 

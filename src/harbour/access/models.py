@@ -67,6 +67,11 @@ class WorkingRelationship(models.Model):
         return f"{who}: {self.get_kind_display()}"
 
 
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified: raised with the agency"
+
+
 class BreakGlassGrant(models.Model):
     """Access to a child's record without a working relationship, given on a typed reason and
     reviewed afterwards by the data protection officer."""
@@ -81,7 +86,7 @@ class BreakGlassGrant(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    review_outcome = models.CharField(max_length=20, blank=True)
+    review_outcome = models.CharField(max_length=20, blank=True, choices=ReviewOutcome.choices)
     review_note = models.TextField(blank=True)
 
     class Meta:
@@ -89,11 +94,6 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass by {self.staff} at {self.granted_at:%Y-%m-%d %H:%M}"
-
-
-class ReviewOutcome(models.TextChoices):
-    JUSTIFIED = "justified", "Justified"
-    NOT_JUSTIFIED = "not_justified", "Not justified: raised with the agency"
 
 
 class AuditChainHead(models.Model):

@@ -118,12 +118,14 @@ class Decision:
 
 
 def is_active_actor(actor: Any) -> bool:
+    """Signed in, active, with a role, in an agency that is itself active."""
     return bool(
         actor is not None
         and getattr(actor, "is_authenticated", False)
         and actor.is_active
         and getattr(actor, "role", "")
         and getattr(actor, "agency_id", None)
+        and actor.agency.is_active
     )
 
 
@@ -165,7 +167,7 @@ def partner_agency_ids(actor: Any, purpose: str, category: str = DataCategory.ID
     ids: set[int] = set()
     for agreement in agreements_in_force(actor, purpose):
         if category in agreement.data_categories:
-            ids.update(p.pk for p in agreement.parties.all())
+            ids.update(p.pk for p in agreement.parties.all() if p.is_active)
     return ids
 
 
@@ -190,6 +192,18 @@ def visible_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(_visible_q(actor))
 
 
+def children_worked_with(
+    actor: Any, queryset: QuerySet[M], *, personal: bool = False
+) -> QuerySet[M]:
+    """Children the actor (or, unless ``personal``, their agency) has a current working
+    relationship with: lists of "your" children. Break-glass grants are not work with a child."""
+    if not can(actor, Action.CHILD_VIEW):
+        return queryset.none()
+    who = Q(staff_id=actor.pk) if personal else _relationship_q(actor)
+    relationship = WorkingRelationship.objects.current().filter(who, child=OuterRef("pk"))
+    return queryset.filter(Exists(relationship))
+
+
 def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
     """Children the actor may find in search: visible ones, and those held by an agency that
     shares identity data with the actor's agency for this purpose."""
@@ -197,7 +211,10 @@ def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QueryS
         return queryset.none()
     partners = partner_agency_ids(actor, purpose)
     held_by_partner = WorkingRelationship.objects.current().filter(
-        child=OuterRef("pk"), kind=RelationshipKind.AGENCY_RECORD, agency_id__in=partners
+        child=OuterRef("pk"),
+        kind=RelationshipKind.AGENCY_RECORD,
+        agency_id__in=partners,
+        agency__is_active=True,
     )
     return queryset.filter(_visible_q(actor) | Q(Exists(held_by_partner)))
 
@@ -278,3 +295,50 @@ def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decisi
     if action == Action.CHILD_BREAK_GLASS:
         return Decision(True, basis="break_glass", may_break_glass=True)
     return Decision(False, may_break_glass=True)
+
+
+class AppointmentRefused(Exception):
+    """The person cannot join the team around this child: the message says why."""
+
+
+def may_appoint_team(actor: Any, child: Any) -> bool:
+    """Who may add people to the team around a child: the child's lead practitioner, or the
+    front door of an agency working with the child. (Joining the team opens the whole record to
+    the person joining, so it is decided here, with everything else that grants access.)"""
+    if not can(actor, Action.CHILD_RECORD_EDIT):
+        return False
+    current = WorkingRelationship.objects.current().filter(child=child)
+    if current.filter(staff_id=actor.pk, kind=RelationshipKind.LEAD_PRACTITIONER).exists():
+        return True
+    return (
+        actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
+        and current.filter(agency_id=actor.agency_id).exists()
+    )
+
+
+def decide_team_appointment(actor: Any, child: Any, appointee: Any, kind: str) -> None:
+    """Raise ``Forbidden`` if the actor may not appoint anyone to this child's team, and
+    ``AppointmentRefused`` if this appointment is not allowed."""
+    if not may_appoint_team(actor, child):
+        raise Forbidden(Action.CHILD_RECORD_EDIT)
+    is_lead = (
+        WorkingRelationship.objects.current()
+        .filter(child=child, staff_id=actor.pk, kind=RelationshipKind.LEAD_PRACTITIONER)
+        .exists()
+    )
+    if kind == RelationshipKind.LEAD_PRACTITIONER and not (
+        is_lead or actor.role == Role.FRONT_DOOR_MANAGER
+    ):
+        raise AppointmentRefused(
+            "Only a front-door manager or the current lead practitioner can appoint "
+            "a lead practitioner"
+        )
+    if not is_active_actor(appointee) or not can(appointee, Action.CHILD_VIEW):
+        raise AppointmentRefused("Select someone whose role works with children")
+    if appointee.agency_id != actor.agency_id and appointee.agency_id not in partner_agency_ids(
+        actor, purpose_for(actor)
+    ):
+        raise AppointmentRefused(
+            f"{appointee.agency} has no information-sharing agreement in force with "
+            f"{actor.agency} for this work, so they cannot join the team around the child"
+        )

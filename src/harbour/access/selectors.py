@@ -19,9 +19,23 @@ def child_access_log(
     """Who has viewed or changed this child's record. Raises ``policy.Forbidden``/``NotFound``."""
     policy.require_capability(actor, policy.Action.CHILD_ACCESS_LOG_VIEW)
     child = Child.objects.filter(pk=child_id).first()
-    if child is None:
-        raise policy.NotFound(child_id)
-    decision = policy.decide_child(actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit")
+    try:
+        if child is None:
+            raise policy.NotFound(child_id)
+        decision = policy.decide_child(actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit")
+    except policy.NotFound:
+        audit_record(
+            actor=actor,
+            event="child.access_denied",
+            child_id=child.pk if child else None,
+            purpose="audit",
+            outcome="denied",
+            detail={
+                "action": str(policy.Action.CHILD_ACCESS_LOG_VIEW),
+                "requested_id": str(child_id),
+            },
+        )
+        raise
     events = list(AuditEvent.objects.filter(child_id=child.pk).order_by("-sequence")[:500])
     audit_record(
         actor=actor,

@@ -79,10 +79,12 @@ class AttentionItem:
 
 
 def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
-    """The named children this person may see who need someone to look again."""
+    """The named children this person or their agency works with who need someone to look
+    again. Only working relationships count (they see every section of the record), so no
+    reason shown comes from a section the person could not open."""
     policy.require_capability(actor, policy.Action.CHILD_VIEW)
     today = timezone.localdate()
-    visible = policy.visible_children(actor, Child.objects.all())
+    visible = policy.children_worked_with(actor, Child.objects.all())
     items: dict[Any, AttentionItem] = {}
 
     def note(child: Child, reason: str) -> None:
@@ -122,7 +124,7 @@ def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
             child=item.child,
             section="attention_list",
             purpose=purpose,
-            basis="relationship",
+            basis=policy.relationship_basis(actor, item.child),
         )
     return listed
 

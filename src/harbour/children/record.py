@@ -15,7 +15,7 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
-from harbour.children.codes import SIBLING_RELATIONSHIPS, AssessmentStatus, NeedKind
+from harbour.children.codes import SIBLING_RELATIONSHIPS, NeedKind
 from harbour.children.models import (
     Assessment,
     Child,
@@ -105,6 +105,18 @@ class ChildRecord:
     transition_plan: TransitionPlan | None = None
     can_view_access_log: bool = False
     editable: frozenset[str] = frozenset()  # sections this actor may change
+    can_appoint: bool = False  # may add people to the team around the child
+
+    @property
+    def linkable_family(self) -> set[uuid.UUID]:
+        """Relatives whose own record the viewer may open; others are not linked at all, so the
+        page never reveals that a record exists."""
+        return {
+            s.member.related_child_id
+            for s in self.siblings
+            if s.visible and s.member.related_child_id
+        }
+
     today: dt.date = field(default_factory=timezone.localdate)
 
     @property
@@ -236,6 +248,7 @@ def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Dec
         record.can_view_access_log = False
     if decision.basis != "break_glass" and policy.can(actor, policy.Action.CHILD_RECORD_EDIT):
         record.editable = shown
+        record.can_appoint = policy.may_appoint_team(actor, child)
     purpose = policy.purpose_for(actor)
     audit_record(
         actor=actor,
@@ -258,9 +271,3 @@ def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Dec
                 detail={"via_child": str(child.pk)},
             )
     return record
-
-
-def pending_assessment_waits(
-    assessments: list[Assessment], today: dt.date
-) -> list[tuple[Assessment, int]]:
-    return [(a, a.wait_days(today)) for a in assessments if a.status == AssessmentStatus.WAITING]

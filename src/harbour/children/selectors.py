@@ -33,6 +33,7 @@ class ChildSearch:
 class SearchResult:
     child: Child
     visible: bool  # False: findable through an agreement, opened only by break-glass
+    basis: str = ""
 
 
 def normalise_postcode(value: str) -> str:
@@ -72,7 +73,14 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
             actor, Child.objects.filter(pk__in=[c.pk for c in found])
         ).values_list("pk", flat=True)
     )
-    results = [SearchResult(child=c, visible=c.pk in visible_ids) for c in found]
+    results = [
+        SearchResult(
+            child=c,
+            visible=c.pk in visible_ids,
+            basis=policy.relationship_basis(actor, c) if c.pk in visible_ids else "agreement",
+        )
+        for c in found
+    ]
     for result in results:
         audit_record(
             actor=actor,
@@ -80,7 +88,7 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
             child=result.child,
             section="search_result",
             purpose=purpose,
-            basis="relationship" if result.visible else "agreement",
+            basis=result.basis,
         )
     return results, more
 
@@ -121,11 +129,10 @@ MAX_CHILDREN_WORKED_WITH = 50
 def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
     """The children this person works with personally (lead practitioner, team around the child,
     panel), for their home page. Agency-wide records are not listed: they are found by search."""
-    if not policy.can(actor, policy.Action.CHILD_VIEW):
-        return []
+    children = policy.children_worked_with(actor, Child.objects.all(), personal=True)
     relationships = (
         WorkingRelationship.objects.current()
-        .filter(staff_id=actor.pk)
+        .filter(staff_id=actor.pk, child__in=children)
         .select_related("child")
         .order_by("child__family_name", "child__given_name", "kind")
     )
@@ -158,7 +165,18 @@ def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: s
     child, _ = child_find_for_actor(
         actor=actor, child_id=child_id, action=policy.Action.CHILD_RECORD_EDIT
     )
-    decision = require_record_edit(actor=actor, child=child, category=category)
+    try:
+        decision = require_record_edit(actor=actor, child=child, category=category)
+    except (policy.NotFound, policy.Forbidden):
+        audit_record(
+            actor=actor,
+            event="child.access_denied",
+            child=child,
+            outcome="denied",
+            purpose=policy.purpose_for(actor),
+            detail={"action": f"edit_{section}"},
+        )
+        raise
     audit_record(
         actor=actor,
         event="child.viewed",

@@ -37,7 +37,10 @@ def require_record_edit(*, actor: Any, child: Child, category: str) -> policy.De
     decision = policy.decide_child(
         actor, policy.Action.CHILD_RECORD_EDIT, child, policy.purpose_for(actor)
     )
-    if not decision.allowed or category not in decision.sections:
+    if not decision.allowed:
+        # Found only through an agreement: there is nothing here for them to change.
+        raise policy.NotFound(child.pk)
+    if category not in decision.sections:
         raise policy.Forbidden(policy.Action.CHILD_RECORD_EDIT)
     return decision
 
@@ -381,8 +384,10 @@ def formulation_add(
 def team_member_add(*, actor: Any, child: Child, staff: Any, kind: str) -> WorkingRelationship:
     """Someone joins the team around the child: from now on the policy lets them see the record."""
     require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
-    if not staff.is_active:
-        raise ValidationError({"staff": "Select someone whose account is active"})
+    try:
+        policy.decide_team_appointment(actor, child, staff, kind)
+    except policy.AppointmentRefused as refusal:
+        raise ValidationError({"staff": str(refusal)}) from None
     if WorkingRelationship.objects.current().filter(child=child, staff=staff, kind=kind).exists():
         raise ValidationError({"staff": f"{staff.get_full_name()} already has this part"})
     return working_relationship_start(

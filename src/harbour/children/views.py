@@ -23,7 +23,7 @@ from harbour.children import forms, record, selectors, services
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.models import DataCategory
 from harbour.web.formpages import FormPage, form_page
-from harbour.web.responses import not_found, policy_errors
+from harbour.web.responses import forbidden, not_found, policy_errors
 
 
 @login_required
@@ -222,6 +222,8 @@ def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpR
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=spec.category, section=spec.section
     )
+    if part == "team" and not policy.may_appoint_team(request.user, child):
+        return forbidden(request)
     name = ChildPresenter(child).full_name
     back = reverse("children:summary", args=[child.pk]) + f"#{spec.section}"
     instance = spec.instance(child) if spec.instance else None

@@ -17,7 +17,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django_htmx",
     "django_typer",
     "harbour.web",
@@ -105,7 +104,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Keys the audit chain's HMAC. Kept outside the database so that write access to the table is
+# not enough to forge the chain; production refuses to start without its own.
+HARBOUR_AUDIT_KEY = env.str("HARBOUR_AUDIT_KEY", default="local-demo-audit-key")
 HARBOUR_SERVICE_NAME = "Harbour"
+# Local runs hold the synthetic partnership only; production says nothing of the kind.
+HARBOUR_SYNTHETIC_DATA = env.bool("HARBOUR_SYNTHETIC_DATA", default=True)
 HARBOUR_PARTNERSHIP_NAME = env.str(
     "HARBOUR_PARTNERSHIP_NAME", default="Riverside Safeguarding Partnership"
 )

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from harbour.settings.base import *  # noqa: F403  (settings modules extend each other)
 from harbour.settings.base import env
 
-_REQUIRED = ("HARBOUR_SECRET_KEY", "DATABASE_URL", "HARBOUR_ALLOWED_HOSTS")
+_REQUIRED = ("HARBOUR_SECRET_KEY", "DATABASE_URL", "HARBOUR_ALLOWED_HOSTS", "HARBOUR_AUDIT_KEY")
 _missing = [name for name in _REQUIRED if not env.str(name, default="")]
 if _missing:
     raise ImproperlyConfigured(
@@ -14,10 +14,14 @@ if _missing:
     )
 
 SECRET_KEY = env.str("HARBOUR_SECRET_KEY")
+HARBOUR_AUDIT_KEY = env.str("HARBOUR_AUDIT_KEY")
+HARBOUR_SYNTHETIC_DATA = False
 DEBUG = False
 ALLOWED_HOSTS = env.list("HARBOUR_ALLOWED_HOSTS")
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -11,5 +11,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "service_name": settings.HARBOUR_SERVICE_NAME,
         "partnership_name": settings.HARBOUR_PARTNERSHIP_NAME,
+        "synthetic_data": settings.HARBOUR_SYNTHETIC_DATA,
         "service_navigation": navigation_for(user, request.path),
     }

@@ -63,10 +63,6 @@ def govuk_attrs(field: forms.BoundField) -> dict[str, Any]:
     return attrs
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class GovukDateWidget(forms.MultiWidget):
     """GOV.UK date input: day, month and year boxes."""
 

@@ -124,3 +124,63 @@ def test_anonymous_actors_are_refused():
         audit_record(actor=AnonymousUser(), event="child.viewed")
     with pytest.raises(AuditWriteError):
         audit_record(actor=None, event="child.viewed")
+
+
+def test_a_row_forged_without_the_key_is_found(actor):
+    import hashlib
+    import json
+
+    from harbour.access.audit import HASHED_FIELDS, _canonical
+
+    write(actor, 3)
+    row = AuditEvent.objects.filter(sequence=2).values(*HASHED_FIELDS).get()
+    row["actor_username"] = "forger"
+    text = json.dumps(
+        {k: _canonical(row[k]) for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":")
+    )
+    unkeyed = hashlib.sha256(text.encode()).hexdigest()
+    tamper(
+        "UPDATE access_auditevent SET actor_username = %s, hash = %s WHERE sequence = %s",
+        ["forger", unkeyed, 2],
+    )
+    assert problem(audit_verify()).sequence == 2
+
+
+def test_a_deleted_head_is_found_and_stops_further_writes(actor):
+    from harbour.access.models import AuditChainHead
+
+    write(actor, 3)
+    tamper("DELETE FROM access_auditevent WHERE sequence = %s", [3])
+    AuditChainHead.objects.all().delete()
+    assert "head is missing" in problem(audit_verify()).problem
+    with pytest.raises(AuditWriteError):
+        audit_record(actor=actor, event="child.viewed")
+
+
+def test_a_row_outside_the_chain_is_found(actor):
+    events = write(actor, 2)
+    tamper(
+        "INSERT INTO access_auditevent (sequence, occurred_at, event, outcome, actor_username,"
+        " actor_role, actor_agency, section, purpose, basis, object_type, object_id, request_id,"
+        " detail, prev_hash, hash) SELECT 0, occurred_at, event, outcome, actor_username,"
+        " actor_role, actor_agency, section, purpose, basis, object_type, object_id, request_id,"
+        " detail, prev_hash, hash FROM access_auditevent WHERE sequence = %s",
+        [events[0].sequence],
+    )
+    assert problem(audit_verify()).sequence == 0
+
+
+def test_events_appended_while_verifying_are_not_called_missing(actor, monkeypatch):
+    from harbour.access import audit
+
+    write(actor, 2)
+    real = audit._iter_events
+
+    def iterate_then_append(**kwargs):
+        yield from real(**kwargs)
+        audit_record(actor=actor, event="child.viewed")  # lands after the head was read
+
+    monkeypatch.setattr(audit, "_iter_events", iterate_then_append)
+    report = audit_verify()
+    assert report.ok
+    assert report.events_checked == 2

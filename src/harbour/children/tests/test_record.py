@@ -393,9 +393,10 @@ def test_a_transition_plan_is_saved_once_and_changed_after(client, area):
 def test_adding_someone_to_the_team_lets_them_see_the_record(client, area):
     club = make_agency("club", AgencyType.VCSE)
     youth_worker = make_staff(club, role=Role.REFERRER, first_name="Janet", last_name="Walsh")
+    make_agreement(club, area["council"], purposes=["safeguarding"], categories=["identity"])
     record_url = reverse("children:summary", args=[area["child"].pk])
     client.force_login(youth_worker)
-    assert client.get(record_url).status_code == 404
+    assert client.get(record_url).status_code == 302  # findable: a reason would be needed
     client.force_login(area["lead"])
     url = reverse("children:record-change", args=[area["child"].pk, "team"])
     assert "Janet Walsh, Agency club" in client.get(url).content.decode()
@@ -442,3 +443,24 @@ def test_suggestions_show_beside_a_field_when_the_form_comes_back_with_errors(cl
     assert "govuk-error-summary" in body
     assert "harbour-language-suggestions" in body
     assert "putting herself at risk" in body
+
+
+def test_nobody_joins_the_team_from_an_agency_without_an_agreement(client, area):
+    club = make_agency("club", AgencyType.VCSE)
+    outsider = make_staff(club, role=Role.REFERRER)
+    client.force_login(area["lead"])
+    url = reverse("children:record-change", args=[area["child"].pk, "team"])
+    body = client.post(
+        url, {"staff": str(outsider.pk), "kind": "team_around_child"}
+    ).content.decode()
+    assert "has no information-sharing agreement in force" in body
+    assert not AuditEvent.objects.filter(event="relationship.started").exists()
+
+
+def test_only_the_lead_practitioner_or_the_front_door_may_add_to_the_team(client, area):
+    colleague = make_staff(area["council"], role=Role.LEAD_PRACTITIONER)
+    client.force_login(colleague)  # works for the council, but is not this child's lead
+    url = reverse("children:record-change", args=[area["child"].pk, "team"])
+    assert client.get(url).status_code == 403
+    record = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
+    assert "Add someone" not in record

@@ -184,10 +184,15 @@ def test_break_glass_needs_a_reason_then_opens_the_record_and_queues_a_review(cl
     assert events(event="child.break_glass").get().detail["reason"] == reason
 
 
-def test_family_links_to_siblings(client, area):
+def test_family_links_only_to_siblings_the_viewer_may_open(client, area):
     client.force_login(area["officer"])
+    jordan = reverse("children:summary", args=[area["jordan"].pk])
     body = client.get(reverse("children:summary", args=[area["amara"].pk])).content.decode()
-    assert reverse("children:summary", args=[area["jordan"].pk]) in body
+    assert "Jordan Okafor" in body  # his name is part of Amara's family record
+    assert jordan not in body  # but nothing says he has a record the officer cannot open
+    hold_record(area["jordan"], area["police"])
+    body = client.get(reverse("children:summary", args=[area["amara"].pk])).content.decode()
+    assert jordan in body
 
 
 def test_access_log_for_lead_practitioner_and_dpo(client, area):
@@ -222,7 +227,9 @@ def test_dpo_reviews_break_glass(client, area):
     )
     client.force_login(dpo)
     queue = client.get(reverse("access:break-glass-queue")).content.decode()
-    assert "A reason of sufficient length" in queue
+    assert "A reason of sufficient length" not in queue  # the reason is on the audited page
+    review = client.get(reverse("access:break-glass-review", args=[grant.pk])).content.decode()
+    assert "A reason of sufficient length" in review
     review_url = reverse("access:break-glass-review", args=[grant.pk])
     missing_note = client.post(review_url, {"outcome": "not_justified", "note": ""})
     assert "Say what happens next" in missing_note.content.decode()

@@ -29,7 +29,10 @@ def error_summary_items(*forms_: Any) -> list[dict[str, str]]:
         if not form or not getattr(form, "errors", None):
             continue
         fields = list(form)
-        first_id = fields[0].id_for_label if fields else ""
+        first_id = ""
+        if fields:
+            first = fields[0]
+            first_id = first.id_for_label or f"{first.auto_id}_0"
         for error in form.non_field_errors():
             items.append({"href": f"#{first_id}" if first_id else "", "text": str(error)})
         for bound in fields:

@@ -17,12 +17,16 @@ def run(settings_module, **env):
     )
 
 
-@pytest.mark.parametrize("missing", ["HARBOUR_SECRET_KEY", "DATABASE_URL", "HARBOUR_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    ["HARBOUR_SECRET_KEY", "DATABASE_URL", "HARBOUR_ALLOWED_HOSTS", "HARBOUR_AUDIT_KEY"],
+)
 def test_production_refuses_to_start_without_each_secret(missing):
     env = {
         "HARBOUR_SECRET_KEY": "a-long-random-production-secret",
         "DATABASE_URL": "postgres://harbour@127.0.0.1:5432/harbour",
         "HARBOUR_ALLOWED_HOSTS": "harbour.example.org",
+        "HARBOUR_AUDIT_KEY": "a-long-random-audit-key",
     }
     del env[missing]
     result = run("harbour.settings.production", **env)
@@ -37,6 +41,7 @@ def test_production_starts_with_its_secrets_and_debug_off():
         HARBOUR_SECRET_KEY="a-long-random-production-secret",
         DATABASE_URL="postgres://harbour@127.0.0.1:5432/harbour",
         HARBOUR_ALLOWED_HOSTS="harbour.example.org",
+        HARBOUR_AUDIT_KEY="a-long-random-audit-key",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
