@@ -90,3 +90,15 @@ def test_caseworker_and_leader_lists(page, base):
     page.click("a.govuk-service-navigation__link:has-text('Reports')")
     expect(page.locator("h1")).to_have_text("Children in serious youth violence work")
     assert_accessible(page, "cohort-report")
+
+
+def test_writing_a_plan_suggests_child_centred_words_as_you_type(page, base):
+    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    page.locator("table.govuk-table a").first.click()
+    page.get_by_role("link", name="Start a plan").click()
+    page.locator("#id_outcomes").press_sequentially(
+        "He keeps placing himself at risk with older boys", delay=5
+    )
+    suggestions = page.locator("#id_outcomes-language")
+    expect(suggestions).to_contain_text("placing himself at risk", timeout=10_000)
+    assert_accessible(page, "start-a-plan-with-suggestion")
