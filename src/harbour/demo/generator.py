@@ -2,10 +2,14 @@
 children and their families, who knows each child, and each agency's own (imperfect) records of
 them with the truth kept alongside in ``GroundTruth``.
 
+Then each child's record (``demo.record``): needs and assessment waits, education, how to
+communicate with them, their own words, plans, formulations and transition plans.
+
 Deterministic for a seed: every random choice comes from one ``random.Random(seed)`` and one
-seeded Faker, dates are relative to ``REFERENCE_DATE`` (not today), and child ids are drawn from
-the same generator. Everything is written with ``bulk_create`` in one transaction, with one audit
-event for the whole generation."""
+seeded Faker (the record phase has its own pair, seeded from the same seed), dates are relative
+to ``REFERENCE_DATE`` (not today), and child ids are drawn from the same generator. Everything is
+written with ``bulk_create`` in one transaction, with one audit event for the whole
+generation."""
 
 from __future__ import annotations
 
@@ -26,11 +30,26 @@ from faker import Faker
 from harbour.access.audit import audit_record
 from harbour.access.models import BreakGlassGrant, RelationshipKind, WorkingRelationship
 from harbour.children.codes import ONS_TO_DFE, Ethnicity, NameKind, Relationship, Sex
-from harbour.children.models import Child, ChildName, FamilyMember
+from harbour.children.models import (
+    Assessment,
+    Child,
+    ChildName,
+    ChildProfile,
+    EducationEpisode,
+    FamilyMember,
+    FormulationMeeting,
+    Need,
+    Plan,
+    PlanAction,
+    PlanReview,
+    TransitionPlan,
+    VoiceEntry,
+)
 from harbour.demo import names
 from harbour.demo import riverside as rv
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
 from harbour.demo.models import GroundTruth, SendStatus
+from harbour.demo.record import RecordPhase, eighteenth_birthday
 from harbour.demo.signins import (
     DEACTIVATED_EMAIL,
     DEMO_PASSWORD,
@@ -54,6 +73,10 @@ from harbour.partnership.models import (
 REFERENCE_DATE = dt.date(2026, 11, 1)
 SYSTEM_ACTOR = "harbour demo generate"
 MIN_CHILDREN = 40
+# The lead practitioner's caseload includes a child turning 18 at least this long after the
+# reference date, so that the demo shows transition to adult services for a while after it.
+APPROACHING_ADULTHOOD_DAYS = 60
+LEAD_SWAP_SEED_OFFSET = 104_729
 
 # Error kinds recorded in GroundTruth.errors.
 NICKNAME = "nickname"
@@ -175,6 +198,16 @@ class GenerationSummary:
     source_records: int
     ehc_plans: int
     sen_support: int
+    child_profiles: int
+    needs: int
+    assessments: int
+    voice_entries: int
+    education_episodes: int
+    plans: int
+    plan_actions: int
+    plan_reviews: int
+    formulation_meetings: int
+    transition_plans: int
     seconds: float
 
     def counts(self) -> dict[str, int]:
@@ -246,6 +279,7 @@ def _letters_only(name: str) -> str:
 
 class _Generator:
     def __init__(self, *, seed: int, children: int, say: Callable[[str], None]) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
@@ -262,6 +296,8 @@ class _Generator:
         self.upn_serials: dict[str, int] = {}
         self.streets: dict[str, list[tuple[str, str, str]]] = {}
         self.counts: dict[str, int] = {}
+        # Each child's current personal relationships: (staff, relationship kind).
+        self.personal: dict[uuid.UUID, list[tuple[Staff, str]]] = {}
 
     # -- random helpers -----------------------------------------------------------------------
 
@@ -299,7 +335,21 @@ class _Generator:
         self.create_relationships()
         self.say("Creating source records with their ground truth")
         self.create_source_records()
+        self.say("Creating each child's record: needs, education, voice, plans and transition")
+        self.create_child_records()
         return self.counts
+
+    def create_child_records(self) -> None:
+        counts = RecordPhase(
+            seed=self.seed,
+            children=self.children,
+            agencies=self.agencies,
+            staff=list(self.staff.values()),
+            personal=self.personal,
+            reference_date=REFERENCE_DATE,
+        ).run()
+        self.counts["staff"] += counts.pop("staff_added")
+        self.counts.update(counts)
 
     def create_partnership(self) -> None:
         agencies = Agency.objects.bulk_create(
@@ -920,7 +970,9 @@ class _Generator:
             (
                 LEAD_PRACTITIONER.email,
                 RelationshipKind.LEAD_PRACTITIONER,
-                choose([c for c in teens if rv.CSC in c.holders], 12),
+                self.with_one_approaching_adulthood(
+                    choose([c for c in teens if rv.CSC in c.holders], 12), teens
+                ),
             ),
             (
                 PANEL_CHAIR.email,
@@ -953,6 +1005,7 @@ class _Generator:
             )
         for email, kind, chosen in personal:
             for child in chosen:
+                self.personal.setdefault(child.id, []).append((self.staff[email], kind))
                 earliest = max(
                     child.date_of_birth + dt.timedelta(days=1),
                     REFERENCE_DATE - dt.timedelta(days=540),
@@ -983,6 +1036,30 @@ class _Generator:
             )
         WorkingRelationship.objects.bulk_create(rows)
         self.counts["relationships"] = len(rows)
+
+    def with_one_approaching_adulthood(
+        self, chosen: list[_Child], teens: list[_Child]
+    ) -> list[_Child]:
+        """The lead practitioner's children, with one turning 18 within the year: if none of
+        those chosen is, the last is swapped for one who is. The swap draws from its own
+        generator, so the rest of the partnership is the same as without it."""
+
+        def approaching(child: _Child, soonest: int = APPROACHING_ADULTHOOD_DAYS) -> bool:
+            days = (eighteenth_birthday(child.date_of_birth) - REFERENCE_DATE).days
+            return soonest <= days <= 365
+
+        if not chosen or any(approaching(c) for c in chosen):
+            return chosen
+        candidates = [c for c in teens if approaching(c) and c not in chosen]
+        if not candidates:  # a small partnership: anyone turning 18 within the year will do
+            if any(approaching(c, 1) for c in chosen):
+                return chosen
+            candidates = [c for c in teens if approaching(c, 1) and c not in chosen]
+        preferred = [c for c in candidates if rv.CSC in c.holders] or candidates
+        if not preferred:
+            return chosen
+        swap = random.Random(self.seed + LEAD_SWAP_SEED_OFFSET).choice(preferred)
+        return [*chosen[:-1], swap]
 
     def agency_relationship(
         self, child: _Child, code: str, started: dt.date
@@ -1139,6 +1216,19 @@ def delete_demo_data() -> None:
     """Remove the partnership and its children. Audit events are append-only and stay; staff
     with no agency (a developer's superuser) stay too."""
     try:
+        for model in (
+            FormulationMeeting,
+            PlanAction,
+            PlanReview,
+            Plan,
+            TransitionPlan,
+            VoiceEntry,
+            EducationEpisode,
+            Assessment,
+            Need,
+            ChildProfile,
+        ):
+            model.objects.all().delete()
         GroundTruth.objects.all().delete()
         SourceRecord.objects.all().delete()
         WorkingRelationship.objects.all().delete()

@@ -5,17 +5,45 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import re
 from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import Model
 from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import AuditEvent, RelationshipKind, WorkingRelationship
-from harbour.children.codes import ONS_TO_DFE, SIBLING_RELATIONSHIPS, Relationship
-from harbour.children.models import Child, ChildName, FamilyMember
+from harbour.children.codes import (
+    ONS_TO_DFE,
+    SEN_TYPE_OF_NEED,
+    SIBLING_RELATIONSHIPS,
+    ActionStatus,
+    AssessmentStatus,
+    EducationStatus,
+    NeedKind,
+    PlanType,
+    Relationship,
+)
+from harbour.children.models import (
+    Assessment,
+    Child,
+    ChildName,
+    ChildProfile,
+    EducationEpisode,
+    FamilyMember,
+    FormulationMeeting,
+    Need,
+    Plan,
+    PlanAction,
+    PlanReview,
+    TransitionPlan,
+    VoiceEntry,
+)
+from harbour.children.record import education_alerts
 from harbour.demo import riverside as rv
 from harbour.demo.generator import (
     DOB_MISSING,
@@ -39,6 +67,7 @@ from harbour.demo.identifiers import (
     upn_is_valid,
 )
 from harbour.demo.models import GroundTruth, SendStatus
+from harbour.demo.record import SENCO_TITLE, eighteenth_birthday
 from harbour.demo.signins import (
     DEACTIVATED_EMAIL,
     DEMO_PASSWORD,
@@ -65,6 +94,7 @@ pytestmark = pytest.mark.django_db
 
 SMALL = 120
 SCHOOL_PHASE = {s.code: s.phase for s in rv.SCHOOLS}
+AP_SCHOOL_CODE = next(s.code for s in rv.SCHOOLS if s.phase == rv.ALTERNATIVE_PROVISION)
 
 
 @pytest.fixture
@@ -331,7 +361,10 @@ def test_the_deactivated_account_cannot_sign_in(summary):
 
 def test_other_staff_have_named_emails_in_their_agency(summary):
     staff = list(Staff.objects.select_related("agency"))
-    assert 36 <= len(staff) <= 45
+    # The record phase adds one special educational needs coordinator to every school.
+    sencos = [s for s in staff if s.job_title == SENCO_TITLE]
+    assert sorted(s.agency.code for s in sencos if s.agency) == sorted(s.code for s in rv.SCHOOLS)
+    assert 36 <= len(staff) - len(sencos) <= 45
     for person in staff:
         assert person.username == person.email
         assert person.agency is not None
@@ -635,3 +668,623 @@ def test_no_parent_or_carer_shares_a_first_name_with_their_child():
     adults = FamilyMember.objects.exclude(relationship__in=SIBLING_RELATIONSHIPS)
     clashes = [m for m in adults.select_related("child") if m.given_name == m.child.given_name]
     assert clashes == []
+
+
+# -- each child's record -------------------------------------------------------------------------
+
+RECORD_CHILDREN = 300
+VICTIM_BLAMING = (
+    "placing himself",
+    "placing herself",
+    "placing themselves",
+    "putting himself",
+    "putting herself",
+    "lifestyle choice",
+    "streetwise",
+    "promiscuous",
+    "risk-taking",
+    "chose to associate",
+    "choosing to associate",
+)
+RECORD_MODELS: tuple[type[Model], ...] = (
+    ChildProfile,
+    Need,
+    Assessment,
+    VoiceEntry,
+    EducationEpisode,
+    Plan,
+    PlanAction,
+    PlanReview,
+    FormulationMeeting,
+    TransitionPlan,
+)
+
+
+@pytest.fixture
+def records():
+    return generate(seed=2027, children=RECORD_CHILDREN)
+
+
+def ages() -> dict:
+    return {c.pk: age(c) for c in Child.objects.all()}
+
+
+def cohort() -> set:
+    """Children aged 5 or over known to the police, youth justice or social care, or with a
+    current personal relationship: the serious youth violence cohort."""
+    statutory = WorkingRelationship.objects.filter(agency__code__in=(rv.POLICE, rv.YJS, rv.CSC))
+    personal = WorkingRelationship.objects.filter(staff__isnull=False, ended_on__isnull=True)
+    ids = set(statutory.values_list("child_id", flat=True)) | set(
+        personal.values_list("child_id", flat=True)
+    )
+    return {pk for pk, years in ages().items() if pk in ids and years >= 5}
+
+
+def known() -> set:
+    """Children aged 5 or over with a CSC or YJS record or a current personal relationship."""
+    records_held = WorkingRelationship.objects.filter(
+        kind=RelationshipKind.AGENCY_RECORD, agency__code__in=(rv.YJS, rv.CSC)
+    )
+    personal = WorkingRelationship.objects.filter(staff__isnull=False, ended_on__isnull=True)
+    ids = set(records_held.values_list("child_id", flat=True)) | set(
+        personal.values_list("child_id", flat=True)
+    )
+    return {pk for pk, years in ages().items() if pk in ids and years >= 5}
+
+
+def holders(code: str) -> set:
+    return set(
+        WorkingRelationship.objects.filter(
+            kind=RelationshipKind.AGENCY_RECORD, agency__code=code
+        ).values_list("child_id", flat=True)
+    )
+
+
+def share(part: set, whole: set) -> float:
+    return len(part & whole) / max(len(whole), 1)
+
+
+def record_fingerprint():
+    def rows(queryset, *fields):
+        return sorted(queryset.values_list(*fields), key=repr)
+
+    recorded = ("recorded_by__email", "recorded_by_agency__code")
+    return (
+        rows(Staff.objects.all(), "email", "first_name", "last_name", "job_title"),
+        rows(
+            ChildProfile.objects.all(),
+            "child_id",
+            "preferred_name",
+            "communication",
+            "what_helps",
+            "what_to_avoid",
+            "developmental_age_notes",
+            "strengths",
+            "interests",
+            "identity_and_culture",
+            "wishes",
+            "preferred_professional",
+            *recorded,
+        ),
+        rows(
+            Need.objects.all(),
+            "child_id",
+            "kind",
+            "sen_type",
+            "description",
+            "start_date",
+            "end_date",
+            *recorded,
+        ),
+        rows(
+            Assessment.objects.all(),
+            "child_id",
+            "kind",
+            "provider",
+            "referred_on",
+            "status",
+            "completed_on",
+            "outcome",
+            *recorded,
+        ),
+        rows(
+            VoiceEntry.objects.all(),
+            "child_id",
+            "said_on",
+            "words",
+            "setting",
+            "shared_with_child_and_family",
+            "child_and_family_views",
+            *recorded,
+        ),
+        rows(
+            EducationEpisode.objects.all(),
+            "child_id",
+            "setting__code",
+            "setting_name",
+            "status",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "attendance_percent",
+            *recorded,
+        ),
+        rows(
+            Plan.objects.all(),
+            "child_id",
+            "plan_type",
+            "outcomes",
+            "started_on",
+            "review_due",
+            "closed_on",
+            "parents_as_partners",
+            *recorded,
+        ),
+        rows(
+            PlanAction.objects.all(),
+            "plan__child_id",
+            "plan__plan_type",
+            "plan__started_on",
+            "sequence",
+            "description",
+            "owner_agency__code",
+            "owner_name",
+            "due_on",
+            "status",
+            "chosen_by_child",
+        ),
+        rows(
+            PlanReview.objects.all(),
+            "plan__child_id",
+            "plan__started_on",
+            "held_on",
+            "summary",
+            "child_views",
+            *recorded,
+        ),
+        rows(
+            FormulationMeeting.objects.all(),
+            "child_id",
+            "held_on",
+            "attendees",
+            "summary",
+            "plan__plan_type",
+            *recorded,
+        ),
+        rows(
+            TransitionPlan.objects.all(),
+            "child_id",
+            "adult_services",
+            "probation",
+            "housing",
+            "health",
+            "agreed_on",
+            *recorded,
+        ),
+    )
+
+
+def test_the_same_seed_generates_the_same_child_records():
+    generate(seed=7, children=SMALL)
+    first = record_fingerprint()
+    generate(seed=7, children=SMALL, replace=True)
+    assert record_fingerprint() == first
+    assert all(first), "every kind of record is generated"
+    generate(seed=8, children=SMALL, replace=True)
+    assert record_fingerprint()[1] != first[1]
+
+
+def test_the_record_phase_leaves_the_earlier_phases_unchanged(monkeypatch):
+    """The record phase draws from its own generators: without it, everything else is the same."""
+    generate(seed=7, children=SMALL)
+    children, relationships, records, family, staff = fingerprint()
+    added = set(Staff.objects.filter(job_title=SENCO_TITLE).values_list("email", flat=True))
+    assert len(added) == len(rv.SCHOOLS)
+
+    class NoRecords:
+        def __init__(self, **kwargs):
+            pass
+
+        def run(self):
+            return {"staff_added": 0} | dict.fromkeys(
+                (
+                    "child_profiles",
+                    "needs",
+                    "assessments",
+                    "voice_entries",
+                    "education_episodes",
+                    "plans",
+                    "plan_actions",
+                    "plan_reviews",
+                    "formulation_meetings",
+                    "transition_plans",
+                ),
+                0,
+            )
+
+    monkeypatch.setattr("harbour.demo.generator.RecordPhase", NoRecords)
+    summary = generate(seed=7, children=SMALL, replace=True)
+    assert summary.needs == 0
+    assert not Need.objects.exists()
+    assert not Staff.objects.filter(job_title=SENCO_TITLE).exists()
+    assert fingerprint() == (
+        children,
+        relationships,
+        records,
+        family,
+        [s for s in staff if s[0] not in added],
+    )
+
+
+def test_the_summary_counts_each_kind_of_record(records):
+    assert records.child_profiles == ChildProfile.objects.count() > 0
+    assert records.needs == Need.objects.count() > 0
+    assert records.assessments == Assessment.objects.count() > 0
+    assert records.voice_entries == VoiceEntry.objects.count() > 0
+    assert records.education_episodes == EducationEpisode.objects.count() > 0
+    assert records.plans == Plan.objects.count() > 0
+    assert records.plan_actions == PlanAction.objects.count() > 0
+    assert records.plan_reviews == PlanReview.objects.count() > 0
+    assert records.formulation_meetings == FormulationMeeting.objects.count() > 0
+    assert records.transition_plans == TransitionPlan.objects.count() > 0
+    assert records.staff == Staff.objects.count()
+
+
+def test_every_record_validates(records):
+    for model in RECORD_MODELS:
+        rows = model._default_manager
+        sample = list(rows.order_by("pk")[:40]) + list(rows.order_by("-pk")[:40])
+        assert sample, model
+        for row in sample:
+            row.full_clean()
+            if isinstance(row, PlanAction):
+                continue
+            by = getattr(row, "recorded_by", None)
+            assert by is not None
+            assert by.is_active
+            assert by.agency_id == getattr(row, "recorded_by_agency_id", None)
+
+
+def test_needs_follow_send_status_and_concentrate_in_the_cohort(records):
+    truth = dict(GroundTruth.objects.exclude(send="").values_list("child_id", "send"))
+    at_school = Need.objects.filter(recorded_by_agency__agency_type=AgencyType.SCHOOL)
+    ehc = at_school.filter(kind=NeedKind.EHC_PLAN)
+    assert set(ehc.values_list("child_id", flat=True)) == {
+        c for c, s in truth.items() if s == SendStatus.EHC_PLAN
+    }
+    current_support = at_school.filter(kind=NeedKind.SEN_SUPPORT, end_date__isnull=True)
+    assert set(current_support.values_list("child_id", flat=True)) == {
+        c for c, s in truth.items() if s == SendStatus.SEN_SUPPORT
+    }
+    for need in at_school.filter(kind__in=(NeedKind.EHC_PLAN, NeedKind.SEN_SUPPORT)):
+        assert need.sen_type in SEN_TYPE_OF_NEED
+    everyone = {pk for pk, years in ages().items() if years >= 5}
+    in_cohort = cohort()
+    others = everyone - in_cohort
+
+    def with_need(*kinds) -> set:
+        return set(Need.objects.filter(kind__in=kinds).values_list("child_id", flat=True))
+
+    diagnosed = with_need(NeedKind.NEURODEVELOPMENTAL)
+    assert 0.1 <= share(diagnosed, in_cohort) <= 0.5
+    assert share(diagnosed, in_cohort) > 2 * share(diagnosed, others)
+    mental_health = with_need(NeedKind.MENTAL_HEALTH)
+    assert share(mental_health, in_cohort) > 2 * share(mental_health, others)
+    assert with_need(NeedKind.SLCN) & in_cohort
+    assert with_need(NeedKind.LEARNING_DISABILITY)
+    for need in Need.objects.all():
+        assert need.start_date is not None
+        assert need.start_date < REFERENCE_DATE
+        assert need.end_date is None or need.start_date <= need.end_date < REFERENCE_DATE
+    # Social care holds a record of many children with a diagnosis or EHC plan known elsewhere,
+    # but has noted few of them itself.
+    significant = (
+        NeedKind.EHC_PLAN,
+        NeedKind.NEURODEVELOPMENTAL,
+        NeedKind.SLCN,
+        NeedKind.LEARNING_DISABILITY,
+    )
+    csc = holders(rv.CSC)
+    elsewhere = (
+        set(
+            Need.objects.filter(kind__in=significant)
+            .exclude(recorded_by_agency__code=rv.CSC)
+            .values_list("child_id", flat=True)
+        )
+        & csc
+    )
+    noted = set(
+        Need.objects.filter(kind__in=significant, recorded_by_agency__code=rv.CSC).values_list(
+            "child_id", flat=True
+        )
+    )
+    assert len(elsewhere) >= 5
+    assert len(elsewhere & noted) <= 0.5 * len(elsewhere)
+
+
+def test_assessment_waits_are_long_and_mostly_in_the_cohort(records):
+    in_cohort = cohort()
+    others = set(ages()) - in_cohort
+    assessed = set(Assessment.objects.values_list("child_id", flat=True))
+    assert 0.15 <= share(assessed, in_cohort) <= 0.45
+    assert share(assessed, others) <= 0.08
+    statuses = Counter(Assessment.objects.values_list("status", flat=True))
+    assert statuses[AssessmentStatus.WAITING] >= 0.6 * sum(statuses.values())
+    assert statuses[AssessmentStatus.COMPLETED] > 0
+    for assessment in Assessment.objects.all():
+        waited = (REFERENCE_DATE - assessment.referred_on).days
+        assert 30 <= waited <= 3 * 365 + 5
+        if assessment.status == AssessmentStatus.WAITING:
+            assert assessment.completed_on is None
+            assert not assessment.outcome
+        else:
+            assert assessment.completed_on is not None
+            assert assessment.referred_on <= assessment.completed_on < REFERENCE_DATE
+            assert assessment.outcome
+    waiting = Assessment.objects.filter(status=AssessmentStatus.WAITING)
+    over_two_years = [a for a in waiting if (REFERENCE_DATE - a.referred_on).days > 730]
+    assert len(over_two_years) >= 0.1 * waiting.count()
+
+
+def test_every_school_age_child_has_an_education_history(records):
+    children_ages = ages()
+    episodes: dict = {}
+    for episode in EducationEpisode.objects.select_related("setting"):
+        episodes.setdefault(episode.child_id, []).append(episode)
+    assert set(episodes) == {pk for pk, years in children_ages.items() if years >= 5}
+    current: dict = {}
+    for child_id, history in episodes.items():
+        history.sort(key=lambda e: (e.start_date, e.end_date or REFERENCE_DATE))
+        open_now = [e for e in history if e.end_date is None]
+        assert len(open_now) == 1
+        assert history[-1] is open_now[0]
+        for before, after in itertools.pairwise(history):
+            # Each episode ends when the next begins (or the day before, between schools).
+            assert before.end_date in (after.start_date, after.start_date - dt.timedelta(days=1))
+        current[child_id] = open_now[0]
+        for episode in history:
+            assert episode.start_date < REFERENCE_DATE
+            assert episode.attendance_percent is None or 0 <= episode.attendance_percent <= 100
+            if episode.status == EducationStatus.ALTERNATIVE_PROVISION:
+                assert episode.setting.code == AP_SCHOOL_CODE
+            if episode.status in (
+                EducationStatus.NOT_IN_EDUCATION,
+                EducationStatus.ELECTIVE_HOME_EDUCATION,
+            ):
+                assert episode.setting is None
+                assert episode.setting_name
+            else:
+                assert episode.setting.agency_type == AgencyType.SCHOOL
+    in_cohort = cohort()
+    others = set(current) - in_cohort
+    not_full_time = {c for c, e in current.items() if e.status != EducationStatus.FULL_TIME}
+    assert 0.1 <= share(not_full_time, in_cohort) <= 0.45
+    assert share(not_full_time, others) < share(not_full_time, in_cohort) / 2
+    too_long = {
+        e.status
+        for e in current.values()
+        if (e.status == EducationStatus.REDUCED_TIMETABLE and days_since(e.start_date) > 42)
+        or (e.status == EducationStatus.ALTERNATIVE_PROVISION and days_since(e.start_date) > 84)
+    }
+    assert too_long == {EducationStatus.REDUCED_TIMETABLE, EducationStatus.ALTERNATIVE_PROVISION}
+    full_time = [e for e in current.values() if e.status == EducationStatus.FULL_TIME]
+
+    def mean_attendance(ids: set) -> float:
+        values = [e.attendance_percent for e in full_time if e.child_id in ids]
+        return sum(values) / len(values)
+
+    assert mean_attendance(in_cohort) < mean_attendance(others) - 3
+    assert 88 <= mean_attendance(others) <= 98
+
+
+def days_since(day: dt.date) -> int:
+    return (REFERENCE_DATE - day).days
+
+
+def test_profiles_and_voice_are_for_the_children_agencies_work_with(records):
+    profiled = set(ChildProfile.objects.values_list("child_id", flat=True))
+    working_with = known()
+    children_ages = ages()
+    others = {pk for pk, years in children_ages.items() if years >= 5} - working_with
+    assert 0.65 <= share(profiled, working_with) <= 0.95
+    assert share(profiled, others) <= 0.2
+    assert all(children_ages[pk] >= 5 for pk in profiled)
+    for profile in ChildProfile.objects.all():
+        assert profile.strengths
+        assert profile.interests
+    disabled = set(
+        Need.objects.filter(kind=NeedKind.LEARNING_DISABILITY).values_list("child_id", flat=True)
+    )
+    for profile in ChildProfile.objects.filter(child_id__in=disabled):
+        assert "year-old" in profile.developmental_age_notes
+        assert profile.communication
+    voices = Counter(VoiceEntry.objects.values_list("child_id", flat=True))
+    assert set(voices) == working_with
+    assert set(voices.values()) <= {1, 2, 3, 4, 5}
+    assert len(set(voices.values())) >= 3
+    personal = {
+        (child, staff)
+        for child, staff in WorkingRelationship.objects.filter(staff__isnull=False).values_list(
+            "child_id", "staff_id"
+        )
+    }
+    held = {
+        (child, agency)
+        for child, agency in WorkingRelationship.objects.filter(agency__isnull=False).values_list(
+            "child_id", "agency_id"
+        )
+    }
+    lead = Staff.objects.get(email=LEAD_PRACTITIONER.email)
+    for entry in VoiceEntry.objects.select_related("recorded_by"):
+        assert entry.said_on < REFERENCE_DATE
+        assert entry.words
+        assert entry.setting
+        assert (
+            (entry.child_id, entry.recorded_by_id) in personal
+            or (
+                entry.child_id,
+                entry.recorded_by_agency_id,
+            )
+            in held
+            or entry.recorded_by == lead
+        )
+    words = list(VoiceEntry.objects.values_list("words", flat=True))
+    assert len(set(words)) >= 30
+    for said in words:  # in the first person, as the child said it
+        assert re.search(r"\b(I|I'm|I'd|I've|me|my|we)\b", said, re.IGNORECASE), said
+
+
+def test_plans_have_actions_in_the_childs_order_and_some_history(records):
+    in_cohort = cohort()
+    eligible = (
+        holders(rv.CSC)
+        | set(
+            WorkingRelationship.objects.filter(kind=RelationshipKind.OPEN_REFERRAL).values_list(
+                "child_id", flat=True
+            )
+        )
+    ) & in_cohort
+    social_care = set(
+        Plan.objects.exclude(plan_type=PlanType.YOUTH_JUSTICE).values_list("child_id", flat=True)
+    )
+    lead_children = {
+        r.child_id for r in personal(LEAD_PRACTITIONER.email, RelationshipKind.LEAD_PRACTITIONER)
+    }
+    # About 40% (0.40 at 2,000 children); a few dozen children here, so the bounds are wide.
+    assert 0.08 <= share(social_care, eligible - lead_children) <= 0.85
+    assert social_care <= eligible | lead_children
+    youth_justice = set(
+        Plan.objects.filter(plan_type=PlanType.YOUTH_JUSTICE).values_list("child_id", flat=True)
+    )
+    assert youth_justice
+    assert youth_justice <= holders(rv.YJS)
+    plans = list(Plan.objects.prefetch_related("actions", "reviews"))
+    closed = [p for p in plans if p.closed_on]
+    assert 0.04 <= len(closed) / len(plans) <= 0.45  # 21% at 2,000 children
+    types = Counter(p.plan_type for p in plans)
+    assert set(types) <= set(PlanType.values) - {PlanType.TRANSITION}
+    assert {PlanType.RISK_OUTSIDE_THE_HOME, PlanType.YOUTH_JUSTICE} <= set(types)
+    assert len(types) >= 4
+    overdue = done = 0
+    for plan in plans:
+        assert plan.outcomes
+        assert plan.started_on < REFERENCE_DATE
+        if plan.closed_on:
+            assert plan.started_on < plan.closed_on < REFERENCE_DATE
+            assert plan.review_due is None
+        else:
+            assert plan.review_due is not None
+        if plan.plan_type == PlanType.RISK_OUTSIDE_THE_HOME:
+            assert plan.parents_as_partners  # parents as partners against harm outside the home
+        else:
+            assert not plan.parents_as_partners
+        actions = sorted(plan.actions.all(), key=lambda a: a.sequence)
+        assert 2 <= len(actions) <= 6
+        assert [a.sequence for a in actions] == list(range(1, len(actions) + 1))
+        chosen = [a.sequence for a in actions if a.chosen_by_child]
+        assert chosen in ([], [1], [1, 2])
+        for action in actions:
+            assert action.due_on is not None
+            assert action.owner_agency_id is not None
+            assert action.owner_name
+            overdue += action.status == ActionStatus.OPEN and action.due_on < REFERENCE_DATE
+            done += action.status == ActionStatus.DONE
+        reviews = list(plan.reviews.all())
+        assert len(reviews) <= 2
+        for review in reviews:
+            assert plan.started_on < review.held_on < (plan.closed_on or REFERENCE_DATE)
+    assert overdue > 0
+    assert done > 0
+    assert any(p.reviews.all() for p in plans)
+    assert any(a.chosen_by_child for p in plans for a in p.actions.all())
+    formulations = list(FormulationMeeting.objects.select_related("plan"))
+    planned = {p.child_id for p in plans}
+    assert formulations
+    assert len({f.child_id for f in formulations}) <= 0.35 * len(planned)
+    for meeting in formulations:
+        assert meeting.plan is not None
+        assert meeting.plan.child_id == meeting.child_id
+        lines = meeting.attendees.splitlines()
+        assert len(lines) >= 2
+        assert all(", " in line for line in lines)
+        assert meeting.plan.started_on <= meeting.held_on < REFERENCE_DATE
+
+
+def test_about_half_of_those_turning_18_within_a_year_have_a_transition_plan(records):
+    seventeen = {pk for pk, years in ages().items() if years == 17}
+    planned = set(TransitionPlan.objects.values_list("child_id", flat=True))
+    assert planned <= seventeen
+    assert 0.2 <= len(planned) / len(seventeen) <= 0.8  # about 20 children here
+    for plan in TransitionPlan.objects.all():
+        assert REFERENCE_DATE - dt.timedelta(days=365) <= plan.agreed_on < REFERENCE_DATE
+
+
+@pytest.mark.parametrize(("seed", "children"), [(42, SMALL), (7, SMALL), (5, 60), (2026, 300)])
+def test_the_lead_practitioners_children_have_rich_records(seed, children):
+    generate(seed=seed, children=children)
+    lead_children = [
+        r.child
+        for r in WorkingRelationship.objects.filter(
+            staff__email=LEAD_PRACTITIONER.email, kind=RelationshipKind.LEAD_PRACTITIONER
+        ).select_related("child")
+    ]
+    assert len(lead_children) == 12
+    long_waits = alerts = plans = 0
+    for child in lead_children:
+        assert ChildProfile.objects.filter(child=child).exists()
+        assert child.voice.exists()
+        episodes = list(child.education.all())
+        assert any(e.end_date is None for e in episodes)
+        plans += child.plans.filter(closed_on__isnull=True).exists()
+        long_waits += any(
+            a.status == AssessmentStatus.WAITING and days_since(a.referred_on) > 730
+            for a in child.assessments.all()
+        )
+        alerts += bool(education_alerts(episodes, REFERENCE_DATE))
+    assert plans >= 9
+    assert long_waits >= 3
+    assert alerts >= 2
+    turning_18 = [
+        c
+        for c in lead_children
+        if REFERENCE_DATE
+        < eighteenth_birthday(c.date_of_birth)
+        <= REFERENCE_DATE.replace(year=REFERENCE_DATE.year + 1)
+    ]
+    assert turning_18
+
+
+def test_no_record_blames_the_child(records):
+    texts: list[str] = []
+    for profile in ChildProfile.objects.all():
+        texts += [
+            profile.preferred_name,
+            profile.communication,
+            profile.what_helps,
+            profile.what_to_avoid,
+            profile.developmental_age_notes,
+            profile.strengths,
+            profile.interests,
+            profile.identity_and_culture,
+            profile.wishes,
+            profile.preferred_professional,
+        ]
+    for entry in VoiceEntry.objects.all():
+        texts += [
+            entry.words,
+            entry.setting,
+            entry.shared_with_child_and_family,
+            entry.child_and_family_views,
+        ]
+    profile_and_voice = len(texts)
+    texts += list(Plan.objects.values_list("outcomes", flat=True))
+    texts += list(Plan.objects.values_list("parents_as_partners", flat=True))
+    texts += list(PlanAction.objects.values_list("description", flat=True))
+    texts += list(PlanReview.objects.values_list("summary", flat=True))
+    texts += list(FormulationMeeting.objects.values_list("summary", flat=True))
+    texts += list(Need.objects.values_list("description", flat=True))
+    assert profile_and_voice > 500
+    for words in texts:
+        lowered = words.lower()
+        for phrase in VICTIM_BLAMING:
+            assert phrase not in lowered, words

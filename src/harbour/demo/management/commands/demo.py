@@ -39,7 +39,7 @@ class Command(TyperCommand):
             raise typer.Exit(code=1) from exc
         self.stdout.write(f"Generated the Riverside partnership (seed {seed}):")
         for name, count in summary.counts().items():
-            self.stdout.write(f"  {name.replace('_', ' '):<16} {count:>7,}")
+            self.stdout.write(f"  {name.replace('_', ' '):<22} {count:>7,}")
         self.stdout.write(f"in {summary.seconds:.1f} seconds.")
 
     @command(name="sign-ins")
