@@ -38,6 +38,7 @@ from harbour.children.models import (
     Assessment,
     ChildProfile,
     EducationEpisode,
+    EducationLimit,
     FormulationMeeting,
     Need,
     Plan,
@@ -246,6 +247,14 @@ class _Record:
         return code in self.child.holders
 
 
+STARTING_LIMITS = {
+    EducationStatus.REDUCED_TIMETABLE: REDUCED_TIMETABLE_LIMIT,
+    EducationStatus.ALTERNATIVE_PROVISION: ALTERNATIVE_PROVISION_LIMIT,
+    EducationStatus.SUSPENDED: SUSPENSION_LIMIT,
+    EducationStatus.NOT_IN_EDUCATION: 20,
+}
+
+
 class RecordPhase:
     """Writes every section of the record for the generated children, with ``bulk_create``."""
 
@@ -372,7 +381,15 @@ class RecordPhase:
 
     # -- the run --------------------------------------------------------------------------------
 
+    @staticmethod
+    def ensure_education_limits() -> None:
+        """The partnership's limits, where none are set (a flushed test database has none):
+        alerts need them, and an administrator's own values are left alone."""
+        for status, days in STARTING_LIMITS.items():
+            EducationLimit.objects.get_or_create(status=status, defaults={"max_days": days})
+
     def run(self) -> dict[str, int]:
+        self.ensure_education_limits()
         sencos = self.create_sencos()
         self.build_pools()
         records = [self.describe(c) for c in self.children]
