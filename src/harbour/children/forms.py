@@ -50,9 +50,11 @@ class ChildSearchForm(forms.Form):
         return data
 
 
-def _past_or_today(value: dt.date | None, label: str) -> None:
+def _past_or_today(form: forms.Form, field: str, label: str) -> None:
+    """A date that has happened: a future one is a GOV.UK error on its field."""
+    value: dt.date | None = form.cleaned_data.get(field)
     if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{label} must be today or in the past")
+        form.add_error(field, f"{label} must be today or in the past")
 
 
 def _text(
@@ -149,10 +151,7 @@ class NeedForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        try:
-            _past_or_today(start, "Start date")
-        except forms.ValidationError as error:
-            self.add_error("start_date", error)
+        _past_or_today(self, "start_date", "Start date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
         return data
@@ -184,10 +183,7 @@ class AssessmentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         referred, completed = data.get("referred_on"), data.get("completed_on")
-        try:
-            _past_or_today(referred, "Date referred")
-        except forms.ValidationError as error:
-            self.add_error("referred_on", error)
+        _past_or_today(self, "referred_on", "Date referred")
         if data.get("status") == AssessmentStatus.COMPLETED and not completed:
             self.add_error("completed_on", "Enter the date the assessment was completed")
         if referred and completed and completed < referred:
@@ -222,10 +218,7 @@ class VoiceEntryForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        try:
-            _past_or_today(data.get("said_on"), "The date they said it")
-        except forms.ValidationError as error:
-            self.add_error("said_on", error)
+        _past_or_today(self, "said_on", "The date they said it")
         return data
 
 
@@ -278,10 +271,7 @@ class EducationEpisodeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        try:
-            _past_or_today(start, "Start date")
-        except forms.ValidationError as error:
-            self.add_error("start_date", error)
+        _past_or_today(self, "start_date", "Start date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
         return data
@@ -335,10 +325,7 @@ class FamilyMemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        try:
-            _past_or_today(data.get("date_of_birth"), "Date of birth")
-        except forms.ValidationError as error:
-            self.add_error("date_of_birth", error)
+        _past_or_today(self, "date_of_birth", "Date of birth")
         return data
 
 
@@ -371,10 +358,7 @@ class PlanForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, review = data.get("started_on"), data.get("review_due")
-        try:
-            _past_or_today(start, "Start date")
-        except forms.ValidationError as error:
-            self.add_error("started_on", error)
+        _past_or_today(self, "started_on", "Start date")
         if start and review and review < start:
             self.add_error("review_due", "Review date must be after the start date")
         return data
@@ -425,10 +409,7 @@ class TransitionPlanForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        try:
-            _past_or_today(data.get("agreed_on"), "Date agreed")
-        except forms.ValidationError as error:
-            self.add_error("agreed_on", error)
+        _past_or_today(self, "agreed_on", "Date agreed")
         return data
 
 
@@ -454,10 +435,7 @@ class FormulationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        try:
-            _past_or_today(data.get("held_on"), "Date of the meeting")
-        except forms.ValidationError as error:
-            self.add_error("held_on", error)
+        _past_or_today(self, "held_on", "Date of the meeting")
         return data
 
 
