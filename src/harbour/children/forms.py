@@ -8,6 +8,7 @@ from harbour.access import policy
 from harbour.access.models import RelationshipKind
 from harbour.children.codes import (
     SEN_TYPE_OF_NEED,
+    ActionStatus,
     AssessmentKind,
     AssessmentStatus,
     EducationStatus,
@@ -475,3 +476,27 @@ class TeamMemberForm(forms.Form):
             .select_related("agency")
             .order_by("agency__name", "last_name")
         )
+
+
+class PlanReviewForm(forms.Form):
+    held_on = GovukDateField(
+        label="Date of the review", error_messages={"required": "Enter the date of the review"}
+    )
+    summary = _text(
+        "What the review found",
+        required="Enter what the review found",
+        rows=5,
+        max_length=10000,
+        checked=CheckContext.MINUTES,
+    )
+    child_views = _text("What the child said, in their words (optional)", rows=3, max_length=5000)
+    close_plan = forms.BooleanField(label="Close the plan after this review", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(self, "held_on", "Date of the review")
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)

@@ -25,6 +25,7 @@ from harbour.children.models import (
     Need,
     Plan,
     PlanAction,
+    PlanReview,
     TransitionPlan,
     VoiceEntry,
 )
@@ -397,3 +398,73 @@ def team_member_add(*, actor: Any, child: Child, staff: Any, kind: str) -> Worki
         staff=staff,
         note=f"Added by {actor.get_full_name()}",
     )
+
+
+@transaction.atomic
+def plan_review_add(
+    *,
+    actor: Any,
+    child: Child,
+    plan: Plan,
+    held_on: dt.date,
+    summary: str,
+    child_views: str = "",
+    close_plan: bool = False,
+) -> PlanReview:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    if plan.child_id != child.pk:
+        raise policy.NotFound(plan.pk)
+    if plan.closed_on is not None:
+        raise ValidationError("This plan is closed")
+    if held_on < plan.started_on:
+        raise ValidationError(
+            {"held_on": "Date of the review must be on or after the plan started"}
+        )
+    review = PlanReview(
+        plan=plan,
+        held_on=held_on,
+        summary=summary.strip(),
+        child_views=child_views.strip(),
+        **_recorded(actor),
+    )
+    _save(
+        actor=actor,
+        obj=review,
+        child=child,
+        event="child.plan_reviewed",
+        section="plans",
+        basis=decision.basis,
+    )
+    if close_plan:
+        plan.closed_on = held_on
+        _save(
+            actor=actor,
+            obj=plan,
+            child=child,
+            event="child.plan_closed",
+            section="plans",
+            basis=decision.basis,
+        )
+    return review
+
+
+@transaction.atomic
+def plan_action_set_status(*, actor: Any, child: Child, action_id: int, status: str) -> PlanAction:
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
+    action = (
+        PlanAction.objects.select_related("plan").filter(pk=action_id, plan__child=child).first()
+    )
+    if action is None:
+        raise policy.NotFound(action_id)
+    if action.plan.closed_on is not None:
+        raise ValidationError("This plan is closed")
+    action.status = status
+    _save(
+        actor=actor,
+        obj=action,
+        child=child,
+        event="child.plan_action_updated",
+        section="plans",
+        basis=decision.basis,
+    )
+    return action

@@ -12,6 +12,16 @@ urlpatterns = [
     path("<uuid:child_id>/break-glass/", views.break_glass, name="break-glass"),
     path("<uuid:child_id>/chronology/", views.chronology, name="chronology"),
     path(
+        "<uuid:child_id>/plans/<int:plan_id>/reviews/add/",
+        views.plan_review_add,
+        name="plan-review-add",
+    ),
+    path(
+        "<uuid:child_id>/actions/<int:action_id>/status/",
+        views.plan_action_status,
+        name="plan-action-status",
+    ),
+    path(
         "<uuid:child_id>/plans/<int:plan_id>/actions/add/",
         views.plan_action_add,
         name="plan-action-add",

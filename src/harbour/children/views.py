@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.access import services as access_services
@@ -308,3 +310,50 @@ def plan_action_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
             caption=ChildPresenter(child).full_name,
         ),
     )
+
+
+@login_required
+@policy_errors
+def plan_review_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
+    )
+    plan = selectors.plan_for_edit(child=child, plan_id=plan_id)
+    back = reverse("children:summary", args=[child.pk]) + "#plans"
+    return form_page(
+        request,
+        form_class=forms.PlanReviewForm,
+        instance=None,
+        save=lambda data: services.plan_review_add(
+            actor=request.user, child=child, plan=plan, **data
+        ),
+        done=lambda saved: ("Review recorded", back),
+        page=FormPage(
+            title=f"Review the {plan.get_plan_type_display().lower()}",
+            back_url=back,
+            submit="Record review",
+            caption=ChildPresenter(child).full_name,
+        ),
+    )
+
+
+@require_POST
+@login_required
+@policy_errors
+def plan_action_status(request: HttpRequest, child_id: uuid.UUID, action_id: int) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
+    )
+    form = forms.ActionStatusForm(request.POST)
+    back = reverse("children:summary", args=[child.pk]) + "#plans"
+    if not form.is_valid():
+        return redirect(back)
+    try:
+        services.plan_action_set_status(
+            actor=request.user, child=child, action_id=action_id, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        messages.warning(request, error.messages[0])
+    else:
+        messages.success(request, "Action updated")
+    return redirect(back)

@@ -464,3 +464,49 @@ def test_only_the_lead_practitioner_or_the_front_door_may_add_to_the_team(client
     assert client.get(url).status_code == 403
     record = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
     assert "Add someone" not in record
+
+
+def test_a_plan_is_reviewed_its_actions_marked_done_and_then_closed(client, area):
+    from harbour.children.models import Plan, PlanAction
+
+    child = area["child"]
+    plan = Plan.objects.create(
+        child=child,
+        plan_type="child_in_need",
+        outcomes="Back in college",
+        started_on=dt.date(2026, 9, 1),
+    )
+    action = PlanAction.objects.create(
+        plan=plan, sequence=1, description="Visit the college", owner_agency=area["council"]
+    )
+    client.force_login(area["lead"])
+    status_url = reverse("children:plan-action-status", args=[child.pk, action.pk])
+    assert client.get(status_url).status_code == 405
+    assert client.post(status_url, {"status": "done"}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"
+    review_url = reverse("children:plan-review-add", args=[child.pk, plan.pk])
+    too_early = client.post(
+        review_url,
+        {"held_on_day": "1", "held_on_month": "8", "held_on_year": "2026", "summary": "Early"},
+    ).content.decode()
+    assert "must be on or after the plan started" in too_early
+    response = client.post(
+        review_url,
+        {
+            "held_on_day": "1",
+            "held_on_month": "11",
+            "held_on_year": "2026",
+            "summary": "He is attending three days a week",
+            "child_views": "I like the teachers",
+            "close_plan": "on",
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.closed_on == dt.date(2026, 11, 1)
+    assert plan.reviews.get().child_views == "I like the teachers"
+    assert client.post(status_url, {"status": "open"}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"  # a closed plan's actions stay as they were
+    assert AuditEvent.objects.filter(event="child.plan_closed").count() == 1

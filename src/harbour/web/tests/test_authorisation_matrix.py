@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind, WorkingRelationship
-from harbour.children.models import Child, Plan
+from harbour.children.models import Child, Plan, PlanAction
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.partnership.models import (
@@ -73,6 +73,12 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "children:break-glass": ("findable_child", only(CASEWORK)),
     "children:record-change": ("visible_child_need", only(CASEWORK)),
     "children:plan-action-add": ("visible_child_plan", only(CASEWORK)),
+    "children:plan-review-add": ("visible_child_plan", only(CASEWORK)),
+    # POST only: a GET is refused before anything else is looked at.
+    "children:plan-action-status": (
+        "visible_child_action",
+        outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    ),
     "access:child-access-log": (
         "access_log_child",
         only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
@@ -200,6 +206,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
             "part": "need",
         },
         "visible_child_plan": lambda: plan_kwargs(user, data, can_view),
+        "visible_child_action": lambda: action_kwargs(user, data, can_view),
         "findable_child": lambda: {
             "child_id": (
                 policy.findable_children(user, Child.objects.all(), policy.purpose_for(user))
@@ -239,6 +246,17 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
         child=child, plan_type="child_in_need", outcomes="x", started_on=dt.date(2026, 1, 5)
     )
     return {"child_id": child.pk, "plan_id": plan.pk}
+
+
+def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
+    plan = plan_kwargs(user, data, can_view)
+    action = PlanAction.objects.create(
+        plan_id=plan["plan_id"],
+        sequence=1,
+        description="x",
+        owner_agency=Agency.objects.earliest("pk"),
+    )
+    return {"child_id": plan["child_id"], "action_id": action.pk}
 
 
 def observed(response: Any) -> Any:
