@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -219,23 +220,38 @@ def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QueryS
     return queryset.filter(_visible_q(actor) | Q(Exists(held_by_partner)))
 
 
+def relationship_bases(actor: Any, child_ids: Iterable[Any]) -> dict[Any, str]:
+    """The strongest current reason this actor has to see each child, in two queries however
+    many children: a personal relationship, else an agency-wide one, else a break-glass grant.
+    Children with no reason are left out."""
+    ids = list(child_ids)
+    personal: dict[Any, list[str]] = {}
+    agency: dict[Any, list[str]] = {}
+    for child_id, kind, staff_id in (
+        WorkingRelationship.objects.current()
+        .filter(_relationship_q(actor), child_id__in=ids)
+        .values_list("child_id", "kind", "staff_id")
+    ):
+        (personal if staff_id is not None else agency).setdefault(child_id, []).append(kind)
+    granted = set(
+        BreakGlassGrant.objects.filter(
+            staff_id=actor.pk, child_id__in=ids, expires_at__gt=timezone.now()
+        ).values_list("child_id", flat=True)
+    )
+    bases: dict[Any, str] = {}
+    for child_id in ids:
+        if child_id in personal:
+            bases[child_id] = f"relationship:{min(personal[child_id])}"
+        elif child_id in agency:
+            bases[child_id] = f"agency:{min(agency[child_id])}"
+        elif child_id in granted:
+            bases[child_id] = "break_glass"
+    return bases
+
+
 def relationship_basis(actor: Any, child: Any) -> str:
     """The strongest current reason this actor has to see this child, or ''."""
-    relationships = list(
-        WorkingRelationship.objects.current()
-        .filter(_relationship_q(actor), child=child)
-        .values_list("kind", "staff_id")
-    )
-    personal = [kind for kind, staff_id in relationships if staff_id is not None]
-    if personal:
-        return f"relationship:{sorted(personal)[0]}"
-    if relationships:
-        return f"agency:{sorted(kind for kind, _ in relationships)[0]}"
-    if BreakGlassGrant.objects.filter(
-        staff_id=actor.pk, child=child, expires_at__gt=timezone.now()
-    ).exists():
-        return "break_glass"
-    return ""
+    return relationship_bases(actor, [child.pk]).get(child.pk, "")
 
 
 def sections_for(actor: Any, child: Any, basis: str, purpose: str) -> frozenset[str]:

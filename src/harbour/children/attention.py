@@ -117,6 +117,7 @@ def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
     listed = sorted(items.values(), key=lambda i: (i.child.family_name, i.child.given_name))
     listed = listed[:MAX_LISTED]
     purpose = policy.purpose_for(actor)
+    bases = policy.relationship_bases(actor, [item.child.pk for item in listed])
     for item in listed:
         audit_record(
             actor=actor,
@@ -124,7 +125,7 @@ def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
             child=item.child,
             section="attention_list",
             purpose=purpose,
-            basis=policy.relationship_basis(actor, item.child),
+            basis=bases[item.child.pk],
         )
     return listed
 

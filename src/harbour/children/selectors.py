@@ -68,17 +68,14 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
     )
     more = len(found) > MAX_SEARCH_RESULTS
     found = found[:MAX_SEARCH_RESULTS]
-    visible_ids = set(
-        policy.visible_children(
-            actor, Child.objects.filter(pk__in=[c.pk for c in found])
-        ).values_list("pk", flat=True)
+    # A child with a basis (relationship or break-glass) opens; the rest need a reason.
+    bases = (
+        policy.relationship_bases(actor, [c.pk for c in found])
+        if policy.can(actor, policy.Action.CHILD_VIEW)
+        else {}
     )
     results = [
-        SearchResult(
-            child=c,
-            visible=c.pk in visible_ids,
-            basis=policy.relationship_basis(actor, c) if c.pk in visible_ids else "agreement",
-        )
+        SearchResult(child=c, visible=c.pk in bases, basis=bases.get(c.pk, "agreement"))
         for c in found
     ]
     for result in results:
