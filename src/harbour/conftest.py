@@ -85,3 +85,17 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+def demo_sign_in(page: Any, base: str, role: str) -> Any:
+    """Sign in through the page as the demo account for ``role``; returns the Staff row."""
+    from harbour.demo.signins import DEMO_PASSWORD, DEMO_SIGN_INS
+    from harbour.partnership.models import Staff
+
+    email = next(s.email for s in DEMO_SIGN_INS if s.role == role)
+    page.goto(f"{base}/sign-in/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"{base}/")
+    return Staff.objects.get(email=email)

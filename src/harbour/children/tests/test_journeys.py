@@ -8,24 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from harbour.children.models import Assessment, Need
-from harbour.conftest import assert_accessible
+from harbour.conftest import assert_accessible, demo_sign_in
 from harbour.demo.generator import generate
-from harbour.demo.signins import DEMO_PASSWORD, DEMO_SIGN_INS
 from harbour.partnership.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def email_for(role: str) -> str:
-    return next(s.email for s in DEMO_SIGN_INS if s.role == role)
-
-
-def sign_in(page: Any, base: str, role: str) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.fill("#id_username", email_for(role))
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture
@@ -35,7 +22,7 @@ def base(live_server: Any) -> str:
 
 
 def test_lead_practitioner_reads_the_record_and_adds_a_need_with_a_pending_assessment(page, base):
-    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
     page.locator("table.govuk-table a").first.click()
     expect(page.locator(".moj-identity-bar")).to_be_visible()
     assert_accessible(page, "child-record")
@@ -68,7 +55,7 @@ def test_the_record_works_with_javascript_off(browser, live_server):
     generate(seed=5, children=80)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, live_server.url, Role.LEAD_PRACTITIONER)
+    demo_sign_in(page, live_server.url, Role.LEAD_PRACTITIONER)
     page.locator("table.govuk-table a").first.click()
     page.get_by_role("link", name="Record their words").click()
     page.fill("#id_said_on_0", "2")
@@ -81,19 +68,19 @@ def test_the_record_works_with_javascript_off(browser, live_server):
 
 
 def test_caseworker_and_leader_lists(page, base):
-    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
     page.click("a.govuk-service-navigation__link:has-text('Needs attention')")
     expect(page.locator("h1")).to_have_text("Children who need someone to look again")
     assert_accessible(page, "needs-attention")
     page.click("button:has-text('Sign out')")
-    sign_in(page, base, Role.STRATEGIC_LEADER)
+    demo_sign_in(page, base, Role.STRATEGIC_LEADER)
     page.click("a.govuk-service-navigation__link:has-text('Reports')")
     expect(page.locator("h1")).to_have_text("Children in serious youth violence work")
     assert_accessible(page, "cohort-report")
 
 
 def test_writing_a_plan_suggests_child_centred_words_as_you_type(page, base):
-    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
     page.locator("table.govuk-table a").first.click()
     page.get_by_role("link", name="Start a plan").click()
     page.locator("#id_outcomes").press_sequentially(

@@ -12,25 +12,12 @@ from playwright.sync_api import expect
 from harbour.access import policy
 from harbour.access.models import AuditEvent, BreakGlassGrant
 from harbour.children.models import Child
-from harbour.conftest import assert_accessible
+from harbour.conftest import assert_accessible, demo_sign_in
 from harbour.demo.generator import generate
-from harbour.demo.signins import DEMO_PASSWORD, DEMO_SIGN_INS
-from harbour.partnership.models import Role, Staff
+from harbour.demo.signins import DEMO_SIGN_INS
+from harbour.partnership.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def email_for(role: str) -> str:
-    return next(s.email for s in DEMO_SIGN_INS if s.role == role)
-
-
-def sign_in(page: Any, base: str, role: str) -> Staff:
-    page.goto(f"{base}/sign-in/")
-    page.fill("#id_username", email_for(role))
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"{base}/")
-    return Staff.objects.get(email=email_for(role))
 
 
 @pytest.fixture
@@ -42,12 +29,15 @@ def base(live_server: Any) -> str:
 def test_front_door_practitioner_finds_a_child_and_opens_their_summary(page, base):
     page.goto(f"{base}/sign-in/")
     assert_accessible(page, "sign-in")
-    page.fill("#id_username", email_for(Role.FRONT_DOOR_PRACTITIONER))
+    page.fill(
+        "#id_username",
+        next(s.email for s in DEMO_SIGN_INS if s.role == Role.FRONT_DOOR_PRACTITIONER),
+    )
     page.fill("#id_password", "not-the-password")
     page.click("button:has-text('Sign in')")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "sign-in-error")
-    user = sign_in(page, base, Role.FRONT_DOOR_PRACTITIONER)
+    user = demo_sign_in(page, base, Role.FRONT_DOOR_PRACTITIONER)
     assert page.locator(".govuk-service-navigation").inner_text().count("Find a child") == 1
     assert_accessible(page, "home-front-door-practitioner")
     child = policy.visible_children(user, Child.objects.order_by("family_name")).first()
@@ -65,7 +55,7 @@ def test_front_door_practitioner_finds_a_child_and_opens_their_summary(page, bas
 
 
 def test_search_without_terms_shows_an_error_summary_that_links_to_the_field(page, base):
-    sign_in(page, base, Role.REFERRER)
+    demo_sign_in(page, base, Role.REFERRER)
     page.goto(f"{base}/children/?name=")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
@@ -75,7 +65,7 @@ def test_search_without_terms_shows_an_error_summary_that_links_to_the_field(pag
 
 
 def test_referrer_breaks_glass_and_the_dpo_reviews_it(page, base):
-    user = sign_in(page, base, Role.REFERRER)
+    user = demo_sign_in(page, base, Role.REFERRER)
     findable = policy.findable_children(user, Child.objects.order_by("pk"), "safeguarding")
     child = findable.exclude(
         pk__in=policy.visible_children(user, Child.objects.all()).values("pk")
@@ -92,7 +82,7 @@ def test_referrer_breaks_glass_and_the_dpo_reviews_it(page, base):
     assert BreakGlassGrant.objects.filter(staff=user, child=child).exists()
     page.click("button:has-text('Sign out')")
 
-    sign_in(page, base, Role.DATA_PROTECTION_OFFICER)
+    demo_sign_in(page, base, Role.DATA_PROTECTION_OFFICER)
     page.click("a.govuk-service-navigation__link:has-text('Break-glass reviews')")
     assert_accessible(page, "break-glass-queue")
     page.locator("table a:has-text('Review')").first.click()
@@ -110,7 +100,7 @@ def test_referrer_breaks_glass_and_the_dpo_reviews_it(page, base):
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.STRATEGIC_LEADER, Role.ADMINISTRATOR])
 def test_roles_without_casework_see_no_child_search(page, base, role):
-    sign_in(page, base, role)
+    demo_sign_in(page, base, role)
     navigation = page.locator(".govuk-service-navigation").inner_text()
     assert "Find a child" not in navigation
     page.goto(f"{base}/children/")
@@ -129,7 +119,7 @@ def test_public_pages_and_not_found_are_accessible(page, base):
 
 
 def test_lead_practitioner_opens_a_child_from_home_and_sees_who_viewed_it(page, base):
-    sign_in(page, base, Role.LEAD_PRACTITIONER)
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
     expect(page.locator("#children-heading")).to_have_text("Children you work with")
     assert_accessible(page, "home-lead-practitioner")
     first = page.locator("table.govuk-table a").first
