@@ -6,6 +6,7 @@ urlpatterns = [
     path("access/", include("harbour.access.urls")),
     path("partnership/", include("harbour.partnership.urls")),
     path("language/", include("harbour.language.urls")),
+    path("", include("harbour.frontdoor.urls")),
     # No Django admin: the partnership is run through its own audited pages (ADR 0002).
 ]
 

@@ -112,3 +112,23 @@ def break_glass_review(
         detail={"outcome": outcome},
     )
     return grant
+
+
+@transaction.atomic
+def working_relationship_end(
+    *, relationship: WorkingRelationship, actor: Any = None, system_actor: str = ""
+) -> WorkingRelationship:
+    """End a working relationship today. It is kept, never deleted (the audit trail and the
+    record's history still show it), and — as ``ended_on`` is inclusive — it lasts to the end of
+    today."""
+    relationship.ended_on = timezone.localdate()
+    relationship.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        system_actor=system_actor,
+        event="relationship.ended",
+        child_id=relationship.child_id,
+        subject=relationship,
+        detail={"kind": str(relationship.kind)},
+    )
+    return relationship

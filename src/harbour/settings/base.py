@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "harbour.children",
     "harbour.identity",
     "harbour.language",
+    "harbour.frontdoor",
     "harbour.demo",
 ]
 

@@ -5,9 +5,12 @@ import ast
 from pathlib import Path
 
 from harbour.children.models import CHILD_IDENTIFIABLE_MODELS
+from harbour.frontdoor.models import FRONT_DOOR_CHILD_MODELS
 
 SRC = Path(__file__).resolve().parents[2]  # src/harbour
-CHILD_MODEL_NAMES = {model.__name__ for model in CHILD_IDENTIFIABLE_MODELS} | {
+CHILD_MODEL_NAMES = {
+    model.__name__ for model in (*CHILD_IDENTIFIABLE_MODELS, *FRONT_DOOR_CHILD_MODELS)
+} | {
     "WorkingRelationship",
     "BreakGlassGrant",
     "SourceRecord",

@@ -1,0 +1,413 @@
+"""The referral's question pages (one thing per page) and the front door's forms. Free text goes
+through the child-centred language checker as it is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from harbour.children.codes import Ethnicity, Sex
+from harbour.children.forms import _past_or_today, _text
+from harbour.children.selectors import normalise_postcode
+from harbour.frontdoor.codes import (
+    Concern,
+    Consent,
+    KnownNeed,
+    Outcome,
+    ParentsAware,
+    Rag,
+    Unit,
+    Urgency,
+)
+from harbour.language.models import CheckContext
+from harbour.partnership.models import ThresholdGuidance
+from harbour.web.forms import GovukDateField
+
+REFERRAL = CheckContext.REFERRAL
+OLDEST_CHILD_AGE = 25  # care leavers and young adults in transition are referred up to 25
+
+
+class FindChildForm(forms.Form):
+    name = _text("Name", required="Enter the child's name", max_length=100)
+    date_of_birth = GovukDateField(
+        label="Date of birth (optional)", required=False, help_text="For example, 27 3 2011"
+    )
+
+
+class ChildDetailsForm(forms.Form):
+    child_given_name = _text("First name", required="Enter the child's first name", max_length=100)
+    child_family_name = _text("Last name", required="Enter the child's last name", max_length=100)
+    child_other_names = _text(
+        "Other names the child is known by (optional)",
+        max_length=200,
+        help_text="Nicknames, previous names, names used online",
+    )
+    child_date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        help_text="If you do not know it, leave it blank and say so in the reason for referral",
+    )
+    child_sex = forms.ChoiceField(
+        label="Sex (optional)", choices=Sex.choices, required=False, widget=forms.RadioSelect
+    )
+    child_address = _text("Address (optional)", max_length=300)
+    child_postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"data-width": "10"}),
+    )
+    child_nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
+    )
+
+    def clean_child_postcode(self) -> str:
+        value = self.cleaned_data.get("child_postcode", "")
+        return normalise_postcode(value) if value.strip() else ""
+
+    def clean_child_nhs_number(self) -> str:
+        value = "".join(self.cleaned_data.get("child_nhs_number", "").split())
+        if value and (len(value) != 10 or not value.isdigit()):
+            raise forms.ValidationError("NHS number must be 10 digits, like 485 777 3456")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(self, "child_date_of_birth", "Date of birth")
+        born = data.get("child_date_of_birth")
+        today = timezone.localdate()
+        if born and born < today.replace(year=today.year - OLDEST_CHILD_AGE):
+            self.add_error(
+                "child_date_of_birth",
+                f"Date of birth must be for someone under {OLDEST_CHILD_AGE}: "
+                "the front door takes referrals about children and young people",
+            )
+        return data
+
+
+class WhatHappenedForm(forms.Form):
+    incident_date = GovukDateField(
+        label="When did it happen? (optional)",
+        required=False,
+        help_text="If it is still going on, when did you first know of it",
+    )
+    what_happened = _text(
+        "What happened",
+        required="Enter what happened",
+        rows=6,
+        checked=REFERRAL,
+        max_length=10000,
+        help_text="The facts as you know them: who, what, where. Describe harm done to the child",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(self, "incident_date", "The date it happened")
+        return data
+
+
+class ConcernsForm(forms.Form):
+    concerns = forms.MultipleChoiceField(
+        label="What are you worried about?",
+        choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={"required": "Select at least one concern"},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = _text(
+        "Why are you making this referral?",
+        required="Enter why you are making this referral",
+        rows=5,
+        checked=REFERRAL,
+        max_length=5000,
+        help_text="What you want the front door to do, and why now",
+    )
+
+
+class VoiceForm(forms.Form):
+    child_voice = _text(
+        "What has the child said? (optional)",
+        rows=5,
+        checked=REFERRAL,
+        max_length=5000,
+        help_text="In the child's own words, as near as you can",
+    )
+    child_voice_absent_reason = _text(
+        "If you could not hear from the child, why not? (optional)",
+        rows=3,
+        checked=REFERRAL,
+        max_length=2000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not (
+            data.get("child_voice", "").strip() or data.get("child_voice_absent_reason", "").strip()
+        ):
+            self.add_error(
+                "child_voice",
+                "Enter what the child has said, or why you could not hear from them",
+            )
+        return data
+
+
+class IdentityForm(forms.Form):
+    ethnicity = forms.ChoiceField(
+        label="The child's ethnicity",
+        choices=[("", "Select ethnicity"), *Ethnicity.choices],
+        help_text="As the child or family describe it. Choose 'Not known' if you do not know",
+        error_messages={"required": "Select the child's ethnicity, or 'Not known'"},
+    )
+    cultural_heritage = _text(
+        "Culture, faith, heritage and language (optional)",
+        rows=3,
+        checked=REFERRAL,
+        max_length=2000,
+        help_text="What matters to the child about who they are",
+    )
+
+
+class NeedsForm(forms.Form):
+    known_needs = forms.MultipleChoiceField(
+        label="What needs do you know the child has?",
+        choices=KnownNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={"required": "Select the child's known needs, or that you do not know"},
+    )
+    needs_detail = _text(
+        "Tell us more (optional)",
+        rows=3,
+        checked=REFERRAL,
+        max_length=3000,
+        help_text="A diagnosis, what helps the child communicate, an assessment they wait for",
+    )
+
+    def clean_known_needs(self) -> list[str]:
+        needs: list[str] = self.cleaned_data.get("known_needs", [])
+        exclusive = {KnownNeed.NONE_KNOWN, KnownNeed.NOT_KNOWN}
+        if len(needs) > 1 and exclusive & set(needs):
+            raise forms.ValidationError(
+                "Select the needs you know of, or 'No needs known to me', or 'I do not know', "
+                "not more than one of these"
+            )
+        return needs
+
+
+class EducationForm(forms.Form):
+    education_setting = _text(
+        "Where does the child go to school or college? (optional)",
+        max_length=200,
+        help_text="Or say if they are not in education, on a reduced timetable or excluded",
+    )
+
+
+class ParentsForm(forms.Form):
+    parents_aware = forms.ChoiceField(
+        label="Do the child's parents or carers know about this referral?",
+        choices=ParentsAware.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent = forms.ChoiceField(
+        label="Consent",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="You do not need consent to refer if a child may be at risk of significant harm",
+    )
+    consent_reason = _text(
+        "If consent was not sought or was refused, why? (optional)",
+        rows=3,
+        checked=REFERRAL,
+        max_length=2000,
+    )
+
+
+class ActionsForm(forms.Form):
+    actions_taken = _text(
+        "What have you already done? (optional)",
+        rows=4,
+        checked=REFERRAL,
+        max_length=5000,
+        help_text="Who you have told, what you did to keep the child safe",
+    )
+
+
+class UrgencyForm(forms.Form):
+    urgency = forms.ChoiceField(
+        label="How urgent is this?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how urgent this is"},
+        help_text="If a child is in immediate danger, call 999 first",
+    )
+
+
+@dataclass(frozen=True)
+class Question:
+    slug: str
+    title: str
+    form_class: type[forms.Form]
+
+
+# The question pages, in order. "find-child" comes first and is not a form of answers.
+QUESTIONS: tuple[Question, ...] = (
+    Question("child", "About the child", ChildDetailsForm),
+    Question("what-happened", "What happened?", WhatHappenedForm),
+    Question("concerns", "What are you worried about?", ConcernsForm),
+    Question("reason", "Why are you making this referral?", ReasonForm),
+    Question("voice", "The child's voice", VoiceForm),
+    Question("identity", "The child's identity", IdentityForm),
+    Question("needs", "The child's needs", NeedsForm),
+    Question("education", "The child's education", EducationForm),
+    Question("parents", "Parents and carers", ParentsForm),
+    Question("actions", "What you have done", ActionsForm),
+    Question("urgency", "How urgent is this?", UrgencyForm),
+)
+QUESTIONS_BY_SLUG = {q.slug: q for q in QUESTIONS}
+
+
+def next_question(slug: str) -> str | None:
+    slugs = [q.slug for q in QUESTIONS]
+    index = slugs.index(slug)
+    return slugs[index + 1] if index + 1 < len(slugs) else None
+
+
+# At the front door ------------------------------------------------------------------------------
+
+
+class RagForm(forms.Form):
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select red, amber or green"},
+    )
+    rag_rationale = _text(
+        "Why this rating",
+        required="Explain the rating",
+        rows=4,
+        checked=CheckContext.CASE_NOTE,
+        max_length=5000,
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision"},
+    )
+    threshold = forms.ModelChoiceField(
+        label="Threshold guidance relied on (optional)",
+        queryset=ThresholdGuidance.objects.none(),
+        required=False,
+        empty_label="Select guidance",
+    )
+    rationale = _text(
+        "Rationale",
+        required="Explain the decision",
+        rows=5,
+        checked=CheckContext.CASE_NOTE,
+        max_length=10000,
+        help_text="What you weighed, and why this is the right response for the child",
+    )
+    parents_as_partners = _text(
+        "Parents and carers as partners (required on the risk outside the home pathway)",
+        rows=3,
+        checked=CheckContext.CASE_NOTE,
+        max_length=5000,
+        help_text="When harm is outside the home, parents are partners in keeping the child safe",
+    )
+    feedback_to_referrer = _text(
+        "What the referrer will be told",
+        required="Enter what the referrer will be told",
+        rows=3,
+        checked=CheckContext.CASE_NOTE,
+        max_length=3000,
+        help_text="The outcome and what it means for their work with the child",
+    )
+
+    def __init__(self, *args: Any, thresholds: list[ThresholdGuidance], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["threshold"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ThresholdGuidance.objects.filter(pk__in=[t.pk for t in thresholds])
+
+
+class CountersignForm(forms.Form):
+    agree = forms.ChoiceField(
+        label="Do you agree with this decision?",
+        choices=[("yes", "Yes, countersign it"), ("no", "No, return it to the practitioner")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree with the decision"},
+    )
+    note = _text(
+        "Note (required when you return it)",
+        rows=3,
+        max_length=3000,
+        checked=CheckContext.CASE_NOTE,
+    )
+
+
+class EscalateForm(forms.Form):
+    reason = _text(
+        "What do you need from the front door? (optional)",
+        rows=3,
+        max_length=2000,
+        checked=CheckContext.CASE_NOTE,
+    )
+
+
+class ResolveEscalationForm(forms.Form):
+    resolution = _text(
+        "How was it resolved?",
+        required="Say how the escalation was resolved",
+        rows=3,
+        max_length=3000,
+        checked=CheckContext.CASE_NOTE,
+    )
+
+
+class CompletenessRuleForm(forms.Form):
+    weight = forms.IntegerField(
+        label="Weight in the completeness score",
+        min_value=0,
+        max_value=10,
+        help_text="0 to 10. An item with weight 0 is not counted in the score",
+        error_messages={
+            "required": "Enter a weight from 0 to 10",
+            "invalid": "Weight must be a whole number from 0 to 10",
+            "min_value": "Weight must be 0 or more",
+            "max_value": "Weight must be 10 or less",
+        },
+    )
+    mandatory = forms.BooleanField(
+        label="A referral made on the form cannot be sent without it", required=False
+    )
+
+
+class ServiceLevelForm(forms.Form):
+    amount = forms.IntegerField(
+        label="Time allowed",
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "required": "Enter the time allowed",
+            "invalid": "Time allowed must be a whole number",
+            "min_value": "Time allowed must be at least 1",
+            "max_value": "Time allowed must be 500 or less",
+        },
+    )
+    unit = forms.ChoiceField(label="Counted in", choices=Unit.choices, widget=forms.RadioSelect)

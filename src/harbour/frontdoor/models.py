@@ -1,0 +1,319 @@
+"""Referrals to the front door and what happens to them: the rating, the decision with the
+manager's countersignature, feedback to the referrer and escalation. The partnership's own rules —
+what a complete referral holds and how fast each step must happen — are data here too, changed by
+an administrator, never code.
+
+A referral identifies a child, so every model that holds one is in ``FRONT_DOOR_CHILD_MODELS``
+and views never query them (``frontdoor.selectors`` does, through the policy, and audits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from harbour.children.codes import Ethnicity, Sex
+from harbour.children.models import Child, postcode_validator
+from harbour.frontdoor.codes import (
+    Consent,
+    Feed,
+    Outcome,
+    ParentsAware,
+    Rag,
+    Source,
+    Status,
+    Step,
+    Unit,
+    Urgency,
+)
+from harbour.partnership.models import Agency, Team, ThresholdGuidance
+
+
+class Referral(models.Model):
+    """One referral, from its first saved answer (a draft only its author sees) to its decision.
+    The answers are kept exactly as the referrer gave them; the child they are about is confirmed
+    at the front door (``child``), which may be a child Harbour already knows or a new one."""
+
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    feed = models.CharField(max_length=20, choices=Feed.choices, blank=True)
+    source_system = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+
+    front_door = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    referring_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referring_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_made",
+    )
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField("How to contact the referrer", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    # The child, as the referrer described them.
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    child_confirmed_at = models.DateTimeField(null=True, blank=True)
+    child_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child_given_name = models.CharField("First name", max_length=100, blank=True)
+    child_family_name = models.CharField("Last name", max_length=100, blank=True)
+    child_other_names = models.CharField("Other names", max_length=200, blank=True)
+    child_date_of_birth = models.DateField("Date of birth", null=True, blank=True)
+    child_sex = models.CharField("Sex", max_length=1, choices=Sex.choices, blank=True)
+    child_address = models.CharField("Address", max_length=300, blank=True)
+    child_postcode = models.CharField(
+        "Postcode", max_length=8, blank=True, validators=[postcode_validator]
+    )
+    child_nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+
+    # What happened and why the referrer is worried.
+    incident_date = models.DateField(null=True, blank=True)
+    what_happened = models.TextField(blank=True)
+    concerns = models.JSONField(default=list, blank=True, help_text="Codes from Concern")
+    reason = models.TextField("Reason for referral", blank=True)
+    child_voice = models.TextField("The child's own words", blank=True)
+    child_voice_absent_reason = models.TextField(
+        "Why the child's words could not be obtained", blank=True
+    )
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
+    cultural_heritage = models.TextField("Culture, faith and heritage", blank=True)
+    known_needs = models.JSONField(default=list, blank=True, help_text="Codes from KnownNeed")
+    needs_detail = models.TextField(blank=True)
+    education_setting = models.CharField(max_length=200, blank=True)
+    parents_aware = models.CharField(max_length=10, choices=ParentsAware.choices, blank=True)
+    consent = models.CharField(max_length=20, choices=Consent.choices, blank=True)
+    consent_reason = models.TextField("Why consent was not sought or was refused", blank=True)
+    actions_taken = models.TextField("What the referrer has already done", blank=True)
+    urgency = models.CharField(max_length=20, choices=Urgency.choices, blank=True)
+
+    # Completeness against the partnership's rules at the moment it was received.
+    completeness_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    completeness_missing = models.JSONField(default=list, blank=True)
+
+    # The service-level clock, fixed when the referral is received.
+    rag_due_at = models.DateTimeField(null=True, blank=True)
+    decision_due_at = models.DateTimeField(null=True, blank=True)
+    escalation_from = models.DateTimeField(null=True, blank=True)
+
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
+    rag_rationale = models.TextField(blank=True)
+    rag_at = models.DateTimeField(null=True, blank=True)
+    rag_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["front_door", "status"]),
+            models.Index(fields=["referring_agency", "received_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referring_agency", "source_system", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="referral_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft referral {self.pk}"
+
+    @property
+    def child_stated_name(self) -> str:
+        return f"{self.child_given_name} {self.child_family_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.RECEIVED, Status.RATED, Status.DECIDED)
+
+
+class DecisionState(models.TextChoices):
+    AWAITING_COUNTERSIGN = "awaiting", "Awaiting manager countersignature"
+    COUNTERSIGNED = "countersigned", "Countersigned"
+    RETURNED = "returned", "Returned by the manager"
+
+
+class ReferralDecision(models.Model):
+    """A practitioner's decision on a referral. A manager countersigns it (then the referrer is
+    told) or returns it with a note; a returned decision stays in the history."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    rationale = models.TextField()
+    threshold = models.ForeignKey(
+        ThresholdGuidance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="Threshold guidance relied on",
+    )
+    parents_as_partners = models.TextField(
+        "How parents and carers will be worked with as partners", blank=True
+    )
+    feedback_to_referrer = models.TextField("What the referrer will be told")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=20, choices=DecisionState.choices, default=DecisionState.AWAITING_COUNTERSIGN
+    )
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    manager_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.referral})"
+
+
+class Escalation(models.Model):
+    """A referrer's escalation when no outcome arrived in time, tracked until it is resolved."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="escalations")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.referral}"
+
+
+class Notification(models.Model):
+    """A message to one member of staff about a referral (an outcome, an escalation, a task)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SourceTask(models.Model):
+    """A task back to the agency whose automated referral arrived incomplete: what is missing."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="source_tasks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    missing = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Missing from {self.referral}"
+
+
+# The partnership's rules, as data ----------------------------------------------------------------
+
+
+class CompletenessRule(models.Model):
+    """One item a complete referral holds, its weight in the score, and whether a referral made on
+    the form may be submitted without it. Automated referrals are never refused for a missing item:
+    they arrive flagged, with a task back to the source (finding 1.3)."""
+
+    item = models.CharField(max_length=40, unique=True)
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    mandatory = models.BooleanField(
+        "Required before a referral can be sent",
+        default=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item"]
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class ServiceLevel(models.Model):
+    """How long the front door has for a step, counted from when the referral was received."""
+
+    step = models.CharField(max_length=20, choices=Step.choices, unique=True)
+    amount = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+
+    class Meta:
+        ordering = ["step"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.amount} {self.get_unit_display().lower()}"
+
+    def due(self, start: dt.datetime) -> dt.datetime:
+        if self.unit == Unit.HOURS:
+            return start + dt.timedelta(hours=self.amount)
+        due, left = start, self.amount
+        while left:
+            due += dt.timedelta(days=1)
+            if due.weekday() < 5:
+                left -= 1
+        return due
+
+
+class EscalationStage(models.Model):
+    """The partnership's escalation route, shown to a referrer who escalates."""
+
+    order = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    who = models.CharField(max_length=200)
+    how = models.CharField("How to reach them", max_length=300)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+FRONT_DOOR_CHILD_MODELS: tuple[type[models.Model], ...] = (
+    Referral,
+    ReferralDecision,
+    Escalation,
+    Notification,
+    SourceTask,
+)

@@ -1,0 +1,313 @@
+"""Reads at the front door, each through the policy and audited: a referral names a child, so
+every referral shown — in a list or on its own page — is an access event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.children import record as child_records
+from harbour.children.models import Child
+from harbour.children.selectors import ChildSearch, SearchResult, child_search
+from harbour.frontdoor import completeness
+from harbour.frontdoor.codes import OPEN_STATUSES, Status, Urgency
+from harbour.frontdoor.models import (
+    CompletenessRule,
+    DecisionState,
+    Escalation,
+    EscalationStage,
+    Notification,
+    Referral,
+    ReferralDecision,
+    ServiceLevel,
+)
+from harbour.partnership.models import ThresholdGuidance
+
+MAX_LIST = 200
+APPROACHING = dt.timedelta(hours=4)  # "due soon" on the clock
+
+
+def _referrals() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
+        "referring_agency", "referring_team", "referrer", "child", "front_door", "rag_by"
+    ).prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=ReferralDecision.objects.select_related(
+                "decided_by", "countersigned_by", "threshold"
+            ),
+        ),
+        "escalations",
+    )
+
+
+def _audit_shown(actor: Any, referral: Referral, *, section: str, basis: str) -> None:
+    audit_record(
+        actor=actor,
+        event="referral.viewed",
+        child_id=referral.child_id,
+        section=section,
+        purpose=policy.purpose_for(actor),
+        basis=basis,
+        subject=referral,
+        detail={"reference": referral.reference or ""},
+    )
+
+
+def referral_for_actor(*, actor: Any, referral_id: int, action: policy.Action) -> Referral:
+    """One referral for an action, audited; a denied attempt is audited too and raises
+    ``NotFound`` (or ``Forbidden`` when the role may never do this)."""
+    policy.require_capability(actor, action)
+    referral = _referrals().filter(pk=referral_id).first()
+    try:
+        if referral is None:
+            raise policy.NotFound(referral_id)
+        basis = policy.decide_referral(actor, action, referral)
+    except policy.NotFound:
+        audit_record(
+            actor=actor,
+            event="referral.access_denied",
+            child_id=referral.child_id if referral else None,
+            purpose=policy.purpose_for(actor),
+            outcome="denied",
+            detail={"action": str(action), "requested_id": str(referral_id)},
+        )
+        raise
+    _audit_shown(actor, referral, section="referral", basis=basis)
+    return referral
+
+
+def current_decision(referral: Referral) -> ReferralDecision | None:
+    """The decision that stands or waits; returned ones are history."""
+    for decision in referral.decisions.all():
+        if decision.state != DecisionState.RETURNED:
+            return decision
+    return None
+
+
+# Clock ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    step: str  # what is due next: "rating" or "decision"
+    due_at: dt.datetime | None
+    overdue: bool
+    due_soon: bool
+
+    @property
+    def tag(self) -> tuple[str, str]:
+        if self.overdue:
+            return "Overdue", "govuk-tag--red"
+        if self.due_soon:
+            return "Due soon", "govuk-tag--orange"
+        return "On time", "govuk-tag--green"
+
+
+def clock_for(referral: Referral, now: dt.datetime) -> Clock:
+    if not referral.rag:
+        step, due = "rating", referral.rag_due_at
+    else:
+        step, due = "decision", referral.decision_due_at
+    if referral.status == Status.DECIDED:
+        step = "countersignature"
+    overdue = due is not None and now > due
+    soon = due is not None and not overdue and due - now <= APPROACHING
+    return Clock(step, due, overdue, soon)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    referral: Referral
+    clock: Clock
+    decision: ReferralDecision | None
+
+
+def _sort_key(row: QueueRow) -> tuple[int, dt.datetime]:
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    immediate = 0 if row.referral.urgency == Urgency.IMMEDIATE else 1
+    return (immediate, row.clock.due_at or far)
+
+
+def front_door_queue(*, actor: Any, section: str = "front_door_queue") -> list[QueueRow]:
+    """Open referrals at the actor's front door: immediate ones first, then by the clock."""
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_TRIAGE)
+    now = timezone.now()
+    referrals = policy.referrals_visible(
+        actor, _referrals().filter(status__in=OPEN_STATUSES, front_door_id=actor.agency_id)
+    )[:MAX_LIST]
+    rows = [QueueRow(r, clock_for(r, now), current_decision(r)) for r in referrals]
+    rows.sort(key=_sort_key)
+    for row in rows:
+        _audit_shown(actor, row.referral, section=section, basis=policy.REFERRAL_FRONT_DOOR)
+    return rows
+
+
+@dataclass(frozen=True)
+class Oversight:
+    awaiting_countersign: list[QueueRow]
+    against_the_clock: list[QueueRow]  # overdue or due soon
+    escalations: list[Escalation]
+
+
+def oversight(*, actor: Any) -> Oversight:
+    """The manager's queue: decisions to countersign, referrals near or past the clock, and
+    open escalations."""
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_COUNTERSIGN)
+    rows = front_door_queue(actor=actor, section="oversight_queue")
+    escalations = list(
+        Escalation.objects.filter(
+            referral__front_door_id=actor.agency_id, resolved_at__isnull=True
+        ).select_related("referral", "raised_by", "referral__referring_agency")
+    )
+    return Oversight(
+        awaiting_countersign=[
+            r
+            for r in rows
+            if r.decision is not None and r.decision.state == DecisionState.AWAITING_COUNTERSIGN
+        ],
+        against_the_clock=[r for r in rows if r.clock.overdue or r.clock.due_soon],
+        escalations=escalations,
+    )
+
+
+# The referrer's own referrals -------------------------------------------------------------------
+
+
+def my_referrals(*, actor: Any) -> list[Referral]:
+    policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
+    referrals = list(_referrals().filter(referrer_id=actor.pk)[:MAX_LIST])
+    for referral in referrals:
+        basis = policy.REFERRAL_AUTHOR if referral.status == Status.DRAFT else "referral:referrer"
+        _audit_shown(actor, referral, section="my_referrals", basis=basis)
+    return referrals
+
+
+def notifications(*, actor: Any, unread_only: bool = False) -> list[Notification]:
+    items = Notification.objects.filter(recipient=actor).select_related("referral")
+    if unread_only:
+        items = items.filter(read_at__isnull=True)
+    return list(items[:50])
+
+
+def unread_count(*, actor: Any) -> int:
+    if not policy.is_active_actor(actor):
+        return 0
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
+
+
+# Around a referral at the front door ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    """The child's history beside a referral at the front door."""
+
+    record: child_records.ChildRecord | None
+    earlier_referrals: list[Referral]  # at this front door in the last 12 months
+
+
+def history(*, actor: Any, referral: Referral) -> History:
+    if referral.child_id is None:
+        return History(None, [])
+    result = child_records.child_record(actor=actor, child_id=referral.child_id)
+    record = result if isinstance(result, child_records.ChildRecord) else None
+    since = (referral.received_at or timezone.now()) - dt.timedelta(days=365)
+    earlier = list(
+        policy.referrals_visible(
+            actor,
+            _referrals()
+            .filter(child_id=referral.child_id, received_at__gte=since)
+            .exclude(pk=referral.pk)
+            .exclude(status=Status.DRAFT),
+        ).order_by("-received_at")
+    )
+    for other in earlier:
+        _audit_shown(actor, other, section="earlier_referrals", basis=policy.REFERRAL_FRONT_DOOR)
+    return History(record, earlier)
+
+
+def child_candidates(*, actor: Any, referral: Referral) -> list[SearchResult]:
+    """Children in the person index who might be the one referred, by the stated name and date
+    of birth (each shown result is audited by the search)."""
+    name = referral.child_stated_name
+    if not name and not referral.child_date_of_birth:
+        return []
+    results, _ = child_search(
+        actor=actor,
+        search=ChildSearch(name=name, date_of_birth=referral.child_date_of_birth),
+    )
+    if not results and referral.child_date_of_birth and name:
+        # A misspelt name: fall back to the date of birth and the last name alone.
+        results, _ = child_search(
+            actor=actor,
+            search=ChildSearch(
+                name=referral.child_family_name, date_of_birth=referral.child_date_of_birth
+            ),
+        )
+    return results
+
+
+def child_for_referral(*, actor: Any, child_id: uuid.UUID) -> Child | None:
+    """A child the actor may find (for choosing who a referral is about)."""
+    purpose = policy.purpose_for(actor)
+    return policy.findable_children(actor, Child.objects.filter(pk=child_id), purpose).first()
+
+
+def decision_for_actor(*, actor: Any, decision_id: int) -> ReferralDecision:
+    decision = ReferralDecision.objects.select_related("referral").filter(pk=decision_id).first()
+    if decision is None:
+        raise policy.NotFound(decision_id)
+    referral_for_actor(
+        actor=actor, referral_id=decision.referral_id, action=policy.Action.FRONT_DOOR_COUNTERSIGN
+    )
+    return decision
+
+
+def escalation_for_actor(*, actor: Any, escalation_id: int) -> Escalation:
+    escalation = Escalation.objects.select_related("referral").filter(pk=escalation_id).first()
+    if escalation is None:
+        raise policy.NotFound(escalation_id)
+    referral_for_actor(
+        actor=actor,
+        referral_id=escalation.referral_id,
+        action=policy.Action.FRONT_DOOR_COUNTERSIGN,
+    )
+    return escalation
+
+
+# The partnership's rules (no child data) --------------------------------------------------------
+
+
+def thresholds() -> list[ThresholdGuidance]:
+    """The current version of each level's threshold guidance."""
+    today = timezone.localdate()
+    current: dict[str, ThresholdGuidance] = {}
+    for guidance in ThresholdGuidance.objects.filter(effective_from__lte=today).order_by(
+        "-effective_from"
+    ):
+        current.setdefault(guidance.level, guidance)
+    return sorted(current.values(), key=lambda g: g.level)
+
+
+def completeness_rules() -> list[tuple[CompletenessRule, completeness.Item]]:
+    return [
+        (rule, completeness.ITEMS_BY_KEY[rule.item])
+        for rule in CompletenessRule.objects.all()
+        if rule.item in completeness.ITEMS_BY_KEY
+    ]
+
+
+def service_levels() -> list[ServiceLevel]:
+    return list(ServiceLevel.objects.all())
+
+
+def escalation_route() -> list[EscalationStage]:
+    return list(EscalationStage.objects.all())

@@ -1,0 +1,595 @@
+"""Writes at the front door. Each checks the policy, writes, and records its audit event in the
+same transaction. Referrals made on the form and referrals that arrive from other systems meet the
+same completeness rules; only the form refuses to send an incomplete one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from harbour.access import policy
+from harbour.access import services as access_services
+from harbour.access.audit import audit_record
+from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.children.codes import Ethnicity
+from harbour.children.models import Child
+from harbour.frontdoor import completeness
+from harbour.frontdoor.codes import Outcome, Rag, Source, Status, Step
+from harbour.frontdoor.models import (
+    CompletenessRule,
+    DecisionState,
+    Escalation,
+    Notification,
+    Referral,
+    ReferralDecision,
+    ServiceLevel,
+    SourceTask,
+)
+from harbour.partnership.models import Agency, Role, Staff, Team, ThresholdGuidance
+
+# Outcomes after which the front door's agency goes on working with the child and so keeps a
+# record of them; after the others its sight of the child ends with the referral.
+CONTINUING_OUTCOMES = frozenset(
+    {
+        Outcome.EARLY_HELP,
+        Outcome.CHILD_IN_NEED,
+        Outcome.CHILD_PROTECTION,
+        Outcome.RISK_OUTSIDE_THE_HOME,
+    }
+)
+MIN_RATIONALE = 20
+
+
+def front_door_agency() -> Agency | None:
+    """The agency whose front-door (MASH) team receives the partnership's referrals."""
+    team = (
+        Team.objects.filter(is_front_door=True, agency__is_active=True)
+        .select_related("agency")
+        .order_by("pk")
+        .first()
+    )
+    return team.agency if team else None
+
+
+def rules() -> list[CompletenessRule]:
+    return list(CompletenessRule.objects.all())
+
+
+def assess(referral: Referral) -> completeness.Completeness:
+    return completeness.assess(referral, rules())
+
+
+def _audit(actor: Any, event: str, referral: Referral, *, system_actor: str = "", **detail: Any):
+    audit_record(
+        actor=actor,
+        system_actor=system_actor,
+        event=event,
+        child_id=referral.child_id,
+        purpose="safeguarding",
+        subject=referral,
+        detail={"reference": referral.reference or "", **detail},
+    )
+
+
+def _notify(recipients: Any, referral: Referral, message: str) -> None:
+    Notification.objects.bulk_create(
+        Notification(recipient=r, referral=referral, message=message) for r in recipients
+    )
+
+
+def _front_door_managers(agency_id: int) -> Any:
+    return Staff.objects.filter(
+        agency_id=agency_id, role=Role.FRONT_DOOR_MANAGER, is_active=True
+    ).order_by("pk")
+
+
+# Making a referral on the form ------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_start(*, actor: Any) -> Referral:
+    """A new draft for the actor to fill in, one question at a time."""
+    policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
+    front_door = front_door_agency()
+    if front_door is None:
+        raise ValidationError("The partnership has not set up a front door to receive referrals")
+    referral = Referral.objects.create(
+        front_door=front_door,
+        referring_agency=actor.agency,
+        referring_team=actor.team,
+        referrer=actor,
+        referrer_name=actor.get_full_name(),
+        referrer_contact=actor.email,
+    )
+    _audit(actor, "referral.started", referral)
+    return referral
+
+
+def _draft(actor: Any, referral: Referral) -> None:
+    policy.decide_referral(actor, policy.Action.REFERRAL_MAKE, referral)
+    if referral.status != Status.DRAFT:
+        raise ValidationError("This referral has already been sent")
+
+
+@transaction.atomic
+def referral_answer(*, actor: Any, referral: Referral, answers: Mapping[str, Any]) -> Referral:
+    """Save one question page's answers on the actor's own draft."""
+    _draft(actor, referral)
+    for field, value in answers.items():
+        setattr(referral, field, value)
+    referral.full_clean(exclude=["child", "front_door", "referring_agency", "referrer"])
+    referral.save()
+    _audit(actor, "referral.draft_saved", referral, fields=sorted(answers))
+    return referral
+
+
+@transaction.atomic
+def referral_choose_child(*, actor: Any, referral: Referral, child: Child | None) -> Referral:
+    """The referrer found the child in the person index (or says they are not there). The
+    child must be one the actor may find; their recorded details fill the stated ones."""
+    _draft(actor, referral)
+    if child is not None:
+        purpose = policy.purpose_for(actor)
+        found = policy.findable_children(actor, Child.objects.filter(pk=child.pk), purpose)
+        if not found.exists():
+            raise policy.NotFound(child.pk)
+        referral.child = child
+        referral.child_given_name = child.given_name
+        referral.child_family_name = child.family_name
+        referral.child_date_of_birth = child.date_of_birth
+        referral.child_sex = child.sex
+        referral.child_postcode = child.postcode
+        referral.child_address = child.address_line
+        if not referral.ethnicity and child.ethnicity != Ethnicity.NOT_KNOWN:
+            referral.ethnicity = child.ethnicity
+    else:
+        referral.child = None
+    referral.save()
+    _audit(actor, "referral.child_chosen", referral, known=child is not None)
+    return referral
+
+
+def _receive(referral: Referral, now: dt.datetime) -> completeness.Completeness:
+    """Stamp a referral as received: its reference, its completeness and its clock."""
+    result = assess(referral)
+    referral.status = Status.RECEIVED
+    referral.received_at = now
+    referral.completeness_score = result.score
+    referral.completeness_missing = [item.key for item in result.missing]
+    levels = {level.step: level for level in ServiceLevel.objects.all()}
+    for step, field in (
+        (Step.RAG, "rag_due_at"),
+        (Step.DECISION, "decision_due_at"),
+        (Step.FEEDBACK, "escalation_from"),
+    ):
+        level = levels.get(step)
+        setattr(referral, field, level.due(now) if level else None)
+    referral.save()
+    referral.reference = f"FD-{now:%Y}-{referral.pk:06d}"
+    referral.save(update_fields=["reference"])
+    if referral.child_id is not None:
+        _open_relationship(referral, actor=None)
+    return result
+
+
+def _open_relationship(referral: Referral, *, actor: Any) -> None:
+    """While a referral is open, its front door works with the child (and may see them)."""
+    already = (
+        WorkingRelationship.objects.current()
+        .filter(
+            child_id=referral.child_id,
+            agency_id=referral.front_door_id,
+            kind=RelationshipKind.OPEN_REFERRAL,
+        )
+        .exists()
+    )
+    if not already:
+        access_services.working_relationship_start(
+            child=referral.child,  # type: ignore[arg-type]
+            kind=RelationshipKind.OPEN_REFERRAL,
+            agency=referral.front_door,
+            note=f"Referral {referral.reference}",
+            actor=actor,
+            system_actor="" if actor else "frontdoor",
+        )
+
+
+@transaction.atomic
+def referral_submit(*, actor: Any, referral: Referral) -> Referral:
+    """Send the actor's draft. Refused, with every missing required item named, when the
+    partnership's rules say it is not complete enough to send."""
+    _draft(actor, referral)
+    result = assess(referral)
+    if result.blocking:
+        raise ValidationError(
+            [
+                ValidationError(f"Add {item.label[0].lower()}{item.label[1:]}", code=item.key)
+                for item in result.blocking
+            ]
+        )
+    _receive(referral, timezone.now())
+    _audit(actor, "referral.submitted", referral, score=referral.completeness_score)
+    return referral
+
+
+# Referrals from other systems -------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_receive_automated(
+    *,
+    agency: Agency,
+    source: str,
+    feed: str,
+    source_system: str,
+    source_id: str,
+    answers: Mapping[str, Any],
+) -> tuple[Referral, completeness.Completeness]:
+    """A referral from a custody, ambulance or ED system. It is never refused for being
+    incomplete: it lands at the front door flagged, and the source agency gets a task naming what
+    is missing. Validation of the answers' shape belongs to the caller (API schema, file schema)."""
+    if source not in (Source.API, Source.BULK):
+        raise ValueError(source)
+    front_door = front_door_agency()
+    if front_door is None:
+        raise ValidationError("The partnership has not set up a front door to receive referrals")
+    referral = Referral(
+        front_door=front_door,
+        referring_agency=agency,
+        source=source,
+        feed=feed,
+        source_system=source_system,
+        source_id=source_id,
+        **answers,
+    )
+    referral.full_clean(exclude=["child", "front_door", "referring_agency", "referrer"])
+    referral.save()
+    result = _receive(referral, timezone.now())
+    if result.missing:
+        SourceTask.objects.create(
+            referral=referral, agency=agency, missing=[item.key for item in result.missing]
+        )
+    _audit(
+        None,
+        "referral.received",
+        referral,
+        system_actor=f"{source}:{agency.code}",
+        feed=feed,
+        score=referral.completeness_score,
+    )
+    return referral, result
+
+
+# At the front door ------------------------------------------------------------------------------
+
+
+def _front_door(actor: Any, referral: Referral, action: policy.Action) -> None:
+    policy.decide_referral(actor, action, referral)
+    if not referral.is_open:
+        raise ValidationError("This referral has been closed")
+
+
+@transaction.atomic
+def referral_confirm_child(
+    *, actor: Any, referral: Referral, child: Child | None = None, create: bool = False
+) -> Referral:
+    """Confirm who the referral is about: a child Harbour already knows (one the front door may
+    find), or — when nobody matches — a new child from the details the referrer gave."""
+    _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
+    if child is None and not create:
+        raise ValidationError({"child": "Select the child, or record a new child"})
+    if child is not None:
+        purpose = policy.purpose_for(actor)
+        found = policy.findable_children(actor, Child.objects.filter(pk=child.pk), purpose)
+        if not found.exists():
+            raise policy.NotFound(child.pk)
+    else:
+        missing = [
+            label
+            for label, value in (
+                ("first name", referral.child_given_name),
+                ("last name", referral.child_family_name),
+                ("date of birth", referral.child_date_of_birth),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValidationError(
+                f"The referral does not give the child's {' or '.join(missing)}: ask the "
+                "referrer before recording a new child"
+            )
+        child = Child(
+            given_name=referral.child_given_name,
+            family_name=referral.child_family_name,
+            date_of_birth=referral.child_date_of_birth,
+            sex=referral.child_sex or "U",
+            ethnicity=referral.ethnicity or Ethnicity.NOT_KNOWN,
+            postcode=referral.child_postcode,
+            address_line=referral.child_address,
+            nhs_number=referral.child_nhs_number,
+            recorded_by=referral.front_door,
+        )
+        child.full_clean()
+        child.save()
+        audit_record(
+            actor=actor, event="child.created", child=child, purpose="safeguarding", subject=child
+        )
+    referral.child = child
+    referral.child_confirmed_at = timezone.now()
+    referral.child_confirmed_by = actor
+    referral.save(update_fields=["child", "child_confirmed_at", "child_confirmed_by"])
+    _open_relationship(referral, actor=actor)
+    _audit(actor, "referral.child_confirmed", referral, created=create)
+    return referral
+
+
+@transaction.atomic
+def referral_rate(*, actor: Any, referral: Referral, rag: str, rationale: str) -> Referral:
+    _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
+    if rag not in Rag.values:
+        raise ValidationError({"rag": "Select red, amber or green"})
+    if len(rationale.strip()) < MIN_RATIONALE:
+        raise ValidationError(
+            {"rag_rationale": f"Explain the rating in at least {MIN_RATIONALE} characters"}
+        )
+    referral.rag = rag
+    referral.rag_rationale = rationale.strip()
+    referral.rag_at = timezone.now()
+    referral.rag_by = actor
+    if referral.status == Status.RECEIVED:
+        referral.status = Status.RATED
+    referral.save()
+    _audit(actor, "referral.rated", referral, rag=rag)
+    return referral
+
+
+@transaction.atomic
+def referral_decide(
+    *,
+    actor: Any,
+    referral: Referral,
+    outcome: str,
+    rationale: str,
+    feedback_to_referrer: str,
+    threshold: ThresholdGuidance | None = None,
+    parents_as_partners: str = "",
+) -> ReferralDecision:
+    """Record a decision. A manager's own decision stands at once; a practitioner's waits for a
+    manager to countersign it before the referral closes and the referrer is told."""
+    _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
+    errors: dict[str, str] = {}
+    if referral.child_id is None:
+        errors["outcome"] = "Confirm who the child is before deciding"
+    if referral.status == Status.DECIDED:
+        errors["outcome"] = "A decision is already waiting for a manager"
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Select the decision"
+    if len(rationale.strip()) < MIN_RATIONALE:
+        errors["rationale"] = f"Explain the decision in at least {MIN_RATIONALE} characters"
+    if not feedback_to_referrer.strip():
+        errors["feedback_to_referrer"] = "Enter what the referrer will be told"
+    if outcome == Outcome.RISK_OUTSIDE_THE_HOME and not parents_as_partners.strip():
+        errors["parents_as_partners"] = (
+            "On the risk outside the home pathway, say how parents and carers will be worked "
+            "with as partners in keeping the child safe"
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    decision = ReferralDecision.objects.create(
+        referral=referral,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        threshold=threshold,
+        parents_as_partners=parents_as_partners.strip(),
+        feedback_to_referrer=feedback_to_referrer.strip(),
+        decided_by=actor,
+        decided_at=now,
+    )
+    referral.status = Status.DECIDED
+    referral.save(update_fields=["status"])
+    _audit(actor, "referral.decided", referral, outcome=outcome)
+    if policy.can(actor, policy.Action.FRONT_DOOR_COUNTERSIGN):
+        _countersign(actor, decision, note="Decided by a manager", at=now)
+    else:
+        _notify(
+            _front_door_managers(referral.front_door_id),
+            referral,
+            f"A decision on referral {referral.reference} is waiting for your countersignature",
+        )
+    return decision
+
+
+def _countersign(actor: Any, decision: ReferralDecision, *, note: str, at: dt.datetime) -> None:
+    referral = decision.referral
+    decision.state = DecisionState.COUNTERSIGNED
+    decision.countersigned_by = actor
+    decision.countersigned_at = at
+    decision.manager_note = note
+    decision.save()
+    referral.status = Status.CLOSED
+    referral.closed_at = at
+    referral.save(update_fields=["status", "closed_at"])
+    _close_relationship(referral, actor=actor, outcome=decision.outcome)
+    if referral.referrer_id is not None:
+        _notify(
+            [referral.referrer],
+            referral,
+            f"The front door has decided on your referral {referral.reference}",
+        )
+    _audit(actor, "referral.countersigned", referral, outcome=decision.outcome)
+
+
+def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None:
+    open_referrals = WorkingRelationship.objects.current().filter(
+        child_id=referral.child_id,
+        agency_id=referral.front_door_id,
+        kind=RelationshipKind.OPEN_REFERRAL,
+    )
+    others_open = (
+        Referral.objects.filter(child_id=referral.child_id, front_door_id=referral.front_door_id)
+        .exclude(pk=referral.pk)
+        .filter(status__in=[Status.RECEIVED, Status.RATED, Status.DECIDED])
+        .exists()
+    )
+    if not others_open:
+        for relationship in open_referrals:
+            access_services.working_relationship_end(relationship=relationship, actor=actor)
+    if outcome in CONTINUING_OUTCOMES:
+        holds = (
+            WorkingRelationship.objects.current()
+            .filter(
+                child_id=referral.child_id,
+                agency_id=referral.front_door_id,
+                kind=RelationshipKind.AGENCY_RECORD,
+            )
+            .exists()
+        )
+        if not holds:
+            access_services.working_relationship_start(
+                child=referral.child,  # type: ignore[arg-type]
+                kind=RelationshipKind.AGENCY_RECORD,
+                agency=referral.front_door,
+                note=f"After referral {referral.reference}",
+                actor=actor,
+            )
+
+
+@transaction.atomic
+def decision_countersign(
+    *, actor: Any, decision: ReferralDecision, agree: bool, note: str = ""
+) -> ReferralDecision:
+    """A manager countersigns a practitioner's decision (the referral closes and the referrer is
+    told) or returns it with a note saying what to reconsider."""
+    referral = decision.referral
+    _front_door(actor, referral, policy.Action.FRONT_DOOR_COUNTERSIGN)
+    if decision.state != DecisionState.AWAITING_COUNTERSIGN:
+        raise ValidationError("This decision is not waiting for a countersignature")
+    if agree:
+        _countersign(actor, decision, note=note.strip(), at=timezone.now())
+        return decision
+    if not note.strip():
+        raise ValidationError({"note": "Say what the practitioner should reconsider"})
+    decision.state = DecisionState.RETURNED
+    decision.manager_note = note.strip()
+    decision.countersigned_by = actor
+    decision.countersigned_at = timezone.now()
+    decision.save()
+    referral.status = Status.RATED if referral.rag else Status.RECEIVED
+    referral.save(update_fields=["status"])
+    _notify(
+        [decision.decided_by],
+        referral,
+        f"Your decision on referral {referral.reference} was returned by a manager",
+    )
+    _audit(actor, "referral.decision_returned", referral)
+    return decision
+
+
+# Feedback and escalation ------------------------------------------------------------------------
+
+
+def may_escalate(referral: Referral, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        referral.is_open
+        and referral.escalation_from is not None
+        and now >= referral.escalation_from
+        and not any(e.resolved_at is None for e in referral.escalations.all())
+    )
+
+
+@transaction.atomic
+def referral_escalate(*, actor: Any, referral: Referral, reason: str = "") -> Escalation:
+    """The referrer has had no outcome within the partnership's time: raise it with the front
+    door's managers, who must resolve it."""
+    basis = policy.decide_referral(actor, policy.Action.REFERRAL_MAKE, referral)
+    if basis != policy.REFERRAL_REFERRER:
+        raise policy.NotFound(referral.pk)
+    if not may_escalate(referral):
+        raise ValidationError(
+            "You can escalate a referral once the partnership's time for an outcome has passed "
+            "and it is still open"
+        )
+    escalation = Escalation.objects.create(
+        referral=referral, raised_by=actor, raised_at=timezone.now(), reason=reason.strip()
+    )
+    _notify(
+        _front_door_managers(referral.front_door_id),
+        referral,
+        f"The referrer has escalated referral {referral.reference}: no outcome yet",
+    )
+    _audit(actor, "referral.escalated", referral)
+    return escalation
+
+
+@transaction.atomic
+def escalation_resolve(*, actor: Any, escalation: Escalation, resolution: str) -> Escalation:
+    referral = escalation.referral
+    policy.decide_referral(actor, policy.Action.FRONT_DOOR_COUNTERSIGN, referral)
+    if escalation.resolved_at is not None:
+        raise ValidationError("This escalation has already been resolved")
+    if not resolution.strip():
+        raise ValidationError({"resolution": "Say how the escalation was resolved"})
+    escalation.resolved_at = timezone.now()
+    escalation.resolved_by = actor
+    escalation.resolution = resolution.strip()
+    escalation.save()
+    _notify(
+        [escalation.raised_by],
+        referral,
+        f"Your escalation of referral {referral.reference} has been answered",
+    )
+    _audit(actor, "referral.escalation_resolved", referral)
+    return escalation
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# The partnership's rules ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def completeness_rule_update(
+    *, actor: Any, rule: CompletenessRule, weight: int, mandatory: bool
+) -> CompletenessRule:
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    rule.weight = weight
+    rule.mandatory = mandatory
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        event="frontdoor.rule_changed",
+        subject=rule,
+        detail={"item": rule.item, "weight": weight, "mandatory": mandatory},
+    )
+    return rule
+
+
+@transaction.atomic
+def service_level_update(
+    *, actor: Any, level: ServiceLevel, amount: int, unit: str
+) -> ServiceLevel:
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    level.amount = amount
+    level.unit = unit
+    level.full_clean()
+    level.save()
+    audit_record(
+        actor=actor,
+        event="frontdoor.service_level_changed",
+        subject=level,
+        detail={"step": level.step, "amount": amount, "unit": unit},
+    )
+    return level

@@ -1,0 +1,586 @@
+"""Thin views: parse, call a selector or service, render. Referrals are read only through
+``frontdoor.selectors`` (policy and audit) and changed only through ``frontdoor.services``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from harbour.access import policy
+from harbour.children.selectors import ChildSearch, child_search
+from harbour.frontdoor import forms, selectors, services
+from harbour.frontdoor.codes import Concern, KnownNeed, Status, Step
+from harbour.frontdoor.completeness import ITEMS_BY_KEY
+from harbour.frontdoor.models import CompletenessRule, ServiceLevel
+from harbour.language.forms import language_findings_for
+from harbour.web.formpages import FormPage, add_service_errors, form_page
+from harbour.web.responses import policy_errors
+
+# The referrer's journey -------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def home(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.REFERRAL_MAKE)
+    referrals = selectors.my_referrals(actor=request.user)
+    return render(
+        request,
+        "frontdoor/home.html",
+        {
+            "drafts": [r for r in referrals if r.status == Status.DRAFT],
+            "sent": [r for r in referrals if r.status != Status.DRAFT],
+            "notifications": selectors.notifications(actor=request.user, unread_only=True),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def start(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.REFERRAL_MAKE)
+    if request.method == "POST":
+        try:
+            referral = services.referral_start(actor=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("frontdoor:home")
+        return redirect("frontdoor:find-child", referral_id=referral.pk)
+    return render(
+        request,
+        "frontdoor/start.html",
+        {"thresholds": selectors.thresholds(), "front_door": services.front_door_agency()},
+    )
+
+
+def _draft(request: HttpRequest, referral_id: int) -> Any:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
+    )
+    if referral.status != Status.DRAFT:
+        raise policy.NotFound(referral_id)
+    return referral
+
+
+@login_required
+@policy_errors
+def find_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _draft(request, referral_id)
+    form = forms.FindChildForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results, _ = child_search(
+            actor=request.user,
+            search=ChildSearch(
+                name=form.cleaned_data["name"], date_of_birth=form.cleaned_data["date_of_birth"]
+            ),
+        )
+    return render(
+        request,
+        "frontdoor/find_child.html",
+        {"referral": referral, "form": form, "results": results},
+    )
+
+
+@login_required
+@require_POST
+@policy_errors
+def choose_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _draft(request, referral_id)
+    child = None
+    chosen = request.POST.get("child", "")
+    if chosen:
+        try:
+            child = selectors.child_for_referral(actor=request.user, child_id=uuid.UUID(chosen))
+        except ValueError:
+            child = None
+        if child is None:
+            raise policy.NotFound(chosen)
+    services.referral_choose_child(actor=request.user, referral=referral, child=child)
+    if child is not None:
+        messages.success(request, f"The referral is about {child}, as recorded in Harbour")
+        return redirect("frontdoor:question", referral_id=referral.pk, slug="what-happened")
+    return redirect("frontdoor:question", referral_id=referral.pk, slug="child")
+
+
+def _initial(referral: Any, form_class: type[django_forms.Form]) -> dict[str, Any]:
+    return {name: getattr(referral, name) for name in form_class.base_fields}
+
+
+@login_required
+@policy_errors
+def question(request: HttpRequest, referral_id: int, slug: str) -> HttpResponse:
+    referral = _draft(request, referral_id)
+    step = forms.QUESTIONS_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404(slug)
+    if slug == "child" and referral.child_id is not None and request.method != "POST":
+        # A known child's details come from their record; choose again to change them.
+        return redirect("frontdoor:find-child", referral_id=referral.pk)
+    from_check = request.GET.get("from") == "check" or request.POST.get("from") == "check"
+    form = step.form_class(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(referral, step.form_class),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.referral_answer(
+                actor=request.user, referral=referral, answers=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            language_findings_for(form, actor=request.user)
+            following = forms.next_question(slug)
+            if from_check or following is None:
+                return redirect("frontdoor:check", referral_id=referral.pk)
+            return redirect("frontdoor:question", referral_id=referral.pk, slug=following)
+    if form.is_bound:
+        language_findings_for(form)
+    slugs = [q.slug for q in forms.QUESTIONS]
+    index = slugs.index(slug)
+    if from_check:
+        back = reverse("frontdoor:check", args=[referral.pk])
+    elif index == 0 or (index == 1 and referral.child_id is not None):
+        back = reverse("frontdoor:find-child", args=[referral.pk])
+    else:
+        back = reverse("frontdoor:question", args=[referral.pk, slugs[index - 1]])
+    return render(
+        request,
+        "frontdoor/question.html",
+        {
+            "referral": referral,
+            "form": form,
+            "step": step,
+            "number": index + 1,
+            "count": len(slugs),
+            "back": back,
+            "from_check": from_check,
+            "thresholds": selectors.thresholds() if slug in ("concerns", "urgency") else [],
+        },
+    )
+
+
+def _answers(referral: Any) -> list[dict[str, Any]]:
+    """Check-your-answers rows: label, value, and the question page that changes it."""
+    concerns = dict(Concern.choices)
+    needs = dict(KnownNeed.choices)
+
+    def date(value: Any) -> str:
+        return value.strftime("%-d %B %Y") if value else ""
+
+    rows = [
+        (
+            "Child",
+            f"{referral.child_stated_name}"
+            + (
+                f", born {date(referral.child_date_of_birth)}"
+                if referral.child_date_of_birth
+                else ""
+            )
+            + (" (known to Harbour)" if referral.child_id else ""),
+            "child",
+        ),
+        ("Other names", referral.child_other_names, "child"),
+        (
+            "Address",
+            " ".join(filter(None, [referral.child_address, referral.child_postcode])),
+            "child",
+        ),
+        ("When it happened", date(referral.incident_date), "what-happened"),
+        ("What happened", referral.what_happened, "what-happened"),
+        ("Concerns", ", ".join(concerns.get(c, c) for c in referral.concerns), "concerns"),
+        ("Reason for referral", referral.reason, "reason"),
+        ("The child's own words", referral.child_voice, "voice"),
+        (
+            "Why the child's words could not be obtained",
+            referral.child_voice_absent_reason,
+            "voice",
+        ),
+        ("Ethnicity", referral.get_ethnicity_display() if referral.ethnicity else "", "identity"),
+        ("Culture, faith and heritage", referral.cultural_heritage, "identity"),
+        ("Known needs", ", ".join(needs.get(n, n) for n in referral.known_needs), "needs"),
+        ("More about needs", referral.needs_detail, "needs"),
+        ("Education", referral.education_setting, "education"),
+        (
+            "Parents or carers know",
+            referral.get_parents_aware_display() if referral.parents_aware else "",
+            "parents",
+        ),
+        ("Consent", referral.get_consent_display() if referral.consent else "", "parents"),
+        ("Why consent was not sought or was refused", referral.consent_reason, "parents"),
+        ("What you have already done", referral.actions_taken, "actions"),
+        ("Urgency", referral.get_urgency_display() if referral.urgency else "", "urgency"),
+    ]
+    return [{"label": label, "value": value, "slug": slug} for label, value, slug in rows]
+
+
+@login_required
+@policy_errors
+def check(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _draft(request, referral_id)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        try:
+            services.referral_submit(actor=request.user, referral=referral)
+        except ValidationError as error:
+            for item in error.error_list:
+                key = item.code or ""
+                slug = ITEMS_BY_KEY[key].step if key in ITEMS_BY_KEY else "child"
+                errors.append(
+                    {
+                        "text": item.messages[0],
+                        "href": reverse("frontdoor:question", args=[referral.pk, slug])
+                        + "?from=check",
+                    }
+                )
+        else:
+            return redirect("frontdoor:sent", referral_id=referral.pk)
+    result = services.assess(referral)
+    return render(
+        request,
+        "frontdoor/check.html",
+        {
+            "referral": referral,
+            "answers": _answers(referral),
+            "completeness": result,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
+    )
+    if referral.status == Status.DRAFT:
+        return redirect("frontdoor:check", referral_id=referral.pk)
+    return render(request, "frontdoor/sent.html", {"referral": referral})
+
+
+@login_required
+@policy_errors
+def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
+    )
+    if referral.status == Status.DRAFT:
+        return redirect("frontdoor:check", referral_id=referral.pk)
+    basis = policy.referral_basis(request.user, referral)
+    at_front_door = basis == policy.REFERRAL_FRONT_DOOR
+    context: dict[str, Any] = {
+        "referral": referral,
+        "answers": _answers(referral),
+        "at_front_door": at_front_door,
+        "decision": selectors.current_decision(referral),
+        "may_escalate": basis == policy.REFERRAL_REFERRER and services.may_escalate(referral),
+        "missing": [
+            ITEMS_BY_KEY[k].label for k in referral.completeness_missing if k in ITEMS_BY_KEY
+        ],
+    }
+    if at_front_door:
+        now = timezone.now()
+        context.update(
+            clock=selectors.clock_for(referral, now) if referral.is_open else None,
+            history=selectors.history(actor=request.user, referral=referral),
+            can_countersign=policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
+        )
+    return render(request, "frontdoor/detail.html", context)
+
+
+@login_required
+@policy_errors
+def escalate(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
+    )
+    if policy.referral_basis(request.user, referral) != policy.REFERRAL_REFERRER:
+        raise policy.NotFound(referral_id)
+    form = forms.EscalateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_escalate(
+                actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Escalated. The front-door managers have been told")
+            return redirect("frontdoor:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "frontdoor/escalate.html",
+        {
+            "referral": referral,
+            "form": form,
+            "route": selectors.escalation_route(),
+            "may_escalate": services.may_escalate(referral),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def notifications(request: HttpRequest) -> HttpResponse:
+    if not policy.is_active_actor(request.user):
+        raise policy.Forbidden("notifications")
+    items = selectors.notifications(actor=request.user)
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        return redirect("frontdoor:notifications")
+    return render(request, "frontdoor/notifications.html", {"items": items})
+
+
+# The front door ---------------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def queue(request: HttpRequest) -> HttpResponse:
+    rows = selectors.front_door_queue(actor=request.user)
+    return render(
+        request,
+        "frontdoor/queue.html",
+        {
+            "rows": rows,
+            "is_manager": policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def oversight(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "frontdoor/oversight.html", {"oversight": selectors.oversight(actor=request.user)}
+    )
+
+
+def _at_front_door(request: HttpRequest, referral_id: int) -> Any:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
+    )
+    if not referral.is_open:
+        messages.warning(request, "This referral has been closed")
+        return None
+    return referral
+
+
+@login_required
+@policy_errors
+def confirm_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _at_front_door(request, referral_id)
+    if referral is None:
+        return redirect("frontdoor:detail", referral_id=referral_id)
+    error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("child", "")
+        try:
+            if chosen == "new":
+                services.referral_confirm_child(actor=request.user, referral=referral, create=True)
+            else:
+                try:
+                    child = selectors.child_for_referral(
+                        actor=request.user, child_id=uuid.UUID(chosen)
+                    )
+                except ValueError:
+                    child = None
+                if child is None:
+                    raise ValidationError("Select the child, or record a new child")
+                services.referral_confirm_child(actor=request.user, referral=referral, child=child)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, "Child confirmed")
+            return redirect("frontdoor:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "frontdoor/confirm_child.html",
+        {
+            "referral": referral,
+            "candidates": selectors.child_candidates(actor=request.user, referral=referral),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@policy_errors
+def rate(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _at_front_door(request, referral_id)
+    if referral is None:
+        return redirect("frontdoor:detail", referral_id=referral_id)
+    back = reverse("frontdoor:detail", args=[referral.pk])
+    return form_page(
+        request,
+        form_class=forms.RagForm,
+        instance=referral if referral.rag else None,
+        save=lambda data: services.referral_rate(
+            actor=request.user,
+            referral=referral,
+            rag=data["rag"],
+            rationale=data["rag_rationale"],
+        ),
+        done=lambda r: (f"Rated {r.get_rag_display().split(':')[0].lower()}", back),
+        page=FormPage(
+            title="Rate the referral",
+            caption=str(referral.reference),
+            back_url=back,
+            submit="Save rating",
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _at_front_door(request, referral_id)
+    if referral is None:
+        return redirect("frontdoor:detail", referral_id=referral_id)
+    back = reverse("frontdoor:detail", args=[referral.pk])
+    thresholds = selectors.thresholds()
+    return form_page(
+        request,
+        form_class=forms.DecisionForm,
+        instance=None,
+        save=lambda data: services.referral_decide(actor=request.user, referral=referral, **data),
+        done=lambda d: (
+            "Decision recorded"
+            if d.countersigned_at
+            else "Decision recorded. A manager will countersign it before the referrer is told",
+            back,
+        ),
+        page=FormPage(
+            title="Decide",
+            caption=str(referral.reference),
+            back_url=back,
+            submit="Record decision",
+            intro="Read the partnership's threshold guidance before deciding. On the risk "
+            "outside the home pathway, parents and carers are partners in keeping the child "
+            "safe, not the cause of the harm.",
+        ),
+        form_kwargs={"thresholds": thresholds},
+    )
+
+
+@login_required
+@policy_errors
+def countersign(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = selectors.decision_for_actor(actor=request.user, decision_id=decision_id)
+    back = reverse("frontdoor:detail", args=[decision.referral_id])
+    return form_page(
+        request,
+        form_class=forms.CountersignForm,
+        instance=None,
+        save=lambda data: services.decision_countersign(
+            actor=request.user, decision=decision, agree=data["agree"] == "yes", note=data["note"]
+        ),
+        done=lambda d: (
+            "Countersigned. The referrer has been told"
+            if d.state == "countersigned"
+            else "Returned to the practitioner",
+            back,
+        ),
+        page=FormPage(
+            title=f"Countersign: {decision.get_outcome_display()}",
+            caption=str(decision.referral.reference),
+            back_url=back,
+            submit="Save",
+            intro=decision.rationale,
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def resolve_escalation(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    escalation = selectors.escalation_for_actor(actor=request.user, escalation_id=escalation_id)
+    back = reverse("frontdoor:oversight")
+    return form_page(
+        request,
+        form_class=forms.ResolveEscalationForm,
+        instance=None,
+        save=lambda data: services.escalation_resolve(
+            actor=request.user, escalation=escalation, resolution=data["resolution"]
+        ),
+        done=lambda e: ("Escalation resolved. The referrer has been told", back),
+        page=FormPage(
+            title="Resolve the escalation",
+            caption=str(escalation.referral.reference),
+            back_url=back,
+            submit="Resolve",
+            intro=escalation.reason,
+        ),
+    )
+
+
+# The partnership's rules ------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def rules(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    return render(
+        request,
+        "frontdoor/rules.html",
+        {
+            "rules": selectors.completeness_rules(),
+            "levels": selectors.service_levels(),
+            "route": selectors.escalation_route(),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def rule_edit(request: HttpRequest, item: str) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    rule = CompletenessRule.objects.filter(item=item).first()
+    if rule is None or item not in ITEMS_BY_KEY:
+        raise Http404(item)
+    back = reverse("frontdoor:rules")
+    return form_page(
+        request,
+        form_class=forms.CompletenessRuleForm,
+        instance=rule,
+        save=lambda data: services.completeness_rule_update(
+            actor=request.user, rule=rule, weight=data["weight"], mandatory=data["mandatory"]
+        ),
+        done=lambda r: (f"Rule changed: {ITEMS_BY_KEY[r.item].label}", back),
+        page=FormPage(title=ITEMS_BY_KEY[item].label, caption="Completeness rule", back_url=back),
+    )
+
+
+@login_required
+@policy_errors
+def service_level_edit(request: HttpRequest, step: str) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    level = ServiceLevel.objects.filter(step=step).first()
+    if level is None:
+        raise Http404(step)
+    back = reverse("frontdoor:rules")
+    return form_page(
+        request,
+        form_class=forms.ServiceLevelForm,
+        instance=level,
+        save=lambda data: services.service_level_update(
+            actor=request.user, level=level, amount=data["amount"], unit=data["unit"]
+        ),
+        done=lambda lv: (f"Service level changed: {lv}", back),
+        page=FormPage(title=Step(step).label, caption="Service level", back_url=back),
+    )
