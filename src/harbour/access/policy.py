@@ -50,6 +50,11 @@ class Action(enum.StrEnum):
     LANGUAGE_REPORT_VIEW = "language.report.view"
     LANGUAGE_RULES_MANAGE = "language.rules.manage"
     PARTNERSHIP_MANAGE = "partnership.manage"
+    # The front door (referrals).
+    REFERRAL_MAKE = "referral.make"
+    FRONT_DOOR_TRIAGE = "front_door.triage"
+    FRONT_DOOR_COUNTERSIGN = "front_door.countersign"
+    FRONT_DOOR_RULES_MANAGE = "front_door.rules.manage"
 
 
 _CASEWORK = frozenset(
@@ -59,13 +64,16 @@ _CASEWORK = frozenset(
         Action.CHILD_RECORD_EDIT,
         Action.CHILD_BREAK_GLASS,
         Action.PARTNERSHIP_VIEW,
+        Action.REFERRAL_MAKE,
     }
 )
+_FRONT_DOOR = _CASEWORK | {Action.FRONT_DOOR_TRIAGE}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REFERRER: _CASEWORK,
-    Role.FRONT_DOOR_PRACTITIONER: _CASEWORK,
-    Role.FRONT_DOOR_MANAGER: _CASEWORK | {Action.COHORT_REPORT_VIEW},
+    Role.FRONT_DOOR_PRACTITIONER: _FRONT_DOOR,
+    Role.FRONT_DOOR_MANAGER: _FRONT_DOOR
+    | {Action.COHORT_REPORT_VIEW, Action.FRONT_DOOR_COUNTERSIGN},
     Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
@@ -84,7 +92,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         }
     ),
     Role.ADMINISTRATOR: frozenset(
-        {Action.PARTNERSHIP_VIEW, Action.PARTNERSHIP_MANAGE, Action.LANGUAGE_RULES_MANAGE}
+        {
+            Action.PARTNERSHIP_VIEW,
+            Action.PARTNERSHIP_MANAGE,
+            Action.LANGUAGE_RULES_MANAGE,
+            Action.FRONT_DOOR_RULES_MANAGE,
+        }
     ),
 }
 
@@ -358,3 +371,52 @@ def decide_team_appointment(actor: Any, child: Any, appointee: Any, kind: str) -
             f"{appointee.agency} has no information-sharing agreement in force with "
             f"{actor.agency} for this work, so they cannot join the team around the child"
         )
+
+
+# Referrals ---------------------------------------------------------------------------------------
+
+REFERRAL_AUTHOR = "referral:author"  # a draft, seen only by the person writing it
+REFERRAL_REFERRER = "referral:referrer"  # the referrer sees what they sent and the outcome
+REFERRAL_FRONT_DOOR = "referral:front_door"  # the receiving front door sees everything
+
+
+def referral_basis(actor: Any, referral: Any) -> str:
+    """Why this actor may see this referral, or '' (then it does not exist for them).
+
+    A draft is its author's alone. Once sent, the referrer keeps sight of what they sent and of
+    the outcome they are told; the front door it was sent to sees all of it."""
+    if not is_active_actor(actor):
+        return ""
+    if referral.status == "draft":
+        return REFERRAL_AUTHOR if referral.referrer_id == actor.pk else ""
+    if can(actor, Action.FRONT_DOOR_TRIAGE) and actor.agency_id == referral.front_door_id:
+        return REFERRAL_FRONT_DOOR
+    if referral.referrer_id is not None and referral.referrer_id == actor.pk:
+        return REFERRAL_REFERRER
+    return ""
+
+
+def decide_referral(actor: Any, action: Action, referral: Any) -> str:
+    """Raise ``Forbidden`` when the role may never do this, ``NotFound`` when the referral is
+    not the actor's to see; otherwise return the basis. Triage and decisions need the front door
+    the referral was sent to."""
+    require_capability(actor, action)
+    basis = referral_basis(actor, referral)
+    if not basis:
+        raise NotFound(referral.pk)
+    if action in (Action.FRONT_DOOR_TRIAGE, Action.FRONT_DOOR_COUNTERSIGN) and (
+        basis != REFERRAL_FRONT_DOOR
+    ):
+        raise NotFound(referral.pk)
+    return basis
+
+
+def referrals_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Referrals the actor may see: their own (drafts included) and, at a front door, every
+    referral sent to it."""
+    if not is_active_actor(actor):
+        return queryset.none()
+    mine = Q(referrer_id=actor.pk)
+    if can(actor, Action.FRONT_DOOR_TRIAGE):
+        return queryset.filter(mine | (Q(front_door_id=actor.agency_id) & ~Q(status="draft")))
+    return queryset.filter(mine)

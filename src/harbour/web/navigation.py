@@ -21,10 +21,13 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "web:home", None),
     NavItem("Find a child", "children:search", Action.CHILD_SEARCH),
+    NavItem("Front door", "frontdoor:queue", Action.FRONT_DOOR_TRIAGE),
+    NavItem("Referrals", "frontdoor:home", Action.REFERRAL_MAKE),
     NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
     NavItem("Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW),
     NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
+    NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
     NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),
