@@ -12,6 +12,7 @@ from typing import Any
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
+from harbour.children.codes import AssessmentStatus
 from harbour.children.models import Child
 from harbour.children.record import SECTION_CATEGORY
 from harbour.children.selectors import child_find_for_actor
@@ -111,6 +112,16 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                         agency_of(need),
                     )
                 )
+            if need.end_date:
+                entries.append(
+                    Entry(
+                        need.end_date,
+                        EntryType.NEED,
+                        f"Ended: {need.get_kind_display()}",
+                        need.description,
+                        agency_of(need),
+                    )
+                )
         for a in child.assessments.select_related("recorded_by_agency"):
             entries.append(
                 Entry(
@@ -126,7 +137,8 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                     Entry(
                         a.completed_on,
                         EntryType.ASSESSMENT,
-                        f"{a.get_kind_display()} completed",
+                        f"{a.get_kind_display()} "
+                        + ("withdrawn" if a.status == AssessmentStatus.WITHDRAWN else "completed"),
                         a.outcome,
                         agency_of(a),
                     )

@@ -194,6 +194,53 @@ class AssessmentForm(forms.Form):
         return data
 
 
+class NeedEndForm(forms.Form):
+    end_date = GovukDateField(
+        label="When did the need end?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the need ended"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(self, "end_date", "The date the need ended")
+        return data
+
+
+class AssessmentOutcomeForm(forms.Form):
+    """Close a pending assessment: it was completed (with its outcome) or withdrawn. Either way
+    the wait ends on the date given."""
+
+    status = forms.ChoiceField(
+        label="What happened?",
+        choices=[
+            (AssessmentStatus.COMPLETED, "The assessment was completed"),
+            (AssessmentStatus.WITHDRAWN, "The referral was withdrawn or closed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the assessment was completed or withdrawn"},
+    )
+    completed_on = GovukDateField(
+        label="Date completed or withdrawn",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the assessment was completed or withdrawn"},
+    )
+    outcome = _text(
+        "Outcome, or why it was withdrawn",
+        rows=3,
+        checked=CheckContext.ASSESSMENT,
+        max_length=500,
+        help_text="What the assessment found, such as a diagnosis; required if it was completed",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(self, "completed_on", "The date completed or withdrawn")
+        if data.get("status") == AssessmentStatus.COMPLETED and not data.get("outcome", "").strip():
+            self.add_error("outcome", "Enter the outcome of the assessment")
+        return data
+
+
 class VoiceEntryForm(forms.Form):
     said_on = GovukDateField(
         label="When did they say it?",

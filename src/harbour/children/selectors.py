@@ -13,7 +13,15 @@ from django.db.models import Q, QuerySet
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
-from harbour.children.models import Child, ChildName, ChildProfile, Plan, TransitionPlan
+from harbour.children.models import (
+    Assessment,
+    Child,
+    ChildName,
+    ChildProfile,
+    Need,
+    Plan,
+    TransitionPlan,
+)
 
 MAX_SEARCH_RESULTS = 50
 
@@ -200,6 +208,23 @@ def plan_for_edit(*, child: Child, plan_id: int) -> Plan:
     if plan is None:
         raise policy.NotFound(plan_id)
     return plan
+
+
+def need_for_edit(*, child: Child, need_id: int) -> Need:
+    """One of this child's needs; another child's need id is not found. The caller has checked
+    and audited the edit (``child_for_edit``)."""
+    need = Need.objects.filter(child=child, pk=need_id).first()
+    if need is None:
+        raise policy.NotFound(need_id)
+    return need
+
+
+def assessment_for_edit(*, child: Child, assessment_id: int) -> Assessment:
+    """One of this child's assessments; another child's assessment id is not found."""
+    assessment = Assessment.objects.filter(child=child, pk=assessment_id).first()
+    if assessment is None:
+        raise policy.NotFound(assessment_id)
+    return assessment
 
 
 def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:

@@ -10,11 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.access.services import working_relationship_start
+from harbour.children.codes import AssessmentStatus
 from harbour.children.models import (
     Assessment,
     Child,
@@ -143,6 +145,92 @@ def assessment_add(
         obj=assessment,
         child=child,
         event="child.assessment_added",
+        section="needs",
+        basis=decision.basis,
+    )
+    return assessment
+
+
+def _not_in_future(field: str, value: dt.date, label: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: f"{label} must be today or in the past"})
+
+
+@transaction.atomic
+def need_end(*, actor: Any, child: Child, need_id: int, end_date: dt.date) -> Need:
+    """The need has ended (met, resolved or no longer relevant). The row stays in the record,
+    with the date it ended."""
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
+    need = Need.objects.select_for_update().filter(pk=need_id, child=child).first()
+    if need is None:
+        raise policy.NotFound(need_id)
+    if need.end_date is not None:
+        raise ValidationError(f"This need already ended on {need.end_date:%-d %B %Y}")
+    _not_in_future("end_date", end_date, "The date the need ended")
+    if need.start_date is not None and end_date < need.start_date:
+        raise ValidationError(
+            {
+                "end_date": "The date the need ended must be the same as or after it started, "
+                f"{need.start_date:%-d %B %Y}"
+            }
+        )
+    need.end_date = end_date
+    _save(
+        actor=actor,
+        obj=need,
+        child=child,
+        event="child.need_ended",
+        section="needs",
+        basis=decision.basis,
+    )
+    return need
+
+
+@transaction.atomic
+def assessment_close(
+    *,
+    actor: Any,
+    child: Child,
+    assessment_id: int,
+    status: str,
+    completed_on: dt.date,
+    outcome: str = "",
+) -> Assessment:
+    """A pending assessment is completed (with its outcome) or withdrawn: the wait ends on
+    ``completed_on`` and the child leaves the waiting lists and counts."""
+    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
+    assessment = (
+        Assessment.objects.select_for_update().filter(pk=assessment_id, child=child).first()
+    )
+    if assessment is None:
+        raise policy.NotFound(assessment_id)
+    if assessment.status != AssessmentStatus.WAITING:
+        raise ValidationError(
+            f"This assessment is already {assessment.get_status_display().lower()}"
+        )
+    if status not in (AssessmentStatus.COMPLETED, AssessmentStatus.WITHDRAWN):
+        raise ValidationError(
+            {"status": "Select whether the assessment was completed or withdrawn"}
+        )
+    outcome = outcome.strip()
+    if status == AssessmentStatus.COMPLETED and not outcome:
+        raise ValidationError({"outcome": "Enter the outcome of the assessment"})
+    _not_in_future("completed_on", completed_on, "The date completed or withdrawn")
+    if completed_on < assessment.referred_on:
+        raise ValidationError(
+            {
+                "completed_on": "The date completed or withdrawn must be the same as or after "
+                f"the date referred, {assessment.referred_on:%-d %B %Y}"
+            }
+        )
+    assessment.status = status
+    assessment.completed_on = completed_on
+    assessment.outcome = outcome
+    _save(
+        actor=actor,
+        obj=assessment,
+        child=child,
+        event=f"child.assessment_{status}",
         section="needs",
         basis=decision.basis,
     )

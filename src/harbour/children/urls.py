@@ -27,6 +27,16 @@ urlpatterns = [
         name="plan-action-add",
     ),
     path(
+        "<uuid:child_id>/needs/<int:need_id>/end/",
+        views.need_end,
+        name="need-end",
+    ),
+    path(
+        "<uuid:child_id>/assessments/<int:assessment_id>/outcome/",
+        views.assessment_close,
+        name="assessment-close",
+    ),
+    path(
         "<uuid:child_id>/change/<slug:part>/",
         views.record_change,
         name="record-change",

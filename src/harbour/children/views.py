@@ -22,6 +22,7 @@ from harbour.access.forms import BreakGlassForm
 from harbour.children import attention as attention_lists
 from harbour.children import chronology as chronology_entries
 from harbour.children import forms, record, selectors, services
+from harbour.children.codes import AssessmentStatus
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.models import DataCategory
 from harbour.web.formpages import FormPage, form_page
@@ -333,6 +334,75 @@ def plan_review_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
             back_url=back,
             submit="Record review",
             caption=ChildPresenter(child).full_name,
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def need_end(request: HttpRequest, child_id: uuid.UUID, need_id: int) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
+    )
+    need = selectors.need_for_edit(child=child, need_id=need_id)
+    back = reverse("children:summary", args=[child.pk]) + "#needs"
+    if need.end_date is not None:
+        messages.info(request, f"This need ended on {need.end_date:%-d %B %Y}")
+        return redirect(back)
+    started = f" Started {need.start_date:%-d %B %Y}." if need.start_date else ""
+    return form_page(
+        request,
+        form_class=forms.NeedEndForm,
+        instance=None,
+        save=lambda data: services.need_end(
+            actor=request.user, child=child, need_id=need.pk, **data
+        ),
+        done=lambda saved: ("Need marked as ended", back),
+        page=FormPage(
+            title="Mark the need as ended",
+            back_url=back,
+            submit="Mark as ended",
+            caption=ChildPresenter(child).full_name,
+            intro=(
+                f"{need.get_kind_display()}: {need.description}.{started} It stays in the "
+                "record, with the date it ended."
+            ),
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def assessment_close(request: HttpRequest, child_id: uuid.UUID, assessment_id: int) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
+    )
+    assessment = selectors.assessment_for_edit(child=child, assessment_id=assessment_id)
+    back = reverse("children:summary", args=[child.pk]) + "#needs"
+    if assessment.status != AssessmentStatus.WAITING:
+        messages.info(
+            request, f"This assessment is already {assessment.get_status_display().lower()}"
+        )
+        return redirect(back)
+    provider = f" by {assessment.provider}" if assessment.provider else ""
+    return form_page(
+        request,
+        form_class=forms.AssessmentOutcomeForm,
+        instance=None,
+        save=lambda data: services.assessment_close(
+            actor=request.user, child=child, assessment_id=assessment.pk, **data
+        ),
+        done=lambda saved: (f"Assessment marked as {saved.get_status_display().lower()}", back),
+        page=FormPage(
+            title="Mark the assessment as completed or withdrawn",
+            back_url=back,
+            submit="Save",
+            caption=ChildPresenter(child).full_name,
+            intro=(
+                f"{assessment.get_kind_display()}, referred on "
+                f"{assessment.referred_on:%-d %B %Y}{provider}. Once it is completed or "
+                "withdrawn, the child no longer counts as waiting."
+            ),
         ),
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from harbour.children.models import Assessment, Need
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, axe_violations, demo_sign_in
 from harbour.demo.generator import generate
 from harbour.partnership.models import Role
 
@@ -89,3 +90,58 @@ def test_writing_a_plan_suggests_child_centred_words_as_you_type(page, base):
     suggestions = page.locator("#id_outcomes-language")
     expect(suggestions).to_contain_text("placing himself at risk", timeout=10_000)
     assert_accessible(page, "start-a-plan-with-suggestion")
+
+
+def test_lead_practitioner_ends_a_need_and_marks_an_assessment_completed(page, base):
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
+    page.locator("table.govuk-table a").first.click()
+    expect(page.locator(".moj-identity-bar")).to_be_visible()
+    child_id = page.url.rstrip("/").split("/")[-1]
+    Need.objects.create(
+        child_id=child_id,
+        kind="other",
+        description="Needs a quiet space to calm down",
+        start_date=dt.date(2025, 1, 6),
+    )
+    assessment = Assessment.objects.create(
+        child_id=child_id,
+        kind="occupational_therapy",
+        provider="Riverside OT service",
+        referred_on=dt.date(2024, 2, 5),
+    )
+    page.reload()
+    page.get_by_role("link", name="End the need: other need, Needs a quiet space").click()
+    expect(page.locator("h1")).to_have_text("Mark the need as ended")
+    page.fill("#id_end_date_0", "1")
+    page.fill("#id_end_date_1", "1")
+    page.fill("#id_end_date_2", "2025")
+    page.click("button:has-text('Mark as ended')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("after it started")
+    assert_accessible(page, "end-a-need-error")
+    page.fill("#id_end_date_0", "3")
+    page.fill("#id_end_date_1", "11")
+    page.fill("#id_end_date_2", "2025")
+    page.click("button:has-text('Mark as ended')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Need marked as ended")
+    link = page.locator(f"a[href$='/assessments/{assessment.pk}/outcome/']")
+    expect(link).to_have_accessible_name(
+        "Mark as completed or withdrawn (Occupational therapy, referred 5 February 2024)"
+    )
+    link.click()
+    expect(page.locator("h1")).to_have_text("Mark the assessment as completed or withdrawn")
+    assert_accessible(page, "mark-an-assessment-completed")
+    page.check("input[name=status][value=completed]")
+    page.fill("#id_completed_on_0", "10")
+    page.fill("#id_completed_on_1", "3")
+    page.fill("#id_completed_on_2", "2025")
+    page.fill("#id_outcome", "Sensory processing needs; a movement break plan for school")
+    page.click("button:has-text('Save')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Assessment marked as completed"
+    )
+    expect(page.locator("#needs")).to_contain_text("Outcome: Sensory processing needs")
+    assert axe_violations(page) == []  # the whole record again: no second screenshot
+    assert Need.objects.get(description="Needs a quiet space to calm down").end_date == dt.date(
+        2025, 11, 3
+    )
+    assert Assessment.objects.get(provider="Riverside OT service").status == "completed"

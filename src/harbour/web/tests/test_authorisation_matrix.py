@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind, WorkingRelationship
-from harbour.children.models import Child, Plan, PlanAction
+from harbour.children.models import Assessment, Child, Need, Plan, PlanAction
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.partnership.models import (
@@ -74,6 +74,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "children:record-change": ("visible_child_need", only(CASEWORK)),
     "children:plan-action-add": ("visible_child_plan", only(CASEWORK)),
     "children:plan-review-add": ("visible_child_plan", only(CASEWORK)),
+    "children:need-end": ("visible_child_need_row", only(CASEWORK)),
+    "children:assessment-close": ("visible_child_assessment", only(CASEWORK)),
     # POST only: a GET is refused before anything else is looked at.
     "children:plan-action-status": (
         "visible_child_action",
@@ -207,6 +209,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         },
         "visible_child_plan": lambda: plan_kwargs(user, data, can_view),
         "visible_child_action": lambda: action_kwargs(user, data, can_view),
+        "visible_child_need_row": lambda: need_kwargs(user, data, can_view),
+        "visible_child_assessment": lambda: assessment_kwargs(user, data, can_view),
         "findable_child": lambda: {
             "child_id": (
                 policy.findable_children(user, Child.objects.all(), policy.purpose_for(user))
@@ -246,6 +250,21 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
         child=child, plan_type="child_in_need", outcomes="x", started_on=dt.date(2026, 1, 5)
     )
     return {"child_id": child.pk, "plan_id": plan.pk}
+
+
+def need_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
+    """An open need of a child the user may change (made here: the matrix is about access)."""
+    child_id = plan_kwargs(user, data, can_view)["child_id"]
+    need = Need.objects.create(child_id=child_id, kind="other", description="x")
+    return {"child_id": child_id, "need_id": need.pk}
+
+
+def assessment_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
+    child_id = plan_kwargs(user, data, can_view)["child_id"]
+    assessment = Assessment.objects.create(
+        child_id=child_id, kind="camhs", referred_on=dt.date(2025, 1, 6)
+    )
+    return {"child_id": child_id, "assessment_id": assessment.pk}
 
 
 def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
