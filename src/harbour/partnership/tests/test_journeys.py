@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from harbour.access.models import AuditEvent
+from harbour.children.models import EducationLimit
 from harbour.conftest import assert_accessible
 from harbour.partnership.models import Agency, InformationSharingAgreement
 
@@ -106,3 +107,29 @@ def test_an_agreement_with_one_party_shows_the_error_on_the_checkboxes(page, sig
     summary.locator("a", has_text="Select at least two parties").click()
     assert page.evaluate("document.activeElement.id") == "id_parties_0"
     assert InformationSharingAgreement.objects.filter(reference="ISA-CLUB").count() == 0
+
+
+def test_an_administrator_changes_an_education_limit(page, signed_in):
+    EducationLimit.objects.update_or_create(status="reduced_timetable", defaults={"max_days": 42})
+    page.goto(f"{signed_in}/partnership/")
+    page.click("a.govuk-link:has-text('Education limits')")
+    expect(page.locator("h1")).to_have_text("Education limits")
+    assert_accessible(page, "education limits")
+    page.get_by_role("link", name="Change for part-time or reduced timetable").click()
+    expect(page.locator("h1")).to_have_text("Change the limit for part-time or reduced timetable")
+    expect(page.locator("#id_max_days")).to_have_value("42")
+    page.fill("#id_max_days", "400")
+    page.click("button:has-text('Save changes')")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("from 1 to 365")
+    assert_accessible(page, "change an education limit with errors")
+    summary.locator("a").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_max_days"
+    page.fill("#id_max_days", "35")
+    page.click("button:has-text('Save changes')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "set to 35 days (5 weeks)"
+    )
+    expect(page.locator("table")).to_contain_text("35 days (5 weeks)")
+    assert EducationLimit.objects.get(status="reduced_timetable").max_days == 35
+    assert AuditEvent.objects.filter(event="education_limit.updated").count() == 1

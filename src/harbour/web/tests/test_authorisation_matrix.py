@@ -108,6 +108,7 @@ for name, args in {
     "partnership:agreement-detail": "agreement",
     "partnership:threshold-list": "none",
     "partnership:threshold-detail": "threshold",
+    "partnership:education-limit-list": "none",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_VIEWERS))
 for name, args in {
@@ -121,6 +122,7 @@ for name, args in {
     "partnership:agreement-edit": "agreement",
     "partnership:threshold-add": "none",
     "partnership:threshold-edit": "threshold",
+    "partnership:education-limit-edit": "education_limit",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
 
@@ -234,6 +236,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
         "agreement": lambda: {"pk": InformationSharingAgreement.objects.earliest("pk").pk},
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
+        "education_limit": lambda: {"status": "reduced_timetable"},
     }
     return makers[kind]()
 
