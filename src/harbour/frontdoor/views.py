@@ -23,7 +23,7 @@ from harbour.frontdoor.codes import Concern, KnownNeed, Status, Step
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import CompletenessRule, ServiceLevel
 from harbour.language.forms import language_findings_for
-from harbour.web.formpages import FormPage, add_service_errors, form_page
+from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import policy_errors
 
 # The referrer's journey -------------------------------------------------------------------------
@@ -92,8 +92,8 @@ def find_child(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 @policy_errors
 def choose_child(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
@@ -140,7 +140,7 @@ def question(request: HttpRequest, referral_id: int, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            language_findings_for(form, actor=request.user)
+            suggest_wording(request, form)
             following = forms.next_question(slug)
             if from_check or following is None:
                 return redirect("frontdoor:check", referral_id=referral.pk)

@@ -65,7 +65,7 @@ def form_page(
         else:
             message, url = done(saved)
             messages.success(request, message)
-            _suggest_wording(request, form)
+            suggest_wording(request, form)
             return redirect(url)
     if form.is_bound:
         # Shown beside the fields when the form comes back with errors; never blocks anything.
@@ -73,7 +73,7 @@ def form_page(
     return render(request, "web/form_page.html", {"form": form, "page": page})
 
 
-def _suggest_wording(request: HttpRequest, form: django_forms.Form) -> None:
+def suggest_wording(request: HttpRequest, form: django_forms.Form) -> None:
     """Check the saved free text for victim-blaming or adultifying language, record the check
     for the leaders' report, and suggest other words in a banner. The text is saved as written."""
     findings = language_findings_for(form, actor=request.user)
