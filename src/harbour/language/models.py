@@ -30,6 +30,16 @@ class LanguageRule(models.Model):
     )
     added_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleting a rule that has already found wording retires it instead (ADR 0009): the row
+    # stays, switched off and out of the rules pages, so the usage report still names it.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-added_at"]

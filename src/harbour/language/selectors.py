@@ -81,23 +81,35 @@ def partnership_checker() -> Checker:
 
 
 def rule_titles() -> dict[str, str]:
+    """Every rule's title by id, retired rules included, so past counts keep their names."""
     titles = {rule.id: rule.title for rule in load_default_rules().rules}
-    for rule_id, pattern in LanguageRule.objects.values_list("rule_id", "pattern"):
-        titles[rule_id] = " ".join(pattern)
+    for rule_id, pattern, retired_at in LanguageRule.objects.values_list(
+        "rule_id", "pattern", "retired_at"
+    ):
+        titles[rule_id] = " ".join(pattern) + (" (deleted)" if retired_at else "")
     return titles
 
 
 def partnership_rules(*, actor: Any) -> list[LanguageRule]:
+    """The partnership's rules in use or switched off; retired (deleted) rules are not listed."""
     permissions.require_manage_rules(actor)
-    return list(LanguageRule.objects.select_related("added_by"))
+    return list(LanguageRule.objects.filter(retired_at__isnull=True).select_related("added_by"))
 
 
 def partnership_rule_get(*, actor: Any, rule_id: str) -> LanguageRule:
+    """One of the partnership's rules to change; a retired rule is not found."""
     permissions.require_manage_rules(actor)
-    rule = LanguageRule.objects.filter(rule_id=rule_id).first()
+    rule = LanguageRule.objects.filter(rule_id=rule_id, retired_at__isnull=True).first()
     if rule is None:
         raise policy.NotFound(rule_id)
     return rule
+
+
+def rule_findings(*, actor: Any, rule: LanguageRule) -> int:
+    """How many times the rule has found wording, on save or while typing (counts, no text)."""
+    permissions.require_manage_rules(actor)
+    found = LanguageCheckFinding.objects.filter(rule_id=rule.rule_id).aggregate(n=Sum("count"))
+    return int(found["n"] or 0)
 
 
 # The leaders' report ---------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.language import permissions, selectors
 from harbour.language.checker import (
@@ -69,6 +71,34 @@ def language_check_record(
     return findings
 
 
+def _check_rule(
+    *,
+    rule_id: str,
+    pattern: list[str],
+    suggestion: str,
+    reason: str,
+    example: str,
+    about_child: bool,
+) -> None:
+    """The pattern must compile and must flag its own example (with the about-the-child guard
+    applied), so a rule that can never fire is refused."""
+    try:
+        default_checker().compile(pattern)
+    except PatternError as error:
+        raise ValidationError({"pattern": str(error)}) from error
+    candidate = Rule(
+        id=rule_id,
+        title=" ".join(pattern),
+        patterns=(Pattern(tuple(pattern)),),
+        suggestion=suggestion,
+        reason=reason,
+        about=ABOUT_CHILD if about_child else ABOUT_ANYONE,
+    )
+    trial = Checker(load_default_rules().with_rules([candidate]))
+    if not any(finding.rule_id == rule_id for finding in trial.check(example)):
+        raise ValidationError({"example": NO_MATCH_IN_EXAMPLE})
+
+
 def _new_rule_id(pattern: list[str]) -> str:
     words = [token for token in pattern if not token.isupper()]
     base = "local-" + (slugify(" ".join(words))[:40].strip("-") or "rule")
@@ -92,22 +122,15 @@ def language_rule_add(
     """Add a rule to the partnership's list. The pattern must compile and must flag its own
     example (with the about-the-child guard applied), so a rule that can never fire is refused."""
     permissions.require_manage_rules(actor)
-    try:
-        default_checker().compile(pattern)
-    except PatternError as error:
-        raise ValidationError({"pattern": str(error)}) from error
     rule_id = _new_rule_id(pattern)
-    candidate = Rule(
-        id=rule_id,
-        title=" ".join(pattern),
-        patterns=(Pattern(tuple(pattern)),),
+    _check_rule(
+        rule_id=rule_id,
+        pattern=pattern,
         suggestion=suggestion,
         reason=reason,
-        about=ABOUT_CHILD if about_child else ABOUT_ANYONE,
+        example=example,
+        about_child=about_child,
     )
-    trial = Checker(load_default_rules().with_rules([candidate]))
-    if not any(finding.rule_id == rule_id for finding in trial.check(example)):
-        raise ValidationError({"example": NO_MATCH_IN_EXAMPLE})
     rule = LanguageRule(
         rule_id=rule_id,
         pattern=list(pattern),
@@ -131,6 +154,7 @@ def language_rule_add(
 @transaction.atomic
 def language_rule_set_active(*, actor: Any, rule: LanguageRule, is_active: bool) -> LanguageRule:
     permissions.require_manage_rules(actor)
+    _require_current(rule)
     if rule.is_active != is_active:
         rule.is_active = is_active
         rule.save(update_fields=["is_active", "updated_at"])
@@ -141,3 +165,89 @@ def language_rule_set_active(*, actor: Any, rule: LanguageRule, is_active: bool)
             detail={"rule_id": rule.rule_id},
         )
     return rule
+
+
+def _require_current(rule: LanguageRule) -> None:
+    if rule.retired_at is not None:
+        raise policy.NotFound(rule.rule_id)
+
+
+@transaction.atomic
+def language_rule_update(
+    *,
+    actor: Any,
+    rule: LanguageRule,
+    pattern: list[str],
+    suggestion: str,
+    reason: str,
+    example: str,
+    about_child: bool = True,
+) -> LanguageRule:
+    """Change one of the partnership's rules, checked as a new rule is. The rule keeps its id, so
+    the usage report's counts stay with it; the audit event keeps the words before and after."""
+    permissions.require_manage_rules(actor)
+    _require_current(rule)
+    _check_rule(
+        rule_id=rule.rule_id,
+        pattern=pattern,
+        suggestion=suggestion,
+        reason=reason,
+        example=example,
+        about_child=about_child,
+    )
+    before = list(rule.pattern)
+    values: dict[str, Any] = {
+        "pattern": list(pattern),
+        "suggestion": suggestion,
+        "reason": reason,
+        "example": example,
+        "about_child": about_child,
+    }
+    changed = [name for name, value in values.items() if getattr(rule, name) != value]
+    if not changed:
+        return rule
+    for name in changed:
+        setattr(rule, name, values[name])
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        event="language.rule_changed",
+        subject=rule,
+        detail={
+            "rule_id": rule.rule_id,
+            "changed": changed,
+            "pattern_before": before,
+            "pattern": list(pattern),
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def language_rule_delete(*, actor: Any, rule: LanguageRule) -> str:
+    """Delete one of the partnership's rules. A rule that has found wording is retired rather
+    than deleted: switched off, out of the rules pages, but kept so that the usage report still
+    names it (ADR 0009). Returns ``"deleted"`` or ``"retired"``."""
+    permissions.require_manage_rules(actor)
+    _require_current(rule)
+    rule = LanguageRule.objects.select_for_update().get(pk=rule.pk)
+    _require_current(rule)
+    detail: dict[str, Any] = {
+        "rule_id": rule.rule_id,
+        "pattern": list(rule.pattern),
+        "suggestion": rule.suggestion,
+        "reason": rule.reason,
+        "example": rule.example,
+        "about_child": rule.about_child,
+    }
+    if LanguageCheckFinding.objects.filter(rule_id=rule.rule_id).exists():
+        rule.is_active = False
+        rule.retired_at = timezone.now()
+        rule.retired_by = actor
+        rule.save(update_fields=["is_active", "retired_at", "retired_by", "updated_at"])
+        audit_record(actor=actor, event="language.rule_retired", subject=rule, detail=detail)
+        return "retired"
+    audit_record(actor=actor, event="language.rule_deleted", subject=rule, detail=detail)
+    rule.delete()
+    return "deleted"

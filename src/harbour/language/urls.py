@@ -12,4 +12,6 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("rules/add/", views.rule_add, name="rule-add"),
     path("rules/switch/", views.rule_switch, name="rule-switch"),
+    path("rules/<slug:rule_id>/change/", views.rule_edit, name="rule-edit"),
+    path("rules/<slug:rule_id>/delete/", views.rule_delete, name="rule-delete"),
 ]

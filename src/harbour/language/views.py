@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from harbour.language import permissions, selectors, services
 from harbour.language.checker import load_default_rules
@@ -175,12 +175,80 @@ def rule_add(request: HttpRequest) -> HttpResponse:
         try:
             rule = services.language_rule_add(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _show_service_errors(form, error)
         else:
             messages.success(request, f"Rule added: {' '.join(rule.pattern)}")
             return redirect("language:rules")
-    return render(request, "language/rule_form.html", {"form": form})
+    return render(
+        request,
+        "language/rule_form.html",
+        {"form": form, "title": "Add a language rule", "submit": "Add rule"},
+    )
+
+
+def _show_service_errors(form: LanguageRuleForm, error: ValidationError) -> None:
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@policy_errors
+def rule_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
+    permissions.require_manage_rules(request.user)
+    rule = selectors.partnership_rule_get(actor=request.user, rule_id=rule_id)
+    form = LanguageRuleForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "pattern": " ".join(rule.pattern),
+            "suggestion": rule.suggestion,
+            "reason": rule.reason,
+            "example": rule.example,
+            "about_child": rule.about_child,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.language_rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, f"Rule changed: {' '.join(rule.pattern)}")
+            return redirect("language:rules")
+    return render(
+        request,
+        "language/rule_form.html",
+        {"form": form, "title": "Change a language rule", "submit": "Save changes"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@policy_errors
+def rule_delete(request: HttpRequest, rule_id: str) -> HttpResponse:
+    """A GOV.UK confirmation page; the POST deletes the rule, or retires it if it has found
+    wording before (ADR 0009)."""
+    permissions.require_manage_rules(request.user)
+    rule = selectors.partnership_rule_get(actor=request.user, rule_id=rule_id)
+    if request.method == "POST":
+        words = " ".join(rule.pattern)
+        outcome = services.language_rule_delete(actor=request.user, rule=rule)
+        if outcome == "retired":
+            messages.success(
+                request,
+                f"Rule deleted: {words}. Harbour keeps it, switched off, so the usage report "
+                "still names it",
+            )
+        else:
+            messages.success(request, f"Rule deleted: {words}")
+        return redirect("language:rules")
+    return render(
+        request,
+        "language/rule_delete.html",
+        {
+            "rule": PartnershipRulePresenter(rule),
+            "findings": selectors.rule_findings(actor=request.user, rule=rule),
+        },
+    )
 
 
 @login_required

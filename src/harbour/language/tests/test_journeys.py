@@ -69,3 +69,45 @@ def test_the_report_and_rules_pages_pass_axe(
     page.click("button:has-text('Add rule')")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Rule added")
     assert axe_violations(page) == []
+
+
+def test_an_administrator_changes_a_rule_then_deletes_it(
+    page, live_server, administrator, practitioner, finish
+):
+    rule = services.language_rule_add(
+        actor=administrator,
+        pattern=["sell", "REFLEXIVE"],
+        suggestion="is being sexually exploited",
+        reason="Children cannot sell themselves.",
+        example="She has been selling herself.",
+    )
+    services.language_check_record(
+        actor=practitioner, text="He sold himself for a phone.", context="case_note"
+    )
+    sign_in(page, live_server.url, administrator)
+    page.goto(f"{live_server.url}/language/rules/")
+    page.get_by_role("link", name="Change sell REFLEXIVE").click()
+    expect(page.locator("h1")).to_have_text("Change a language rule")
+    expect(page.locator("#id_pattern")).to_have_value("sell REFLEXIVE")
+    page.fill("#id_example", "Nothing here.")
+    page.click("button:has-text('Save changes')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("finds nothing in the example")
+    assert axe_violations(page) == []
+    page.fill("#id_example", "She has been selling herself.")
+    page.fill("#id_suggestion", "is being sexually exploited by adults")
+    page.click("button:has-text('Save changes')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Rule changed")
+    expect(page.locator("table")).to_contain_text("is being sexually exploited by adults")
+    assert axe_violations(page) == []  # the rules page with its change, switch and delete
+    page.get_by_role("link", name="Delete sell REFLEXIVE").click()
+    expect(page.locator("h1")).to_have_text("Are you sure you want to delete this rule?")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("found wording 1 time")
+    assert axe_violations(page) == []
+    page.click("button:has-text('Delete rule')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Rule deleted: sell REFLEXIVE"
+    )
+    expect(page.locator("body")).to_contain_text("has not added any rules yet")
+    assert axe_violations(page) == []
+    rule.refresh_from_db()
+    assert (rule.is_active, rule.retired_at is not None) == (False, True)

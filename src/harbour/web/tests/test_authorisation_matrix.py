@@ -17,6 +17,7 @@ from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind,
 from harbour.children.models import Assessment, Child, Need, Plan, PlanAction
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
+from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
     InformationSharingAgreement,
@@ -96,6 +97,8 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "language:rules": ("none", only({Role.ADMINISTRATOR})),
     "language:rule-add": ("none", only({Role.ADMINISTRATOR})),
     "language:rule-switch": ("none", outcomes(NOT_ALLOWED)),
+    "language:rule-edit": ("language_rule", only({Role.ADMINISTRATOR})),
+    "language:rule-delete": ("language_rule", only({Role.ADMINISTRATOR})),
 }
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
 PARTNERSHIP_ADMINS = {Role.ADMINISTRATOR}
@@ -237,6 +240,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "agreement": lambda: {"pk": InformationSharingAgreement.objects.earliest("pk").pk},
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
         "education_limit": lambda: {"status": "reduced_timetable"},
+        "language_rule": language_rule_kwargs,
     }
     return makers[kind]()
 
@@ -268,6 +272,21 @@ def assessment_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) 
         child_id=child_id, kind="camhs", referred_on=dt.date(2025, 1, 6)
     )
     return {"child_id": child_id, "assessment_id": assessment.pk}
+
+
+def language_rule_kwargs() -> dict[str, Any]:
+    """One of the partnership's own language rules (made here: the matrix is about access)."""
+    rule, _ = LanguageRule.objects.get_or_create(
+        rule_id="local-matrix",
+        defaults={
+            "pattern": ["sell", "REFLEXIVE"],
+            "suggestion": "x",
+            "reason": "x",
+            "example": "She sold herself.",
+            "added_by": Staff.objects.earliest("pk"),
+        },
+    )
+    return {"rule_id": rule.rule_id}
 
 
 def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
