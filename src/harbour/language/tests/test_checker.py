@@ -202,3 +202,14 @@ def test_the_library_imports_no_django():
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_known_limit_pronouns_are_not_resolved_across_sentences():
+    """Documented in README.md and ADR 0009: there is no coreference, so 'he' after a full stop
+    is taken to be the child even when it points back to an adult named in the sentence before.
+    The suggestion is shown, never enforced, and the writer can ignore it. If this changes,
+    change the documents too."""
+    assert rules_in("Mr X uses drugs. He is putting himself at risk.") == ["self_placing_at_risk"]
+    assert rules_in("The man uses drugs. He is not engaging with services.") == ["not_engaging"]
+    # Without the full stop and the pronoun, the adult is the nearest referent: not flagged.
+    assert rules_in("Mr X uses drugs and is putting himself at risk.") == []
