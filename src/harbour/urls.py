@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from harbour.frontdoor.api import api
+
 urlpatterns = [
     path("", include("harbour.web.urls")),
     path("children/", include("harbour.children.urls")),
@@ -7,6 +9,7 @@ urlpatterns = [
     path("partnership/", include("harbour.partnership.urls")),
     path("language/", include("harbour.language.urls")),
     path("", include("harbour.frontdoor.urls")),
+    path("api/", api.urls),  # the automated referrals API and its docs (ADR 0011)
     # No Django admin: the partnership is run through its own audited pages (ADR 0002).
 ]
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from harbour.access.models import BreakGlassGrant, RelationshipKind, WorkingRelationship
 from harbour.partnership.models import (
+    AgencyType,
     DataCategory,
     InformationSharingAgreement,
     Purpose,
@@ -420,3 +421,32 @@ def referrals_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if can(actor, Action.FRONT_DOOR_TRIAGE):
         return queryset.filter(mine | (Q(front_door_id=actor.agency_id) & ~Q(status="draft")))
     return queryset.filter(mine)
+
+
+# Automated referrals: another agency's system, not a person ------------------------------------
+
+# Each automated feed and the one type of agency whose systems may send it (ADR 0011).
+FEED_AGENCY_TYPES: dict[str, str] = {
+    "custody": AgencyType.POLICE,
+    "ambulance": AgencyType.AMBULANCE,
+    "ed_assault": AgencyType.NHS_TRUST,
+}
+REFERRAL_SOURCE_SYSTEM = "referral:source_system"  # the sending system sees status and outcome
+
+
+def may_send_feed(agency: Any, feed: str) -> bool:
+    """An active agency may send the feed its own kind of system produces, and no other."""
+    return bool(agency.is_active) and FEED_AGENCY_TYPES.get(feed) == agency.agency_type
+
+
+def source_referral_basis(agency: Any, referral: Any) -> str:
+    """Why an agency's system may see this referral, or '' (then it does not exist for it): only
+    referrals that its own systems sent, never those its staff made on the form."""
+    if (
+        agency.is_active
+        and referral.referring_agency_id == agency.pk
+        and referral.source in ("api", "bulk")
+        and referral.status != "draft"
+    ):
+        return REFERRAL_SOURCE_SYSTEM
+    return ""

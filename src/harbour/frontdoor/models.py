@@ -317,3 +317,55 @@ FRONT_DOOR_CHILD_MODELS: tuple[type[models.Model], ...] = (
     Notification,
     SourceTask,
 )
+
+
+# Automated referrals (the API and bulk files) -----------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A bearer token one agency's system uses to send referrals (ADR 0011). Only the SHA-256 of
+    the secret is stored; the secret is shown once, when the token is made. ``prefix`` is the
+    token's public part, used to find it and to name it in logs and the audit trail."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="Which system uses it, for people")
+    prefix = models.CharField(max_length=16, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to one agency's request with one ``Idempotency-Key``: a retry with the
+    same key and the same body gets the same answer again, never a second referral."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=200, help_text="Method and path the key was used on")
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical body")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

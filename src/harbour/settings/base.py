@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_typer",
+    # Django Ninja, for the automated referrals API; listed so its Swagger page uses the
+    # swagger-ui files it ships (static) rather than a CDN.
+    "ninja",
     "harbour.web",
     "harbour.partnership",
     "harbour.access",
@@ -33,6 +36,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "harbour.access.middleware.RequestIdMiddleware",
+    # Under /api/, every error answer is an RFC 9457 problem body (ADR 0011).
+    "harbour.frontdoor.problems.ApiProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

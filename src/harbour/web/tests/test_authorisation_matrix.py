@@ -129,8 +129,11 @@ for name, args in {
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
 
-# Namespaces that guard themselves (none: there is no Django admin).
-EXEMPT_NAMESPACES: set[str] = set()
+# Namespaces that guard themselves. There is no Django admin. The automated referrals API (`api`)
+# is for other agencies' systems with bearer tokens, not browser sessions: a signed-in session
+# counts for nothing there, and its answers to every kind of caller (no token, unknown, revoked,
+# wrong agency type, another agency's referral) are tested in frontdoor/tests/test_api.py.
+EXEMPT_NAMESPACES: set[str] = {"api"}
 
 
 def named_urls() -> set[str]:

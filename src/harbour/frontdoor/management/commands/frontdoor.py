@@ -1,0 +1,96 @@
+"""``harbour frontdoor token create|list|revoke``: the bearer tokens other agencies' systems use
+to send referrals to the automated referrals API (ADR 0011)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from django.core.exceptions import ValidationError
+from django_typer.management import TyperCommand, group
+
+from harbour.frontdoor import tokens
+from harbour.frontdoor.models import ApiToken
+from harbour.partnership.models import Agency
+
+
+class Command(TyperCommand):
+    help = "The front door's automated referral feeds."
+
+    @group()
+    def token(self) -> None:
+        """API tokens: one per sending system, each belonging to one agency."""
+
+    @token.command()
+    def create(
+        self,
+        agency: Annotated[str, typer.Option(help="The agency's code, e.g. riverside-police")],
+        name: Annotated[str, typer.Option(help="Which system will use it, e.g. 'Niche custody'")],
+    ) -> None:
+        """Make a token and print it once: only its hash is kept, so it cannot be shown again."""
+        found = Agency.objects.filter(code=agency).first()
+        if found is None:
+            self.stderr.write(f"No agency has the code {agency!r}.")
+            raise typer.Exit(code=1)
+        try:
+            made = tokens.token_create(agency=found, name=name)
+        except ValidationError as exc:
+            self.stderr.write("; ".join(exc.messages))
+            raise typer.Exit(code=1) from exc
+        feeds = tokens.feeds_for(found)
+        self.stdout.write(f"Token {made.token.prefix} for {found.name} ({name}):")
+        self.stdout.write("")
+        self.stdout.write(f"    {made.secret}")
+        self.stdout.write("")
+        self.stdout.write("Give it to the system's administrator now: it will not be shown again.")
+        self.stdout.write("The system sends it as: Authorization: Bearer <token>")
+        if feeds:
+            self.stdout.write(f"It may send these feeds: {', '.join(feeds)}.")
+        else:
+            self.stderr.write(
+                f"Warning: {found.name} is a {found.get_agency_type_display().lower()} agency, "
+                "which may send no feed yet; the token can only read its own referrals."
+            )
+
+    @token.command(name="list")
+    def list_tokens(
+        self,
+        agency: Annotated[str, typer.Option(help="Only this agency's tokens")] = "",
+    ) -> None:
+        """List tokens (never their secrets): prefix, agency, name, created, last used, revoked."""
+        found = ApiToken.objects.select_related("agency").order_by("agency__code", "created_at")
+        if agency:
+            found = found.filter(agency__code=agency)
+        rows = [
+            (
+                t.prefix,
+                t.agency.code,
+                t.name,
+                f"{t.created_at:%Y-%m-%d %H:%M}",
+                f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
+                f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active",
+            )
+            for t in found
+        ]
+        if not rows:
+            self.stdout.write("No API tokens.")
+            return
+        header = ("Prefix", "Agency", "Name", "Created", "Last used", "State")
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            self.stdout.write(
+                "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=True))
+            )
+
+    @token.command()
+    def revoke(
+        self,
+        prefix: Annotated[str, typer.Argument(help="The token's prefix, from `token list`")],
+    ) -> None:
+        """Revoke a token: the system using it is refused from the next request on."""
+        found = ApiToken.objects.select_related("agency").filter(prefix=prefix).first()
+        if found is None:
+            self.stderr.write(f"No token has the prefix {prefix!r}.")
+            raise typer.Exit(code=1)
+        tokens.token_revoke(token=found)
+        self.stdout.write(f"Token {found.prefix} ({found.name}, {found.agency.name}) is revoked.")
