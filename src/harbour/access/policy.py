@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     FRONT_DOOR_TRIAGE = "front_door.triage"
     FRONT_DOOR_COUNTERSIGN = "front_door.countersign"
     FRONT_DOOR_RULES_MANAGE = "front_door.rules.manage"
+    REFERRAL_AUDIT = "referral.audit"
 
 
 _CASEWORK = frozenset(
@@ -74,7 +75,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REFERRER: _CASEWORK,
     Role.FRONT_DOOR_PRACTITIONER: _FRONT_DOOR,
     Role.FRONT_DOOR_MANAGER: _FRONT_DOOR
-    | {Action.COHORT_REPORT_VIEW, Action.FRONT_DOOR_COUNTERSIGN},
+    | {Action.COHORT_REPORT_VIEW, Action.FRONT_DOOR_COUNTERSIGN, Action.REFERRAL_AUDIT},
     Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
@@ -405,9 +406,11 @@ def decide_referral(actor: Any, action: Action, referral: Any) -> str:
     basis = referral_basis(actor, referral)
     if not basis:
         raise NotFound(referral.pk)
-    if action in (Action.FRONT_DOOR_TRIAGE, Action.FRONT_DOOR_COUNTERSIGN) and (
-        basis != REFERRAL_FRONT_DOOR
-    ):
+    if action in (
+        Action.FRONT_DOOR_TRIAGE,
+        Action.FRONT_DOOR_COUNTERSIGN,
+        Action.REFERRAL_AUDIT,
+    ) and (basis != REFERRAL_FRONT_DOOR):
         raise NotFound(referral.pk)
     return basis
 

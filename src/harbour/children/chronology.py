@@ -16,6 +16,7 @@ from harbour.children.codes import AssessmentStatus
 from harbour.children.models import Child
 from harbour.children.record import SECTION_CATEGORY
 from harbour.children.selectors import child_find_for_actor
+from harbour.frontdoor.selectors import referral_entries
 
 
 class EntryType:
@@ -26,6 +27,7 @@ class EntryType:
     VOICE = "voice"
     PLAN = "plan"
     FORMULATION = "formulation"
+    REFERRAL = "referral"
 
     LABELS = {
         INVOLVEMENT: "Involvement and referrals",
@@ -35,6 +37,7 @@ class EntryType:
         VOICE: "The child's words",
         PLAN: "Plans and reviews",
         FORMULATION: "Formulation meetings",
+        REFERRAL: "Referrals, decisions and strategy meetings",
     }
     SECTION = {
         INVOLVEMENT: "involvement",
@@ -44,6 +47,7 @@ class EntryType:
         VOICE: "voice",
         PLAN: "plans",
         FORMULATION: "formulation",
+        REFERRAL: "involvement",
     }
 
 
@@ -100,6 +104,8 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                         agency.name if agency else "",
                     )
                 )
+        for on, title, description, source in referral_entries(child.pk):
+            entries.append(Entry(on, EntryType.REFERRAL, title, description, source))
     if "needs" in shown:
         for need in child.needs.select_related("recorded_by_agency"):
             if need.start_date:

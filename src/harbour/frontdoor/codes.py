@@ -119,8 +119,65 @@ class Step(models.TextChoices):
     RAG = "rag", "Rated red, amber or green"
     DECISION = "decision", "Decision made"
     FEEDBACK = "feedback", "Referrer may escalate without an outcome"
+    STRATEGY_MEETING = "strategy_meeting", "Strategy meeting held (from the decision to hold one)"
 
 
 class Unit(models.TextChoices):
     HOURS = "hours", "Hours"
     WORKING_DAYS = "working_days", "Working days (Monday to Friday)"
+
+
+class MeetingRole(models.TextChoices):
+    """The agencies a strategy meeting needs (Working Together 2023): police, health, children's
+    social care and education, at least."""
+
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    EDUCATION = "education", "Education"
+    OTHER = "other", "Other agency"
+
+
+REQUIRED_MEETING_ROLES = (
+    MeetingRole.POLICE,
+    MeetingRole.HEALTH,
+    MeetingRole.SOCIAL_CARE,
+    MeetingRole.EDUCATION,
+)
+
+# Which agencies can fill each role at a strategy meeting.
+MEETING_ROLE_AGENCY_TYPES: dict[str, tuple[str, ...]] = {
+    MeetingRole.POLICE: ("police",),
+    MeetingRole.HEALTH: ("nhs_trust", "ambulance"),
+    MeetingRole.SOCIAL_CARE: ("childrens_social_care",),
+    MeetingRole.EDUCATION: ("school",),
+    MeetingRole.OTHER: ("youth_justice", "probation", "vcse", "vru"),
+}
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AuditQuestion(models.TextChoices):
+    """What a multi-agency audit of a referral scores (finding 1.5)."""
+
+    CLARITY = "clarity", "The reason for referral is clear"
+    VOICE = "voice", "The child's voice is heard"
+    IDENTITY = "identity", "Ethnicity, culture and identity are recorded and considered"
+    NEEDS = "needs", "The child's needs (SEND, SLCN, health) are known and considered"
+    TIMELINESS = "timeliness", "The referral was made, and decided, in good time"
+
+
+class AuditGrade(models.IntegerChoices):
+    GOOD = 4, "Good"
+    ADEQUATE = 3, "Adequate"
+    REQUIRES_IMPROVEMENT = 2, "Requires improvement"
+    INADEQUATE = 1, "Inadequate"
+
+
+class Sampling(models.TextChoices):
+    RANDOM = "random", "Random sample"
+    TARGETED = "targeted", "Targeted sample"

@@ -3,6 +3,7 @@ through the child-centred language checker as it is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,17 +14,22 @@ from harbour.children.codes import Ethnicity, Sex
 from harbour.children.forms import _past_or_today, _text
 from harbour.children.selectors import normalise_postcode
 from harbour.frontdoor.codes import (
+    REQUIRED_MEETING_ROLES,
+    AuditGrade,
+    AuditQuestion,
     Concern,
     Consent,
     KnownNeed,
+    MeetingRole,
     Outcome,
     ParentsAware,
     Rag,
+    Sampling,
     Unit,
     Urgency,
 )
 from harbour.language.models import CheckContext
-from harbour.partnership.models import ThresholdGuidance
+from harbour.partnership.models import Agency, ThresholdGuidance
 from harbour.web.forms import GovukDateField
 
 REFERRAL = CheckContext.REFERRAL
@@ -411,3 +417,185 @@ class ServiceLevelForm(forms.Form):
         },
     )
     unit = forms.ChoiceField(label="Counted in", choices=Unit.choices, widget=forms.RadioSelect)
+
+
+# Strategy meetings and audits -------------------------------------------------------------------
+
+
+def _time(label: str, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=5,
+        help_text="24-hour clock, for example 18:30",
+        widget=forms.TextInput(attrs={"data-width": "5", "inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+def _at(form: forms.Form, date_field: str, time_field: str) -> dt.datetime | None:
+    """Combine a GOV.UK date and an HH:MM time into an aware local datetime (or a field error)."""
+    day = form.cleaned_data.get(date_field)
+    text = (form.cleaned_data.get(time_field) or "").strip()
+    if day is None or not text:
+        return None
+    try:
+        hours, minutes = (int(part) for part in text.replace(".", ":").split(":"))
+        moment = dt.time(hours, minutes)
+    except ValueError:
+        form.add_error(time_field, "Enter a real time on the 24-hour clock, like 18:30")
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, moment))
+
+
+class ConveneMeetingForm(forms.Form):
+    date = GovukDateField(
+        label="Date of the meeting", error_messages={"required": "Enter the date"}
+    )
+    time = _time("Time", error_messages={"required": "Enter the time"})
+
+    def __init__(self, *args: Any, agency_choices: dict[str, list[Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for role in MeetingRole:
+            self.fields[f"agencies_{role}"] = forms.ModelMultipleChoiceField(
+                label=f"{role.label}{'' if role in REQUIRED_MEETING_ROLES else ' (optional)'}",
+                queryset=Agency.objects.filter(pk__in=[a.pk for a in agency_choices[role]]),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["scheduled_for"] = _at(self, "date", "time")
+        return data
+
+
+class RecordMeetingForm(forms.Form):
+    date = GovukDateField(label="Date it was held", error_messages={"required": "Enter the date"})
+    time = _time("Time it started", error_messages={"required": "Enter the time"})
+    decisions = _text(
+        "What the meeting decided",
+        required="Enter what the meeting decided",
+        rows=5,
+        checked=CheckContext.MINUTES,
+        max_length=10000,
+    )
+
+    def __init__(self, *args: Any, invitees: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitees = invitees
+        for invitee in invitees:
+            self.fields[f"attended_{invitee.pk}"] = forms.ChoiceField(
+                label=f"Did {invitee.agency} attend?",
+                choices=[("yes", "Yes"), ("no", "No")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Say whether {invitee.agency} attended"},
+            )
+            self.fields[f"attendee_{invitee.pk}"] = forms.CharField(
+                label=f"Who attended for {invitee.agency} (optional)",
+                required=False,
+                max_length=200,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["held_at"] = _at(self, "date", "time")
+        data["attendance"] = {
+            i.pk: (data.get(f"attended_{i.pk}") == "yes", data.get(f"attendee_{i.pk}", ""))
+            for i in self.invitees
+            if data.get(f"attended_{i.pk}")
+        }
+        return data
+
+
+class MeetingActionForm(forms.Form):
+    description = _text(
+        "Action", required="Enter the action", rows=3, checked=CheckContext.MINUTES, max_length=3000
+    )
+    owner_agency = forms.ModelChoiceField(
+        label="Agency responsible",
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label="Select agency",
+        error_messages={"required": "Select the agency responsible"},
+    )
+    owner_name = _text("Person responsible (optional)", max_length=200)
+    due_on = GovukDateField(label="Due by", error_messages={"required": "Enter when it is due"})
+
+
+class AuditCreateForm(forms.Form):
+    title = _text("Title", required="Enter a title for the audit", max_length=200)
+    sampling = forms.ChoiceField(
+        label="How to sample",
+        choices=Sampling.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how to sample"},
+    )
+    sample_size = forms.IntegerField(
+        label="How many referrals",
+        min_value=1,
+        max_value=50,
+        error_messages={
+            "required": "Enter how many referrals to sample",
+            "invalid": "Enter a whole number",
+            "min_value": "Sample at least 1 referral",
+            "max_value": "Sample at most 50 referrals",
+        },
+        widget=forms.NumberInput(attrs={"data-width": "3"}),
+    )
+    agency = forms.ModelChoiceField(
+        label="From this agency (targeted, optional)",
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        empty_label="Any agency",
+    )
+    concern = forms.ChoiceField(
+        label="Naming this concern (targeted, optional)",
+        choices=[("", "Any concern"), *Concern.choices],
+        required=False,
+    )
+    completeness_below = forms.IntegerField(
+        label="Less complete than this score (targeted, optional)",
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text="A percentage, for example 70",
+        widget=forms.NumberInput(attrs={"data-width": "3"}),
+    )
+    received_from = GovukDateField(label="Received on or after (optional)", required=False)
+    received_to = GovukDateField(label="Received on or before (optional)", required=False)
+
+    def criteria(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "agency": data["agency"].pk if data.get("agency") else None,
+            "concern": data.get("concern") or None,
+            "completeness_below": data.get("completeness_below"),
+            "received_from": data.get("received_from"),
+            "received_to": data.get("received_to"),
+        }
+
+
+class AuditScoreForm(forms.Form):
+    findings = _text(
+        "Findings for the referring team",
+        required="Enter the findings to feed back to the referring team",
+        rows=5,
+        checked=CheckContext.CASE_NOTE,
+        max_length=5000,
+        help_text="About the referral's quality: the team sees this, whoever they are",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in AuditQuestion:
+            self.fields[f"score_{question}"] = forms.TypedChoiceField(
+                label=question.label,
+                choices=[(g.value, g.label) for g in AuditGrade],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Select a grade for: {question.label}"},
+            )
+        # The questions first, then the findings.
+        self.order_fields([f"score_{q}" for q in AuditQuestion] + ["findings"])
+
+    def scores(self) -> dict[str, int]:
+        return {str(q): self.cleaned_data[f"score_{q}"] for q in AuditQuestion}

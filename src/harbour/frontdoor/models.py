@@ -19,9 +19,12 @@ from harbour.children.models import Child, postcode_validator
 from harbour.frontdoor.codes import (
     Consent,
     Feed,
+    MeetingRole,
+    MeetingStatus,
     Outcome,
     ParentsAware,
     Rag,
+    Sampling,
     Source,
     Status,
     Step,
@@ -369,3 +372,134 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code})"
+
+
+# Strategy meetings -------------------------------------------------------------------------------
+
+
+class StrategyMeeting(models.Model):
+    """A strategy meeting (discussion) convened from a decision on a referral, with the agencies it
+    needs, who came, what was decided and what is to be done. Out-of-hours meetings are normal
+    business here, not an exception (finding 1.6)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="meetings")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="strategy_meetings")
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    convened_at = models.DateTimeField()
+    scheduled_for = models.DateTimeField()
+    due_by = models.DateTimeField(null=True, blank=True, help_text="From the service level")
+    out_of_hours = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decisions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_for"]
+
+    def __str__(self) -> str:
+        return f"Strategy meeting for {self.referral}"
+
+    @property
+    def late(self) -> bool:
+        when = self.held_at or self.scheduled_for
+        return self.due_by is not None and when > self.due_by
+
+
+class MeetingAgency(models.Model):
+    """An agency invited to a strategy meeting, the role it fills, and whether it came."""
+
+    meeting = models.ForeignKey(StrategyMeeting, on_delete=models.CASCADE, related_name="agencies")
+    role = models.CharField(max_length=20, choices=MeetingRole.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    attended = models.BooleanField(null=True, blank=True)
+    attendee = models.CharField("Who attended", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["role", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "role", "agency"], name="meeting_agency_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.role})"
+
+
+class MeetingAction(models.Model):
+    meeting = models.ForeignKey(StrategyMeeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    owner_name = models.CharField(max_length=200, blank=True)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+# Multi-agency audits of referrals ----------------------------------------------------------------
+
+
+class ReferralAudit(models.Model):
+    """One round of a multi-agency audit: how the referrals were sampled, and by whom."""
+
+    title = models.CharField(max_length=200)
+    sampling = models.CharField(max_length=20, choices=Sampling.choices)
+    criteria = models.JSONField(default=dict, blank=True)
+    sample_size = models.PositiveSmallIntegerField()
+    seed = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    front_door = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditedReferral(models.Model):
+    """One referral in an audit round, its scores against each question, the findings, and when
+    they were fed back to the referring team."""
+
+    audit = models.ForeignKey(ReferralAudit, on_delete=models.CASCADE, related_name="cases")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="audits")
+    scores = models.JSONField(default=dict, blank=True, help_text="AuditQuestion -> AuditGrade")
+    findings = models.TextField(blank=True)
+    audited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    audited_at = models.DateTimeField(null=True, blank=True)
+    fed_back_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["audit", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "referral"], name="audited_referral_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} in {self.audit}"
+
+
+FRONT_DOOR_CHILD_MODELS = (
+    *FRONT_DOOR_CHILD_MODELS,
+    StrategyMeeting,
+    MeetingAgency,
+    MeetingAction,
+    AuditedReferral,
+)

@@ -17,18 +17,28 @@ from harbour.children import record as child_records
 from harbour.children.models import Child
 from harbour.children.selectors import ChildSearch, SearchResult, child_search
 from harbour.frontdoor import completeness
-from harbour.frontdoor.codes import OPEN_STATUSES, Status, Urgency
+from harbour.frontdoor.codes import (
+    MEETING_ROLE_AGENCY_TYPES,
+    OPEN_STATUSES,
+    Concern,
+    MeetingRole,
+    Status,
+    Urgency,
+)
 from harbour.frontdoor.models import (
+    AuditedReferral,
     CompletenessRule,
     DecisionState,
     Escalation,
     EscalationStage,
     Notification,
     Referral,
+    ReferralAudit,
     ReferralDecision,
     ServiceLevel,
+    StrategyMeeting,
 )
-from harbour.partnership.models import ThresholdGuidance
+from harbour.partnership.models import Agency, ThresholdGuidance, ThresholdLevel
 
 MAX_LIST = 200
 APPROACHING = dt.timedelta(hours=4)  # "due soon" on the clock
@@ -45,6 +55,10 @@ def _referrals() -> QuerySet[Referral]:
             ),
         ),
         "escalations",
+        Prefetch(
+            "meetings",
+            queryset=StrategyMeeting.objects.prefetch_related("agencies__agency"),
+        ),
     )
 
 
@@ -294,7 +308,8 @@ def thresholds() -> list[ThresholdGuidance]:
         "-effective_from"
     ):
         current.setdefault(guidance.level, guidance)
-    return sorted(current.values(), key=lambda g: g.level)
+    order = list(ThresholdLevel.values)
+    return sorted(current.values(), key=lambda g: order.index(g.level))
 
 
 def completeness_rules() -> list[tuple[CompletenessRule, completeness.Item]]:
@@ -311,3 +326,123 @@ def service_levels() -> list[ServiceLevel]:
 
 def escalation_route() -> list[EscalationStage]:
     return list(EscalationStage.objects.all())
+
+
+# Strategy meetings and audits --------------------------------------------------------------------
+
+
+def meeting_for_actor(*, actor: Any, meeting_id: int) -> StrategyMeeting:
+    meeting = (
+        StrategyMeeting.objects.select_related("referral", "convened_by", "recorded_by")
+        .prefetch_related("agencies__agency", "actions__owner_agency")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise policy.NotFound(meeting_id)
+    meeting.referral = referral_for_actor(
+        actor=actor, referral_id=meeting.referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
+    )
+    return meeting
+
+
+def meeting_agency_choices() -> dict[str, list[Agency]]:
+    agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
+    return {
+        role: [a for a in agencies if a.agency_type in MEETING_ROLE_AGENCY_TYPES[role]]
+        for role in MeetingRole
+    }
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    audit: ReferralAudit
+    scored: int
+    fed_back: int
+
+
+def audits(*, actor: Any) -> list[AuditSummary]:
+    """The audit rounds at the actor's front door, with progress (no child is named)."""
+    policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
+    rounds = ReferralAudit.objects.filter(front_door_id=actor.agency_id).select_related(
+        "created_by"
+    )
+    summaries = []
+    for audit in rounds:
+        cases = list(audit.cases.values_list("audited_at", "fed_back_at"))
+        summaries.append(
+            AuditSummary(
+                audit,
+                sum(1 for scored, _ in cases if scored),
+                sum(1 for _, fed in cases if fed),
+            )
+        )
+    return summaries
+
+
+def audit_for_actor(*, actor: Any, audit_id: int) -> tuple[ReferralAudit, list[AuditedReferral]]:
+    policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
+    audit = ReferralAudit.objects.filter(pk=audit_id, front_door_id=actor.agency_id).first()
+    if audit is None:
+        raise policy.NotFound(audit_id)
+    cases = list(audit.cases.select_related("referral", "referral__referring_agency", "audited_by"))
+    for case in cases:
+        _audit_shown(
+            actor, case.referral, section="referral_audit", basis=policy.REFERRAL_FRONT_DOOR
+        )
+    return audit, cases
+
+
+def audit_case_for_actor(*, actor: Any, case_id: int) -> AuditedReferral:
+    case = AuditedReferral.objects.select_related("audit").filter(pk=case_id).first()
+    if case is None:
+        raise policy.NotFound(case_id)
+    case.referral = referral_for_actor(
+        actor=actor, referral_id=case.referral_id, action=policy.Action.REFERRAL_AUDIT
+    )
+    return case
+
+
+def audit_findings_for_referrer(*, referral: Referral) -> list[AuditedReferral]:
+    """Findings already fed back about this referral (shown to its referrer and front door)."""
+    return list(referral.audits.filter(fed_back_at__isnull=False).select_related("audit"))
+
+
+def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str]]:
+    """The child's referrals, decisions and strategy meetings for the chronology, as (date,
+    title, description, agency). The chronology's own access decision and audit event cover
+    them: they are part of who is involved with the child."""
+    entries: list[tuple[dt.date, str, str, str]] = []
+    concerns = dict(Concern.choices)
+    for referral in _referrals().filter(child_id=child_id).exclude(status=Status.DRAFT):
+        assert referral.received_at is not None
+        named = ", ".join(concerns.get(c, c) for c in referral.concerns)
+        entries.append(
+            (
+                timezone.localdate(referral.received_at),
+                f"Referral {referral.reference} to the front door",
+                f"{named}. {referral.reason}".strip(". "),
+                referral.referring_agency.name,
+            )
+        )
+        decision = current_decision(referral)
+        if decision is not None and decision.countersigned_at is not None:
+            entries.append(
+                (
+                    timezone.localdate(decision.countersigned_at),
+                    f"Decision on {referral.reference}: {decision.get_outcome_display()}",
+                    decision.rationale,
+                    referral.front_door.name,
+                )
+            )
+        for meeting in referral.meetings.all():
+            if meeting.held_at is not None:
+                entries.append(
+                    (
+                        timezone.localdate(meeting.held_at),
+                        "Strategy meeting held",
+                        meeting.decisions,
+                        referral.front_door.name,
+                    )
+                )
+    return entries

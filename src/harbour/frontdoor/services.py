@@ -64,7 +64,9 @@ def assess(referral: Referral) -> completeness.Completeness:
     return completeness.assess(referral, rules())
 
 
-def _audit(actor: Any, event: str, referral: Referral, *, system_actor: str = "", **detail: Any):
+def _audit(
+    actor: Any, event: str, referral: Referral, *, system_actor: str = "", **detail: Any
+) -> None:
     audit_record(
         actor=actor,
         system_actor=system_actor,
@@ -179,6 +181,7 @@ def _receive(referral: Referral, now: dt.datetime) -> completeness.Completeness:
 
 def _open_relationship(referral: Referral, *, actor: Any) -> None:
     """While a referral is open, its front door works with the child (and may see them)."""
+    assert referral.child_id is not None
     already = (
         WorkingRelationship.objects.current()
         .filter(
@@ -303,6 +306,7 @@ def referral_confirm_child(
                 f"The referral does not give the child's {' or '.join(missing)}: ask the "
                 "referrer before recording a new child"
             )
+        assert referral.child_date_of_birth is not None
         child = Child(
             given_name=referral.child_given_name,
             family_name=referral.child_family_name,
@@ -426,6 +430,7 @@ def _countersign(actor: Any, decision: ReferralDecision, *, note: str, at: dt.da
 
 
 def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None:
+    assert referral.child_id is not None  # a decision needs a confirmed child
     open_referrals = WorkingRelationship.objects.current().filter(
         child_id=referral.child_id,
         agency_id=referral.front_door_id,

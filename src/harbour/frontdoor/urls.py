@@ -32,6 +32,28 @@ urlpatterns = [
         views.resolve_escalation,
         name="resolve-escalation",
     ),
+    path(
+        "front-door/referrals/<int:referral_id>/strategy-meeting/",
+        views.meeting_convene,
+        name="meeting-convene",
+    ),
+    path("front-door/strategy-meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path(
+        "front-door/strategy-meetings/<int:meeting_id>/record/",
+        views.meeting_record,
+        name="meeting-record",
+    ),
+    path(
+        "front-door/strategy-meetings/<int:meeting_id>/actions/add/",
+        views.meeting_action_add,
+        name="meeting-action-add",
+    ),
+    path("front-door/audits/", views.audits, name="audits"),
+    path("front-door/audits/new/", views.audit_add, name="audit-add"),
+    path("front-door/audits/<int:audit_id>/", views.audit, name="audit"),
+    path("front-door/audits/referrals/<int:case_id>/", views.audit_case, name="audit-case"),
+    path("front-door/reports/", views.report, name="report"),
+    path("front-door/reports/<slug:table>/download/", views.report_csv, name="report-csv"),
     # The partnership's rules.
     path("front-door/rules/", views.rules, name="rules"),
     path("front-door/rules/completeness/<slug:item>/", views.rule_edit, name="rule-edit"),

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.children.selectors import ChildSearch, child_search
-from harbour.frontdoor import forms, selectors, services
-from harbour.frontdoor.codes import Concern, KnownNeed, Status, Step
+from harbour.frontdoor import forms, meetings, reports, selectors, services
+from harbour.frontdoor.codes import AuditQuestion, Concern, KnownNeed, MeetingRole, Status, Step
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import CompletenessRule, ServiceLevel
 from harbour.language.forms import language_findings_for
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
-from harbour.web.responses import policy_errors
+from harbour.web.responses import csv_response, policy_errors
 
 # The referrer's journey -------------------------------------------------------------------------
 
@@ -297,6 +297,8 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             clock=selectors.clock_for(referral, now) if referral.is_open else None,
             history=selectors.history(actor=request.user, referral=referral),
             can_countersign=policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
+            # The meeting follows the decision, so it can be convened after the referral closes.
+            may_convene=meetings.meeting_decision(referral) is not None,
         )
     return render(request, "frontdoor/detail.html", context)
 
@@ -583,4 +585,231 @@ def service_level_edit(request: HttpRequest, step: str) -> HttpResponse:
         ),
         done=lambda lv: (f"Service level changed: {lv}", back),
         page=FormPage(title=Step(step).label, caption="Service level", back_url=back),
+    )
+
+
+# Strategy meetings ------------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def meeting_convene(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
+    )
+    back = reverse("frontdoor:detail", args=[referral.pk])
+    choices = selectors.meeting_agency_choices()
+
+    def save(data: dict[str, Any]) -> Any:
+        return meetings.meeting_convene(
+            actor=request.user,
+            referral=referral,
+            scheduled_for=data["scheduled_for"],
+            agencies={role: data.get(f"agencies_{role}") or [] for role in MeetingRole},
+        )
+
+    return form_page(
+        request,
+        form_class=forms.ConveneMeetingForm,
+        instance=None,
+        save=save,
+        done=lambda m: (
+            "Strategy meeting convened" + (" (out of hours)" if m.out_of_hours else ""),
+            reverse("frontdoor:meeting", args=[m.pk]),
+        ),
+        page=FormPage(
+            title="Convene a strategy meeting",
+            caption=str(referral.reference),
+            back_url=back,
+            submit="Convene meeting",
+            intro="Invite police, health, children's social care and education at least. "
+            "Meetings can be held at any hour: the child's safety sets the time.",
+        ),
+        form_kwargs={"agency_choices": choices},
+    )
+
+
+@login_required
+@policy_errors
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
+    return render(
+        request,
+        "frontdoor/meeting.html",
+        {"meeting": found, "referral": found.referral, "roles": dict(MeetingRole.choices)},
+    )
+
+
+@login_required
+@policy_errors
+def meeting_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
+    back = reverse("frontdoor:meeting", args=[found.pk])
+    return form_page(
+        request,
+        form_class=forms.RecordMeetingForm,
+        instance=None,
+        save=lambda data: meetings.meeting_record(
+            actor=request.user,
+            meeting=found,
+            held_at=data["held_at"],
+            attendance=data["attendance"],
+            decisions=data["decisions"],
+        ),
+        done=lambda m: ("Meeting recorded", back),
+        page=FormPage(
+            title="Record the strategy meeting",
+            caption=str(found.referral.reference),
+            back_url=back,
+            submit="Save",
+        ),
+        form_kwargs={"invitees": list(found.agencies.all())},
+    )
+
+
+@login_required
+@policy_errors
+def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
+    back = reverse("frontdoor:meeting", args=[found.pk])
+    return form_page(
+        request,
+        form_class=forms.MeetingActionForm,
+        instance=None,
+        save=lambda data: meetings.meeting_action_add(actor=request.user, meeting=found, **data),
+        done=lambda a: ("Action added", back),
+        page=FormPage(
+            title="Add an action",
+            caption=str(found.referral.reference),
+            back_url=back,
+            submit="Add action",
+        ),
+    )
+
+
+# Audits of referrals ----------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def audits(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "frontdoor/audits.html",
+        {"audits": selectors.audits(actor=request.user), "is_manager": True},
+    )
+
+
+@login_required
+@policy_errors
+def audit_add(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.REFERRAL_AUDIT)
+    back = reverse("frontdoor:audits")
+    return form_page(
+        request,
+        form_class=forms.AuditCreateForm,
+        instance=None,
+        save=lambda data: meetings.audit_create(
+            actor=request.user,
+            title=data["title"],
+            sampling=data["sampling"],
+            sample_size=data["sample_size"],
+            criteria={
+                "agency": data["agency"].pk if data.get("agency") else None,
+                "concern": data.get("concern") or None,
+                "completeness_below": data.get("completeness_below"),
+                "received_from": data.get("received_from"),
+                "received_to": data.get("received_to"),
+            },
+        ),
+        done=lambda a: (
+            f"{a.sample_size} referrals sampled",
+            reverse("frontdoor:audit", args=[a.pk]),
+        ),
+        page=FormPage(
+            title="Start a referral audit",
+            back_url=back,
+            submit="Draw the sample",
+            intro="A random sample draws from every referral to the front door. A targeted "
+            "sample draws from those that match what you choose below.",
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
+    found, cases = selectors.audit_for_actor(actor=request.user, audit_id=audit_id)
+    return render(
+        request,
+        "frontdoor/audit.html",
+        {"audit": found, "cases": cases, "questions": AuditQuestion.choices},
+    )
+
+
+@login_required
+@policy_errors
+def audit_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.audit_case_for_actor(actor=request.user, case_id=case_id)
+    if request.method == "POST" and request.POST.get("feed_back"):
+        try:
+            meetings.audit_feed_back(actor=request.user, case=case)
+        except ValidationError as error:
+            messages.warning(request, error.messages[0])
+        else:
+            messages.success(request, "Findings sent to the referring team")
+        return redirect("frontdoor:audit", audit_id=case.audit_id)
+    initial = {f"score_{q}": v for q, v in case.scores.items()} | {"findings": case.findings}
+    form = forms.AuditScoreForm(request.POST or None, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            meetings.audit_score(
+                actor=request.user,
+                case=case,
+                scores=form.scores(),
+                findings=form.cleaned_data["findings"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            suggest_wording(request, form)
+            messages.success(request, f"Scored {case.referral.reference}")
+            return redirect("frontdoor:audit", audit_id=case.audit_id)
+    return render(
+        request,
+        "frontdoor/audit_case.html",
+        {"case": case, "referral": case.referral, "form": form, "answers": _answers(case.referral)},
+    )
+
+
+# Reports ----------------------------------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+def report(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period", reports.DEFAULT_PERIOD)
+    if period not in reports.PERIODS:
+        period = reports.DEFAULT_PERIOD
+    data = reports.front_door_report(actor=request.user, period=period)
+    return render(
+        request,
+        "frontdoor/report.html",
+        {"report": data, "period": period, "periods": reports.PERIODS},
+    )
+
+
+@login_required
+@policy_errors
+def report_csv(request: HttpRequest, table: str) -> HttpResponse:
+    period = request.GET.get("period", reports.DEFAULT_PERIOD)
+    data = reports.front_door_report(actor=request.user, period=period)
+    try:
+        found = data.table(table)
+    except StopIteration:
+        raise Http404(table) from None
+    return csv_response(
+        f"front-door-{found.key}-{data.since:%Y-%m}-to-{data.until:%Y-%m-%d}.csv",
+        found.columns,
+        found.rows,
     )

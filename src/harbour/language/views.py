@@ -3,7 +3,6 @@ without JavaScript, the leaders' report (and its CSV) and the administrators' ru
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +32,7 @@ from harbour.language.presenters import (
     PartnershipRulePresenter,
     month_label,
 )
-from harbour.web.responses import policy_errors
+from harbour.web.responses import csv_response, policy_errors
 
 _NOT_TEXT = {"csrfmiddlewaretoken", FIELD_PARAM, CONTEXT_PARAM}
 
@@ -106,22 +105,13 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_cell(value: object) -> object:
-    """Spreadsheet programs run a cell that starts with = + - or @ as a formula."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 @login_required
 @policy_errors
 def report_csv(request: HttpRequest) -> HttpResponse:
     data = selectors.language_report(actor=request.user)
     stamp = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="language-report-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    return csv_response(
+        f"language-report-{stamp}.csv",
         [
             "month",
             "agency",
@@ -131,25 +121,21 @@ def report_csv(request: HttpRequest) -> HttpResponse:
             "suggestions_on_save",
             "checks_while_typing",
             *(f"on_save:{rule_id}" for rule_id in data.rule_ids),
-        ]
+        ],
+        (
+            (
+                row.month.strftime("%Y-%m"),
+                row.agency,
+                row.team,
+                row.checks_on_save,
+                row.checks_with_suggestions,
+                row.suggestions_on_save,
+                row.checks_while_typing,
+                *(row.by_rule[rule_id] for rule_id in data.rule_ids),
+            )
+            for row in data.team_months
+        ),
     )
-    for row in data.team_months:
-        writer.writerow(
-            [
-                _csv_cell(value)
-                for value in (
-                    row.month.strftime("%Y-%m"),
-                    row.agency,
-                    row.team,
-                    row.checks_on_save,
-                    row.checks_with_suggestions,
-                    row.suggestions_on_save,
-                    row.checks_while_typing,
-                    *(row.by_rule[rule_id] for rule_id in data.rule_ids),
-                )
-            ]
-        )
-    return response
 
 
 @login_required

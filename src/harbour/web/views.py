@@ -14,6 +14,7 @@ from django.template import loader
 from harbour.access import policy
 from harbour.children import selectors as children_selectors
 from harbour.children.presenters import ChildPresenter
+from harbour.frontdoor import selectors as frontdoor_selectors
 from harbour.web.navigation import navigation_for
 
 
@@ -58,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 for item in children_selectors.children_worked_with(actor=user)
             ],
             "children_limit": children_selectors.MAX_CHILDREN_WORKED_WITH,
+            "unread": frontdoor_selectors.unread_count(actor=user),
         },
     )
 

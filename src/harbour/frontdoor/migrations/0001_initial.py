@@ -7,189 +7,655 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0004_default_education_limits'),
-        ('partnership', '0001_initial'),
+        ("children", "0004_default_education_limits"),
+        ("partnership", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompletenessRule',
+            name="CompletenessRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(max_length=40, unique=True)),
-                ('weight', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('mandatory', models.BooleanField(default=False, verbose_name='Required before a referral can be sent')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item", models.CharField(max_length=40, unique=True)),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "mandatory",
+                    models.BooleanField(
+                        default=False, verbose_name="Required before a referral can be sent"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['item'],
+                "ordering": ["item"],
             },
         ),
         migrations.CreateModel(
-            name='EscalationStage',
+            name="EscalationStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('who', models.CharField(max_length=200)),
-                ('how', models.CharField(max_length=300, verbose_name='How to reach them')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("who", models.CharField(max_length=200)),
+                ("how", models.CharField(max_length=300, verbose_name="How to reach them")),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLevel',
+            name="ServiceLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('rag', 'Rated red, amber or green'), ('decision', 'Decision made'), ('feedback', 'Referrer may escalate without an outcome')], max_length=20, unique=True)),
-                ('amount', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('unit', models.CharField(choices=[('hours', 'Hours'), ('working_days', 'Working days (Monday to Friday)')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("rag", "Rated red, amber or green"),
+                            ("decision", "Decision made"),
+                            ("feedback", "Referrer may escalate without an outcome"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("hours", "Hours"),
+                            ("working_days", "Working days (Monday to Friday)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['step'],
+                "ordering": ["step"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('received', 'Received'), ('rated', 'Rated, awaiting decision'), ('decided', 'Decided, awaiting manager'), ('closed', 'Decision made')], default='draft', max_length=20)),
-                ('source', models.CharField(choices=[('form', 'Referral form'), ('api', 'Automated feed (API)'), ('bulk', 'Automated feed (bulk file)')], default='form', max_length=10)),
-                ('feed', models.CharField(blank=True, choices=[('custody', 'Police custody or voluntary interview'), ('ambulance', 'Ambulance dispatch to a possible serious youth violence incident'), ('ed_assault', 'Emergency department attendance for assault')], max_length=20)),
-                ('source_system', models.CharField(blank=True, max_length=60)),
-                ('source_id', models.CharField(blank=True, max_length=64)),
-                ('referrer_name', models.CharField(blank=True, max_length=200)),
-                ('referrer_contact', models.CharField(blank=True, max_length=200, verbose_name='How to contact the referrer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('child_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('child_given_name', models.CharField(blank=True, max_length=100, verbose_name='First name')),
-                ('child_family_name', models.CharField(blank=True, max_length=100, verbose_name='Last name')),
-                ('child_other_names', models.CharField(blank=True, max_length=200, verbose_name='Other names')),
-                ('child_date_of_birth', models.DateField(blank=True, null=True, verbose_name='Date of birth')),
-                ('child_sex', models.CharField(blank=True, choices=[('F', 'Female'), ('M', 'Male'), ('U', 'Not known or not recorded')], max_length=1, verbose_name='Sex')),
-                ('child_address', models.CharField(blank=True, max_length=300, verbose_name='Address')),
-                ('child_postcode', models.CharField(blank=True, max_length=8, validators=[django.core.validators.RegexValidator('^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$', 'Enter a real postcode, like AA1 1AA')], verbose_name='Postcode')),
-                ('child_nhs_number', models.CharField(blank=True, max_length=10, verbose_name='NHS number')),
-                ('incident_date', models.DateField(blank=True, null=True)),
-                ('what_happened', models.TextField(blank=True)),
-                ('concerns', models.JSONField(blank=True, default=list, help_text='Codes from Concern')),
-                ('reason', models.TextField(blank=True, verbose_name='Reason for referral')),
-                ('child_voice', models.TextField(blank=True, verbose_name="The child's own words")),
-                ('child_voice_absent_reason', models.TextField(blank=True, verbose_name="Why the child's words could not be obtained")),
-                ('ethnicity', models.CharField(blank=True, choices=[('white_british', 'White: English, Welsh, Scottish, Northern Irish or British'), ('white_irish', 'White: Irish'), ('white_gypsy_traveller', 'White: Gypsy or Irish Traveller'), ('white_roma', 'White: Roma'), ('white_other', 'White: Any other White background'), ('mixed_white_asian', 'Mixed or Multiple: White and Asian'), ('mixed_white_black_african', 'Mixed or Multiple: White and Black African'), ('mixed_white_black_caribbean', 'Mixed or Multiple: White and Black Caribbean'), ('mixed_other', 'Mixed or Multiple: Any other Mixed or Multiple background'), ('asian_bangladeshi', 'Asian or Asian British: Bangladeshi'), ('asian_chinese', 'Asian or Asian British: Chinese'), ('asian_indian', 'Asian or Asian British: Indian'), ('asian_pakistani', 'Asian or Asian British: Pakistani'), ('asian_other', 'Asian or Asian British: Any other Asian background'), ('black_african', 'Black, Black British, Caribbean or African: African'), ('black_caribbean', 'Black, Black British, Caribbean or African: Caribbean'), ('black_other', 'Black, Black British, Caribbean or African: Any other Black background'), ('other_arab', 'Other ethnic group: Arab'), ('other_any', 'Other ethnic group: Any other ethnic group'), ('refused', 'Refused (the child or family chose not to say)'), ('not_known', 'Not known (not yet asked or obtained)')], max_length=40)),
-                ('cultural_heritage', models.TextField(blank=True, verbose_name='Culture, faith and heritage')),
-                ('known_needs', models.JSONField(blank=True, default=list, help_text='Codes from KnownNeed')),
-                ('needs_detail', models.TextField(blank=True)),
-                ('education_setting', models.CharField(blank=True, max_length=200)),
-                ('parents_aware', models.CharField(blank=True, choices=[('yes', 'Yes, they know about this referral'), ('no', 'No')], max_length=10)),
-                ('consent', models.CharField(blank=True, choices=[('given', 'Consent given'), ('refused', 'Consent refused'), ('not_sought', 'Consent not sought')], max_length=20)),
-                ('consent_reason', models.TextField(blank=True, verbose_name='Why consent was not sought or was refused')),
-                ('actions_taken', models.TextField(blank=True, verbose_name='What the referrer has already done')),
-                ('urgency', models.CharField(blank=True, choices=[('immediate', 'Immediate: the child may be at risk of significant harm now'), ('today', 'Today: the front door should look at this within 24 hours'), ('routine', 'Routine')], max_length=20)),
-                ('completeness_score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('completeness_missing', models.JSONField(blank=True, default=list)),
-                ('rag_due_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_due_at', models.DateTimeField(blank=True, null=True)),
-                ('escalation_from', models.DateTimeField(blank=True, null=True)),
-                ('rag', models.CharField(blank=True, choices=[('red', 'Red: act today'), ('amber', 'Amber: decide within the service level'), ('green', 'Green: lower concern')], max_length=10, verbose_name='RAG rating')),
-                ('rag_rationale', models.TextField(blank=True)),
-                ('rag_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='children.child')),
-                ('child_confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('front_door', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnership.agency')),
-                ('rag_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referrer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
-                ('referring_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to='partnership.agency')),
-                ('referring_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnership.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("rated", "Rated, awaiting decision"),
+                            ("decided", "Decided, awaiting manager"),
+                            ("closed", "Decision made"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Referral form"),
+                            ("api", "Automated feed (API)"),
+                            ("bulk", "Automated feed (bulk file)"),
+                        ],
+                        default="form",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "feed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("custody", "Police custody or voluntary interview"),
+                            (
+                                "ambulance",
+                                "Ambulance dispatch to a possible serious youth violence incident",
+                            ),
+                            ("ed_assault", "Emergency department attendance for assault"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("source_system", models.CharField(blank=True, max_length=60)),
+                ("source_id", models.CharField(blank=True, max_length=64)),
+                ("referrer_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "referrer_contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="How to contact the referrer"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("child_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "child_given_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="First name"),
+                ),
+                (
+                    "child_family_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="Last name"),
+                ),
+                (
+                    "child_other_names",
+                    models.CharField(blank=True, max_length=200, verbose_name="Other names"),
+                ),
+                (
+                    "child_date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="Date of birth"),
+                ),
+                (
+                    "child_sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("F", "Female"),
+                            ("M", "Male"),
+                            ("U", "Not known or not recorded"),
+                        ],
+                        max_length=1,
+                        verbose_name="Sex",
+                    ),
+                ),
+                (
+                    "child_address",
+                    models.CharField(blank=True, max_length=300, verbose_name="Address"),
+                ),
+                (
+                    "child_postcode",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$",
+                                "Enter a real postcode, like AA1 1AA",
+                            )
+                        ],
+                        verbose_name="Postcode",
+                    ),
+                ),
+                (
+                    "child_nhs_number",
+                    models.CharField(blank=True, max_length=10, verbose_name="NHS number"),
+                ),
+                ("incident_date", models.DateField(blank=True, null=True)),
+                ("what_happened", models.TextField(blank=True)),
+                (
+                    "concerns",
+                    models.JSONField(blank=True, default=list, help_text="Codes from Concern"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="Reason for referral")),
+                ("child_voice", models.TextField(blank=True, verbose_name="The child's own words")),
+                (
+                    "child_voice_absent_reason",
+                    models.TextField(
+                        blank=True, verbose_name="Why the child's words could not be obtained"
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "white_british",
+                                "White: English, Welsh, Scottish, Northern Irish or British",
+                            ),
+                            ("white_irish", "White: Irish"),
+                            ("white_gypsy_traveller", "White: Gypsy or Irish Traveller"),
+                            ("white_roma", "White: Roma"),
+                            ("white_other", "White: Any other White background"),
+                            ("mixed_white_asian", "Mixed or Multiple: White and Asian"),
+                            (
+                                "mixed_white_black_african",
+                                "Mixed or Multiple: White and Black African",
+                            ),
+                            (
+                                "mixed_white_black_caribbean",
+                                "Mixed or Multiple: White and Black Caribbean",
+                            ),
+                            (
+                                "mixed_other",
+                                "Mixed or Multiple: Any other Mixed or Multiple background",
+                            ),
+                            ("asian_bangladeshi", "Asian or Asian British: Bangladeshi"),
+                            ("asian_chinese", "Asian or Asian British: Chinese"),
+                            ("asian_indian", "Asian or Asian British: Indian"),
+                            ("asian_pakistani", "Asian or Asian British: Pakistani"),
+                            ("asian_other", "Asian or Asian British: Any other Asian background"),
+                            (
+                                "black_african",
+                                "Black, Black British, Caribbean or African: African",
+                            ),
+                            (
+                                "black_caribbean",
+                                "Black, Black British, Caribbean or African: Caribbean",
+                            ),
+                            (
+                                "black_other",
+                                "Black, Black British, Caribbean or African: Any other Black background",
+                            ),
+                            ("other_arab", "Other ethnic group: Arab"),
+                            ("other_any", "Other ethnic group: Any other ethnic group"),
+                            ("refused", "Refused (the child or family chose not to say)"),
+                            ("not_known", "Not known (not yet asked or obtained)"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "cultural_heritage",
+                    models.TextField(blank=True, verbose_name="Culture, faith and heritage"),
+                ),
+                (
+                    "known_needs",
+                    models.JSONField(blank=True, default=list, help_text="Codes from KnownNeed"),
+                ),
+                ("needs_detail", models.TextField(blank=True)),
+                ("education_setting", models.CharField(blank=True, max_length=200)),
+                (
+                    "parents_aware",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes, they know about this referral"), ("no", "No")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("given", "Consent given"),
+                            ("refused", "Consent refused"),
+                            ("not_sought", "Consent not sought"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "consent_reason",
+                    models.TextField(
+                        blank=True, verbose_name="Why consent was not sought or was refused"
+                    ),
+                ),
+                (
+                    "actions_taken",
+                    models.TextField(blank=True, verbose_name="What the referrer has already done"),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "immediate",
+                                "Immediate: the child may be at risk of significant harm now",
+                            ),
+                            ("today", "Today: the front door should look at this within 24 hours"),
+                            ("routine", "Routine"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("completeness_score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("completeness_missing", models.JSONField(blank=True, default=list)),
+                ("rag_due_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_due_at", models.DateTimeField(blank=True, null=True)),
+                ("escalation_from", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("red", "Red: act today"),
+                            ("amber", "Amber: decide within the service level"),
+                            ("green", "Green: lower concern"),
+                        ],
+                        max_length=10,
+                        verbose_name="RAG rating",
+                    ),
+                ),
+                ("rag_rationale", models.TextField(blank=True)),
+                ("rag_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "child_confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "front_door",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnership.agency",
+                    ),
+                ),
+                (
+                    "rag_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referring_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to="partnership.agency",
+                    ),
+                ),
+                (
+                    "referring_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnership.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-created_at'],
+                "ordering": ["-received_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frontdoor.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="frontdoor.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='frontdoor.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.TextField(blank=True)),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="escalations",
+                        to="frontdoor.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralDecision',
+            name="ReferralDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('nfa', 'No further action, with advice to the referrer'), ('early_help', 'Early help'), ('child_in_need', 'Child in need assessment (section 17)'), ('child_protection', 'Child protection enquiry (section 47)'), ('roth', 'Risk outside the home (extra-familial harm) pathway'), ('community_panel', 'Community prevention panel'), ('vcse', 'Voluntary and community sector support')], max_length=30)),
-                ('rationale', models.TextField()),
-                ('parents_as_partners', models.TextField(blank=True, verbose_name='How parents and carers will be worked with as partners')),
-                ('feedback_to_referrer', models.TextField(verbose_name='What the referrer will be told')),
-                ('decided_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('awaiting', 'Awaiting manager countersignature'), ('countersigned', 'Countersigned'), ('returned', 'Returned by the manager')], default='awaiting', max_length=20)),
-                ('countersigned_at', models.DateTimeField(blank=True, null=True)),
-                ('manager_note', models.TextField(blank=True)),
-                ('countersigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='frontdoor.referral')),
-                ('threshold', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='partnership.thresholdguidance', verbose_name='Threshold guidance relied on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("nfa", "No further action, with advice to the referrer"),
+                            ("early_help", "Early help"),
+                            ("child_in_need", "Child in need assessment (section 17)"),
+                            ("child_protection", "Child protection enquiry (section 47)"),
+                            ("roth", "Risk outside the home (extra-familial harm) pathway"),
+                            ("community_panel", "Community prevention panel"),
+                            ("vcse", "Voluntary and community sector support"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                (
+                    "parents_as_partners",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="How parents and carers will be worked with as partners",
+                    ),
+                ),
+                (
+                    "feedback_to_referrer",
+                    models.TextField(verbose_name="What the referrer will be told"),
+                ),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting manager countersignature"),
+                            ("countersigned", "Countersigned"),
+                            ("returned", "Returned by the manager"),
+                        ],
+                        default="awaiting",
+                        max_length=20,
+                    ),
+                ),
+                ("countersigned_at", models.DateTimeField(blank=True, null=True)),
+                ("manager_note", models.TextField(blank=True)),
+                (
+                    "countersigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="frontdoor.referral",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="partnership.thresholdguidance",
+                        verbose_name="Threshold guidance relied on",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
+                "ordering": ["-decided_at"],
             },
         ),
         migrations.CreateModel(
-            name='SourceTask',
+            name="SourceTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('missing', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnership.agency')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_tasks', to='frontdoor.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("missing", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnership.agency",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="source_tasks",
+                        to="frontdoor.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['front_door', 'status'], name='frontdoor_r_front_d_95a5d7_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["front_door", "status"], name="frontdoor_r_front_d_95a5d7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['referring_agency', 'received_at'], name='frontdoor_r_referri_e4ea12_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["referring_agency", "received_at"], name="frontdoor_r_referri_e4ea12_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id', ''), _negated=True), fields=('referring_agency', 'source_system', 'source_id'), name='referral_unique_source_id'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_id", ""), _negated=True),
+                fields=("referring_agency", "source_system", "source_id"),
+                name="referral_unique_source_id",
+            ),
         ),
     ]

@@ -4,16 +4,28 @@ officer sees the outcome."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from harbour.conftest import assert_accessible, demo_sign_in
 from harbour.demo.generator import generate
+from harbour.demo.signins import DEMO_SIGN_INS
+from harbour.frontdoor import services
 from harbour.frontdoor.codes import Status
-from harbour.frontdoor.models import Referral
-from harbour.partnership.models import Role
+from harbour.frontdoor.models import Notification, Referral, StrategyMeeting
+from harbour.frontdoor.tests.factories import COMPLETE
+from harbour.partnership.models import Role, Staff
+
+JOURNEY_ANSWERS = {
+    **COMPLETE,
+    "child_given_name": "Jordan",
+    "child_family_name": "Meeting",
+    "child_date_of_birth": dt.date(2010, 3, 14),
+}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -170,3 +182,64 @@ def test_the_referral_form_works_with_javascript_off(browser, live_server):
     _continue(page)
     expect(page.locator("h1")).to_have_text("What are you worried about?")
     assert Referral.objects.get(child_given_name="Nojs").what_happened.startswith("Found alone")
+
+
+def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
+    manager = Staff.objects.get(
+        email=next(s.email for s in DEMO_SIGN_INS if s.role == Role.FRONT_DOOR_MANAGER)
+    )
+    referrer = Staff.objects.get(
+        email=next(s.email for s in DEMO_SIGN_INS if s.role == Role.REFERRER)
+    )
+    referral = services.referral_start(actor=referrer)
+    services.referral_answer(actor=referrer, referral=referral, answers=JOURNEY_ANSWERS)
+    services.referral_submit(actor=referrer, referral=referral)
+    services.referral_confirm_child(actor=manager, referral=referral, create=True)
+
+    demo_sign_in(page, base, Role.FRONT_DOOR_MANAGER)
+    page.goto(f"{base}/referrals/{referral.pk}/")
+    page.get_by_role("link", name="Decide").click()
+    page.check("input[name=outcome][value=child_protection]")
+    page.fill("#id_rationale", "Stabbed twice in a month: reasonable cause to suspect harm.")
+    page.fill("#id_feedback_to_referrer", "Section 47 enquiry started; strategy meeting tonight.")
+    page.click("button:has-text('Record decision')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision recorded")
+
+    page.get_by_role("link", name="Convene a strategy meeting").click()
+    page.fill("#id_date_0", "1")
+    page.fill("#id_date_1", "1")
+    page.fill("#id_date_2", str(timezone.localdate().year + 1))
+    page.fill("#id_time", "21:30")
+    page.click("button:has-text('Convene meeting')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Invite police")
+    assert_accessible(page, "strategy-meeting-convene-error")
+    for role in ("police", "health", "social_care", "education"):
+        page.locator(f"input[name=agencies_{role}]").first.check()
+    page.click("button:has-text('Convene meeting')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("(out of hours)")
+    assert_accessible(page, "strategy-meeting")
+    meeting = StrategyMeeting.objects.get(referral=referral)
+    assert meeting.out_of_hours and meeting.agencies.count() == 4
+
+    # An audit of the front door's referrals, fed back to the team that referred.
+    page.goto(f"{base}/front-door/audits/")
+    assert_accessible(page, "referral-audits")
+    page.get_by_role("link", name="Start an audit").click()
+    page.fill("#id_title", "Police referrals this term")
+    page.check("input[name=sampling][value=targeted]")
+    page.fill("#id_sample_size", "3")
+    page.select_option("#id_agency", label=str(referral.referring_agency))
+    page.click("button:has-text('Draw the sample')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("referrals sampled")
+    assert_accessible(page, "referral-audit")
+    page.locator("table.govuk-table a").first.click()
+    page.click("button:has-text('Save scores')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a grade for")
+    assert_accessible(page, "referral-audit-score-error")
+    for question in ("clarity", "voice", "identity", "needs", "timeliness"):
+        page.check(f"input[name=score_{question}][value='2']")
+    page.fill("#id_findings", "The reason was clear; the child's own words were missing.")
+    page.click("button:has-text('Save scores')")
+    page.locator("button:has-text('Feed back')").first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Findings sent")
+    assert Notification.objects.filter(message__startswith="Audit findings").exists()

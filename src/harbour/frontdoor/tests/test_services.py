@@ -14,7 +14,7 @@ from harbour.access.models import AuditEvent, RelationshipKind, WorkingRelations
 from harbour.children.codes import Ethnicity
 from harbour.children.models import Child
 from harbour.frontdoor import selectors, services
-from harbour.frontdoor.codes import Concern, KnownNeed, Outcome, Source, Status, Step, Unit
+from harbour.frontdoor.codes import Concern, Outcome, Source, Status, Step, Unit
 from harbour.frontdoor.models import (
     CompletenessRule,
     DecisionState,
@@ -22,65 +22,15 @@ from harbour.frontdoor.models import (
     ServiceLevel,
     SourceTask,
 )
-from harbour.partnership.models import AgencyType, Role, Team
-from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff
+from harbour.frontdoor.tests.factories import COMPLETE, confirmed, draft, sent
+from harbour.partnership.models import AgencyType, Role
+from harbour.testing import hold_record, make_agency, make_child, make_staff
 
 pytestmark = pytest.mark.django_db
 
-COMPLETE = {
-    "what_happened": "He was stabbed in the leg outside the youth club on Friday evening.",
-    "concerns": [Concern.SERIOUS_YOUTH_VIOLENCE, Concern.KNIFE_CRIME],
-    "reason": "Second serious assault in a month; older males are seen collecting him.",
-    "child_voice": "I don't feel safe walking home any more.",
-    "ethnicity": Ethnicity.BLACK_CARIBBEAN,
-    "cultural_heritage": "Family attend a Pentecostal church; grandmother is central.",
-    "known_needs": [KnownNeed.SLCN],
-    "education_setting": "Riverside Academy, reduced timetable",
-    "parents_aware": "yes",
-    "consent": "given",
-    "actions_taken": "First aid, informed the school DSL, child taken home by mother.",
-    "urgency": "today",
-}
-
-
-@pytest.fixture
-def partnership(db):
-    csc = make_agency("csc", AgencyType.CHILDRENS_SOCIAL_CARE)
-    Team.objects.create(agency=csc, name="Front Door (MASH)", is_front_door=True)
-    police = make_agency("police", AgencyType.POLICE)
-    make_agreement(csc, police)
-    return {
-        "csc": csc,
-        "police": police,
-        "officer": make_staff(police, Role.REFERRER),
-        "other_officer": make_staff(police, Role.REFERRER),
-        "practitioner": make_staff(csc, Role.FRONT_DOOR_PRACTITIONER),
-        "manager": make_staff(csc, Role.FRONT_DOOR_MANAGER),
-    }
-
-
-def _draft(p, **answers):
-    referral = services.referral_start(actor=p["officer"])
-    services.referral_answer(
-        actor=p["officer"],
-        referral=referral,
-        answers={
-            "child_given_name": "Amari",
-            "child_family_name": "Okafor-Test",
-            "child_date_of_birth": dt.date(2010, 5, 4),
-            **answers,
-        },
-    )
-    return referral
-
-
-def _sent(p, **answers):
-    referral = _draft(p, **{**COMPLETE, **answers})
-    return services.referral_submit(actor=p["officer"], referral=referral)
-
 
 def test_a_draft_is_its_authors_alone(partnership):
-    referral = _draft(partnership)
+    referral = draft(partnership)
     assert referral.status == Status.DRAFT
     assert referral.front_door == partnership["csc"]
     for other in ("other_officer", "practitioner", "manager"):
@@ -91,7 +41,7 @@ def test_a_draft_is_its_authors_alone(partnership):
 
 
 def test_required_items_block_sending_and_name_what_is_missing(partnership):
-    referral = _draft(partnership, what_happened="Seen with older males at the station")
+    referral = draft(partnership, what_happened="Seen with older males at the station")
     with pytest.raises(ValidationError) as refused:
         services.referral_submit(actor=partnership["officer"], referral=referral)
     codes = {e.code for e in refused.value.error_list}
@@ -103,7 +53,7 @@ def test_required_items_block_sending_and_name_what_is_missing(partnership):
 
 def test_a_complete_referral_is_received_scored_and_on_the_clock(partnership):
     before = timezone.now()
-    referral = _sent(partnership)
+    referral = sent(partnership)
     assert referral.status == Status.RECEIVED
     assert referral.reference == f"FD-{referral.received_at:%Y}-{referral.pk:06d}"
     assert referral.completeness_score == 100
@@ -115,7 +65,7 @@ def test_a_complete_referral_is_received_scored_and_on_the_clock(partnership):
 
 
 def test_ethnicity_not_known_is_an_answer_but_voice_needs_words_or_a_reason(partnership):
-    referral = _sent(
+    referral = sent(
         partnership,
         ethnicity=Ethnicity.NOT_KNOWN,
         child_voice="",
@@ -129,11 +79,11 @@ def test_ethnicity_not_known_is_an_answer_but_voice_needs_words_or_a_reason(part
 
 def test_the_score_follows_the_partnerships_rules(partnership):
     CompletenessRule.objects.filter(item="cultural_heritage").update(weight=0)
-    referral = _sent(partnership, cultural_heritage="")
+    referral = sent(partnership, cultural_heritage="")
     assert referral.completeness_score == 100
     CompletenessRule.objects.filter(item="cultural_heritage").update(mandatory=True, weight=1)
     with pytest.raises(ValidationError):
-        _sent(partnership, cultural_heritage="")
+        sent(partnership, cultural_heritage="")
 
 
 def test_working_days_skip_the_weekend():
@@ -149,7 +99,7 @@ def test_choosing_a_known_child_needs_them_to_be_findable(partnership):
     known = make_child(partnership["police"], given_name="Kai", family_name="Known")
     hold_record(known, partnership["police"])
     stranger = make_child(make_agency("elsewhere"))
-    referral = _draft(partnership)
+    referral = draft(partnership)
     services.referral_choose_child(actor=partnership["officer"], referral=referral, child=known)
     assert referral.child == known and referral.child_given_name == "Kai"
     with pytest.raises(policy.NotFound):
@@ -161,7 +111,7 @@ def test_choosing_a_known_child_needs_them_to_be_findable(partnership):
 def test_sending_about_a_known_child_opens_the_front_doors_view_of_them(partnership):
     known = make_child(partnership["police"])
     hold_record(known, partnership["police"])
-    referral = _draft(partnership, **COMPLETE)
+    referral = draft(partnership, **COMPLETE)
     services.referral_choose_child(actor=partnership["officer"], referral=referral, child=known)
     services.referral_submit(actor=partnership["officer"], referral=referral)
     practitioner = partnership["practitioner"]
@@ -169,7 +119,7 @@ def test_sending_about_a_known_child_opens_the_front_doors_view_of_them(partners
 
 
 def test_the_front_door_confirms_a_new_child_from_the_referral(partnership):
-    referral = _sent(partnership)
+    referral = sent(partnership)
     practitioner = partnership["practitioner"]
     services.referral_confirm_child(actor=practitioner, referral=referral, create=True)
     child = Child.objects.get(pk=referral.child_id)
@@ -180,7 +130,7 @@ def test_the_front_door_confirms_a_new_child_from_the_referral(partnership):
 
 
 def test_a_new_child_needs_a_name_and_date_of_birth(partnership):
-    referral = _sent(partnership)
+    referral = sent(partnership)
     referral.child_date_of_birth = None
     referral.save()
     with pytest.raises(ValidationError, match="date of birth"):
@@ -190,7 +140,7 @@ def test_a_new_child_needs_a_name_and_date_of_birth(partnership):
 
 
 def test_only_the_receiving_front_door_triages(partnership):
-    referral = _sent(partnership)
+    referral = sent(partnership)
     elsewhere = make_agency("other-csc", AgencyType.CHILDRENS_SOCIAL_CARE)
     outsider = make_staff(elsewhere, Role.FRONT_DOOR_PRACTITIONER)
     with pytest.raises(policy.NotFound):
@@ -203,20 +153,8 @@ def test_only_the_receiving_front_door_triages(partnership):
     assert policy.referral_basis(partnership["officer"], referral) == policy.REFERRAL_REFERRER
 
 
-def _confirmed(p):
-    referral = _sent(p)
-    services.referral_confirm_child(actor=p["practitioner"], referral=referral, create=True)
-    services.referral_rate(
-        actor=p["practitioner"],
-        referral=referral,
-        rag="amber",
-        rationale="Escalating violence outside the home, no protective adult present.",
-    )
-    return referral
-
-
 def test_roth_needs_parents_recorded_as_partners(partnership):
-    referral = _confirmed(partnership)
+    referral = confirmed(partnership)
     with pytest.raises(ValidationError) as refused:
         services.referral_decide(
             actor=partnership["practitioner"],
@@ -229,7 +167,7 @@ def test_roth_needs_parents_recorded_as_partners(partnership):
 
 
 def test_a_practitioners_decision_waits_for_a_manager_then_the_referrer_is_told(partnership):
-    referral = _confirmed(partnership)
+    referral = confirmed(partnership)
     decision = services.referral_decide(
         actor=partnership["practitioner"],
         referral=referral,
@@ -261,7 +199,7 @@ def test_a_practitioners_decision_waits_for_a_manager_then_the_referrer_is_told(
 
 
 def test_a_returned_decision_stays_in_the_history(partnership):
-    referral = _confirmed(partnership)
+    referral = confirmed(partnership)
     decision = services.referral_decide(
         actor=partnership["practitioner"],
         referral=referral,
@@ -288,7 +226,7 @@ def test_a_returned_decision_stays_in_the_history(partnership):
 
 
 def test_a_managers_own_decision_stands(partnership):
-    referral = _confirmed(partnership)
+    referral = confirmed(partnership)
     decision = services.referral_decide(
         actor=partnership["manager"],
         referral=referral,
@@ -302,7 +240,7 @@ def test_a_managers_own_decision_stands(partnership):
 
 
 def test_a_practitioner_cannot_countersign(partnership):
-    referral = _confirmed(partnership)
+    referral = confirmed(partnership)
     decision = services.referral_decide(
         actor=partnership["practitioner"],
         referral=referral,
@@ -317,7 +255,7 @@ def test_a_practitioner_cannot_countersign(partnership):
 
 
 def test_escalation_opens_only_after_the_partnerships_time(partnership):
-    referral = _sent(partnership)
+    referral = sent(partnership)
     with pytest.raises(ValidationError):
         services.referral_escalate(actor=partnership["officer"], referral=referral)
     referral.escalation_from = timezone.now() - dt.timedelta(minutes=1)
@@ -362,9 +300,9 @@ def test_an_incomplete_automated_referral_is_accepted_with_a_task_back(partnersh
 
 
 def test_the_queue_puts_immediate_first_then_the_clock(partnership):
-    later = _sent(partnership, urgency="routine")
-    urgent = _sent(partnership, urgency="immediate")
-    overdue = _sent(partnership, urgency="today")
+    later = sent(partnership, urgency="routine")
+    urgent = sent(partnership, urgency="immediate")
+    overdue = sent(partnership, urgency="today")
     overdue.rag_due_at = timezone.now() - dt.timedelta(hours=1)
     overdue.save()
     rows = selectors.front_door_queue(actor=partnership["practitioner"])
@@ -385,3 +323,21 @@ def test_rules_are_changed_only_by_an_administrator_and_audited(partnership):
     rule.refresh_from_db()
     assert (rule.weight, rule.mandatory) == (5, True)
     assert AuditEvent.objects.filter(event="frontdoor.rule_changed").exists()
+
+
+def test_the_childs_chronology_shows_the_referral_and_its_decision(partnership):
+    from harbour.children.chronology import Chronology, EntryType, child_chronology
+
+    referral = confirmed(partnership)
+    services.referral_decide(
+        actor=partnership["manager"],
+        referral=referral,
+        outcome=Outcome.CHILD_IN_NEED,
+        rationale="Needs assessment of the family's capacity to keep him safe.",
+        feedback_to_referrer="A child in need assessment has started.",
+    )
+    chronology = child_chronology(actor=partnership["manager"], child_id=referral.child_id)
+    assert isinstance(chronology, Chronology)
+    titles = [e.title for e in chronology.entries if e.entry_type == EntryType.REFERRAL]
+    assert f"Referral {referral.reference} to the front door" in titles
+    assert f"Decision on {referral.reference}: Child in need assessment (section 17)" in titles

@@ -17,6 +17,9 @@ from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind,
 from harbour.children.models import Assessment, Child, Need, Plan, PlanAction
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
+from harbour.frontdoor import meetings as frontdoor_meetings
+from harbour.frontdoor import services as frontdoor_services
+from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
 from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
@@ -100,6 +103,64 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "language:rule-edit": ("language_rule", only({Role.ADMINISTRATOR})),
     "language:rule-delete": ("language_rule", only({Role.ADMINISTRATOR})),
 }
+# The front door. Referrals are seen by the person who sent them and by the front door they went
+# to; anyone else with the capability gets 404, as for a child outside their reach.
+REFERRAL_MAKERS = CASEWORK
+FRONT_DOOR = {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
+NOT_THEIRS = {Role.LEAD_PRACTITIONER: NOT_FOUND, Role.PANEL_CHAIR: NOT_FOUND}
+REPORT_READERS = {Role.STRATEGIC_LEADER, Role.ANALYST, Role.FRONT_DOOR_MANAGER}
+AUTHOR_ONLY = outcomes(
+    FORBIDDEN, **{str(r): (OK if r == Role.REFERRER else NOT_FOUND) for r in CASEWORK}
+)
+MATRIX.update(
+    {
+        "frontdoor:home": ("none", only(REFERRAL_MAKERS)),
+        "frontdoor:start": ("none", only(REFERRAL_MAKERS)),
+        "frontdoor:notifications": ("none", outcomes(OK)),
+        # A draft is its author's alone (the demo referrer wrote it).
+        "frontdoor:find-child": (
+            "draft",
+            AUTHOR_ONLY,
+        ),
+        "frontdoor:question": (
+            "draft_question",
+            AUTHOR_ONLY,
+        ),
+        "frontdoor:check": (
+            "draft",
+            AUTHOR_ONLY,
+        ),
+        "frontdoor:choose-child": ("draft", outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
+        # A sent referral: its referrer and the front door see it.
+        "frontdoor:detail": ("sent", only(REFERRAL_MAKERS, others=FORBIDDEN) | NOT_THEIRS),
+        "frontdoor:sent": ("sent", only(REFERRAL_MAKERS, others=FORBIDDEN) | NOT_THEIRS),
+        # Only the referrer escalates.
+        "frontdoor:escalate": (
+            "sent",
+            AUTHOR_ONLY,
+        ),
+        "frontdoor:queue": ("none", only(FRONT_DOOR)),
+        "frontdoor:oversight": ("none", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:confirm-child": ("sent", only(FRONT_DOOR)),
+        "frontdoor:rate": ("sent", only(FRONT_DOOR)),
+        "frontdoor:decide": ("sent", only(FRONT_DOOR)),
+        "frontdoor:countersign": ("decision", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:resolve-escalation": ("escalation", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:meeting-convene": ("sent", only(FRONT_DOOR)),
+        "frontdoor:meeting": ("meeting", only(FRONT_DOOR)),
+        "frontdoor:meeting-record": ("meeting", only(FRONT_DOOR)),
+        "frontdoor:meeting-action-add": ("meeting", only(FRONT_DOOR)),
+        "frontdoor:audits": ("none", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:audit-add": ("none", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:audit": ("audit", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:audit-case": ("audit_case", only({Role.FRONT_DOOR_MANAGER})),
+        "frontdoor:report": ("none", only(REPORT_READERS)),
+        "frontdoor:report-csv": ("report_table", only(REPORT_READERS)),
+        "frontdoor:rules": ("none", only({Role.ADMINISTRATOR})),
+        "frontdoor:rule-edit": ("rule", only({Role.ADMINISTRATOR})),
+        "frontdoor:service-level-edit": ("service_level", only({Role.ADMINISTRATOR})),
+    }
+)
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
 PARTNERSHIP_ADMINS = {Role.ADMINISTRATOR}
 for name, args in {
@@ -189,7 +250,77 @@ def partnership(db):
     WorkingRelationship.objects.create(
         child=unreachable, agency=club, kind=RelationshipKind.AGENCY_RECORD
     )
-    return {"users": by_role, "grant": grant, "unreachable": unreachable}
+    return {
+        "users": by_role,
+        "grant": grant,
+        "unreachable": unreachable,
+        **front_door_objects(by_role),
+    }
+
+
+def front_door_objects(by_role: dict[str, Any]) -> dict[str, Any]:
+    """A draft and two sent referrals by the demo referrer: one with a decision waiting for a
+    manager, one escalated."""
+    referrer = by_role[Role.REFERRER]
+    complete = {
+        "child_given_name": "Sam",
+        "child_family_name": "Matrix",
+        "child_date_of_birth": dt.date(2011, 2, 3),
+        "what_happened": "Assaulted by two older males near the station.",
+        "concerns": ["serious_youth_violence"],
+        "reason": "Third incident this term; he is frightened to go out.",
+        "child_voice": "They said they would come back for me.",
+        "ethnicity": "not_known",
+        "known_needs": ["not_known"],
+        "urgency": "today",
+    }
+
+    def sent() -> Any:
+        referral = frontdoor_services.referral_start(actor=referrer)
+        frontdoor_services.referral_answer(actor=referrer, referral=referral, answers=complete)
+        return frontdoor_services.referral_submit(actor=referrer, referral=referral)
+
+    draft = frontdoor_services.referral_start(actor=referrer)
+    decided = sent()
+    frontdoor_services.referral_confirm_child(
+        actor=by_role[Role.FRONT_DOOR_PRACTITIONER], referral=decided, create=True
+    )
+    decision = frontdoor_services.referral_decide(
+        actor=by_role[Role.FRONT_DOOR_PRACTITIONER],
+        referral=decided,
+        outcome="child_protection",
+        rationale="Reasonable cause to suspect significant harm from the assaults.",
+        feedback_to_referrer="A section 47 enquiry has started.",
+    )
+    meeting = frontdoor_meetings.meeting_convene(
+        actor=by_role[Role.FRONT_DOOR_PRACTITIONER],
+        referral=decided,
+        scheduled_for=timezone.now() + dt.timedelta(hours=3),
+        agencies={
+            role: [Agency.objects.filter(agency_type__in=types).earliest("pk")]
+            for role, types in MEETING_ROLE_AGENCY_TYPES.items()
+            if role in REQUIRED_MEETING_ROLES
+        },
+    )
+    escalated = sent()
+    escalated.escalation_from = timezone.now() - dt.timedelta(hours=1)
+    escalated.save()
+    escalation = frontdoor_services.referral_escalate(actor=referrer, referral=escalated)
+    audit = frontdoor_meetings.audit_create(
+        actor=by_role[Role.FRONT_DOOR_MANAGER],
+        title="Matrix",
+        sampling="random",
+        sample_size=2,
+        seed=1,
+    )
+    return {
+        "draft": draft,
+        "sent": sent(),
+        "decision": decision,
+        "escalation": escalation,
+        "meeting": meeting,
+        "audit": audit,
+    }
 
 
 def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -237,6 +368,17 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
             ).child_id
         },
         "grant": lambda: {"grant_id": data["grant"].pk},
+        "draft": lambda: {"referral_id": data["draft"].pk},
+        "draft_question": lambda: {"referral_id": data["draft"].pk, "slug": "reason"},
+        "sent": lambda: {"referral_id": data["sent"].pk},
+        "decision": lambda: {"decision_id": data["decision"].pk},
+        "escalation": lambda: {"escalation_id": data["escalation"].pk},
+        "meeting": lambda: {"meeting_id": data["meeting"].pk},
+        "audit": lambda: {"audit_id": data["audit"].pk},
+        "audit_case": lambda: {"case_id": data["audit"].cases.earliest("pk").pk},
+        "report_table": lambda: {"table": "concerns"},
+        "rule": lambda: {"item": "reason"},
+        "service_level": lambda: {"step": "rag"},
         "agency": lambda: {"pk": Agency.objects.earliest("pk").pk},
         "team": lambda: {"pk": Team.objects.earliest("pk").pk},
         "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
