@@ -58,7 +58,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from harbour.identity.linkage.names import CANONICAL_GIVEN_NAMES, PLACEHOLDER_NAMES
 
@@ -93,6 +95,20 @@ DERIVED_COLUMNS: tuple[str, ...] = (
     "postcode_district",
 )
 PREPARED_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + DERIVED_COLUMNS
+# The columns the comparisons and blocking rules read: all a linkage engine is given.
+MATCHING_COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "first_name",
+    "surname",
+    "dob",
+    "sex",
+    "postcode",
+    "nhs_number",
+    "first_name_canonical",
+    "dob_swapped",
+    "postcode_sector",
+    "postcode_district",
+)
 # Columns whose exact matches are term-frequency adjusted.
 TF_COLUMNS: tuple[str, ...] = ("first_name", "surname")
 
@@ -258,14 +274,52 @@ def _map_unique(series: pd.Series, function: Callable[[Any], str | None]) -> pd.
     """Apply a scalar function once per distinct value: names, dates and postcodes repeat a
     great deal, so 1M rows need only tens of thousands of calls."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = [function(u) for u in uniques]
-    values = pd.array([*mapped, None], dtype="string")
-    return pd.Series(values.take(codes), index=series.index, dtype="string").where(codes >= 0, None)
+    mapped = pa.array([*(function(u) for u in uniques), None], type=pa.string())
+    # The last entry (null) stands for a missing value, whose code is -1.
+    taken = mapped.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=series.index)
+
+
+def _plain_text(series: pd.Series) -> pd.Series:
+    """Text kept as it is but trimmed, with empty strings as nulls (vectorised: these columns
+    are mostly distinct per record)."""
+    import pyarrow.compute as pc
+
+    first = series.dropna().head(1).tolist()
+    if pd.api.types.is_datetime64_any_dtype(series) or (first and not isinstance(first[0], str)):
+        return _map_unique(series, _text)
+    array = pa.array(series.astype("string[pyarrow]"), type=pa.string())
+    trimmed = pc.utf8_trim_whitespace(array)
+    cleaned = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=series.index)
+
+
+def _nhs_numbers(series: pd.Series) -> pd.Series:
+    """`normalise_nhs_number` for a whole column, with the modulus 11 check in numpy (NHS
+    numbers are mostly distinct, so one Python call each would be slow at 1M rows)."""
+    import pyarrow.compute as pc
+
+    text = _plain_text(series.astype("string[pyarrow]") if series.dtype == object else series)
+    array = pc.replace_substring_regex(pa.array(text, type=pa.string()), r"[\s-]", "")
+    shaped = pc.fill_null(pc.match_substring_regex(array, r"^[0-9]{10}$"), False)
+    valid = np.asarray(shaped.to_numpy(zero_copy_only=False), dtype=bool)
+    candidates = pc.filter(array, shaped)
+    if len(candidates):
+        raw = np.frombuffer("".join(candidates.to_pylist()).encode("ascii"), dtype=np.uint8)
+        digits = (raw - ord("0")).reshape(-1, 10).astype(np.int64)
+        check = 11 - (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
+        check = np.where(check == 11, 0, check)
+        same = (digits == digits[:, :1]).all(axis=1)
+        ok = (check != 10) & (check == digits[:, 9]) & ~same
+        valid[np.flatnonzero(valid)] = ok
+    cleaned = pc.if_else(pa.array(valid), array, pa.scalar(None, pa.string()))
+    return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=series.index)
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """The records normalised (see the module docstring), with the derived columns, as a new
-    frame whose string columns are pandas `string` dtype with nulls for missing values."""
+    frame whose string columns are Arrow-backed (`string[pyarrow]`, compact, and read by DuckDB
+    without copying) with nulls for missing values."""
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"records lack the column(s) {', '.join(missing)}")
@@ -280,15 +334,13 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
         return pd.Series([None] * len(df), index=df.index, dtype="object")
 
     for name in ("source_agency", "source_system", "source_id", "address", "school_urn", "upn"):
-        out[name] = _map_unique(column(name), _text)
+        out[name] = _plain_text(column(name))
     out["first_name"] = _map_unique(column("first_name"), lambda v: _optional(v, normalise_name))
     out["surname"] = _map_unique(column("surname"), lambda v: _optional(v, normalise_name))
     out["dob"] = _map_unique(column("dob"), lambda v: _optional(v, normalise_dob))
     out["sex"] = _map_unique(column("sex"), lambda v: _optional(v, normalise_sex))
     out["postcode"] = _map_unique(column("postcode"), lambda v: _optional(v, normalise_postcode))
-    out["nhs_number"] = _map_unique(
-        column("nhs_number"), lambda v: _optional(v, normalise_nhs_number)
-    )
+    out["nhs_number"] = _nhs_numbers(column("nhs_number"))
     out["first_name_canonical"] = _map_unique(out["first_name"], canonical_first_name)
     out["dob_swapped"] = _map_unique(out["dob"], dob_swapped)
     out["postcode_sector"] = _map_unique(out["postcode"], postcode_sector)
@@ -420,8 +472,10 @@ def blocking_rules() -> list[Any]:
         block_on("first_name", "surname"),
         # Date of birth with the canonical first name: a surname typo or change.
         block_on("dob", "first_name_canonical"),
-        # Date of birth with the surname's first letter: a nickname or first-name typo.
-        block_on("dob", "substr(surname, 1, 1)"),
+        # Date of birth with the surname: a nickname or first-name typo.
+        block_on("dob", "surname"),
+        # Date of birth in the same postcode district: a changed surname with a nickname.
+        block_on("dob", "postcode_district"),
         # Day and month transposed, with the canonical first name or the surname.
         CustomRule(
             "l.dob = r.dob_swapped and l.first_name_canonical = r.first_name_canonical",
@@ -466,9 +520,11 @@ def settings(
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=blocking_rules(),
-        retain_matching_columns=True,
+        # Predictions carry ids, gammas and weights only: Harbour reads the records themselves
+        # from its own database, and the engine's tables stay small.
+        retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
-        additional_columns_to_retain=["source_agency"],
+        additional_columns_to_retain=[],
         em_convergence=0.0001,
         max_iterations=25,
     )
