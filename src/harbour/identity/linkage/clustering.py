@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def _pair(a: NodeId, b: NodeId) -> tuple[NodeId, NodeId]:
 
 
 def constrained_components(
-    nodes: Mapping[NodeId, Iterable[str]],
+    nodes: Mapping[Any, Iterable[str]],
     edges: Iterable[tuple[NodeId, NodeId, float]],
     *,
     group_of: Mapping[NodeId, NodeId] | None = None,

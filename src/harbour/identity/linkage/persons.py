@@ -22,6 +22,7 @@ answer, not deleted: their previous ids stand until a person decides.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -65,8 +66,8 @@ class PersonAssignment:
 
 
 def assign_person_ids(
-    clusters: Mapping[Hashable, Hashable] | pd.DataFrame,
-    previous: Mapping[Hashable, int],
+    clusters: Mapping[Any, Any] | pd.DataFrame,
+    previous: Mapping[Any, int],
     next_id: int,
 ) -> PersonAssignment:
     """Person ids for the clustered records (unique id -> cluster id, or a frame with
