@@ -22,8 +22,8 @@ answer, not deleted: their previous ids stand until a person decides.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
