@@ -18,4 +18,8 @@ for f in moj-frontend.min.css.map moj-frontend.min.js moj-frontend.min.js.map; d
 done
 cp node_modules/htmx.org/dist/htmx.min.js "$out/vendor/htmx.min.js"
 cp node_modules/axe-core/axe.min.js "$out/vendor/axe.min.js"
+# Vega, Vega-Lite and vega-embed (UMD builds): the linkage review page's waterfall chart.
+cp node_modules/vega/build/vega.min.js "$out/vendor/vega.min.js"
+cp node_modules/vega-lite/build/vega-lite.min.js "$out/vendor/vega-lite.min.js"
+cp node_modules/vega-embed/build/vega-embed.min.js "$out/vendor/vega-embed.min.js"
 echo "front-end assets built into $out"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("access/", include("harbour.access.urls")),
     path("partnership/", include("harbour.partnership.urls")),
     path("language/", include("harbour.language.urls")),
+    path("identity/", include("harbour.identity.urls")),
     path("", include("harbour.frontdoor.urls")),
     path("api/", api.urls),  # the automated referrals API and its docs (ADR 0011)
     # No Django admin: the partnership is run through its own audited pages (ADR 0002).

@@ -57,6 +57,11 @@ class Action(enum.StrEnum):
     FRONT_DOOR_COUNTERSIGN = "front_door.countersign"
     FRONT_DOOR_RULES_MANAGE = "front_door.rules.manage"
     REFERRAL_AUDIT = "referral.audit"
+    # The person index (ADR 0014): review the pairs linkage is unsure about; merge and split
+    # people by hand; import an agency's person records.
+    IDENTITY_REVIEW = "identity.review"
+    IDENTITY_MERGE_SPLIT = "identity.merge_split"
+    IDENTITY_IMPORT = "identity.import"
 
 
 _CASEWORK = frozenset(
@@ -69,13 +74,18 @@ _CASEWORK = frozenset(
         Action.REFERRAL_MAKE,
     }
 )
-_FRONT_DOOR = _CASEWORK | {Action.FRONT_DOOR_TRIAGE}
+_FRONT_DOOR = _CASEWORK | {Action.FRONT_DOOR_TRIAGE, Action.IDENTITY_REVIEW}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REFERRER: _CASEWORK,
     Role.FRONT_DOOR_PRACTITIONER: _FRONT_DOOR,
     Role.FRONT_DOOR_MANAGER: _FRONT_DOOR
-    | {Action.COHORT_REPORT_VIEW, Action.FRONT_DOOR_COUNTERSIGN, Action.REFERRAL_AUDIT},
+    | {
+        Action.COHORT_REPORT_VIEW,
+        Action.FRONT_DOOR_COUNTERSIGN,
+        Action.REFERRAL_AUDIT,
+        Action.IDENTITY_MERGE_SPLIT,
+    },
     Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
@@ -99,6 +109,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PARTNERSHIP_MANAGE,
             Action.LANGUAGE_RULES_MANAGE,
             Action.FRONT_DOOR_RULES_MANAGE,
+            Action.IDENTITY_IMPORT,
         }
     ),
 }
@@ -453,3 +464,49 @@ def source_referral_basis(agency: Any, referral: Any) -> str:
     ):
         return REFERRAL_SOURCE_SYSTEM
     return ""
+
+
+# The person index (ADR 0014) ---------------------------------------------------------------------
+
+
+def identity_agency_ids(actor: Any) -> set[int]:
+    """Agencies whose person records the actor may read in the person index: their own, and
+    those sharing identity data with their agency for their purpose. Empty without the
+    capability."""
+    if not can(actor, Action.IDENTITY_REVIEW):
+        return set()
+    return {actor.agency_id} | partner_agency_ids(actor, purpose_for(actor))
+
+
+def review_pairs_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Review pairs whose two records both come from agencies the actor may read."""
+    agencies = identity_agency_ids(actor)
+    if not agencies:
+        return queryset.none()
+    return queryset.filter(record_l__agency_id__in=agencies, record_r__agency_id__in=agencies)
+
+
+def decide_review_pair(actor: Any, action: Action, pair: Any) -> str:
+    """Raise ``Forbidden`` when the role may never do this, ``NotFound`` when either record
+    comes from an agency the actor may not read; otherwise return the basis. Confirming a pair
+    whose NHS numbers differ is a merge across NHS numbers: a front-door manager's decision
+    (``may_override_nhs_number``)."""
+    require_capability(actor, action)
+    agencies = identity_agency_ids(actor)
+    if pair.record_l.agency_id not in agencies or pair.record_r.agency_id not in agencies:
+        raise NotFound(pair.pk)
+    return "agency:identity_review"
+
+
+def may_override_nhs_number(actor: Any) -> bool:
+    """Only a front-door manager may join records with different NHS numbers, with a reason."""
+    return can(actor, Action.IDENTITY_MERGE_SPLIT)
+
+
+def decide_person(actor: Any, action: Action, person: Any, record_agency_ids: Iterable[int]) -> str:
+    """A person in the index is shown with the records the actor may read; one with none of
+    those does not exist for the actor."""
+    require_capability(actor, action)
+    if not (set(record_agency_ids) & identity_agency_ids(actor)):
+        raise NotFound(person.pk)
+    return "agency:identity_review"

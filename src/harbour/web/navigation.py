@@ -24,6 +24,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Front door", "frontdoor:queue", Action.FRONT_DOOR_TRIAGE),
     NavItem("Referrals", "frontdoor:home", Action.REFERRAL_MAKE),
     NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
+    NavItem("Records to review", "identity:review-queue", Action.IDENTITY_REVIEW),
     NavItem("Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW),
     NavItem("Front-door report", "frontdoor:report", Action.COHORT_REPORT_VIEW),
     NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),

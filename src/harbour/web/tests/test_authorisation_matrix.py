@@ -20,6 +20,7 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
+from harbour.identity.models import Person, PersonRecord, ReviewPair, SourceRecord
 from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
@@ -159,6 +160,17 @@ MATRIX.update(
         "frontdoor:rules": ("none", only({Role.ADMINISTRATOR})),
         "frontdoor:rule-edit": ("rule", only({Role.ADMINISTRATOR})),
         "frontdoor:service-level-edit": ("service_level", only({Role.ADMINISTRATOR})),
+    }
+)
+# The person index (ADR 0014): the front door reviews pairs and reads people; only its managers
+# merge and split people by hand.
+MATRIX.update(
+    {
+        "identity:review-queue": ("none", only(FRONT_DOOR)),
+        "identity:review-pair": ("review_pair", only(FRONT_DOOR)),
+        "identity:person": ("person", only(FRONT_DOOR)),
+        "identity:person-merge": ("person", only({Role.FRONT_DOOR_MANAGER})),
+        "identity:person-split": ("person", only({Role.FRONT_DOOR_MANAGER})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
@@ -386,6 +398,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
         "education_limit": lambda: {"status": "reduced_timetable"},
         "language_rule": language_rule_kwargs,
+        "review_pair": review_pair_kwargs,
+        "person": person_kwargs,
     }
     return makers[kind]()
 
@@ -432,6 +446,32 @@ def language_rule_kwargs() -> dict[str, Any]:
         },
     )
     return {"rule_id": rule.rule_id}
+
+
+def _front_door_records() -> list[SourceRecord]:
+    """Two source records held by the demo front door's own agency."""
+    front_door = Staff.objects.get(
+        email=next(s.email for s in DEMO_SIGN_INS if s.role == Role.FRONT_DOOR_PRACTITIONER)
+    )
+    return list(SourceRecord.objects.filter(agency=front_door.agency).order_by("pk")[:2])
+
+
+def review_pair_kwargs() -> dict[str, Any]:
+    """A pair of the front door's own records for review (made here: the matrix is about
+    access)."""
+    left, right = _front_door_records()
+    pair, _ = ReviewPair.objects.get_or_create(record_l=left, record_r=right)
+    return {"pair_id": pair.pk}
+
+
+def person_kwargs() -> dict[str, Any]:
+    """A person holding one of the front door's own records."""
+    record = _front_door_records()[0]
+    person, _ = Person.objects.get_or_create(number=1)
+    PersonRecord.objects.get_or_create(
+        source_record=record, defaults={"person": person, "method": "manual"}
+    )
+    return {"number": person.number}
 
 
 def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:

@@ -1,0 +1,78 @@
+"""GOV.UK forms for the review queue and for merging and splitting people by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
+
+SAME, DIFFERENT = "same", "different"
+
+
+def _reason_field(label: str, help_text: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        min_length=MIN_REASON,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain your decision", "min_length": REASON_TOO_SHORT},
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Are these records the same person?",
+        choices=[(SAME, "Yes, the same person"), (DIFFERENT, "No, different people")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether these records are the same person"},
+    )
+    reason = _reason_field(
+        "Why?",
+        "Say what made you sure, for example a school confirmed the date of birth. Your "
+        "decision is used the next time records are linked.",
+    )
+    nhs_override_reason = _reason_field(
+        "Why override the different NHS numbers?",
+        "Only if they are the same person: for example one NHS number was mistyped. A "
+        "front-door manager must make this decision.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, needs_override: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_override:
+            del self.fields["nhs_override_reason"]
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(
+        label="Which person is the same as this one?",
+        help_text="Their person number, like P-000123",
+        max_length=20,
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+        error_messages={"required": "Enter the person number, like P-000123"},
+    )
+    reason = _reason_field("Why are they the same person?", "This is kept with the change.")
+    nhs_override_reason = _reason_field(
+        "If their NHS numbers differ, why override them?",
+        "Needed only when the two people have different NHS numbers.",
+        required=False,
+    )
+
+
+class SplitForm(forms.Form):
+    records = forms.MultipleChoiceField(
+        label="Which records are a different person?",
+        help_text="They become a new person. Leave at least one record here.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the records that are a different person"},
+    )
+    reason = _reason_field("Why are they a different person?", "This is kept with the change.")
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["records"].choices = choices  # type: ignore[attr-defined]

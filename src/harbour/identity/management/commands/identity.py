@@ -1,0 +1,49 @@
+"""``harbour identity import --agency CODE FILE.csv``: an agency's person records, all or nothing
+(the format is in docs/identity-import.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from django_typer.management import TyperCommand, command
+
+from harbour.identity.imports import MAX_ERRORS, ImportRejected, import_person_records
+from harbour.partnership.models import Agency
+
+
+class Command(TyperCommand):
+    help = "The person index: import agencies' person records."
+
+    @command(name="import")
+    def import_records(
+        self,
+        file: Annotated[Path, typer.Argument(help="A CSV file in the format of the docs")],
+        agency: Annotated[str, typer.Option(help="The agency's code, e.g. riverside-police")],
+    ) -> None:
+        """Check the whole file, then add or update every record in it (idempotent)."""
+        found = Agency.objects.filter(code=agency).first()
+        if found is None:
+            self.stderr.write(f"No agency has the code {agency!r}.")
+            raise typer.Exit(code=1)
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            self.stderr.write(f"Cannot read {file}: {exc.strerror}")
+            raise typer.Exit(code=1) from exc
+        try:
+            summary = import_person_records(agency=found, content=content)
+        except ImportRejected as exc:
+            self.stderr.write(f"{file}: {exc}")
+            for error in exc.errors[:MAX_ERRORS]:
+                self.stderr.write(f"  {error}")
+            if exc.error_count > MAX_ERRORS:
+                self.stderr.write(f"  … and {exc.error_count - MAX_ERRORS} more")
+            raise typer.Exit(code=1) from exc
+        self.stdout.write(
+            f"{file}: {summary.rows:,} rows for {found.name}: {summary.created:,} new, "
+            f"{summary.updated:,} updated, {summary.unchanged:,} unchanged."
+        )
+        if summary.created or summary.updated:
+            self.stdout.write("Run `harbour link run --incremental` to link the new records.")

@@ -1,0 +1,177 @@
+"""Reads of the person index, through the policy and audited (ADR 0014). The review queue lists
+pairs by agency and probability only; opening a pair or a person shows source records, which are
+child data, so each view writes an access event for each Harbour child it is known to be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from harbour.access import policy
+from harbour.access.audit import audit_record
+from harbour.identity.models import (
+    HeldRecord,
+    Person,
+    PersonChange,
+    PersonRecord,
+    ReviewPair,
+    ReviewStatus,
+    SourceRecord,
+)
+
+
+def _denied(actor: Any, event: str, requested: Any) -> None:
+    audit_record(
+        actor=actor,
+        event=event,
+        purpose=policy.purpose_for(actor),
+        outcome="denied",
+        detail={"requested_id": str(requested)},
+    )
+
+
+def _viewed(actor: Any, event: str, child_ids: list[Any], subject: Any) -> None:
+    for child_id in child_ids or [None]:
+        audit_record(
+            actor=actor,
+            event=event,
+            child_id=child_id,
+            purpose=policy.purpose_for(actor),
+            basis="agency:identity_review",
+            subject=subject,
+        )
+
+
+def review_queue(*, actor: Any) -> QuerySet[ReviewPair]:
+    """Pending pairs the actor may review, most likely first. Names are not listed here."""
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    return (
+        policy.review_pairs_visible(actor, ReviewPair.objects.filter(status=ReviewStatus.PENDING))
+        .select_related("record_l__agency", "record_r__agency")
+        .order_by("-match_probability", "pk")
+    )
+
+
+def recently_decided(*, actor: Any, limit: int = 20) -> QuerySet[ReviewPair]:
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    return (
+        policy.review_pairs_visible(
+            actor,
+            ReviewPair.objects.filter(
+                status__in=(ReviewStatus.CONFIRMED, ReviewStatus.REJECTED),
+                match_probability__isnull=False,
+            ),
+        )
+        .select_related("record_l__agency", "record_r__agency", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def held_count(*, actor: Any) -> int:
+    agencies = policy.identity_agency_ids(actor)
+    return HeldRecord.objects.filter(
+        released_at__isnull=True, source_record__agency_id__in=agencies
+    ).count()
+
+
+@dataclass(frozen=True)
+class PairView:
+    pair: ReviewPair
+    person_l: Person | None
+    person_r: Person | None
+
+
+def _person_of(record: SourceRecord) -> Person | None:
+    link = PersonRecord.objects.select_related("person").filter(source_record=record).first()
+    return link.person if link else None
+
+
+def review_pair_for_actor(*, actor: Any, pair_id: int) -> PairView:
+    """One pair with both records, for review. Raises ``policy.Forbidden``/``NotFound``; the
+    view is audited once for each Harbour child either record is known to be."""
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    pair = (
+        ReviewPair.objects.select_related(
+            "record_l__agency", "record_r__agency", "decided_by", "decided_by__agency"
+        )
+        .filter(pk=pair_id)
+        .first()
+    )
+    try:
+        if pair is None:
+            raise policy.NotFound(pair_id)
+        policy.decide_review_pair(actor, policy.Action.IDENTITY_REVIEW, pair)
+    except policy.NotFound:
+        _denied(actor, "identity.pair_access_denied", pair_id)
+        raise
+    view = PairView(pair, _person_of(pair.record_l), _person_of(pair.record_r))
+    children = sorted(
+        {p.child_id for p in (view.person_l, view.person_r) if p is not None and p.child_id},
+        key=str,
+    )
+    _viewed(actor, "identity.pair_viewed", children, pair)
+    return view
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person: Person
+    records: list[SourceRecord]
+    hidden: int  # records from agencies the actor may not read
+    changes: list[PersonChange]
+    merged_from: list[Person]
+
+
+def person_for_actor(*, actor: Any, number: int, action: policy.Action) -> PersonView:
+    """A person with the records the actor may read, and its history. A person merged into
+    another is shown as such (with a link on). Audited for the Harbour child it is."""
+    policy.require_capability(actor, action)
+    person = Person.objects.select_related("merged_into").filter(number=number).first()
+    records = (
+        list(
+            SourceRecord.objects.filter(person_link__person=person)
+            .select_related("agency")
+            .order_by("agency__name", "pk")
+        )
+        if person
+        else []
+    )
+    try:
+        if person is None:
+            raise policy.NotFound(number)
+        agencies = {r.agency_id for r in records}
+        if person.merged_into_id is not None:
+            # A merged person has no records of its own; its history shows where it went.
+            agencies = set(
+                SourceRecord.objects.filter(person_link__person_id=person.merged_into_id)
+                .values_list("agency_id", flat=True)
+                .distinct()
+            )
+        policy.decide_person(actor, action, person, agencies)
+    except policy.NotFound:
+        _denied(actor, "identity.person_access_denied", number)
+        raise
+    readable = policy.identity_agency_ids(actor)
+    shown = [r for r in records if r.agency_id in readable]
+    changes = list(
+        PersonChange.objects.filter(person=person).select_related("other", "actor", "run")[:50]
+    ) + list(PersonChange.objects.filter(other=person).select_related("person", "actor", "run"))
+    changes.sort(key=lambda c: (c.occurred_at, c.pk), reverse=True)
+    _viewed(actor, "identity.person_viewed", [person.child_id] if person.child_id else [], person)
+    return PersonView(
+        person=person,
+        records=shown,
+        hidden=len(records) - len(shown),
+        changes=changes,
+        merged_from=list(person.merged_from.all()),
+    )
+
+
+def person_by_display_id(text: str) -> Person | None:
+    """``P-000123``, ``p123`` or ``123`` -> the person, or None."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return None
+    return Person.objects.filter(number=int(digits)).first()

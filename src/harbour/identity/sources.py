@@ -1,0 +1,142 @@
+"""Source records as the linkage engine reads them, and Harbour's own children as source records.
+
+Each ``children.Child`` is a person record too: Harbour's own (agency = the agency that recorded
+the child, source system ``harbour``, source id = the child's id). ``sync_child_records`` keeps
+those in step with the children before every training and run, so the person that holds a
+child's Harbour record is that child (``Person.child``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from harbour.children.models import Child
+from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
+
+# SourceRecord field -> column of the engine's record schema (linkage.model.SCHEMA_COLUMNS).
+ENGINE_COLUMNS: dict[str, str] = {
+    "pk": "unique_id",
+    "agency__code": "source_agency",
+    "source_system": "source_system",
+    "source_id": "source_id",
+    "given_name": "first_name",
+    "family_name": "surname",
+    "date_of_birth": "dob",
+    "sex": "sex",
+    "postcode": "postcode",
+    "address_line": "address",
+    "nhs_number": "nhs_number",
+    "school_urn": "school_urn",
+    "upn": "upn",
+}
+_SYNCED = (
+    "agency_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address_line",
+    "nhs_number",
+)
+
+
+def _child_values(child: Child) -> dict[str, Any]:
+    return {
+        "agency_id": child.recorded_by_id,
+        "given_name": child.given_name[:100],
+        "family_name": child.family_name[:100],
+        "date_of_birth": child.date_of_birth,
+        "sex": child.sex[:1],
+        "postcode": child.postcode[:8],
+        "address_line": child.address_line[:300],
+        "nhs_number": child.nhs_number[:10],
+    }
+
+
+@transaction.atomic
+def sync_child_records() -> dict[str, int]:
+    """Make (or update) one source record for each Harbour child; returns the counts. A
+    record whose values are unchanged is left alone."""
+    existing = {
+        record.source_id: record
+        for record in SourceRecord.objects.filter(source_system=HARBOUR_SOURCE_SYSTEM)
+    }
+    today = timezone.localdate()
+    created: list[SourceRecord] = []
+    changed: list[SourceRecord] = []
+    for child in Child.objects.only(
+        "id",
+        "recorded_by_id",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "address_line",
+        "nhs_number",
+        "created_at",
+    ).iterator(chunk_size=2000):
+        values = _child_values(child)
+        record = existing.get(str(child.pk))
+        if record is None:
+            created.append(
+                SourceRecord(
+                    source_system=HARBOUR_SOURCE_SYSTEM,
+                    source_id=str(child.pk),
+                    as_of=timezone.localdate(child.created_at) if child.created_at else today,
+                    **values,
+                )
+            )
+        elif any(getattr(record, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.as_of = today
+            changed.append(record)
+    SourceRecord.objects.bulk_create(created, batch_size=2000)
+    if changed:
+        SourceRecord.objects.bulk_update(changed, [*_SYNCED, "as_of"], batch_size=2000)
+    return {"created": len(created), "updated": len(changed)}
+
+
+def source_frame(ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Source records in the engine's schema, one row each, unique_id = the record's id."""
+    records = SourceRecord.objects.order_by("pk")
+    if ids is not None:
+        records = records.filter(pk__in=list(ids))
+    rows = list(records.values_list(*ENGINE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(ENGINE_COLUMNS.values()), dtype=object)
+    if len(frame):
+        frame["dob"] = [d.isoformat() if d is not None else None for d in frame["dob"]]
+        frame["unique_id"] = frame["unique_id"].astype("int64")
+    return frame
+
+
+def plain(value: Any) -> Any:
+    """A pandas or numpy cell as a plain Python value (None for every kind of missing)."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def plain_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): plain(v) for k, v in row.items()}
+
+
+def finite(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (which PostgreSQL's jsonb refuses) become None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,212 @@
+"""Thin views for the person index: the review queue, a pair side by side with why the model
+scored it, and a person with merge and split by hand. Reads go through ``identity.selectors``
+(policy and audit), writes through ``identity.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from harbour.access import policy
+from harbour.identity import charts, forms, selectors, services
+from harbour.web.formpages import FormPage, add_service_errors, form_page
+from harbour.web.responses import policy_errors
+
+
+@login_required
+@policy_errors
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "identity/review_queue.html",
+        {
+            "pairs": list(selectors.review_queue(actor=request.user)[:200]),
+            "pending": selectors.review_queue(actor=request.user).count(),
+            "decided": list(selectors.recently_decided(actor=request.user)),
+            "held": selectors.held_count(actor=request.user),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    view = selectors.review_pair_for_actor(actor=request.user, pair_id=pair_id)
+    pair = view.pair
+    form = forms.ReviewDecisionForm(
+        request.POST if request.method == "POST" else None,
+        needs_override=pair.needs_nhs_override,
+    )
+    if request.method == "POST" and not pair.is_decided and form.is_valid():
+        try:
+            services.review_decide(
+                actor=request.user,
+                pair=pair,
+                same_person=form.cleaned_data["decision"] == forms.SAME,
+                reason=form.cleaned_data["reason"],
+                nhs_override_reason=form.cleaned_data.get("nhs_override_reason", ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            same = form.cleaned_data["decision"] == forms.SAME
+            messages.success(
+                request,
+                f"Recorded: {'the same person' if same else 'different people'}. The next "
+                "linkage run will use your decision",
+            )
+            return redirect("identity:review-queue")
+    return render(
+        request,
+        "identity/review_pair.html",
+        {
+            "view": view,
+            "pair": pair,
+            "form": form,
+            "rows": _side_by_side(pair.record_l, pair.record_r),
+            "bars": charts.bars(pair.contributions),
+            "spec": charts.waterfall_spec(pair.contributions, probability=pair.match_probability),
+            "may_override": policy.may_override_nhs_number(request.user),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def person(request: HttpRequest, number: int) -> HttpResponse:
+    view = selectors.person_for_actor(
+        actor=request.user, number=number, action=policy.Action.IDENTITY_REVIEW
+    )
+    return render(
+        request,
+        "identity/person.html",
+        {
+            "view": view,
+            "may_change": policy.can(request.user, policy.Action.IDENTITY_MERGE_SPLIT)
+            and view.person.merged_into_id is None,
+        },
+    )
+
+
+def _side_by_side(left: Any, right: Any) -> list[tuple[str, str, str]]:
+    def born(record: Any) -> str:
+        return f"{record.date_of_birth:%-d %B %Y}" if record.date_of_birth else ""
+
+    def seen(record: Any) -> str:
+        return f"{record.as_of:%-d %B %Y}"
+
+    return [
+        ("Agency", left.agency.name, right.agency.name),
+        (
+            "Their reference",
+            f"{left.source_system} {left.source_id}",
+            f"{right.source_system} {right.source_id}",
+        ),
+        ("First name", left.given_name, right.given_name),
+        ("Last name", left.family_name, right.family_name),
+        ("Date of birth", born(left), born(right)),
+        ("Sex", left.sex, right.sex),
+        ("Address", left.address_line, right.address_line),
+        ("Postcode", left.postcode, right.postcode),
+        ("NHS number", left.nhs_number, right.nhs_number),
+        ("School URN", left.school_urn, right.school_urn),
+        ("UPN", left.upn, right.upn),
+        ("As recorded on", seen(left), seen(right)),
+    ]
+
+
+def _record_label(record: Any) -> str:
+    born = f", born {record.date_of_birth:%-d %B %Y}" if record.date_of_birth else ""
+    name = record.full_name or "No name"
+    return f"{record.agency.name} ({record.source_system} {record.source_id}): {name}{born}"
+
+
+@login_required
+@policy_errors
+def person_merge(request: HttpRequest, number: int) -> HttpResponse:
+    view = selectors.person_for_actor(
+        actor=request.user, number=number, action=policy.Action.IDENTITY_MERGE_SPLIT
+    )
+    back = reverse("identity:person", args=[number])
+
+    def save(data: dict[str, Any]) -> Any:
+        found = selectors.person_by_display_id(data["other"])
+        if found is None:
+            raise ValidationError({"other": "No person has that number"})
+        try:
+            other = selectors.person_for_actor(
+                actor=request.user,
+                number=found.number,
+                action=policy.Action.IDENTITY_MERGE_SPLIT,
+            ).person
+        except policy.NotFound:
+            raise ValidationError({"other": "No person has that number"}) from None
+        return services.person_merge(
+            actor=request.user,
+            person=view.person,
+            other=other,
+            reason=data["reason"],
+            nhs_override_reason=data["nhs_override_reason"],
+        )
+
+    return form_page(
+        request,
+        form_class=forms.MergeForm,
+        instance=None,
+        save=save,
+        done=lambda change: (
+            f"{change.other.display_id} is now part of {change.person.display_id}",
+            reverse("identity:person", args=[change.person.number]),
+        ),
+        page=FormPage(
+            title="Merge with another person",
+            caption=view.person.display_id,
+            back_url=back,
+            submit="Merge",
+            intro="The older person number is kept; the other points to it and is never "
+            "deleted. People with different NHS numbers are merged only with a reason.",
+        ),
+    )
+
+
+def _split_done(change: Any) -> tuple[str, str]:
+    return (
+        f"The records are now {change.other.display_id}",
+        reverse("identity:person", args=[change.other.number]),
+    )
+
+
+@login_required
+@policy_errors
+def person_split(request: HttpRequest, number: int) -> HttpResponse:
+    view = selectors.person_for_actor(
+        actor=request.user, number=number, action=policy.Action.IDENTITY_MERGE_SPLIT
+    )
+    back = reverse("identity:person", args=[number])
+    choices = [(str(r.pk), _record_label(r)) for r in view.records]
+    return form_page(
+        request,
+        form_class=forms.SplitForm,
+        instance=None,
+        save=lambda data: services.person_split(
+            actor=request.user,
+            person=view.person,
+            source_record_ids=[int(pk) for pk in data["records"]],
+            reason=data["reason"],
+        ),
+        done=_split_done,
+        page=FormPage(
+            title="Split records into a new person",
+            caption=view.person.display_id,
+            back_url=back,
+            submit="Split",
+        ),
+        form_kwargs={"choices": choices},
+    )
