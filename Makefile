@@ -71,6 +71,8 @@ test: lint types test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python benchmarks/language_eval.py
+	$(BIN)/python benchmarks/linkage_realtime.py
+	$(BIN)/python benchmarks/linkage_batch.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -446,7 +446,6 @@ class _Level:
     tf_weight: float = 0.0
     tf_log2_u: float = 0.0
     tf_min_u: float = 0.0
-    vector: Callable[[_Query], BoolArray] | None = None
     scalar: Compiled | None = None
 
 
@@ -460,6 +459,8 @@ class _Comparison:
     has_tf: bool
     weight_by_gamma: FloatArray = field(default_factory=lambda: np.zeros(0))
     level_by_gamma: dict[int, _Level] = field(default_factory=dict)
+    # (condition or None for ELSE, comparison vector value), in Splink's order
+    decision: list[tuple[sql_eval.Fn | None, int]] = field(default_factory=list)
 
 
 class _Query:
@@ -471,56 +472,26 @@ class _Query:
         self.index = index
         self.rows = rows
         self.record = record
-        self._codes: dict[str, npt.NDArray[np.int32]] = {}
+        self._codes: dict[str, list[int]] = {}
 
-    def codes(self, column: str) -> npt.NDArray[np.int32]:
+    def codes(self, column: str) -> list[int]:
+        """The candidates' codes in a column, as a Python list (cheap to index one by one)."""
         codes = self._codes.get(column)
         if codes is None:
-            codes = self.index._columns[column].codes.view[self.rows]
+            codes = self.index._columns[column].codes.view[self.rows].tolist()
             self._codes[column] = codes
         return codes
 
+    def l_values(self, columns: Sequence[str], i: int) -> tuple[Any, ...]:
+        """Candidate i's values in some columns (None for NULL)."""
+        out = []
+        for c in columns:
+            code = self.codes(c)[i]
+            out.append(None if code < 0 else self.index._columns[c].values[code])
+        return tuple(out)
+
 
 # --- compiling the model ---------------------------------------------------------------------
-
-
-def _vectorise(node: exp.Expr) -> Callable[[_Query], BoolArray] | None:
-    """A numpy version of a condition made of NULL checks and equalities of two columns joined
-    by AND / OR (NULL counts as false, which is exact for AND and OR of such terms), or None."""
-    if isinstance(node, exp.Paren):
-        return _vectorise(node.this)
-    if isinstance(node, exp.And | exp.Or):
-        left = _vectorise(node.this)
-        right = _vectorise(node.expression)
-        if left is None or right is None:
-            return None
-        if isinstance(node, exp.And):
-            return lambda q: left(q) & right(q)
-        return lambda q: left(q) | right(q)
-    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
-        if not isinstance(node.this, exp.Column):
-            return None
-        side, name = column_side(node.this)
-        if side == "l":
-            return lambda q: q.codes(name) < 0
-        return lambda q: np.full(len(q.rows), q.record.get(name) is None, dtype=np.bool_)
-    if isinstance(node, exp.EQ):
-        a, b = node.this, node.expression
-        if not (isinstance(a, exp.Column) and isinstance(b, exp.Column)):
-            return None
-        (side_a, name_a), (side_b, name_b) = column_side(a), column_side(b)
-        if side_a == side_b:
-            return None
-        l_name, r_name = (name_a, name_b) if side_a == "l" else (name_b, name_a)
-
-        def equal(q: _Query) -> BoolArray:
-            code = q.index._columns[l_name].code_of(q.record.get(r_name))
-            if code is None:
-                return np.zeros(len(q.rows), dtype=np.bool_)
-            return q.codes(l_name) == code
-
-        return equal
-    return None
 
 
 def _splink_settings(model: Any) -> Any:
@@ -580,13 +551,11 @@ def _equi_parts(sql: str) -> tuple[list[tuple[exp.Expr, exp.Expr]], list[exp.Exp
 class RealtimeIndex:
     """Indexed records and a trained model, ready to match one incoming record at a time."""
 
-    def __init__(self, model: Any, *, prepare: bool = True) -> None:
+    def __init__(self, model: Any) -> None:
         """An empty index for a model (a ``model.TrainedModel``, its dict, or a Splink settings
-        dict with trained m and u). ``prepare=False`` when every record given to ``add`` and
-        ``match`` is already normalised by ``model.prepare`` / ``model.prepare_record``."""
+        dict with trained m and u)."""
         settings = _splink_settings(model)
         self.model = model
-        self._prepare = prepare
         uid_column = settings.column_info_settings.unique_id_column_name
         self.unique_id_column: str = str(uid_column)
         if settings._link_type not in ("dedupe_only", "link_and_dedupe", "link_only"):
@@ -620,10 +589,11 @@ class RealtimeIndex:
         model: Any,
         records: pd.DataFrame | Iterable[Mapping[str, Any]],
         *,
-        prepare: bool = True,
+        prepared: bool = False,
     ) -> RealtimeIndex:
-        index = cls(model, prepare=prepare)
-        index.add(records)
+        """An index of ``records`` (see ``add``)."""
+        index = cls(model)
+        index.add(records, prepared=prepared)
         return index
 
     def _column(self, name: str, *, count: bool = False) -> _Column:
@@ -656,7 +626,6 @@ class RealtimeIndex:
             )
             if not is_else:
                 node = sql_eval.parse(sql)
-                level.vector = _vectorise(node)
                 for col in node.find_all(exp.Column):
                     side, name = column_side(col)
                     target = l_columns if side == "l" else r_columns
@@ -699,6 +668,7 @@ class RealtimeIndex:
             weights[level.gamma + 1] = level.match_weight
             result.level_by_gamma[level.gamma] = level
         result.weight_by_gamma = weights
+        result.decision = [(None if lv.scalar is None else lv.scalar.fn, lv.gamma) for lv in levels]
         return result
 
     def _compile_rule(self, number: int, sql: str) -> _BlockingRule:
@@ -729,18 +699,23 @@ class RealtimeIndex:
                 self._column(name)
         return _BlockingRule(number, sql, parts, tuple(r_columns), residual)
 
-    def _prepared_frame(self, records: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    def _prepared_frame(
+        self, records: pd.DataFrame | Iterable[Mapping[str, Any]], prepared: bool
+    ) -> pd.DataFrame:
         frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-        if self._prepare:
+        if not prepared:
             from harbour.identity.linkage.model import prepare
 
             frame = prepare(frame)
         return frame
 
-    def add(self, records: pd.DataFrame | Iterable[Mapping[str, Any]]) -> int:
+    def add(
+        self, records: pd.DataFrame | Iterable[Mapping[str, Any]], *, prepared: bool = False
+    ) -> int:
         """Index more records (kept current without a rebuild); returns how many were added.
+        Records are normalised with ``model.prepare`` unless ``prepared`` (already done by it).
         Unique ids must be new."""
-        frame = self._prepared_frame(records)
+        frame = self._prepared_frame(records, prepared)
         if not len(frame):
             return 0
         ids = [_python_value(v) for v in frame[self.unique_id_column].tolist()]
@@ -778,17 +753,27 @@ class RealtimeIndex:
 
     # matching ------------------------------------------------------------------------------
 
-    def _incoming(self, record: Mapping[str, Any], prepared: bool | None) -> dict[str, Any]:
-        normalise = self._prepare if prepared is None else not prepared
-        if normalise:
+    def _incoming(self, record: Mapping[str, Any], prepared: bool) -> dict[str, Any]:
+        if not prepared:
             from harbour.identity.linkage.model import prepare_record
 
             record = prepare_record({self.unique_id_column: None, **record})
         return {k: _python_value(v) for k, v in record.items()}
 
-    def candidates(
-        self, record: Mapping[str, Any], *, prepared: bool | None = None
-    ) -> dict[Any, int]:
+    def hold_reason(self, record: Mapping[str, Any], *, prepared: bool = False) -> str:
+        """Why ``record`` must be held for a person to review rather than matched (the batch's
+        rule, ``model.unusable_reasons``: no usable name, or neither a date of birth nor an NHS
+        number); the empty string when it can be matched."""
+        from harbour.identity.linkage.model import unusable_reasons
+
+        incoming = self._incoming(record, prepared)
+        frame = pd.DataFrame([incoming], dtype="object")
+        for column in ("first_name", "surname", "dob", "nhs_number"):
+            if column not in frame.columns:
+                frame[column] = None
+        return str(unusable_reasons(frame).iloc[0])
+
+    def candidates(self, record: Mapping[str, Any], *, prepared: bool = False) -> dict[Any, int]:
         """The indexed records the model's blocking rules pair with ``record``: unique id ->
         Splink's match_key (the first rule that admits the pair)."""
         incoming = self._incoming(record, prepared)
@@ -829,65 +814,41 @@ class RealtimeIndex:
         return rows[np.asarray(keep, dtype=np.bool_)]
 
     def _gammas(self, q: _Query, comparison: _Comparison) -> npt.NDArray[np.int64]:
-        n = len(q.rows)
-        gamma = np.full(n, _UNSET, dtype=np.int64)
-        r_values = [q.record.get(c) for c in comparison.r_columns]
-        # distinct combinations of the indexed record's inputs among the candidates
-        inverse: IntArray | None = None
-        first: IntArray | None = None
-        distinct_values: list[tuple[Any, ...] | None] = []
-        for level in comparison.levels:
-            undecided = gamma == _UNSET
-            if not undecided.any():
-                break
-            if level.is_else:
-                gamma[undecided] = level.gamma
-                break
-            if level.vector is not None:
-                holds = level.vector(q) & undecided
-            else:
-                if inverse is None or first is None:
-                    inverse, first = self._distinct(q, comparison)
-                    distinct_values = [None] * len(first)
-                need = np.unique(inverse[undecided])
-                verdict = np.zeros(len(first), dtype=np.bool_)
-                assert level.scalar is not None
-                fn = level.scalar.fn
-                for k in need.tolist():
-                    values = distinct_values[k]
-                    if values is None:
-                        row = int(first[k])
-                        values = tuple(
-                            self._columns[c].value(int(q.codes(c)[row]))
-                            for c in comparison.l_columns
-                        )
-                        distinct_values[k] = values
-                    verdict[k] = fn(values, r_values) is True
-                holds = verdict[inverse] & undecided
-            gamma[holds] = level.gamma
-        # a comparison without an ELSE level leaves undecided pairs NULL in Splink (weight 0)
-        return gamma
-
-    def _distinct(self, q: _Query, comparison: _Comparison) -> tuple[IntArray, IntArray]:
-        """For each candidate, which distinct combination of the comparison's inputs from the
-        indexed record it has, and the first candidate with each combination."""
+        """Each candidate's level (comparison vector value): the first level whose SQL holds,
+        evaluated once per distinct combination of the candidate's inputs (the incoming
+        record's are fixed), as Splink's CASE expression does."""
+        r_values = tuple(q.record.get(c) for c in comparison.r_columns)
         columns = comparison.l_columns
-        n = len(q.rows)
-        if not columns:
-            return np.zeros(n, dtype=np.int64), np.zeros(1 if n else 0, dtype=np.int64)
-        combined = np.zeros(n, dtype=np.int64)
-        radix = 1
-        for c in columns:
-            combined += (q.codes(c).astype(np.int64) + 1) * radix
-            radix *= len(self._columns[c].values) + 1
-            if radix > (1 << 62):
-                stacked = np.stack([q.codes(col) for col in columns], axis=1)
-                _, first, inverse = np.unique(
-                    stacked, axis=0, return_index=True, return_inverse=True
+        levels = comparison.decision
+        code_lists = [q.codes(c) for c in columns]
+        keys: Iterable[Any]
+        if len(code_lists) == 1:
+            keys = code_lists[0]
+        elif code_lists:
+            keys = zip(*code_lists, strict=True)
+        else:
+            keys = [()] * len(q.rows)
+        value_lists = [self._columns[c].values for c in columns]
+        memo: dict[Any, int] = {}
+        gammas: list[int] = []
+        single = len(code_lists) == 1
+        key: Any
+        for key in keys:
+            gamma = memo.get(key)
+            if gamma is None:
+                codes: tuple[int, ...] = (key,) if single else tuple(key)
+                l_values = tuple(
+                    None if code < 0 else values[code]
+                    for code, values in zip(codes, value_lists, strict=True)
                 )
-                return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
-        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-        return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
+                gamma = _UNSET
+                for fn, level_gamma in levels:
+                    if fn is None or fn(l_values, r_values) is True:
+                        gamma = level_gamma
+                        break
+                memo[key] = gamma
+            gammas.append(gamma)
+        return np.asarray(gammas, dtype=np.int64)
 
     def _tf_adjustments(
         self, q: _Query, comparison: _Comparison, gamma: npt.NDArray[np.int64]
@@ -904,7 +865,7 @@ class RealtimeIndex:
             codes = q.codes(level.tf_column)
             cache: dict[int, float] = {}
             for i in at_level.tolist():
-                code = int(codes[i])
+                code = codes[i]
                 value = cache.get(code)
                 if value is None:
                     tf_l = column.term_frequency(code)
@@ -918,14 +879,14 @@ class RealtimeIndex:
         record: Mapping[str, Any],
         top: int | None = 10,
         *,
-        prepared: bool | None = None,
+        prepared: bool = False,
         min_match_weight: float | None = None,
     ) -> list[Candidate]:
         """The indexed records most likely to be the same person as ``record``, best first
         (ties in the order records were indexed): at most ``top`` (all when None).
 
-        ``record`` is normalised with ``model.prepare_record`` unless ``prepared`` is true (by
-        default, as the index was built: ``RealtimeIndex(..., prepare=...)``)."""
+        ``record`` is normalised with ``model.prepare_record`` unless ``prepared`` (already
+        done by it or by ``model.prepare``)."""
         incoming = self._incoming(record, prepared)
         rows, match_keys = self._candidate_rows(incoming)
         if not len(rows):
@@ -948,13 +909,23 @@ class RealtimeIndex:
             order = order[total[order] >= min_match_weight]
         if top is not None:
             order = order[:top]
+        chosen = order.tolist()
+        shown = [
+            (
+                comparison,
+                gamma[chosen].tolist(),
+                None if tf is None else tf[chosen].tolist(),
+                ", ".join(str(incoming.get(c)) for c in comparison.display_columns),
+            )
+            for comparison, gamma, tf in per_comparison
+        ]
         results = []
-        for i in order.tolist():
+        for n, i in enumerate(chosen):
             contributions = tuple(
                 self._contribution(
-                    q, comparison, int(gamma[i]), None if tf is None else float(tf[i]), i
+                    q, comparison, gammas[n], None if tfs is None else tfs[n], i, value_r
                 )
-                for comparison, gamma, tf in per_comparison
+                for comparison, gammas, tfs, value_r in shown
             )
             weight = float(total[i])
             results.append(
@@ -970,12 +941,29 @@ class RealtimeIndex:
         return results
 
     def _contribution(
-        self, q: _Query, comparison: _Comparison, gamma: int, tf: float | None, i: int
+        self,
+        q: _Query,
+        comparison: _Comparison,
+        gamma: int,
+        tf: float | None,
+        i: int,
+        value_r: str,
     ) -> Contribution:
-        level = comparison.level_by_gamma[gamma]
-        row = int(q.rows[i])
-        value_l = ", ".join(str(v) for v in self._l_values(comparison.display_columns, row))
-        value_r = ", ".join(str(q.record.get(c)) for c in comparison.display_columns)
+        level = comparison.level_by_gamma.get(gamma)
+        value_l = ", ".join(str(v) for v in q.l_values(comparison.display_columns, i))
+        if level is None:  # no level held and no ELSE level: Splink's weight is NULL
+            return Contribution(
+                comparison=comparison.name,
+                level="",
+                comparison_vector_value=gamma,
+                log2_bayes_factor=math.nan,
+                bayes_factor=math.nan,
+                m_probability=None,
+                u_probability=None,
+                sql_condition="",
+                value_l=value_l,
+                value_r=value_r,
+            )
         return Contribution(
             comparison=comparison.name,
             level=level.label,

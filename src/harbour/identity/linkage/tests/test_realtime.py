@@ -38,7 +38,15 @@ def plain(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def splink_settings(trained: model.TrainedModel | dict[str, Any]) -> dict[str, Any]:
-    return trained.settings_for("duckdb") if isinstance(trained, model.TrainedModel) else trained
+    """The model's settings, asking Splink to keep each pair's levels and partial weights."""
+    settings = (
+        trained.settings_for("duckdb") if isinstance(trained, model.TrainedModel) else dict(trained)
+    )
+    return {
+        **settings,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+    }
 
 
 def splink_predict_between(
@@ -73,12 +81,23 @@ def assert_equal_to_splink(
     different = []
     for pair, row in splink_pairs.items():
         candidate = ours[pair]
-        gammas = {c.comparison: c.comparison_vector_value for c in candidate.contributions}
+        parts = {
+            name: (c.comparison_vector_value, c.log2_bayes_factor, c.tf_log2_adjustment)
+            for name, c in zip(COMPARISONS, candidate.contributions, strict=True)
+        }
+        splink_parts = {
+            name: (
+                getattr(row, f"gamma_{name}"),
+                getattr(row, f"mw_{name}"),
+                getattr(row, f"mw_tf_adj_{name}", 0.0),
+            )
+            for name in COMPARISONS
+        }
         if (
             candidate.match_weight != row.match_weight
             or candidate.match_probability != row.match_probability
             or str(candidate.match_key) != str(row.match_key)
-            or gammas != {name: getattr(row, f"gamma_{name}") for name in COMPARISONS}
+            or parts != splink_parts
         ):
             different.append((pair, candidate, row))
     assert not different, different[:3]
@@ -88,7 +107,7 @@ def assert_equal_to_splink(
 def test_equal_to_splink_predict_between(records, trained):
     existing, incoming = synthetic.split_for_incremental(records, 400, seed=5)
     existing, incoming = model.prepare(existing), model.prepare(incoming)
-    index = RealtimeIndex.build(trained, existing, prepare=False)
+    index = RealtimeIndex.build(trained, existing, prepared=True)
     pairs = assert_equal_to_splink(index, trained, existing, incoming)
     assert pairs > 300
 
@@ -112,7 +131,7 @@ def test_the_fused_multiply_add_decides_a_level_as_in_splink(trained):
     )
     prepared = model.prepare(people)
     existing, incoming = prepared.iloc[:1], prepared.iloc[1:].reset_index(drop=True)
-    index = RealtimeIndex.build(settings, existing, prepare=False)
+    index = RealtimeIndex.build(settings, existing, prepared=True)
     assert assert_equal_to_splink(index, settings, existing, incoming) == 1
     (candidate,) = index.match(plain(incoming.iloc[0].to_dict()), prepared=True)
     first_name = candidate.contributions[0]
@@ -174,7 +193,7 @@ def test_equal_to_splink_on_near_misses(records, trained):
         [{**mutate(rng, plain(r)), "unique_id": 1_000_000 + i} for i, r in enumerate(raw)]
     )
     incoming = model.prepare(incoming)
-    index = RealtimeIndex.build(trained, existing, prepare=False)
+    index = RealtimeIndex.build(trained, existing, prepared=True)
     assert assert_equal_to_splink(index, trained, existing, incoming) > 500
 
 
@@ -184,20 +203,20 @@ def test_add_keeps_the_index_current(records, trained, monkeypatch):
     monkeypatch.setattr(realtime, "_MIN_PENDING", 250)
     prepared = model.prepare(records)
     existing, incoming = prepared.iloc[:3_400], prepared.iloc[3_400:3_700]
-    index = RealtimeIndex.build(trained, prepared.iloc[:2_000], prepare=False)
-    index.add(prepared.iloc[2_000:2_100])  # waits beside the sorted keys
-    index.add(prepared.iloc[2_100:3_400])  # merged into them
+    index = RealtimeIndex.build(trained, prepared.iloc[:2_000], prepared=True)
+    index.add(prepared.iloc[2_000:2_100], prepared=True)  # waits beside the sorted keys
+    index.add(prepared.iloc[2_100:3_400], prepared=True)  # merged into them
     assert len(index) == 3_400
     assert all(not rule.pending for rule in index._rules)
-    index.add(prepared.iloc[3_400:3_400])
+    index.add(prepared.iloc[3_400:3_400], prepared=True)
     assert_equal_to_splink(index, trained, existing, incoming.reset_index(drop=True))
-    index.add(prepared.iloc[3_400:3_450])
+    index.add(prepared.iloc[3_400:3_450], prepared=True)
     assert any(rule.pending for rule in index._rules)
     assert_equal_to_splink(
         index, trained, prepared.iloc[:3_450], prepared.iloc[3_450:3_700].reset_index(drop=True)
     )
     with pytest.raises(ValueError, match="already indexed"):
-        index.add(prepared.iloc[:1])
+        index.add(prepared.iloc[:1], prepared=True)
 
 
 def test_raw_records_are_normalised_like_the_batch(records, trained):
@@ -218,7 +237,7 @@ def test_raw_records_are_normalised_like_the_batch(records, trained):
 
 def test_candidates_best_first_with_their_explanation(records, trained):
     prepared = model.prepare(records)
-    index = RealtimeIndex.build(trained, prepared.iloc[1:], prepare=False)
+    index = RealtimeIndex.build(trained, prepared.iloc[1:], prepared=True)
     record = plain(prepared.iloc[0].to_dict())
     found = index.match(record, top=None, prepared=True)
     assert found
@@ -247,6 +266,15 @@ def test_a_stranger_has_no_candidates(trained, records):
     stranger = {"unique_id": "x", "first_name": "Zebedee", "surname": "Quux", "dob": "1999-01-01"}
     assert index.match(stranger) == []
     assert index.match({"unique_id": "y"}) == []
+
+
+def test_records_without_a_usable_name_or_date_are_held(trained, records):
+    index = RealtimeIndex.build(trained, records.iloc[:500])
+    assert index.hold_reason({"unique_id": 1, "first_name": "Ava", "dob": "2012-01-02"}) == ""
+    assert index.hold_reason({"unique_id": 2, "surname": "Khan", "nhs_number": None}) == (
+        model.NO_DOB_OR_NHS
+    )
+    assert model.NO_NAME in index.hold_reason({"unique_id": 3, "first_name": "Unknown"})
 
 
 def test_sql_the_matcher_cannot_evaluate_is_refused_when_the_index_is_built(trained):
