@@ -3,13 +3,15 @@ children and their families, who knows each child, and each agency's own (imperf
 them with the truth kept alongside in ``GroundTruth``.
 
 Then each child's record (``demo.record``): needs and assessment waits, education, how to
-communicate with them, their own words, plans, formulations and transition plans.
+communicate with them, their own words, plans, formulations and transition plans. Then the front
+door's year (``demo.referrals``): referrals, decisions, escalations and the queue on the reference
+date.
 
 Deterministic for a seed: every random choice comes from one ``random.Random(seed)`` and one
-seeded Faker (the record phase has its own pair, seeded from the same seed), dates are relative
-to ``REFERENCE_DATE`` (not today), and child ids are drawn from the same generator. Everything is
-written with ``bulk_create`` in one transaction, with one audit event for the whole
-generation."""
+seeded Faker (the record and referral phases have their own pairs, seeded from the same seed),
+dates are relative to ``REFERENCE_DATE`` (not today), and child ids are drawn from the same
+generator. Everything is written with ``bulk_create`` in one transaction, with one audit event
+for the whole generation."""
 
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Model, ProtectedError, Q
 from faker import Faker
 
 from harbour.access.audit import audit_record
@@ -50,6 +53,7 @@ from harbour.demo import riverside as rv
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
 from harbour.demo.models import GroundTruth, SendStatus
 from harbour.demo.record import RecordPhase, eighteenth_birthday
+from harbour.demo.referrals import ReferralPhase
 from harbour.demo.signins import (
     DEACTIVATED_EMAIL,
     DEMO_PASSWORD,
@@ -58,6 +62,13 @@ from harbour.demo.signins import (
     NO_AGREEMENT_YOUTH_WORKER,
     PANEL_CHAIR,
     REFERRER,
+)
+from harbour.frontdoor.models import (
+    Escalation,
+    Notification,
+    Referral,
+    ReferralDecision,
+    SourceTask,
 )
 from harbour.identity.models import SourceRecord
 from harbour.partnership.models import (
@@ -208,6 +219,11 @@ class GenerationSummary:
     plan_reviews: int
     formulation_meetings: int
     transition_plans: int
+    referrals: int
+    referral_decisions: int
+    escalations: int
+    source_tasks: int
+    notifications: int
     seconds: float
 
     def counts(self) -> dict[str, int]:
@@ -337,6 +353,8 @@ class _Generator:
         self.create_source_records()
         self.say("Creating each child's record: needs, education, voice, plans and transition")
         self.create_child_records()
+        self.say("Creating the front door's year of referrals, decisions and escalations")
+        self.create_referrals()
         return self.counts
 
     def create_child_records(self) -> None:
@@ -349,6 +367,16 @@ class _Generator:
             reference_date=REFERENCE_DATE,
         ).run()
         self.counts["staff"] += counts.pop("staff_added")
+        self.counts.update(counts)
+
+    def create_referrals(self) -> None:
+        counts = ReferralPhase(
+            seed=self.seed,
+            children=self.children,
+            agencies=self.agencies,
+            reference_date=REFERENCE_DATE,
+        ).run()
+        self.counts["relationships"] += counts.pop("relationships_added")
         self.counts.update(counts)
 
     def create_partnership(self) -> None:
@@ -925,6 +953,8 @@ class _Generator:
         )
 
     def create_relationships(self) -> None:
+        """Who knows each child. The relationships of the children with a recent referral
+        (``open_referral``) are written with their referrals (``demo.referrals``)."""
         rows: list[WorkingRelationship] = []
         last_week = REFERENCE_DATE - dt.timedelta(days=7)
         for child in self.children:
@@ -942,17 +972,11 @@ class _Generator:
                     started = self.day_between(earliest, last_week)
                 rows.append(self.agency_relationship(child, code, started))
             if child.open_referral:
-                started = self.day_between(
+                # Drawn as it was before referrals were generated, so that every later draw,
+                # and so the partnership, is the same for a seed; unused.
+                self.day_between(
                     max(child.date_of_birth, REFERENCE_DATE - dt.timedelta(days=21)),
                     REFERENCE_DATE - dt.timedelta(days=1),
-                )
-                rows.append(
-                    WorkingRelationship(
-                        child_id=child.id,
-                        agency=self.agencies[rv.CSC],
-                        kind=RelationshipKind.OPEN_REFERRAL,
-                        started_on=started,
-                    )
                 )
 
         eligible = [c for c in self.children if not self.known_only_to_school(c)]
@@ -1212,10 +1236,32 @@ class _Generator:
         return formats[agency_type].format(n)
 
 
+def _front_door_models() -> list[type[Model]]:
+    """The front door's rows that refer to the partnership, its staff or its children, those that
+    refer to referrals first: every referral and all that hangs off it, and anything else the
+    front door keeps about an agency (such as an agency's API tokens). Its rules stay."""
+    partnership = {Agency, Staff, Team, Child, Referral}
+    known = [Notification, SourceTask, Escalation, ReferralDecision]
+    others = [
+        model
+        for model in django_apps.get_app_config("frontdoor").get_models()
+        if model not in (*known, Referral)
+        and any(
+            f.related_model in partnership
+            for f in model._meta.get_fields()
+            if f.many_to_one or f.one_to_one
+        )
+    ]
+    return [*others, *known, Referral]
+
+
 def delete_demo_data() -> None:
-    """Remove the partnership and its children. Audit events are append-only and stay; staff
-    with no agency (a developer's superuser) stay too."""
+    """Remove the partnership and its children, and the front door's referrals about them.
+    Audit events are append-only and stay; staff with no agency (a developer's superuser) stay
+    too, and so do the partnership's rules for referrals."""
     try:
+        for front_door_model in _front_door_models():
+            front_door_model._default_manager.all().delete()
         for model in (
             FormulationMeeting,
             PlanAction,
