@@ -379,8 +379,12 @@ class _BlockingRule:
         self.r_columns = r_columns
         self.residual = residual
         self.bits = 63 // len(parts)
-        self.sorted_keys: IntArray = np.empty(0, dtype=np.int64)
-        self.sorted_rows: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        # (keys, rows) swapped in as one object, so a match running beside an add never pairs
+        # new keys with old rows
+        self.sorted: tuple[IntArray, npt.NDArray[np.int32]] = (
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int32),
+        )
         self.pending: dict[int, list[int]] = {}
         self.pending_count = 0
 
@@ -404,8 +408,7 @@ class _BlockingRule:
         rows = np.flatnonzero(all_keys >= 0).astype(np.int32)
         keys = all_keys[rows]
         order = np.argsort(keys, kind="stable")
-        self.sorted_keys = keys[order]
-        self.sorted_rows = rows[order]
+        self.sorted = (keys[order], rows[order])
         self.pending = {}
         self.pending_count = 0
 
@@ -422,9 +425,10 @@ class _BlockingRule:
             if code is None:
                 return None
             key |= code << (self.bits * i)
-        lo = int(np.searchsorted(self.sorted_keys, key, side="left"))
-        hi = int(np.searchsorted(self.sorted_keys, key, side="right"))
-        found = self.sorted_rows[lo:hi]
+        sorted_keys, sorted_rows = self.sorted
+        lo = int(np.searchsorted(sorted_keys, key, side="left"))
+        hi = int(np.searchsorted(sorted_keys, key, side="right"))
+        found = sorted_rows[lo:hi]
         extra = self.pending.get(key)
         if extra:
             found = np.concatenate([found, np.asarray(extra, dtype=np.int32)])
@@ -988,7 +992,7 @@ class RealtimeIndex:
         columns = {name: len(c.values) for name, c in self._columns.items()}
         memory = sum(c.nbytes for c in self._columns.values())
         for rule in self._rules:
-            memory += rule.sorted_keys.nbytes + rule.sorted_rows.nbytes
+            memory += rule.sorted[0].nbytes + rule.sorted[1].nbytes
             memory += sys.getsizeof(rule.pending) + 100 * rule.pending_count
             for part in rule.parts:
                 memory += part.derived_codes.nbytes
@@ -998,7 +1002,7 @@ class RealtimeIndex:
             "records": len(self),
             "distinct_values": columns,
             "blocking_rules": [
-                {"sql": r.sql, "indexed": len(r.sorted_keys) + r.pending_count} for r in self._rules
+                {"sql": r.sql, "indexed": len(r.sorted[0]) + r.pending_count} for r in self._rules
             ],
             "approx_bytes": int(memory),
         }
