@@ -160,12 +160,15 @@ def run(
     rejected: Collection[Pair] = (),
     prepared: bool = False,
     db_api: Any = None,
+    nhs_constraint: bool = True,
 ) -> LinkageResult:
     """Link all the records in `df` (the schema in `model`) with `model`: load, predict, cluster.
 
     `confirmed` and `rejected` are reviewers' decisions on pairs of unique ids: a confirmed pair
     is always linked (this is how a link between different NHS numbers is made, on purpose);
-    a rejected pair is never put in one cluster."""
+    a rejected pair is never put in one cluster. `nhs_constraint=False` drops the NHS number
+    rule, for data whose identifier column is not a checked NHS number (the FEBRL benchmark's
+    social security numbers carry typos that a modulus 11 check would have caught)."""
     from splink import Linker
 
     timer = _Timer()
@@ -203,6 +206,8 @@ def run(
             zip(frame["unique_id_l"], frame["unique_id_r"], frame["match_probability"], strict=True)
         )
 
+    if not nhs_constraint:
+        clusters["nhs_number"] = None
     clusters, refused = _constrain(clusters, edges_for, confirmed=confirmed, rejected=rejected)
     # Splink names a cluster by one of its records; Harbour by the smallest unique id.
     clusters["cluster_id"] = clusters.groupby("cluster_id")["unique_id"].transform("min")
