@@ -294,8 +294,16 @@ def _letters_only(name: str) -> str:
 
 
 class _Generator:
-    def __init__(self, *, seed: int, children: int, say: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        children: int,
+        say: Callable[[str], None],
+        referrals_now: dt.datetime | None = None,
+    ) -> None:
         self.seed = seed
+        self.referrals_now = referrals_now
         self.rng = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
@@ -375,6 +383,7 @@ class _Generator:
             children=self.children,
             agencies=self.agencies,
             reference_date=REFERENCE_DATE,
+            now=self.referrals_now,
         ).run()
         self.counts["relationships"] += counts.pop("relationships_added")
         self.counts.update(counts)
@@ -1301,9 +1310,14 @@ def generate(
     children: int,
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
+    referrals_now: dt.datetime | None = None,
 ) -> GenerationSummary:
     """Generate the synthetic partnership. Refuses if any agency exists, unless ``replace``,
-    which deletes the existing partnership and its children first."""
+    which deletes the existing partnership and its children first.
+
+    The front door's referrals are timed back from ``referrals_now`` (by default the start of
+    the reference date, so the same seed makes the same data); the demo passes the moment it is
+    generated, so that its queue shows referrals due soon as well as overdue ones."""
     if children < MIN_CHILDREN:
         raise GenerationError(f"Generate at least {MIN_CHILDREN} children (asked for {children})")
     say: Callable[[str], None] = progress or (lambda _message: None)
@@ -1317,7 +1331,9 @@ def generate(
                 )
             say("Deleting the existing partnership (audit events are kept)")
             delete_demo_data()
-        counts = _Generator(seed=seed, children=children, say=say).run()
+        counts = _Generator(
+            seed=seed, children=children, say=say, referrals_now=referrals_now
+        ).run()
         detail: dict[str, Any] = {"seed": seed, "replaced": replace, **counts}
         audit_record(actor=None, system_actor=SYSTEM_ACTOR, event="demo.generated", detail=detail)
     return GenerationSummary(**counts, seconds=round(time.perf_counter() - started, 2))

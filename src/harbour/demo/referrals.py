@@ -564,14 +564,20 @@ class ReferralPhase:
         children: Sequence[_Child],
         agencies: dict[str, Agency],
         reference_date: dt.date,
+        now: dt.datetime | None = None,
     ) -> None:
         self.rng = random.Random(seed + REFERRAL_SEED_OFFSET)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed + REFERRAL_SEED_OFFSET)
         self.children = list(children)
         self.agencies = agencies
-        self.today = reference_date
-        self.now = reference_moment(reference_date)
+        if now is None:
+            self.today = reference_date
+            self.now = reference_moment(reference_date)
+        else:
+            # Whole minutes, as the rest of the phase's times are.
+            self.now = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
+            self.today = self.now.astimezone(LONDON).date()
         self.front_door = agencies[FRONT_DOOR_CODE]
         self.rules: list[CompletenessRule] = []
         self.levels: dict[str, ServiceLevel] = {}

@@ -555,3 +555,22 @@ def test_referrals_validate(summary):
         d.full_clean()
     for e in Escalation.objects.all():
         e.full_clean()
+
+
+@pytest.mark.django_db
+def test_referrals_are_timed_back_from_now_when_the_demo_is_made_now():
+    from django.utils import timezone
+
+    from harbour.demo.generator import generate
+    from harbour.frontdoor.codes import OPEN_STATUSES
+    from harbour.frontdoor.models import Referral
+
+    now = timezone.now()
+    generate(seed=3, children=120, referrals_now=now)
+    received = list(Referral.objects.values_list("received_at", flat=True))
+    assert received and max(received) <= now
+    assert max(received) > now - dt.timedelta(days=7)
+    open_ = Referral.objects.filter(status__in=OPEN_STATUSES)
+    # Some open referrals are still within their time, as a live front door's would be.
+    assert open_.filter(decision_due_at__gt=now).exists()
+    assert open_.filter(decision_due_at__lt=now).exists()

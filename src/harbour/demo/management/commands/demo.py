@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from django.utils import timezone
 from django_typer.management import TyperCommand, command
 
 from harbour.demo.generator import GenerationError, generate
@@ -28,11 +29,24 @@ class Command(TyperCommand):
                 "(audit events are kept)",
             ),
         ] = False,
+        fixed_clock: Annotated[
+            bool,
+            typer.Option(
+                "--fixed-clock",
+                help="Time the referrals from the reference date, not from now, so that the "
+                "same seed makes exactly the same data",
+            ),
+        ] = False,
     ) -> None:
-        """Generate agencies, staff, agreements, children, families and source records."""
+        """Generate agencies, staff, agreements, children, families, source records and the
+        front door's referrals (timed back from now, unless --fixed-clock)."""
         try:
             summary = generate(
-                seed=seed, children=children, replace=replace, progress=self.stdout.write
+                seed=seed,
+                children=children,
+                replace=replace,
+                progress=self.stdout.write,
+                referrals_now=None if fixed_clock else timezone.now(),
             )
         except GenerationError as exc:
             self.stderr.write(str(exc))
