@@ -21,6 +21,25 @@ FOR, AGAINST, NONE, TOTAL = "For a match", "Against a match", "No evidence", "To
 COLOURS = {FOR: "#00703c", AGAINST: "#d4351c", NONE: "#505a5f", TOTAL: "#1d70b8"}
 
 
+def level_name(label: str, *, term_frequency: bool = False) -> str:
+    """Splink's chart label in plain words (Harbour's own labels are already plain)."""
+    if term_frequency:
+        return "How common the value is: a common one counts for less, a rare one for more"
+    text = label.strip()
+    lower = text.lower()
+    if lower.endswith("is null"):
+        return "Not recorded in one or both records"
+    if lower.startswith("exact match"):
+        return "Exactly the same"
+    if lower == "all other comparisons":
+        return "Different"
+    if "jaro" in lower and ">= 0.92" in lower:
+        return "Spelt very nearly the same"
+    if "jaro" in lower:
+        return "Spelt similarly"
+    return text
+
+
 def comparison_name(column: str) -> str:
     if column.startswith("tf_"):
         return f"{COMPARISON_NAMES.get(column[3:], column[3:])}: how common it is"
@@ -46,6 +65,8 @@ class Bar:
     @property
     def bayes_factor(self) -> str:
         factor = 2.0**self.weight
+        if abs(self.weight) < 0.005:
+            return "No effect"
         if factor >= 1:
             return f"{factor:,.1f} times more likely"
         return f"{1 / factor:,.1f} times less likely"
@@ -71,7 +92,7 @@ def bars(contributions: list[dict[str, Any]]) -> list[Bar]:
             start, end = running, running + weight
             running = end
             kind = FOR if weight > 0 else AGAINST if weight < 0 else NONE
-        level = str(row.get("label_for_charts") or "")
+        level = level_name(str(row.get("label_for_charts") or ""), term_frequency=is_tf)
         if column == "Prior":
             level = "How likely two records picked at random are the same person"
         elif column == "Final score":
@@ -163,7 +184,7 @@ def waterfall_spec(contributions: list[dict[str, Any]], *, probability: float | 
                 },
             },
             {
-                "mark": {"type": "rule", "color": "#0b0c0c"},
+                "mark": {"type": "rule", "color": "#0b0c0c", "aria": False},
                 "encoding": {"y": {"datum": 0}},
             },
         ],

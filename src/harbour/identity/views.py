@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from harbour.access import policy
 from harbour.identity import charts, forms, selectors, services
+from harbour.identity.models import HARBOUR_SOURCE_SYSTEM
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
 
@@ -102,13 +103,14 @@ def _side_by_side(left: Any, right: Any) -> list[tuple[str, str, str]]:
     def seen(record: Any) -> str:
         return f"{record.as_of:%-d %B %Y}"
 
+    def reference(record: Any) -> str:
+        if record.source_system == HARBOUR_SOURCE_SYSTEM:
+            return "Harbour's own record of the child"
+        return f"{record.source_system} {record.source_id}"
+
     return [
         ("Agency", left.agency.name, right.agency.name),
-        (
-            "Their reference",
-            f"{left.source_system} {left.source_id}",
-            f"{right.source_system} {right.source_id}",
-        ),
+        ("Their reference", reference(left), reference(right)),
         ("First name", left.given_name, right.given_name),
         ("Last name", left.family_name, right.family_name),
         ("Date of birth", born(left), born(right)),

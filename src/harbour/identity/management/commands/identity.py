@@ -10,11 +10,44 @@ import typer
 from django_typer.management import TyperCommand, command
 
 from harbour.identity.imports import MAX_ERRORS, ImportRejected, import_person_records
+from harbour.identity.models import (
+    HeldRecord,
+    LinkageModel,
+    LinkageRun,
+    Person,
+    PersonRecord,
+    ReviewPair,
+    ReviewStatus,
+    SourceRecord,
+)
 from harbour.partnership.models import Agency
 
 
 class Command(TyperCommand):
-    help = "The person index: import agencies' person records."
+    help = "The person index: import agencies' person records, and see where linkage stands."
+
+    @command()
+    def status(self) -> None:
+        """Counts only (no one's details): records, people, held records, pairs to review."""
+        model = LinkageModel.objects.filter(is_current=True).first()
+        run = LinkageRun.objects.order_by("-started_at").first()
+        self.stdout.write(
+            f"Current model: v{model.version}, trained {model.trained_at:%Y-%m-%d %H:%M} on "
+            f"{model.record_count:,} records"
+            if model
+            else "No linkage model yet: run `harbour link train`."
+        )
+        if run:
+            self.stdout.write(f"Last run: {run.pk}, {run.started_at:%Y-%m-%d %H:%M}")
+        for label, value in (
+            ("source records", SourceRecord.objects.count()),
+            ("records linked", PersonRecord.objects.count()),
+            ("people", Person.objects.filter(merged_into__isnull=True).count()),
+            ("people merged away", Person.objects.filter(merged_into__isnull=False).count()),
+            ("held for review", HeldRecord.objects.filter(released_at__isnull=True).count()),
+            ("pairs to review", ReviewPair.objects.filter(status=ReviewStatus.PENDING).count()),
+        ):
+            self.stdout.write(f"  {label:<20} {value:>9,}")
 
     @command(name="import")
     def import_records(
