@@ -367,6 +367,16 @@ class CountersignForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    reason = _text(
+        "Why is the referral being reopened?",
+        required="Explain why the referral is being reopened",
+        rows=4,
+        max_length=3000,
+        checked=CheckContext.CASE_NOTE,
+    )
+
+
 class EscalateForm(forms.Form):
     reason = _text(
         "What do you need from the front door? (optional)",

@@ -63,7 +63,7 @@ def _audit(actor: Any, event: str, referral: Referral, subject: Any, **detail: A
 def meeting_decision(referral: Referral) -> Any:
     """The standing (or waiting) decision that calls for a strategy meeting, if any."""
     for decision in referral.decisions.all():
-        if decision.state != "returned":
+        if decision.state not in ("returned", "reopened"):
             return decision if decision.outcome in MEETING_OUTCOMES else None
     return None
 

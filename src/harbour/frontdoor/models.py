@@ -151,6 +151,7 @@ class DecisionState(models.TextChoices):
     AWAITING_COUNTERSIGN = "awaiting", "Awaiting manager countersignature"
     COUNTERSIGNED = "countersigned", "Countersigned"
     RETURNED = "returned", "Returned by the manager"
+    REOPENED = "reopened", "Set aside when the referral was reopened"
 
 
 class ReferralDecision(models.Model):

@@ -101,7 +101,7 @@ def referral_for_actor(*, actor: Any, referral_id: int, action: policy.Action) -
 def current_decision(referral: Referral) -> ReferralDecision | None:
     """The decision that stands or waits; returned ones are history."""
     for decision in referral.decisions.all():
-        if decision.state != DecisionState.RETURNED:
+        if decision.state not in (DecisionState.RETURNED, DecisionState.REOPENED):
             return decision
     return None
 

@@ -496,6 +496,41 @@ def decision_countersign(
     return decision
 
 
+@transaction.atomic
+def referral_reopen(*, actor: Any, referral: Referral, reason: str) -> Referral:
+    """A manager reopens a closed referral (new information, or a decision that did not hold).
+    The decision stays in the history, set aside; the referral goes back on the queue with a new
+    clock, and the front door works with the child again."""
+    policy.decide_referral(actor, policy.Action.FRONT_DOOR_COUNTERSIGN, referral)
+    if referral.status != Status.CLOSED:
+        raise ValidationError("Only a closed referral can be reopened")
+    if len(reason.strip()) < MIN_RATIONALE:
+        raise ValidationError(
+            {"reason": f"Explain why it is reopened in at least {MIN_RATIONALE} characters"}
+        )
+    now = timezone.now()
+    referral.decisions.filter(state=DecisionState.COUNTERSIGNED).update(
+        state=DecisionState.REOPENED
+    )
+    referral.status = Status.RATED if referral.rag else Status.RECEIVED
+    referral.closed_at = None
+    levels = {level.step: level for level in ServiceLevel.objects.all()}
+    for step, field in ((Step.RAG, "rag_due_at"), (Step.DECISION, "decision_due_at")):
+        level = levels.get(step)
+        setattr(referral, field, level.due(now) if level else None)
+    referral.save()
+    if referral.child_id is not None:
+        _open_relationship(referral, actor=actor)
+    if referral.referrer_id is not None:
+        _notify(
+            [referral.referrer],
+            referral,
+            f"The front door has reopened your referral {referral.reference}",
+        )
+    _audit(actor, "referral.reopened", referral, reason=reason.strip())
+    return referral
+
+
 # Feedback and escalation ------------------------------------------------------------------------
 
 

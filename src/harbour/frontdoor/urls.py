@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("front-door/referrals/<int:referral_id>/rate/", views.rate, name="rate"),
     path("front-door/referrals/<int:referral_id>/decide/", views.decide, name="decide"),
+    path("front-door/referrals/<int:referral_id>/reopen/", views.reopen, name="reopen"),
     path(
         "front-door/decisions/<int:decision_id>/countersign/", views.countersign, name="countersign"
     ),

@@ -509,6 +509,32 @@ def countersign(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
+def reopen(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_COUNTERSIGN
+    )
+    back = reverse("frontdoor:detail", args=[referral.pk])
+    return form_page(
+        request,
+        form_class=forms.ReopenForm,
+        instance=None,
+        save=lambda data: services.referral_reopen(
+            actor=request.user, referral=referral, reason=data["reason"]
+        ),
+        done=lambda r: ("Referral reopened: it is back on the queue", back),
+        page=FormPage(
+            title="Reopen the referral",
+            caption=str(referral.reference),
+            back_url=back,
+            submit="Reopen",
+            intro="The decision stays in the referral's history. The referral goes back on the "
+            "queue with a new clock, and the referrer is told.",
+        ),
+    )
+
+
+@login_required
+@policy_errors
 def resolve_escalation(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = selectors.escalation_for_actor(actor=request.user, escalation_id=escalation_id)
     back = reverse("frontdoor:oversight")

@@ -341,3 +341,108 @@ def test_the_childs_chronology_shows_the_referral_and_its_decision(partnership):
     titles = [e.title for e in chronology.entries if e.entry_type == EntryType.REFERRAL]
     assert f"Referral {referral.reference} to the front door" in titles
     assert f"Decision on {referral.reference}: Child in need assessment (section 17)" in titles
+
+
+def _closed(p):
+    referral = confirmed(p)
+    services.referral_decide(
+        actor=p["manager"],
+        referral=referral,
+        outcome=Outcome.NO_FURTHER_ACTION,
+        rationale="Police are dealing with it; school support is already in place.",
+        feedback_to_referrer="No further action; advice given on what to watch for.",
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def test_a_manager_reopens_a_closed_referral_with_a_new_clock(partnership):
+    referral = _closed(partnership)
+    assert referral.status == Status.CLOSED
+    with pytest.raises(policy.Forbidden):
+        services.referral_reopen(
+            actor=partnership["practitioner"], referral=referral, reason="x" * 30
+        )
+    with pytest.raises(ValidationError):
+        services.referral_reopen(actor=partnership["manager"], referral=referral, reason="")
+    services.referral_reopen(
+        actor=partnership["manager"],
+        referral=referral,
+        reason="He was stabbed again last night: the decision no longer holds.",
+    )
+    referral.refresh_from_db()
+    assert referral.status == Status.RATED and referral.closed_at is None
+    assert referral.decision_due_at > timezone.now()
+    assert selectors.current_decision(referral) is None
+    assert referral.decisions.get().state == DecisionState.REOPENED
+    assert policy.relationship_basis(partnership["practitioner"], referral.child) == (
+        "agency:open_referral"
+    )
+    # and it can be decided again
+    services.referral_decide(
+        actor=partnership["manager"],
+        referral=referral,
+        outcome=Outcome.CHILD_PROTECTION,
+        rationale="Second stabbing: reasonable cause to suspect significant harm.",
+        feedback_to_referrer="A section 47 enquiry has started.",
+    )
+    referral.refresh_from_db()
+    assert referral.status == Status.CLOSED
+
+
+def test_illegal_transitions_are_refused(partnership):
+    p = partnership
+    sent_referral = sent(p)
+    with pytest.raises(ValidationError):  # sending twice
+        services.referral_submit(actor=p["officer"], referral=sent_referral)
+    with pytest.raises(ValidationError):  # deciding before the child is confirmed
+        services.referral_decide(
+            actor=p["practitioner"],
+            referral=sent_referral,
+            outcome=Outcome.EARLY_HELP,
+            rationale="x" * 30,
+            feedback_to_referrer="x",
+        )
+    with pytest.raises(ValidationError):  # reopening an open referral
+        services.referral_reopen(actor=p["manager"], referral=sent_referral, reason="x" * 30)
+    waiting = confirmed(p)
+    decision = services.referral_decide(
+        actor=p["practitioner"],
+        referral=waiting,
+        outcome=Outcome.EARLY_HELP,
+        rationale="Family ask for help; early help have capacity now.",
+        feedback_to_referrer="Early help will call.",
+    )
+    with pytest.raises(ValidationError):  # a second decision while one waits
+        services.referral_decide(
+            actor=p["practitioner"],
+            referral=waiting,
+            outcome=Outcome.VOLUNTARY_SECTOR,
+            rationale="x" * 30,
+            feedback_to_referrer="x",
+        )
+    services.decision_countersign(actor=p["manager"], decision=decision, agree=True)
+    with pytest.raises(ValidationError):  # countersigning twice
+        services.decision_countersign(actor=p["manager"], decision=decision, agree=True)
+    waiting.refresh_from_db()
+    for change in (
+        lambda: services.referral_rate(
+            actor=p["practitioner"], referral=waiting, rag="red", rationale="x" * 30
+        ),
+        lambda: services.referral_confirm_child(
+            actor=p["practitioner"], referral=waiting, create=True
+        ),
+        lambda: services.referral_decide(
+            actor=p["practitioner"],
+            referral=waiting,
+            outcome=Outcome.EARLY_HELP,
+            rationale="x" * 30,
+            feedback_to_referrer="x",
+        ),
+    ):
+        with pytest.raises(ValidationError, match="closed"):
+            change()
+    waiting.escalation_from = timezone.now() - dt.timedelta(days=1)
+    waiting.save()
+    with pytest.raises(ValidationError):  # escalating a referral that has its outcome
+        services.referral_escalate(actor=p["officer"], referral=waiting)
