@@ -145,6 +145,7 @@ MATRIX.update(
         "frontdoor:confirm-child": ("sent", only(FRONT_DOOR)),
         "frontdoor:rate": ("sent", only(FRONT_DOOR)),
         "frontdoor:decide": ("sent", only(FRONT_DOOR)),
+        "frontdoor:reopen": ("sent", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:countersign": ("decision", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:resolve-escalation": ("escalation", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:meeting-convene": ("sent", only(FRONT_DOOR)),
