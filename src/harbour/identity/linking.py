@@ -672,6 +672,21 @@ def _queue_review(
         run.detail["review_pairs_withdrawn"] = len(stale)
 
 
+@transaction.atomic
+def delete_person_index() -> None:
+    """Delete the whole person index: people, their records and changes, review pairs, held
+    records, runs and models. For replacing the synthetic demo partnership only (ADR 0014): in
+    use, people are never deleted. Source records are left to their owner."""
+    ReviewPair.objects.all().delete()
+    HeldRecord.objects.all().delete()
+    PersonChange.objects.all().delete()
+    PersonRecord.objects.all().delete()
+    Person.objects.update(merged_into=None, child=None)
+    Person.objects.all().delete()
+    LinkageRun.objects.all().delete()
+    LinkageModel.objects.all().delete()
+
+
 def person_numbers_for(source_record_ids: Iterable[int]) -> dict[int, int]:
     """Which person (number) each source record is in now."""
     return dict(
@@ -686,6 +701,7 @@ __all__ = [
     "Explanation",
     "LinkageError",
     "current_model",
+    "delete_person_index",
     "explain_pairs",
     "link_children",
     "link_run",

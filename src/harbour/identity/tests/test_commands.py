@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from harbour.demo.generator import generate
+from harbour.identity import linking
 from harbour.identity.models import LinkageModel, Person
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,12 @@ def test_train_then_run_links_the_partnership_and_keeps_numbers(capsys):
 def test_an_unknown_engine_is_refused(db, capsys):
     with pytest.raises(CommandError):
         call_command("link", "run", "--engine", "oracle")
+
+
+def test_the_demo_can_start_again_with_an_empty_index():
+    generate(seed=7, children=60)
+    call_command("link", "train", "--seed", "3")
+    call_command("link", "run")
+    generate(seed=7, children=60, replace=True)  # the source records go, and their links
+    linking.delete_person_index()
+    assert not Person.objects.exists() and not LinkageModel.objects.exists()
