@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -340,6 +341,9 @@ def main() -> None:
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    # Splink warns about levels a small data set never shows (FEBRL has no sex column, no
+    # nicknames); the figures are what this report is for.
+    logging.getLogger("splink").setLevel(logging.ERROR)
     if args.child:
         step, out, *rest = args.child
         function = CHILDREN[step]

@@ -68,6 +68,8 @@ def test_a_trained_model_saves_and_loads_with_its_version_and_hash(
     assert saved["trained_at"] == "2026-01-01T00:00:00+00:00"
     assert saved["record_count"] == linkage_model.record_count > 3_000
     assert saved["sha256"] == model.model_sha256(saved["splink_model"])
+    assert saved["notes"]["splink"] == "5.0.0"
+    assert len(saved["notes"]["em_blocking_rules"]) == 2
     assert [c["output_column_name"] for c in saved["splink_model"]["comparisons"]] == [
         "first_name",
         "surname",
