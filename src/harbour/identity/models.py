@@ -272,6 +272,16 @@ class ReviewPair(models.Model):
         return f"review pair {self.pk}"
 
     @property
+    def probability_display(self) -> str:
+        """The match probability as a percentage, never rounded up to a certainty."""
+        p = self.match_probability
+        if p is None:
+            return "Not known"
+        if p >= 0.9999:
+            return "over 99.99%"
+        return f"{p:.2%}"
+
+    @property
     def is_decided(self) -> bool:
         return self.status in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
 
