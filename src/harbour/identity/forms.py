@@ -76,3 +76,28 @@ class SplitForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["records"].choices = choices  # type: ignore[attr-defined]
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    agency = forms.ChoiceField(
+        label="Whose records are these?",
+        error_messages={"required": "Select the agency whose records these are"},
+    )
+    file = forms.FileField(
+        label="CSV file",
+        help_text="In the format of the import guide; at most 20 MB",
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Select an agency"), *agencies]  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        return upload

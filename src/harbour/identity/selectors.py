@@ -20,6 +20,7 @@ from harbour.identity.models import (
     ReviewStatus,
     SourceRecord,
 )
+from harbour.partnership.models import Agency
 
 
 def _denied(actor: Any, event: str, requested: Any) -> None:
@@ -175,3 +176,9 @@ def person_by_display_id(text: str) -> Person | None:
     if not digits:
         return None
     return Person.objects.filter(number=int(digits)).first()
+
+
+def import_agencies(*, actor: Any) -> list[Agency]:
+    """The agencies whose records an administrator may import: every active one."""
+    policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)
+    return list(Agency.objects.filter(is_active=True).order_by("name"))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/<int:number>/", views.person, name="person"),
     path("people/<int:number>/merge/", views.person_merge, name="person-merge"),
     path("people/<int:number>/split/", views.person_split, name="person-split"),
+    path("import/", views.import_records, name="import"),
 ]

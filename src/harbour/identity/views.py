@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from harbour.access import policy
 from harbour.identity import charts, forms, selectors, services
+from harbour.identity.imports import ImportRejected, import_person_records
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
@@ -211,4 +212,44 @@ def person_split(request: HttpRequest, number: int) -> HttpResponse:
             submit="Split",
         ),
         form_kwargs={"choices": choices},
+    )
+
+
+@login_required
+@policy_errors
+def import_records(request: HttpRequest) -> HttpResponse:
+    """Administrators import an agency's person records (docs/identity-import.md)."""
+    policy.require_capability(request.user, policy.Action.IDENTITY_IMPORT)
+    agencies = selectors.import_agencies(actor=request.user)
+    form = forms.ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        agencies=[(str(a.pk), a.name) for a in agencies],
+    )
+    rejected: ImportRejected | None = None
+    if request.method == "POST" and form.is_valid():
+        agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
+        try:
+            summary = import_person_records(
+                agency=agency, content=form.cleaned_data["file"].read(), actor=request.user
+            )
+        except ImportRejected as error:
+            rejected = error
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                f"{summary.rows:,} rows for {agency.name}: {summary.created:,} new, "
+                f"{summary.updated:,} updated, {summary.unchanged:,} unchanged",
+            )
+            return redirect("identity:import")
+    return render(
+        request,
+        "identity/import.html",
+        {
+            "form": form,
+            "errors": rejected.errors[:200] if rejected else [],
+            "error_count": rejected.error_count if rejected else 0,
+        },
+        status=400 if form.errors else 200,
     )

@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),
+    NavItem("Import records", "identity:import", Action.IDENTITY_IMPORT),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
     NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),

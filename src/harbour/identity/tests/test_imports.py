@@ -102,3 +102,29 @@ def test_the_command_imports_and_reports_errors(police, tmp_path, capsys):
     with pytest.raises(CommandError, match="exited with code 1"):
         call_command("identity", "import", str(bad), "--agency", police.code)
     assert "line 2, date_of_birth" in capsys.readouterr().err
+
+
+def test_an_administrator_imports_a_file_on_the_page(client, police):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    client.force_login(make_staff(police, Role.ADMINISTRATOR))
+    url = reverse("identity:import")
+    assert client.get(url).status_code == 200
+    bad = SimpleUploadedFile(
+        "bad.csv", (HEADER + "Niche RMS,RVP9,Kim,Lee,2011-13-40,,,,,,,\n").encode()
+    )
+    response = client.post(url, {"agency": str(police.pk), "file": bad})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "nothing was saved" in body
+    assert [(e.line, e.column) for e in response.context["errors"]] == [(2, "date_of_birth")]
+    good = SimpleUploadedFile("good.csv", GOOD.encode())
+    response = client.post(url, {"agency": str(police.pk), "file": good}, follow=True)
+    assert "3 new, 0 updated, 0 unchanged" in response.content.decode()
+    assert SourceRecord.objects.filter(agency=police).count() == 3
+    client.force_login(make_staff(police, Role.FRONT_DOOR_MANAGER))
+    assert client.get(url).status_code == 403

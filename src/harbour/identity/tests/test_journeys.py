@@ -52,3 +52,29 @@ def test_the_front_door_reviews_a_pair(page, base):
     expect(page.locator(".govuk-notification-banner")).to_contain_text("different people")
     assert_accessible(page, "identity-review-decided")
     assert ReviewPair.objects.filter(status=ReviewStatus.REJECTED).count() == 1
+
+
+def test_an_administrator_imports_person_records(page, live_server, tmp_path):
+    generate(seed=5, children=60)
+    base = live_server.url
+    demo_sign_in(page, base, Role.ADMINISTRATOR)
+    page.get_by_role("link", name="Import records").first.click()
+    expect(page.locator("h1")).to_have_text("Import person records")
+    assert_accessible(page, "identity-import")
+
+    header = "source_system,source_id,given_name,family_name,date_of_birth,nhs_number\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "Mosaic,1,Ava,Stone,27/03/2011,\nMosaic,2,Leo,Stone,2012-01-05,12\n")
+    page.get_by_label("Whose records are these?").select_option(label="Riverside Police")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("nothing was saved")
+    expect(page.locator("table")).to_contain_text("date_of_birth")
+    assert_accessible(page, "identity-import-errors")
+
+    good = tmp_path / "good.csv"
+    good.write_text(header + "Mosaic,1,Ava,Stone,2011-03-27,\nMosaic,2,Leo,Stone,2012-01-05,\n")
+    page.get_by_label("Whose records are these?").select_option(label="Riverside Police")
+    page.set_input_files("#id_file", str(good))
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 new")

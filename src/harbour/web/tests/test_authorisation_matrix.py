@@ -172,6 +172,7 @@ MATRIX.update(
         "identity:person": ("person", only(FRONT_DOOR)),
         "identity:person-merge": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:person-split": ("person", only({Role.FRONT_DOOR_MANAGER})),
+        "identity:import": ("none", only({Role.ADMINISTRATOR})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
