@@ -176,7 +176,8 @@ def run(
     usable, held = split_usable(records)
     timer.lap("prepare")
     api = db_api if db_api is not None else make_db_api(engine)
-    table = api.register(usable, dataset_display_name="records")
+    # A generated name: a Spark session outlives one run, and a fixed name would clash.
+    table = api.register(usable)
     linker = Linker(table, model.settings_for(engine), log_level=None)
     timer.lap("load")
     predictions = linker.inference.predict(

@@ -52,6 +52,7 @@ def spark_session(*, cores: int = 2, checkpoint_dir: str | None = None) -> Any:
         SparkSession.builder.master(f"local[{cores}]")
         .appName("harbour-linkage")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.jars", similarity_jar_location())
