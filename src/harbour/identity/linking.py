@@ -398,7 +398,10 @@ def link_run(
 
 
 def _people(numbers: Iterable[int]) -> dict[int, Person]:
-    return {p.number: p for p in Person.objects.filter(number__in=set(numbers))}
+    """The people with these numbers (all loaded at once: a long ``IN`` list would pass
+    SQLite's limit on query parameters at a large partnership's scale)."""
+    wanted = set(numbers)
+    return {p.number: p for p in Person.objects.all() if p.number in wanted}
 
 
 def _apply_people(
@@ -542,11 +545,7 @@ def link_children() -> int:
             holders[person_id].append(uuid.UUID(source_id))
         except ValueError:
             continue
-    created = dict(
-        Child.objects.filter(pk__in=[c for found in holders.values() for c in found]).values_list(
-            "pk", "created_at"
-        )
-    )
+    created = dict(Child.objects.values_list("pk", "created_at"))
     wanted: dict[int, uuid.UUID] = {}
     twice = 0
     for person_id, found in holders.items():
