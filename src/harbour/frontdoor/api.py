@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import register_converter
-from ninja import Header, NinjaAPI
+from ninja import Header, NinjaAPI, Path
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -54,7 +54,7 @@ class ReferenceConverter:
     """A Harbour referral reference (FD-2026-000123), so that ``GET /referrals/<reference>`` and
     ``POST /referrals/<feed>`` can share a path: a feed name never looks like a reference."""
 
-    regex = intake.REFERENCE.pattern.strip("^$")
+    regex = intake.REFERENCE_PATTERN.strip("^$")
 
     def to_python(self, value: str) -> str:
         return value
@@ -99,7 +99,12 @@ api = HarbourApi(
     openapi_url="/openapi.json",
 )
 
-PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in (400, 401, 403, 404, 409, 422)}
+# The problems each route can answer, so that the document lists every status the API gives.
+# 405: a path that names a feed takes only POST, one that names a referral only GET.
+_READ_PROBLEMS = (400, 401, 404, 405, 503)
+_SEND_PROBLEMS = (400, 401, 403, 404, 405, 409, 413, 422, 503)
+READ_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _READ_PROBLEMS}
+SEND_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _SEND_PROBLEMS}
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 
@@ -129,12 +134,19 @@ def _preflight(request: HttpRequest, feed: str) -> tuple[ApiToken, str]:
 
 @api.get(
     "/referrals/{harbour_reference:reference}",
-    response={200: ReferralStatusOut, **PROBLEMS},
+    response={200: ReferralStatusOut, **READ_PROBLEMS},
     url_name="referral-status",
     summary="What became of a referral your system sent",
     tags=["referrals"],
 )
-def referral_status(request: HttpRequest, reference: str) -> HttpResponse:
+def referral_status(
+    request: HttpRequest,
+    reference: str = Path(
+        ...,
+        description="Harbour's reference, as the answer to the referral gave it",
+        pattern=intake.REFERENCE_PATTERN,
+    ),
+) -> HttpResponse:
     """Its status and, once a front-door manager has countersigned the decision, the outcome and
     what the referrer is told. Only referrals your agency's systems sent: anything else is 404.
     Each answer is recorded in the audit trail."""
@@ -148,7 +160,7 @@ def referral_status(request: HttpRequest, reference: str) -> HttpResponse:
 
 @api.post(
     "/referrals/{feed}",
-    response={201: ReferralReceived, 200: ReferralReceived, **PROBLEMS},
+    response={201: ReferralReceived, 200: ReferralReceived, **SEND_PROBLEMS},
     url_name="referral-receive",
     summary="Send one referral",
     tags=["referrals"],
@@ -161,6 +173,7 @@ def referral_receive(
         ...,
         alias=IDEMPOTENCY_KEY_HEADER,
         description="Unique to this request; the same on every retry of it (a UUID is best)",
+        pattern=intake.IDEMPOTENCY_KEY_PATTERN,
     ),
 ) -> HttpResponse:
     """Received even when incomplete (201): `missing` names what the referral lacks, and your
@@ -205,7 +218,7 @@ BULK_BODY = {
 
 @api.post(
     "/referrals/{feed}/bulk",
-    response={201: BulkResult, 200: BulkResult, 413: ProblemOut, 415: ProblemOut, **PROBLEMS},
+    response={201: BulkResult, 200: BulkResult, 415: ProblemOut, **SEND_PROBLEMS},
     url_name="referral-bulk",
     summary="Send a CSV file of referrals, all or nothing",
     tags=["referrals"],
@@ -215,7 +228,10 @@ def referral_bulk(
     request: HttpRequest,
     feed: Feed,
     idempotency_key: str = Header(
-        ..., alias=IDEMPOTENCY_KEY_HEADER, description="Unique to this file"
+        ...,
+        alias=IDEMPOTENCY_KEY_HEADER,
+        description="Unique to this file; the same on every retry of it",
+        pattern=intake.IDEMPOTENCY_KEY_PATTERN,
     ),
 ) -> HttpResponse:
     """Every row is checked first; any error answers 422 listing each by line, and nothing is

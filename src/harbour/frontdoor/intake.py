@@ -29,8 +29,11 @@ from harbour.frontdoor.models import DecisionState, IdempotencyRecord, Referral
 from harbour.frontdoor.problems import Problem
 from harbour.partnership.models import Agency
 
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$")
-REFERENCE = re.compile(r"^[A-Z]{2}-[0-9]{4}-[0-9]{1,12}$")
+# 1 to 255 printable ASCII characters, no space at either end (the OpenAPI document's pattern).
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$"
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN.removesuffix("$") + r"\Z")
+REFERENCE_PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{1,12}$"
+REFERENCE = re.compile(REFERENCE_PATTERN.removesuffix("$") + r"\Z")
 
 
 def system_actor(agency: Agency, source: str = "api") -> str:
@@ -41,20 +44,20 @@ def system_actor(agency: Agency, source: str = "api") -> str:
 
 
 def idempotency_key(raw: str | None) -> str:
-    """The key from the header (a structured-field string's quotes are allowed and dropped)."""
-    if raw is None or not raw.strip():
+    """The key from the header: 1 to 255 printable ASCII characters with no space at either end.
+    A structured-field string's quotes (the IETF draft's form) are dropped: ``"k1"`` is ``k1``."""
+    if raw is None or raw == "":
         raise Problem(
             "idempotency-key-missing", "Send an Idempotency-Key header with every POST request"
         )
-    key = raw.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]
-    if not IDEMPOTENCY_KEY.match(key):
+    if not IDEMPOTENCY_KEY.match(raw):
         raise Problem(
             "idempotency-key-missing",
-            "The Idempotency-Key must be 1 to 255 printable ASCII characters",
+            "The Idempotency-Key must be 1 to 255 printable ASCII characters, with no space at "
+            "either end",
         )
-    return key
+    inner = raw[1:-1] if len(raw) >= 3 and raw[0] == raw[-1] == '"' else ""
+    return inner if IDEMPOTENCY_KEY.match(inner) else raw
 
 
 def body_hash(endpoint: str, body: Any) -> str:

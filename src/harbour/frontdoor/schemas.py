@@ -3,17 +3,24 @@ at ``/api/openapi.json`` is generated from the same definitions that validate re
 
 Field names are the referral's own, so a JSON body and a bulk CSV file (``frontdoor.bulk``) use
 the same names. Every field but ``source_system`` and ``source_id`` may be left out: an
-incomplete automated referral is received and flagged (ADR 0011), never refused."""
+incomplete automated referral is received and flagged (ADR 0011), never refused.
+
+The document says exactly what is accepted (schemathesis checks both ways: data it allows is
+accepted, data it forbids is refused), so every rule a JSON Schema can state is stated in it, as
+a ``pattern`` beside the check that enforces it. What it cannot state — a date not in the
+future, a child under 25, ``incident_date`` on the day of ``occurred_at`` — is in the field's
+description."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import Enum
 from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema, model_validator
 
 from harbour.children.codes import Ethnicity, Sex
 from harbour.children.selectors import normalise_postcode
@@ -22,32 +29,56 @@ from harbour.frontdoor.forms import OLDEST_CHILD_AGE
 
 LONG_TEXT = 10_000
 CLOCK_SKEW = dt.timedelta(minutes=5)  # a source system's clock may run a little ahead
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-NHS_NUMBER = re.compile(r"^[0-9]{10}$")
+
+# Each pattern is both the document's and the check's (``re.fullmatch``), so they cannot differ.
+NO_NUL = r"^[^\u0000]*$"
+# An identifier: no control characters, and no space at either end.
+IDENTIFIER = r"^[^\u0000-\u0020\u007f](?:[^\u0000-\u001f\u007f]*[^\u0000-\u0020\u007f])?$"
+POSTCODE = r"^(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2})?$"
+NHS_NUMBER = r"^(?:[0-9]{3} ?[0-9]{3} ?[0-9]{4})?$"
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ISO_MOMENT = (
+    r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+
+
+def _full(pattern: str) -> re.Pattern[str]:
+    """The document's pattern for Python: ``$`` in Python also matches before a final newline."""
+    return re.compile(pattern.removesuffix("$") + r"\Z")
 
 
 # Checks shared with the bulk file schema -----------------------------------------------------
 
 
 def storable(value: str) -> str:
-    """Text the databases can hold: no NUL character (PostgreSQL refuses it)."""
+    """Text the databases can hold: no NUL character (PostgreSQL refuses it), and no lone UTF-16
+    surrogate (JSON can carry one, UTF-8 cannot)."""
     if "\x00" in value:
         raise ValueError("must not contain the NUL character")
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        raise ValueError("must be valid Unicode text")
+    return value
+
+
+def identifier(value: str) -> str:
+    storable(value)
+    if not _full(IDENTIFIER).match(value):
+        raise ValueError("must have no control characters and no space at either end")
     return value
 
 
 def clean_postcode(value: str) -> str:
-    value = normalise_postcode(value)
-    if value and not POSTCODE.match(value):
+    if not _full(POSTCODE).match(value):
         raise ValueError("must be a UK postcode, like RV1 2AB")
-    return value
+    return normalise_postcode(value)
 
 
 def clean_nhs_number(value: str) -> str:
-    value = "".join(value.split())
-    if value and not NHS_NUMBER.match(value):
+    if not _full(NHS_NUMBER).match(value):
         raise ValueError("must be 10 digits, like 485 777 3456")
-    return value
+    return value.replace(" ", "")
 
 
 def past_date(value: dt.date) -> dt.date:
@@ -76,15 +107,27 @@ def past_moment(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def iso_text(value: Any) -> Any:
-    """Dates and times come as ISO 8601 strings, not numbers."""
-    if value is not None and not isinstance(value, str | dt.date):
-        raise ValueError("must be an ISO 8601 string, like 2026-03-27")
-    return value
+def _iso_text(pattern: str, example: str) -> Any:
+    """Dates and times come as ISO 8601 strings (not numbers, nor the other forms pydantic would
+    parse), or as dates from Python."""
+
+    def check(value: Any) -> Any:
+        if value is None or value == "" or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not _full(pattern).match(value):
+            raise ValueError(f"must be an ISO 8601 string, like {example}")
+        return value
+
+    return check
+
+
+iso_date = _iso_text(ISO_DATE, "2026-03-27")
+iso_moment = _iso_text(ISO_MOMENT, "2026-03-27T21:40:00Z")
 
 
 def blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
+    """An empty string is an answer not given."""
+    return None if value == "" else value
 
 
 def unique_codes(values: list[Any]) -> list[Any]:
@@ -92,16 +135,41 @@ def unique_codes(values: list[Any]) -> list[Any]:
 
 
 def _clean_text(value: str | None) -> str | None:
-    return None if value is None else storable(value.strip())
+    return None if value is None else storable(value).strip()
 
 
-Text100 = Annotated[str | None, Field(max_length=100), AfterValidator(_clean_text)]
-Text200 = Annotated[str | None, Field(max_length=200), AfterValidator(_clean_text)]
-Text300 = Annotated[str | None, Field(max_length=300), AfterValidator(_clean_text)]
-LongText = Annotated[str | None, Field(max_length=LONG_TEXT), AfterValidator(_clean_text)]
+def _text_field(max_length: int) -> Any:
+    return Field(max_length=max_length, json_schema_extra={"pattern": NO_NUL})
+
+
+def _code_schema(codes: type[Enum], description: str) -> WithJsonSchema:
+    """One code, null, or '' (not given)."""
+    values = [member.value for member in codes]
+    return WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "enum": [*values, ""]}, {"type": "null"}],
+            "description": description,
+        }
+    )
+
+
+def _when(pattern: str, json_format: str | None, description: str) -> dict[str, Any]:
+    string: dict[str, Any] = {"type": "string", "pattern": pattern}
+    if json_format:
+        string["format"] = json_format
+    return {
+        "anyOf": [string, {"type": "string", "maxLength": 0}, {"type": "null"}],
+        "description": description,
+    }
+
+
+Text100 = Annotated[str | None, _text_field(100), AfterValidator(_clean_text)]
+Text200 = Annotated[str | None, _text_field(200), AfterValidator(_clean_text)]
+Text300 = Annotated[str | None, _text_field(300), AfterValidator(_clean_text)]
+LongText = Annotated[str | None, _text_field(LONG_TEXT), AfterValidator(_clean_text)]
 DateIn = Annotated[
     dt.date | None,
-    BeforeValidator(iso_text),
+    BeforeValidator(iso_date),
     BeforeValidator(blank_to_none),
     AfterValidator(lambda v: None if v is None else past_date(v)),
 ]
@@ -110,7 +178,7 @@ DateIn = Annotated[
 class ReferralIn(Schema):
     """One referral from a custody, ambulance or emergency department system."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     source_system: Annotated[
         str,
@@ -118,8 +186,9 @@ class ReferralIn(Schema):
             min_length=1,
             max_length=60,
             description="Your system's name, as agreed with the partnership (e.g. 'niche')",
+            json_schema_extra={"pattern": IDENTIFIER},
         ),
-        AfterValidator(storable),
+        AfterValidator(identifier),
     ]
     source_id: Annotated[
         str,
@@ -127,39 +196,71 @@ class ReferralIn(Schema):
             min_length=1,
             max_length=64,
             description="The event's id in your system: one referral per event, ever",
+            json_schema_extra={"pattern": IDENTIFIER},
         ),
-        AfterValidator(storable),
+        AfterValidator(identifier),
     ]
     occurred_at: Annotated[
         dt.datetime | None,
-        BeforeValidator(iso_text),
+        BeforeValidator(iso_moment),
         BeforeValidator(blank_to_none),
         AfterValidator(lambda v: None if v is None else past_moment(v)),
-        Field(description="When the event happened (ISO 8601; UK time if no offset)"),
+        WithJsonSchema(
+            _when(
+                ISO_MOMENT,
+                None,
+                "When the event happened (ISO 8601, like 2026-03-27T21:40:00Z; UK time if no "
+                "offset); not in the future",
+            )
+        ),
     ] = None
     incident_date: Annotated[
-        DateIn, Field(description="The day it happened, if occurred_at is not sent")
+        DateIn,
+        WithJsonSchema(
+            _when(
+                ISO_DATE,
+                "date",
+                "The day it happened (ISO 8601), not in the future; if occurred_at is sent too, "
+                "the same day",
+            )
+        ),
     ] = None
     child_given_name: Text100 = None
     child_family_name: Text100 = None
     child_other_names: Text200 = None
     child_date_of_birth: Annotated[
         dt.date | None,
-        BeforeValidator(iso_text),
+        BeforeValidator(iso_date),
         BeforeValidator(blank_to_none),
         AfterValidator(lambda v: None if v is None else date_of_birth(v)),
-        Field(description="ISO 8601 date; the child must be under 25"),
+        WithJsonSchema(
+            _when(
+                ISO_DATE,
+                "date",
+                f"ISO 8601 date, not in the future; the child must be under {OLDEST_CHILD_AGE}",
+            )
+        ),
     ] = None
-    child_sex: Annotated[Sex | None, BeforeValidator(blank_to_none)] = None
+    child_sex: Annotated[
+        Sex | None, BeforeValidator(blank_to_none), _code_schema(Sex, "CIN census N00783")
+    ] = None
     child_address: Text300 = None
     child_postcode: Annotated[
         str | None,
-        Field(max_length=10, description="UK postcode, spaces optional"),
+        Field(
+            max_length=10,
+            description="UK postcode, in either case, with one space or none",
+            json_schema_extra={"pattern": POSTCODE},
+        ),
         AfterValidator(lambda v: None if v is None else clean_postcode(storable(v))),
     ] = None
     child_nhs_number: Annotated[
         str | None,
-        Field(max_length=12, description="10 digits; spaces are ignored"),
+        Field(
+            max_length=12,
+            description="10 digits, like 4857773456 or 485 777 3456",
+            json_schema_extra={"pattern": NHS_NUMBER},
+        ),
         AfterValidator(lambda v: None if v is None else clean_nhs_number(storable(v))),
     ] = None
     what_happened: LongText = None
@@ -171,7 +272,11 @@ class ReferralIn(Schema):
     reason: LongText = None
     child_voice: LongText = None
     child_voice_absent_reason: LongText = None
-    ethnicity: Annotated[Ethnicity | None, BeforeValidator(blank_to_none)] = None
+    ethnicity: Annotated[
+        Ethnicity | None,
+        BeforeValidator(blank_to_none),
+        _code_schema(Ethnicity, "ONS 2021 (19 groups), or refused or not_known"),
+    ] = None
     cultural_heritage: LongText = None
     known_needs: Annotated[
         list[KnownNeed],
@@ -180,11 +285,23 @@ class ReferralIn(Schema):
     ]
     needs_detail: LongText = None
     education_setting: Text200 = None
-    parents_aware: Annotated[ParentsAware | None, BeforeValidator(blank_to_none)] = None
-    consent: Annotated[Consent | None, BeforeValidator(blank_to_none)] = None
+    parents_aware: Annotated[
+        ParentsAware | None,
+        BeforeValidator(blank_to_none),
+        _code_schema(ParentsAware, "Whether the parents know of the referral"),
+    ] = None
+    consent: Annotated[
+        Consent | None,
+        BeforeValidator(blank_to_none),
+        _code_schema(Consent, "Consent to the referral, or why not"),
+    ] = None
     consent_reason: LongText = None
     actions_taken: LongText = None
-    urgency: Annotated[Urgency | None, BeforeValidator(blank_to_none)] = None
+    urgency: Annotated[
+        Urgency | None,
+        BeforeValidator(blank_to_none),
+        _code_schema(Urgency, "How soon the front door should act"),
+    ] = None
     referrer_name: Text200 = None
     referrer_contact: Text200 = None
 

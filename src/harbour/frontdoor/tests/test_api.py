@@ -376,6 +376,23 @@ def test_concurrent_identical_requests_make_one_referral():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_requests_with_one_key_make_one_referral():
+    """Ten retries of one request at the same moment (issue 3): on PostgreSQL nine wait on the
+    first's claim of the key and replay its answer; on SQLite they queue behind it."""
+    police = make_feeds()["police"]
+    body = referral_body("RACE-10")
+    answers = _post_together([(body, "race-key-10")] * 10, police.agency)
+    assert [a.status_code for a in answers] == [201] * 10, [a.content for a in answers]
+    assert len({a.json()["reference"] for a in answers}) == 1
+    assert sum(a.get("Idempotent-Replayed") == "true" for a in answers) == 9
+    referral = Referral.objects.get()
+    assert referral.source_id == "RACE-10"
+    assert IdempotencyRecord.objects.get().referral == referral
+    assert SourceTask.objects.filter(referral=referral).count() <= 1
+    assert AuditEvent.objects.filter(event="referral.received").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_sends_of_one_event_under_different_keys_make_one_referral():
     police = make_feeds()["police"]
     body = referral_body("RACE-2")
