@@ -50,6 +50,8 @@ demo: setup
 	rm -f var/harbour.sqlite3
 	$(HARBOUR) migrate -v 0
 	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN)
+	$(HARBOUR) link train
+	$(HARBOUR) link run
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(HARBOUR) runserver 127.0.0.1:8000 --noreload --skip-checks

@@ -70,6 +70,7 @@ from harbour.frontdoor.models import (
     ReferralDecision,
     SourceTask,
 )
+from harbour.identity.linking import delete_person_index
 from harbour.identity.models import SourceRecord
 from harbour.partnership.models import (
     Agency,
@@ -1285,6 +1286,8 @@ def delete_demo_data() -> None:
         ):
             model.objects.all().delete()
         GroundTruth.objects.all().delete()
+        # The person index is built from the source records: it goes with them.
+        delete_person_index()
         SourceRecord.objects.all().delete()
         WorkingRelationship.objects.all().delete()
         BreakGlassGrant.objects.all().delete()

@@ -1290,3 +1290,16 @@ def test_no_record_blames_the_child(records):
         lowered = words.lower()
         for phrase in VICTIM_BLAMING:
             assert phrase not in lowered, words
+
+
+@pytest.mark.django_db
+def test_replacing_the_demo_clears_its_person_index():
+    from harbour.identity.models import Person, PersonRecord, SourceRecord
+
+    generate(seed=8, children=40)
+    record = SourceRecord.objects.earliest("pk")
+    person = Person.objects.create(number=1, child=Child.objects.earliest("pk"))
+    PersonRecord.objects.create(source_record=record, person=person, method="batch")
+    generate(seed=8, children=40, replace=True)
+    assert not Person.objects.exists()
+    assert SourceRecord.objects.exists()
