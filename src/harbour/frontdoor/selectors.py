@@ -15,7 +15,7 @@ from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.children import record as child_records
 from harbour.children.models import Child
-from harbour.children.selectors import ChildSearch, SearchResult, child_search
+from harbour.children.selectors import ChildSearch, child_search
 from harbour.frontdoor import completeness
 from harbour.frontdoor.codes import (
     MEETING_ROLE_AGENCY_TYPES,
@@ -38,6 +38,7 @@ from harbour.frontdoor.models import (
     ServiceLevel,
     StrategyMeeting,
 )
+from harbour.identity.matching import person_matches
 from harbour.partnership.models import Agency, ThresholdGuidance, ThresholdLevel
 
 MAX_LIST = 200
@@ -248,12 +249,52 @@ def history(*, actor: Any, referral: Referral) -> History:
     return History(record, earlier)
 
 
-def child_candidates(*, actor: Any, referral: Referral) -> list[SearchResult]:
-    """Children in the person index who might be the one referred, by the stated name and date
-    of birth (each shown result is audited by the search)."""
+@dataclass(frozen=True)
+class ChildCandidate:
+    child: Child
+    match_probability: float | None  # from the person index; None for a name search result
+    reasons: tuple[str, ...] = ()
+
+
+def child_candidates(*, actor: Any, referral: Referral) -> list[ChildCandidate]:
+    """Children who might be the one referred: first the person index's real-time matches on
+    everything the referrer gave (name, date of birth, sex, postcode, NHS number), with their
+    probability and why, then any more found by name and date of birth. Only children the actor
+    may find are shown, and each one shown is audited."""
     name = referral.child_stated_name
     if not name and not referral.child_date_of_birth:
         return []
+    purpose = policy.purpose_for(actor)
+    shown: list[ChildCandidate] = []
+    matches = person_matches(
+        {
+            "first_name": referral.child_given_name,
+            "surname": referral.child_family_name,
+            "dob": referral.child_date_of_birth,
+            "sex": referral.child_sex,
+            "postcode": referral.child_postcode,
+            "nhs_number": referral.child_nhs_number,
+        }
+    )
+    by_child = {m.person.child_id: m for m in matches if m.person.child_id is not None}
+    findable = {
+        c.pk: c
+        for c in policy.findable_children(actor, Child.objects.filter(pk__in=by_child), purpose)
+    }
+    for child_id, match in by_child.items():
+        child = findable.get(child_id)
+        if child is None:
+            continue
+        shown.append(ChildCandidate(child, match.match_probability, tuple(match.reasons)))
+        audit_record(
+            actor=actor,
+            event="child.viewed",
+            child=child,
+            section="front_door_candidates",
+            purpose=purpose,
+            basis="agreement",
+            detail={"referral": referral.reference or "", "probability": match.match_probability},
+        )
     results, _ = child_search(
         actor=actor,
         search=ChildSearch(name=name, date_of_birth=referral.child_date_of_birth),
@@ -266,7 +307,9 @@ def child_candidates(*, actor: Any, referral: Referral) -> list[SearchResult]:
                 name=referral.child_family_name, date_of_birth=referral.child_date_of_birth
             ),
         )
-    return results
+    known = {c.child.pk for c in shown}
+    shown.extend(ChildCandidate(r.child, None) for r in results if r.child.pk not in known)
+    return shown
 
 
 def child_for_referral(*, actor: Any, child_id: uuid.UUID) -> Child | None:

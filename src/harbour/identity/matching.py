@@ -1,0 +1,143 @@
+"""Real-time matching for the front door (ADR 0013): one in-memory index per process of every
+source record, built from the current trained model, kept current by adding the records that
+arrived since, and rebuilt when a new model version becomes current.
+
+``person_matches`` answers "who might this child be?" with people and their match probability,
+computed with the trained model's own weights (equal to Splink's). It returns people; which of
+them the asker may see is for the caller to decide through the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from harbour.identity.linkage import model as linkage_model
+from harbour.identity.linkage.batch import split_usable
+from harbour.identity.linking import current_model, trained_model
+from harbour.identity.models import Person, PersonRecord, SourceRecord
+from harbour.identity.sources import source_frame
+
+INCOMING_ID = -1  # never a source record's id
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person: Person
+    match_probability: float
+    match_weight: float
+    source_record_id: int  # the best-matching record of this person
+    reasons: list[str]  # the comparisons that counted most, in words
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.index: Any = None
+        self.last_pk = 0
+
+
+_cache = _Cache()
+
+
+def _usable(frame: Any) -> Any:
+    usable, _held = split_usable(linkage_model.prepare(frame))
+    return usable
+
+
+def current_index() -> Any:
+    """The index for the current model (None when no model has been trained), with every
+    source record saved so far; built on first use, then topped up."""
+    stored = current_model()
+    if stored is None:
+        return None
+    from harbour.identity.linkage.realtime import RealtimeIndex
+
+    with _cache.lock:
+        newest = SourceRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if _cache.version != stored.version:
+            frame = source_frame()
+            _cache.index = RealtimeIndex.build(trained_model(stored), _usable(frame), prepared=True)
+            _cache.version = stored.version
+            _cache.last_pk = newest
+            gc.collect()  # the build leaves garbage that would otherwise slow the first match
+        elif newest > _cache.last_pk:
+            ids = SourceRecord.objects.filter(pk__gt=_cache.last_pk).values_list("pk", flat=True)
+            frame = source_frame(ids)
+            if len(frame):
+                _cache.index.add(_usable(frame), prepared=True)
+            _cache.last_pk = newest
+        return _cache.index
+
+
+def forget() -> None:
+    """Drop the index (tests, or after the person index is replaced)."""
+    with _cache.lock:
+        _cache.version = None
+        _cache.index = None
+        _cache.last_pk = 0
+
+
+def _reasons(candidate: Any) -> list[str]:
+    strongest = sorted(
+        (c for c in candidate.contributions if abs(c.total) >= 1),
+        key=lambda c: -abs(c.total),
+    )
+    return [
+        f"{c.comparison.replace('_', ' ').capitalize()}: {c.level.lower()}"
+        + (" (for)" if c.total > 0 else " (against)")
+        for c in strongest[:4]
+    ]
+
+
+def person_matches(details: dict[str, Any], *, top: int = 10) -> list[PersonMatch]:
+    """People who might be the person described (first_name, surname, dob as a date or ISO
+    string, sex, postcode, nhs_number), best first, one entry per person."""
+    index = current_index()
+    if index is None:
+        return []
+    dob = details.get("dob")
+    record = {
+        "unique_id": INCOMING_ID,
+        "source_agency": "",
+        "source_system": "front door",
+        "source_id": "",
+        "first_name": details.get("first_name") or None,
+        "surname": details.get("surname") or None,
+        "dob": dob.isoformat() if isinstance(dob, dt.date) else dob or None,
+        "sex": details.get("sex") or None,
+        "postcode": details.get("postcode") or None,
+        "nhs_number": details.get("nhs_number") or None,
+    }
+    if index.hold_reason(record):
+        return []
+    candidates = index.match(record, top=top * 3)
+    if not candidates:
+        return []
+    links = dict(
+        PersonRecord.objects.filter(
+            source_record_id__in=[c.unique_id for c in candidates]
+        ).values_list("source_record_id", "person_id")
+    )
+    people = Person.objects.in_bulk(set(links.values()))
+    found: dict[int, PersonMatch] = {}
+    for candidate in candidates:  # best first
+        person_id = links.get(candidate.unique_id)
+        if person_id is None or person_id in found:
+            continue
+        person = people[person_id]
+        while person.merged_into_id is not None:
+            person = Person.objects.get(pk=person.merged_into_id)
+        if person.pk in found:
+            continue
+        found[person.pk] = PersonMatch(
+            person=person,
+            match_probability=float(candidate.match_probability),
+            match_weight=float(candidate.match_weight),
+            source_record_id=int(candidate.unique_id),
+            reasons=_reasons(candidate),
+        )
+    return list(found.values())[:top]
