@@ -869,3 +869,90 @@ ESCALATION_RESOLUTIONS = (
     "Sorry for the delay. The decision was made today and I have called the referrer.",
     "Decision expedited by the manager; feedback sent to the referrer.",
 )
+
+# -- strategy meetings ------------------------------------------------------------------------
+
+# What the meeting decided, by the decision that called it.
+MEETING_DECISIONS: dict[str, tuple[str, ...]] = {
+    S47: (
+        "Threshold for section 47 enquiries met. A social worker and a police officer will visit "
+        "today and see {name} alone; what {name} wants to happen will be heard and written down. "
+        "Health will offer a medical assessment.",
+        "Section 47 enquiries agreed, led by children's social care with police sharing what "
+        "they hold. {name} will stay with grandmother tonight, agreed with mum, while the "
+        "enquiries start.",
+        "Reasonable cause to suspect {name} is suffering significant harm. Joint visit by social "
+        "care and police tomorrow morning; school to tell the social worker at once if {name} "
+        "does not arrive.",
+    ),
+    ROTH: (
+        "{name} is a child being harmed and exploited outside the home. Agreed a safety plan for "
+        "the places {name} goes, including {place}: police patrols, a youth worker {name} already "
+        "trusts, and mum supported as a partner in the plan.",
+        "The harm is at {place} and from adults who exploit children: police will disrupt the "
+        "adults involved, school will agree a safe route and a trusted adult, and the social "
+        "worker will see {name} this week.",
+        "Risk outside the home assessment agreed. {name}'s friendship group and the places named "
+        "are part of the plan, not only {name}; a referral to the national referral mechanism "
+        "will be considered at the next review.",
+    ),
+}
+# Said when an agency the meeting needed did not come, by role.
+MEETING_ABSENT: dict[str, str] = {
+    "police": "Police did not attend: the chair will share these decisions with the duty "
+    "sergeant today and ask for police checks by tomorrow.",
+    "health": "Health did not attend: the decisions will go to the named nurse for "
+    "safeguarding, with a request for the health chronology.",
+    "education": "School did not attend: the designated safeguarding lead will be told of the "
+    "plan today.",
+}
+# What each agency is to do after the meeting, by role.
+MEETING_ACTIONS: dict[str, tuple[str, ...]] = {
+    "social_care": (
+        "Visit {name} at home and see {him} alone; write down what {name} wants to happen.",
+        "Talk with mum about the safety plan and the support she would like.",
+        "Complete the assessment and share it with everyone at the meeting.",
+    ),
+    "police": (
+        "Share what police hold about the adults seen with {name} at {place}.",
+        "Disruption visits to the addresses linked to the people harming {name}.",
+        "Check for further reports naming {name} and pass them to the social worker.",
+    ),
+    "health": (
+        "Send the health chronology, with any emergency department attendances, to the social "
+        "worker.",
+        "Tell the GP of the meeting's decisions and offer {name} a health assessment.",
+    ),
+    "education": (
+        "Agree a trusted adult and a safe way to and from school with {name}.",
+        "Share attendance and any worries from school with the social worker each week.",
+    ),
+    "other": (
+        "Share what {name} has said about the people around {him} with the social worker.",
+        "Keep seeing {name} twice a week and tell the social worker of any change.",
+    ),
+}
+
+# -- a multi-agency audit of referrals --------------------------------------------------------
+
+# Fed back to the referrer and their team, so they never name the child.
+AUDIT_STRENGTHS: dict[str, str] = {
+    "clarity": "The reason for the referral was clear and specific.",
+    "voice": "The child's own words were recorded and shaped the referral.",
+    "identity": "Ethnicity, culture and faith were recorded and thought about.",
+    "needs": "What was known of the child's needs (SEND, communication, health) was shared.",
+    "timeliness": "Referred promptly, and decided within the partnership's time.",
+}
+AUDIT_IMPROVEMENTS: dict[str, str] = {
+    "clarity": "Say plainly why you are worried and what you want the front door to do.",
+    "voice": "The child's own words are missing: write down what they said, or why they "
+    "could not be asked.",
+    "identity": "Ethnicity was not recorded: ask the child and family, and think about what "
+    "it means for the child's safety.",
+    "needs": "The child's needs were not known: check with school and health before "
+    "referring, or say that you do not know.",
+    "timeliness": "The decision took longer than the partnership's time; the front-door "
+    "manager is looking at why.",
+}
+AUDIT_GOOD_PRACTICE = "Good practice to share with the team."
+AUDIT_ADEQUATE = "The referral met the partnership's standard in every area."

@@ -2,7 +2,10 @@
 emergency department, the ambulance service, youth justice and the voluntary sector, a third of
 them arriving from automated feeds, rated, decided, countersigned and fed back; and the front
 door's queue on the reference date, with referrals waiting to be rated, decided or
-countersigned, some late, one escalated by the demo police referrer.
+countersigned, some late, one escalated by the demo police referrer; the strategy meetings the
+decisions for a section 47 enquiry or the risk outside the home pathway called (some late, some
+out of hours, a few without police or health, one or two still to come); and a round of the
+multi-agency audit of referrals, scored and partly fed back.
 
 Shaped by what the inspection found: police referrals, and above all the automated ones, often
 leave out the child's own words, their ethnicity and the reason for the referral; schools'
@@ -50,29 +53,46 @@ from harbour.demo import referral_text as text
 from harbour.demo import riverside as rv
 from harbour.demo.models import SendStatus
 from harbour.demo.record import HE, SHE, THEY, THEY_GENDERS
-from harbour.demo.signins import ED_NURSE, FRONT_DOOR_PRACTITIONER, REFERRER, SCHOOL_DSL
+from harbour.demo.signins import (
+    ED_NURSE,
+    FRONT_DOOR_MANAGER,
+    FRONT_DOOR_PRACTITIONER,
+    REFERRER,
+    SCHOOL_DSL,
+)
 from harbour.frontdoor import completeness
 from harbour.frontdoor.codes import (
+    AuditGrade,
+    AuditQuestion,
     Consent,
     Feed,
     KnownNeed,
+    MeetingRole,
+    MeetingStatus,
     Outcome,
     ParentsAware,
     Rag,
+    Sampling,
     Source,
     Status,
     Step,
     Urgency,
 )
+from harbour.frontdoor.meetings import MEETING_OUTCOMES, is_out_of_hours
 from harbour.frontdoor.models import (
+    AuditedReferral,
     CompletenessRule,
     DecisionState,
     Escalation,
+    MeetingAction,
+    MeetingAgency,
     Notification,
     Referral,
+    ReferralAudit,
     ReferralDecision,
     ServiceLevel,
     SourceTask,
+    StrategyMeeting,
 )
 from harbour.partnership.models import Agency, Role, Staff, ThresholdGuidance, ThresholdLevel
 
@@ -117,6 +137,22 @@ OUTCOME_BY_RAG: dict[tuple[str, str], float] = {
 }
 # Decided after the decision was due, on top of those the weekend makes late.
 LATE_DECISION_RATE = 0.08
+
+# Strategy meetings: of those held, the shares held late (after the service level), out of hours
+# (evenings, early mornings, weekends) and without police or health; a few ordinary ones
+# without the school or the other agency invited.
+MEETING_LATE_SHARE = 0.12
+MEETING_OUT_OF_HOURS_SHARE = 0.1
+MEETING_WITHOUT_POLICE_OR_HEALTH_SHARE = 0.12
+MEETING_SCHOOL_ABSENT = 0.08
+MEETING_OTHER_ABSENT = 0.2
+# A decision this recent still has its meeting to come.
+MEETING_PLANNED_WITHIN = dt.timedelta(hours=6)
+# One round of a multi-agency audit of referrals, drawn some weeks before "now".
+AUDIT_SAMPLE = 10
+AUDIT_WEEKS_AGO = (3, 5)
+AUDIT_UNSCORED_SHARE = 0.2
+AUDIT_FED_BACK_SHARE = 0.6
 
 LONDON = ZoneInfo("Europe/London")
 FRONT_DOOR_CODE = next(code for code, _team, front_door in rv.TEAMS if front_door)
@@ -529,6 +565,7 @@ class _Planned:
     referral: Referral | None = None
     about: _About | None = None
     words: dict[str, str] = field(default_factory=dict)
+    decider: Staff | None = None  # who decided (and convenes any strategy meeting)
 
 
 def _minute(moment: dt.datetime) -> dt.datetime:
@@ -636,6 +673,7 @@ class ReferralPhase:
         for plan in self.plans:
             self.build(plan)
         self.guarantee_immediate()
+        self.guarantee_a_meeting_to_come()
         return self.save()
 
     @staticmethod
@@ -644,6 +682,8 @@ class ReferralPhase:
         none); an administrator's own rules are left alone."""
         starting = importlib.import_module("harbour.frontdoor.migrations.0002_partnership_rules")
         starting.seed(django_apps, None)
+        meetings = importlib.import_module("harbour.frontdoor.migrations.0004_meetings_and_audits")
+        meetings.seed_strategy_meeting_level(django_apps, None)
 
     def due(self, step: str, received: dt.datetime) -> dt.datetime | None:
         level = self.levels.get(step)
@@ -780,14 +820,14 @@ class ReferralPhase:
             start + dt.timedelta(minutes=5), start + min(self.hours(0.5, 20.0), left / 2)
         )
         if state in (AWAITING, RETURNED):
-            plan.decided_at = self.between(
+            plan.decided_at = self.in_working_hours(
                 plan.rag_at + dt.timedelta(minutes=20), self.now - dt.timedelta(minutes=40)
             )
         if state == RETURNED:
             assert plan.decided_at is not None
             plan.returned = True
             plan.first_decided_at, plan.decided_at = plan.decided_at, None
-            plan.returned_at = self.between(
+            plan.returned_at = self.in_working_hours(
                 plan.first_decided_at + dt.timedelta(minutes=10),
                 self.now - dt.timedelta(minutes=20),
             )
@@ -1092,6 +1132,13 @@ class ReferralPhase:
         while day.weekday() >= 5:
             day += dt.timedelta(days=1)
         return self.at(day, 8.5 + self.rng.uniform(0, 1.5))
+
+    def in_working_hours(self, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
+        """A minute from ``earliest`` to ``latest`` in the front door's working hours, where
+        the next working hours come before ``latest``."""
+        moment = self.between(earliest, latest)
+        working = self.working(moment)
+        return working if working <= latest else moment
 
     def chain(self, plan: _Planned) -> None:
         """Confirmed, rated, decided and countersigned, at the pace of a busy front door:
@@ -1524,6 +1571,18 @@ class ReferralPhase:
                 r.rag_rationale = self.rag_rationale(plan)
             self.score(r)
 
+    def guarantee_a_meeting_to_come(self) -> None:
+        """At least one decision waiting for countersignature calls for a strategy meeting, so
+        the front door has one still planned: the latest such decision becomes one for the risk
+        outside the home pathway (or a section 47 enquiry, where the harm is at home)."""
+        awaiting = [p for p in self.plans if p.state == AWAITING and p.decided_at is not None]
+        if not awaiting or any(p.outcome in MEETING_OUTCOMES for p in awaiting):
+            return
+        plan = max(awaiting, key=lambda p: (p.decided_at, p.received))
+        assert plan.scenario is not None
+        outside = plan.scenario.setting == text.OUTSIDE
+        plan.outcome = Outcome.RISK_OUTSIDE_THE_HOME if outside else Outcome.CHILD_PROTECTION
+
     # -- writing --------------------------------------------------------------------------------
 
     def save(self) -> dict[str, int]:
@@ -1580,7 +1639,7 @@ class ReferralPhase:
         for plan in sorted(self.plans, key=lambda p: p.received, reverse=True):
             manager = self.rng.choice(managers) if managers else None
             decider = plan.referral.rag_by if plan.referral else None
-            decider = decider or self.pick(practitioners)
+            decider = plan.decider = decider or self.pick(practitioners)
             self.decisions(plan, rows, decider, manager, managers, guidance)
             self.feedback(plan, rows, manager, managers, unread_outcome_for)
             self.tasks_and_relationships(plan, rows)
@@ -1591,12 +1650,15 @@ class ReferralPhase:
         self.save_with_times(Notification, rows.notifications)
         rows.relationships.sort(key=lambda w: (w.started_on, str(w.child_id)))
         WorkingRelationship.objects.bulk_create(rows.relationships)
+        # Last, so that every row before them is drawn as it was before they existed.
+        self.save_meetings(managers)
+        audit_notifications = self.save_audit(managers)
         return {
             "referrals": len(referrals),
             "referral_decisions": len(rows.decisions),
             "escalations": len(rows.escalations),
             "source_tasks": len(rows.tasks),
-            "notifications": len(rows.notifications),
+            "notifications": len(rows.notifications) + audit_notifications,
             "relationships_added": len(rows.relationships),
         }
 
@@ -1748,15 +1810,21 @@ class ReferralPhase:
             )
 
     @staticmethod
-    def save_with_times(model: Any, rows: list[Any]) -> None:
-        """``created_at`` is stamped with the time of saving (``auto_now_add``): put back when
-        each row was made."""
-        when = [row.created_at for row in rows]
+    def with_ids(model: Any, rows: list[Any]) -> list[Any]:
+        """``bulk_create``, with every row's id, also on a database that cannot return them."""
         created = model.objects.bulk_create(rows)
-        if any(row.pk is None for row in created):  # a database that cannot return ids
+        if any(row.pk is None for row in created):
             ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
             for row, pk in zip(created, ids[-len(created) :], strict=True):
                 row.pk = pk
+        return list(created)
+
+    @classmethod
+    def save_with_times(cls, model: Any, rows: list[Any]) -> None:
+        """``created_at`` is stamped with the time of saving (``auto_now_add``): put back when
+        each row was made."""
+        when = [row.created_at for row in rows]
+        created = cls.with_ids(model, rows)
         for row, moment in zip(created, when, strict=True):
             row.created_at = moment
         model.objects.bulk_update(created, ["created_at"], batch_size=500)
@@ -1796,7 +1864,13 @@ class ReferralPhase:
         )
 
     def note(
-        self, recipient: Staff, referral: Referral, message: str, at: dt.datetime, *, read: bool
+        self,
+        recipient: Staff,
+        referral: Referral | None,
+        message: str,
+        at: dt.datetime,
+        *,
+        read: bool,
     ) -> Notification:
         notification = Notification(recipient=recipient, referral=referral, message=message)
         notification.created_at = at
@@ -1804,6 +1878,404 @@ class ReferralPhase:
             latest = min(at + dt.timedelta(days=2), self.now - dt.timedelta(minutes=1))
             notification.read_at = self.between(at + dt.timedelta(minutes=5), latest)
         return notification
+
+    # -- strategy meetings ----------------------------------------------------------------------
+
+    def save_meetings(self, managers: list[Staff]) -> None:
+        """A strategy meeting for every decision for a section 47 enquiry or the risk outside
+        the home pathway (ADR 0010), convened by whoever decided (or a manager) shortly after
+        the decision, due a working day after it, inviting police, health, children's social
+        care and the child's school, and youth justice or a voluntary organisation that knows
+        the child. Those decided in the last hours, and those waiting for countersignature, are
+        still to come; of those held, some were late, some out of hours, a few without police or
+        health, and each has the meeting's decisions and one to three actions."""
+        plans = sorted(
+            (
+                p
+                for p in self.plans
+                if p.state in (CLOSED, AWAITING)
+                and p.outcome in MEETING_OUTCOMES
+                and p.decided_at is not None
+                and p.referral is not None
+                and p.referral.child_id is not None
+            ),
+            key=lambda p: (p.decided_at, p.received),
+        )
+        settled = self.now - MEETING_PLANNED_WITHIN
+        held = [p for p in plans if p.state == CLOSED and p.decided_at and p.decided_at < settled]
+        kinds = self.meeting_kinds(held)
+        n_absent = min(len(held), max(1, round(MEETING_WITHOUT_POLICE_OR_HEALTH_SHARE * len(held))))
+        absent = set(self.rng.sample(held, n_absent))
+        meetings: list[StrategyMeeting] = []
+        invitations: list[list[MeetingAgency]] = []
+        actions: list[list[MeetingAction]] = []
+        for plan in plans:
+            r, decided = plan.referral, plan.decided_at
+            assert r is not None and decided is not None and plan.child is not None
+            child_id = r.child_id
+            assert child_id is not None
+            convener = plan.decider
+            if convener is None or (managers and self.chance(0.3)):
+                convener = self.rng.choice(managers) if managers else convener
+            assert convener is not None
+            convened = self.between(
+                decided + dt.timedelta(minutes=5),
+                min(decided + self.hours(0.2, 2.0), self.now - dt.timedelta(minutes=5)),
+            )
+            due = self.due_or(Step.STRATEGY_MEETING, decided, 24)
+            kind = kinds.get(id(plan))
+            scheduled = self.now
+            if kind is not None:
+                scheduled = self.meeting_time(kind, convened, due)
+            is_held = kind is not None and scheduled < self.now - dt.timedelta(minutes=10)
+            if not is_held:  # still to come, in the next office hours
+                scheduled = self.office_slot(
+                    self.between(
+                        max(self.now, convened) + dt.timedelta(hours=1),
+                        self.now + self.hours(2.0, 20.0),
+                    )
+                )
+            meeting = StrategyMeeting(
+                referral=r,
+                child_id=child_id,
+                convened_by=convener,
+                convened_at=convened,
+                scheduled_for=scheduled,
+                due_by=self.due(Step.STRATEGY_MEETING, decided),
+                out_of_hours=is_out_of_hours(scheduled),
+                status=MeetingStatus.HELD if is_held else MeetingStatus.PLANNED,
+                held_at=scheduled if is_held else None,
+                recorded_by=convener if is_held else None,
+            )
+            invited = self.invitees(plan, meeting)
+            missing: list[str] = []
+            if is_held:
+                missing = self.attendance(invited, convener, without=plan in absent)
+                meeting.decisions = " ".join(
+                    [
+                        self.fill(self.rng.choice(text.MEETING_DECISIONS[plan.outcome]), plan),
+                        *(text.MEETING_ABSENT[role] for role in missing),
+                    ]
+                )
+            meetings.append(meeting)
+            invitations.append(invited)
+            actions.append(self.meeting_actions(plan, meeting, invited) if is_held else [])
+        self.with_ids(StrategyMeeting, meetings)
+        for meeting, invited, todo in zip(meetings, invitations, actions, strict=True):
+            for invitee in invited:
+                invitee.meeting = meeting
+            for action in todo:
+                action.meeting = meeting
+        MeetingAgency.objects.bulk_create([row for rows in invitations for row in rows])
+        MeetingAction.objects.bulk_create([row for rows in actions for row in rows])
+
+    def meeting_kinds(self, held: list[_Planned]) -> dict[int, str]:
+        """Which held meetings were late and which out of hours (by ``id`` of the plan): at least
+        one of each where there are meetings decided long enough ago for either."""
+        n_late = max(1, round(MEETING_LATE_SHARE * len(held)))
+        n_out = max(1, round(MEETING_OUT_OF_HOURS_SHARE * len(held)))
+        old = [p for p in held if p.decided_at and p.decided_at < self.now - dt.timedelta(days=7)]
+        special = self.rng.sample(old, min(len(old), n_late + n_out))
+        kinds = {id(p): _ON_TIME for p in held}
+        for i, plan in enumerate(special):
+            kinds[id(plan)] = _LATE if i < n_late else _OUT_OF_HOURS
+        return kinds
+
+    def meeting_time(self, kind: str, convened: dt.datetime, due: dt.datetime) -> dt.datetime:
+        earliest = convened + dt.timedelta(minutes=45)
+        if kind == _OUT_OF_HOURS:
+            return self.out_of_hours_slot(earliest)
+        if kind == _LATE:
+            return self.office_slot(
+                self.between(due + dt.timedelta(hours=1), due + self.hours(2.0, 50.0))
+            )
+        moment = self.between(earliest, due - dt.timedelta(minutes=15))
+        in_office = self.office_slot(moment)
+        # Held out of hours rather than late, where the next office hours come too late.
+        return in_office if in_office <= due else moment
+
+    def office_slot(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` if it is in office hours, else a time early in the next office day."""
+        if not is_out_of_hours(moment):
+            return moment
+        local = self.local(moment)
+        day = local.date()
+        if local.weekday() >= 5 or local.hour >= 9:
+            day += dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        return self.at(day, self.rng.uniform(9.0, 11.5))
+
+    def out_of_hours_slot(self, earliest: dt.datetime) -> dt.datetime:
+        """The first out-of-hours time from ``earliest``: an early morning or an evening on a
+        weekday, or the day at a weekend."""
+        day = self.local(earliest).date()
+        for offset in range(4):
+            d = day + dt.timedelta(days=offset)
+            windows = ((7.5, 8.75), (17.5, 21.5)) if d.weekday() < 5 else ((10.0, 19.0),)
+            for low, high in windows:
+                start, end = max(self.at(d, low), earliest), self.at(d, high)
+                if start <= end:
+                    return self.between(start, end)
+        return earliest
+
+    def invitees(self, plan: _Planned, meeting: StrategyMeeting) -> list[MeetingAgency]:
+        """Police, health (the hospital trust, or the ambulance service for its own referrals
+        and some others), children's social care and the child's school (or the school their
+        brothers and sisters go to); youth justice and a voluntary organisation that know the
+        child, often."""
+        child = plan.child
+        assert child is not None
+        origin = plan.origin.agency_code
+        health = origin if origin in (rv.ED, rv.AMBULANCE) else rv.ED
+        if health == rv.ED and origin != rv.ED and self.chance(0.2):
+            health = rv.AMBULANCE
+        school = child.school
+        if school is None:
+            household = child.household
+            school = household.secondary if child.age >= 11 else household.primary
+        roles: list[tuple[str, str]] = [
+            (MeetingRole.POLICE, rv.POLICE),
+            (MeetingRole.HEALTH, health),
+            (MeetingRole.SOCIAL_CARE, FRONT_DOOR_CODE),
+            (MeetingRole.EDUCATION, school.code),
+        ]
+        if rv.YJS in child.holders and self.chance(0.8):
+            roles.append((MeetingRole.OTHER, rv.YJS))
+        voluntary = [code for code in child.holders if code in rv.VCSE_CODES]
+        if voluntary and self.chance(0.5):
+            roles.append((MeetingRole.OTHER, voluntary[0]))
+        return [
+            MeetingAgency(meeting=meeting, role=role, agency=self.agencies[code])
+            for role, code in roles
+        ]
+
+    def attendance(
+        self, invited: list[MeetingAgency], convener: Staff, *, without: bool
+    ) -> list[str]:
+        """Who came, and who did not: police or health (or both, now and then) stayed away from
+        the meetings held ``without`` them; now and then the school or another agency. Returns
+        the roles the meeting needed that did not attend."""
+        away: set[str] = set()
+        if without:
+            away.add(self.rng.choice((MeetingRole.POLICE.value, MeetingRole.HEALTH.value)))
+            if self.chance(0.15):
+                away |= {MeetingRole.POLICE.value, MeetingRole.HEALTH.value}
+        if self.chance(MEETING_SCHOOL_ABSENT):
+            away.add(MeetingRole.EDUCATION.value)
+        missing: list[str] = []
+        for invitee in invited:
+            came = invitee.role not in away
+            if invitee.role == MeetingRole.OTHER:
+                came = not self.chance(MEETING_OTHER_ABSENT)
+            elif invitee.role == MeetingRole.SOCIAL_CARE:
+                came = True  # the front door convened it
+            invitee.attended = came
+            invitee.attendee = self.attendee(invitee.agency, convener) if came else ""
+            if not came and invitee.role != MeetingRole.OTHER:
+                missing.append(str(invitee.role))
+        return missing
+
+    def attendee(self, agency: Agency, convener: Staff) -> str:
+        """Who came for an agency, as the meeting's record names them."""
+        if agency.code == FRONT_DOOR_CODE:
+            person: Staff | None = convener
+        else:
+            here = [s for s in self.staff if s.agency is not None and s.agency.code == agency.code]
+            leads = [s for s in here if s.job_title == DSL_TITLE]
+            person = self.rng.choice(leads or here) if (leads or here) else None
+        if person is None:
+            return DSL_TITLE if agency.code.startswith("school-") else ""
+        return f"{person.get_full_name()}, {person.job_title}".strip(", ")
+
+    def meeting_actions(
+        self, plan: _Planned, meeting: StrategyMeeting, invited: list[MeetingAgency]
+    ) -> list[MeetingAction]:
+        """One to three actions, each for an agency at the meeting, due within a fortnight;
+        those due by now mostly done."""
+        assert meeting.held_at is not None
+        held_on = self.local(meeting.held_at).date()
+        present = [i for i in invited if i.attended]
+        by_role = {str(i.role): i for i in reversed(present)}  # the first agency in each role
+        roles = sorted(by_role, key=lambda role: role != MeetingRole.SOCIAL_CARE)
+        chosen = [
+            roles[0],
+            *self.rng.sample(roles[1:], min(len(roles) - 1, self.rng.randint(0, 2))),
+        ]
+        rows: list[MeetingAction] = []
+        for role in chosen:
+            invitee = by_role[role]
+            due_on = held_on + dt.timedelta(days=self.rng.randint(1, 14))
+            done_on = None
+            if due_on <= self.today and self.chance(0.8):
+                span = (min(due_on, self.today) - held_on).days
+                done_on = held_on + dt.timedelta(days=self.rng.randint(0, span))
+            rows.append(
+                MeetingAction(
+                    meeting=meeting,
+                    description=self.fill(self.rng.choice(text.MEETING_ACTIONS[role]), plan),
+                    owner_agency=invitee.agency,
+                    owner_name=invitee.attendee.split(",")[0],
+                    due_on=due_on,
+                    done_on=done_on,
+                )
+            )
+        return rows
+
+    # -- an audit of referrals ------------------------------------------------------------------
+
+    def save_audit(self, managers: list[Staff]) -> int:
+        """One round of the multi-agency audit (finding 1.5), drawn by the demo front-door
+        manager some weeks ago: a random sample of the referrals received by then, drawn as
+        ``frontdoor.meetings.audit_create`` draws it from the stored seed; most scored against
+        the five questions, with findings, and some of those fed back to the referrer and their
+        team as ``audit_feed_back`` does. Returns the notifications written."""
+        creator = self.signed_in(FRONT_DOOR_MANAGER.email)
+        auditors = managers or [creator]
+        day = self.today - dt.timedelta(
+            days=self.rng.randint(7 * AUDIT_WEEKS_AGO[0], 7 * AUDIT_WEEKS_AGO[1])
+        )
+        while day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        created = self.at(day, self.rng.uniform(9.5, 15.5))
+        plans = {p.referral.pk: p for p in self.plans if p.referral is not None}
+        pool = sorted(
+            pk
+            for pk, p in plans.items()
+            if p.received < created  # as the pool was then
+        )
+        if not pool:
+            return 0
+        seed = self.rng.randrange(1, 2**31)
+        chosen = sorted(random.Random(seed).sample(pool, min(AUDIT_SAMPLE, len(pool))))
+        audit = ReferralAudit(
+            title=f"Multi-agency audit of referrals, {self.local(created):%B %Y}",
+            sampling=Sampling.RANDOM,
+            criteria={},
+            sample_size=len(chosen),
+            seed=seed,
+            created_by=creator,
+            front_door=self.front_door,
+        )
+        audit.created_at = created
+        self.save_with_times(ReferralAudit, [audit])
+        n_unscored = min(len(chosen) - 1, max(1, round(AUDIT_UNSCORED_SHARE * len(chosen))))
+        unscored = set(self.rng.sample(chosen, n_unscored))
+        cases: list[AuditedReferral] = []
+        notifications: list[Notification] = []
+        for pk in chosen:
+            plan = plans[pk]
+            r = plan.referral
+            assert r is not None
+            case = AuditedReferral(audit=audit, referral=r)
+            cases.append(case)
+            if pk in unscored:
+                continue
+            case.scores = self.audit_scores(plan)
+            case.findings = self.audit_findings(case.scores)
+            case.audited_by = self.rng.choice(auditors)
+            case.audited_at = self.working(
+                self.between(created + dt.timedelta(hours=2), created + dt.timedelta(days=10))
+            )
+            if self.audit_recipients(r) and self.chance(AUDIT_FED_BACK_SHARE):
+                notifications += self.feed_back(case)
+        if not any(c.fed_back_at for c in cases):  # at least one fed back
+            scored = [c for c in cases if c.audited_at and self.audit_recipients(c.referral)]
+            if scored:
+                notifications += self.feed_back(scored[0])
+        AuditedReferral.objects.bulk_create(cases)
+        self.save_with_times(Notification, notifications)
+        return len(notifications)
+
+    def feed_back(self, case: AuditedReferral) -> list[Notification]:
+        """The findings to the referrer (about their referral) and the rest of their team."""
+        r = case.referral
+        assert case.audited_at is not None
+        case.fed_back_at = at = self.working(case.audited_at + self.hours(1.0, 72.0))
+        message = f"Audit findings for referral {r.reference} from your team: {case.findings[:200]}"
+        return [
+            self.note(
+                recipient,
+                r if recipient.pk == r.referrer_id else None,
+                message,
+                at,
+                read=self.chance(0.8),
+            )
+            for recipient in self.audit_recipients(r)
+        ]
+
+    def audit_recipients(self, referral: Referral) -> list[Staff]:
+        """The referrer and the rest of their team, as ``audit_feed_back`` sends the findings."""
+        people = [referral.referrer] if referral.referrer is not None else []
+        if referral.referring_team_id is not None:
+            team = sorted(
+                (s for s in self.staff if s.team_id == referral.referring_team_id),
+                key=lambda s: s.pk,
+            )
+            people += [s for s in team if s.pk != referral.referrer_id]
+        return [s for s in people if s.is_active]
+
+    def audit_scores(self, plan: _Planned) -> dict[str, int]:
+        """A grade for each question, from what the referral holds (and how fast it was
+        decided), give or take the auditor's judgement."""
+        r = plan.referral
+        assert r is not None
+        good, adequate = int(AuditGrade.GOOD), int(AuditGrade.ADEQUATE)
+        poor, inadequate = int(AuditGrade.REQUIRES_IMPROVEMENT), int(AuditGrade.INADEQUATE)
+
+        def graded(*steps: tuple[bool, int]) -> int:
+            return next((grade for met, grade in steps if met), inadequate)
+
+        needs = list(r.known_needs)
+        known = r.ethnicity not in ("", Ethnicity.NOT_KNOWN)
+        due, decided = r.decision_due_at, plan.decided_at
+        on_time = decided is not None and due is not None and decided <= due
+        grades = {
+            AuditQuestion.CLARITY: graded(
+                (len(r.reason) >= 80, good), (len(r.reason) >= 40, adequate), (bool(r.reason), poor)
+            ),
+            AuditQuestion.VOICE: graded(
+                (bool(r.child_voice), good), (bool(r.child_voice_absent_reason), adequate)
+            ),
+            AuditQuestion.IDENTITY: graded(
+                (known and r.cultural_heritage not in ("", "Not known."), good),
+                (known, adequate),
+                (bool(r.ethnicity), poor),
+            ),
+            AuditQuestion.NEEDS: graded(
+                (bool(needs) and needs != [KnownNeed.NOT_KNOWN] and bool(r.needs_detail), good),
+                (needs == [KnownNeed.NONE_KNOWN], good),
+                (bool(needs) and needs != [KnownNeed.NOT_KNOWN], adequate),
+                (bool(needs), poor),
+            ),
+            AuditQuestion.TIMELINESS: graded(
+                (on_time and not (plan.escalated or plan.returned), good),
+                (on_time, adequate),
+                (decided is None or due is None or decided <= due + dt.timedelta(days=1), poor),
+            ),
+        }
+        scores: dict[str, int] = {}
+        for question in AuditQuestion:
+            grade = grades[question]
+            if self.chance(0.2):  # the auditor's judgement
+                grade = min(good, max(inadequate, grade + self.rng.choice((-1, 1))))
+            scores[str(question)] = grade
+        return scores
+
+    def audit_findings(self, scores: dict[str, int]) -> str:
+        """What went well and, where something fell short, what to do differently: words for the
+        referrer's whole team, so they never name the child."""
+        order = [str(q) for q in AuditQuestion]
+        best = [q for q in order if scores[q] == AuditGrade.GOOD]
+        worst = min(order, key=lambda q: (scores[q], order.index(q)))
+        parts = [text.AUDIT_STRENGTHS[self.rng.choice(best)]] if best else []
+        if scores[worst] <= AuditGrade.REQUIRES_IMPROVEMENT:
+            parts.append(text.AUDIT_IMPROVEMENTS[worst])
+        elif best:
+            parts.append(text.AUDIT_GOOD_PRACTICE)
+        else:
+            parts.append(text.AUDIT_ADEQUATE)
+        return " ".join(parts)
 
 
 @dataclass
@@ -1813,6 +2285,12 @@ class _Rows:
     tasks: list[SourceTask] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     relationships: list[WorkingRelationship] = field(default_factory=list)
+
+
+# How a held strategy meeting was timed.
+_ON_TIME = "on_time"
+_LATE = "late"
+_OUT_OF_HOURS = "out_of_hours"
 
 
 def _waiting(referral: Referral) -> str:

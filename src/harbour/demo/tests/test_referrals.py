@@ -5,6 +5,7 @@ the reference date, and every timestamp in order."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from collections import Counter
 from statistics import mean
@@ -25,16 +26,36 @@ from harbour.demo.referrals import (
 )
 from harbour.demo.signins import FRONT_DOOR_MANAGER, FRONT_DOOR_PRACTITIONER, REFERRER
 from harbour.frontdoor import completeness, selectors
-from harbour.frontdoor.codes import EXTRA_FAMILIAL, Concern, Feed, Outcome, Source, Status
+from harbour.frontdoor.codes import (
+    EXTRA_FAMILIAL,
+    MEETING_ROLE_AGENCY_TYPES,
+    REQUIRED_MEETING_ROLES,
+    AuditGrade,
+    AuditQuestion,
+    Concern,
+    Feed,
+    MeetingRole,
+    MeetingStatus,
+    Outcome,
+    Sampling,
+    Source,
+    Status,
+)
+from harbour.frontdoor.meetings import MEETING_OUTCOMES, is_out_of_hours
 from harbour.frontdoor.models import (
+    AuditedReferral,
     CompletenessRule,
     DecisionState,
     Escalation,
+    MeetingAction,
+    MeetingAgency,
     Notification,
     Referral,
+    ReferralAudit,
     ReferralDecision,
     ServiceLevel,
     SourceTask,
+    StrategyMeeting,
 )
 from harbour.language.checker import check
 from harbour.partnership.models import AgencyType, Role, Staff, Team
@@ -184,6 +205,56 @@ def referral_fingerprint():
             "ended_on",
             "note",
         ),
+        rows(
+            StrategyMeeting.objects.all(),
+            *referral,
+            "child_id",
+            "convened_by__email",
+            "convened_at",
+            "scheduled_for",
+            "due_by",
+            "out_of_hours",
+            "status",
+            "held_at",
+            "recorded_by__email",
+            "decisions",
+        ),
+        rows(
+            MeetingAgency.objects.all(),
+            "meeting__referral__received_at",
+            "role",
+            "agency__code",
+            "attended",
+            "attendee",
+        ),
+        rows(
+            MeetingAction.objects.all(),
+            "meeting__referral__received_at",
+            "description",
+            "owner_agency__code",
+            "owner_name",
+            "due_on",
+            "done_on",
+        ),
+        rows(
+            ReferralAudit.objects.all(),
+            "title",
+            "sampling",
+            "criteria",
+            "sample_size",
+            "seed",
+            "created_by__email",
+            "created_at",
+        ),
+        rows(
+            AuditedReferral.objects.all(),
+            *referral,
+            "scores",
+            "findings",
+            "audited_by__email",
+            "audited_at",
+            "fed_back_at",
+        ),
     )
 
 
@@ -222,9 +293,16 @@ def test_replace_deletes_the_front_doors_rows_first():
         }
         if Referral in targets:
             assert order.index(model) < order.index(Referral)
+    assert StrategyMeeting.objects.exists() and ReferralAudit.objects.exists()
+    for model in (StrategyMeeting, MeetingAgency, MeetingAction, ReferralAudit, AuditedReferral):
+        assert model in order and order.index(model) < order.index(Referral)
     generate(seed=4, children=60, replace=True)
     assert Referral.objects.exists()
     assert CompletenessRule.objects.count() == rules > 0
+    fresh = set(Referral.objects.values_list("pk", flat=True))
+    assert set(StrategyMeeting.objects.values_list("referral_id", flat=True)) <= fresh
+    assert set(AuditedReferral.objects.values_list("referral_id", flat=True)) <= fresh
+    assert ReferralAudit.objects.count() == 1
 
 
 # -- who refers, and how -----------------------------------------------------------------------
@@ -470,6 +548,12 @@ def test_the_demo_sign_ins_see_the_front_door_at_work(seed, children):
     assert {e.referral_id for e in oversight.escalations} >= {r.pk for r in escalated}
     assert Notification.objects.filter(recipient=manager, read_at__isnull=True).exists()
     assert selectors.my_referrals(actor=referrer)
+    # A strategy meeting still to come, and held ones; an audit round to read.
+    meetings = StrategyMeeting.objects.all()
+    assert meetings.filter(status=MeetingStatus.PLANNED, referral__status=Status.DECIDED)
+    assert meetings.filter(status=MeetingStatus.HELD)
+    (audit,) = selectors.audits(actor=manager)
+    assert audit.scored and audit.fed_back
 
 
 def test_open_referrals_open_a_relationship_and_closed_ones_ended_it(summary):
@@ -543,8 +627,13 @@ def test_every_timestamp_is_in_order(summary):
     assert late > 0
     assert on_time > 2 * late
     for n in Notification.objects.select_related("referral"):
-        assert n.referral is not None and n.referral.received_at is not None
-        assert n.referral.received_at <= n.created_at < NOW
+        # Audit findings go to the referrer's whole team, naming the referral only to them.
+        if n.referral is None:
+            assert n.message.startswith("Audit findings for referral")
+        else:
+            assert n.referral.received_at is not None
+            assert n.referral.received_at <= n.created_at
+        assert n.created_at < NOW
         assert n.read_at is None or n.created_at < n.read_at < NOW
 
 
@@ -567,10 +656,174 @@ def test_referrals_are_timed_back_from_now_when_the_demo_is_made_now():
 
     now = timezone.now()
     generate(seed=3, children=120, referrals_now=now)
-    received = list(Referral.objects.values_list("received_at", flat=True))
+    received = [r for r in Referral.objects.values_list("received_at", flat=True) if r]
     assert received and max(received) <= now
     assert max(received) > now - dt.timedelta(days=7)
     open_ = Referral.objects.filter(status__in=OPEN_STATUSES)
     # Some open referrals are still within their time, as a live front door's would be.
     assert open_.filter(decision_due_at__gt=now).exists()
     assert open_.filter(decision_due_at__lt=now).exists()
+    # Strategy meetings held before now and still to come after it; the audit round before it.
+    meetings = StrategyMeeting.objects.all()
+    assert meetings.filter(status=MeetingStatus.HELD, held_at__lt=now).exists()
+    assert not meetings.filter(status=MeetingStatus.HELD, held_at__gte=now).exists()
+    assert meetings.filter(status=MeetingStatus.PLANNED).exists()
+    assert not meetings.filter(status=MeetingStatus.PLANNED, scheduled_for__lte=now).exists()
+    assert not meetings.filter(convened_at__gte=now).exists()
+    assert ReferralAudit.objects.get().created_at < now
+
+
+# -- strategy meetings and the audit of referrals ----------------------------------------------
+
+
+def test_decisions_for_an_enquiry_or_the_roth_pathway_have_a_strategy_meeting(summary):
+    """One meeting for each decision that calls for one, convened after it by the front door,
+    inviting police, health, children's social care and a school; held ones with what was
+    decided and who came, the rest still to come."""
+    clock = levels()["strategy_meeting"]
+    front_door = Team.objects.get(is_front_door=True).agency
+    meetings = {
+        m.referral_id: m
+        for m in StrategyMeeting.objects.select_related(
+            "referral", "convened_by", "recorded_by"
+        ).prefetch_related("agencies__agency", "actions__owner_agency")
+    }
+    assert len(meetings) == StrategyMeeting.objects.count()  # one each
+    calling = {}
+    for r in referrals():
+        current = [d for d in r.decisions.all() if d.state != DecisionState.RETURNED]
+        if current and current[0].outcome in MEETING_OUTCOMES:
+            calling[r.pk] = (r, current[0])
+    assert set(meetings) == set(calling)
+    closed = [r for r, _ in calling.values() if r.status == Status.CLOSED]
+    assert len(closed) >= 5
+    held = []
+    for pk, meeting in meetings.items():
+        r, decision = calling[pk]
+        assert meeting.child_id == r.child_id
+        assert meeting.convened_by.agency_id == front_door.pk
+        assert meeting.convened_by.role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER)
+        assert decision.decided_at <= meeting.convened_at < NOW
+        assert meeting.convened_at < meeting.scheduled_for
+        assert meeting.due_by == clock.due(decision.decided_at)
+        assert meeting.out_of_hours == is_out_of_hours(meeting.held_at or meeting.scheduled_for)
+        invited = list(meeting.agencies.all())
+        roles = [i.role for i in invited]
+        assert set(REQUIRED_MEETING_ROLES) <= set(roles)
+        assert all(roles.count(role) == 1 for role in REQUIRED_MEETING_ROLES)
+        for invitee in invited:
+            assert invitee.agency.agency_type in MEETING_ROLE_AGENCY_TYPES[invitee.role]
+            invitee.full_clean()
+        social_care = next(i for i in invited if i.role == MeetingRole.SOCIAL_CARE)
+        assert social_care.agency_id == front_door.pk
+        meeting.full_clean()
+        if meeting.status == MeetingStatus.PLANNED:
+            assert meeting.held_at is None and meeting.recorded_by is None
+            assert meeting.scheduled_for > NOW
+            assert not meeting.decisions and not meeting.actions.all()
+            assert all(i.attended is None and not i.attendee for i in invited)
+            continue
+        assert meeting.status == MeetingStatus.HELD
+        held.append(meeting)
+        assert r.status == Status.CLOSED
+        assert meeting.held_at is not None and meeting.recorded_by == meeting.convened_by
+        assert meeting.convened_at < meeting.held_at < NOW
+        assert meeting.held_at == meeting.scheduled_for
+        assert len(meeting.decisions) >= 80 and not check(meeting.decisions)
+        assert all(i.attended is not None for i in invited)
+        assert all(bool(i.attendee) == i.attended for i in invited if i.role != "education")
+        assert social_care.attended
+        actions = list(meeting.actions.all())
+        assert 1 <= len(actions) <= 3
+        held_on = meeting.held_at.astimezone(LONDON).date()
+        came = {i.agency_id for i in invited if i.attended}
+        for action in actions:
+            action.full_clean()
+            assert action.owner_agency_id in came
+            assert not check(action.description)
+            assert held_on < action.due_on <= held_on + dt.timedelta(days=14)
+            assert action.done_on is None or held_on <= action.done_on <= REFERENCE_DATE
+            assert action.done_on is None or action.done_on <= action.due_on
+    # Still to come: for a decision waiting for countersignature.
+    planned = [m for m in meetings.values() if m.status == MeetingStatus.PLANNED]
+    assert 1 <= len(planned) <= 3
+    assert any(m.referral.status == Status.DECIDED for m in planned)
+
+    def without(meeting, role):
+        return any(i.role == role and i.attended is False for i in meeting.agencies.all())
+
+    late = [m for m in held if m.late]
+    out_of_hours = [m for m in held if m.out_of_hours]
+    absent = [m for m in held if without(m, MeetingRole.POLICE) or without(m, MeetingRole.HEALTH)]
+    assert late and len(late) <= 0.4 * len(held)
+    assert out_of_hours and len(out_of_hours) < len(held)
+    for meeting in out_of_hours:  # evenings, early mornings and weekends
+        assert meeting.held_at is not None
+        local = meeting.held_at.astimezone(LONDON)
+        assert local.hour >= 17 or local.hour < 9 or local.weekday() >= 5
+    assert absent and len(absent) <= 0.4 * len(held)
+    for meeting in absent:
+        assert "did not attend" in meeting.decisions
+    everyone = [m for m in held if all(i.attended for i in m.agencies.all() if i.role != "other")]
+    assert len(everyone) > len(held) / 2
+
+
+def test_an_audit_round_sampled_from_its_seed_scored_and_fed_back(summary):
+    (audit,) = ReferralAudit.objects.all()
+    manager = Staff.objects.get(email=FRONT_DOOR_MANAGER.email)
+    assert audit.created_by == manager
+    assert audit.front_door.code == FRONT_DOOR_CODE
+    assert audit.sampling == Sampling.RANDOM and audit.criteria == {}
+    assert NOW - dt.timedelta(days=42) <= audit.created_at <= NOW - dt.timedelta(days=14)
+    # The sample is the one ``audit_create`` draws from the stored seed, from the referrals the
+    # front door had received when the round began.
+    pool = list(
+        Referral.objects.filter(received_at__lt=audit.created_at)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    expected = sorted(random.Random(audit.seed).sample(pool, min(10, len(pool))))
+    cases = list(audit.cases.select_related("referral", "audited_by").order_by("referral_id"))
+    assert [c.referral_id for c in cases] == expected
+    assert audit.sample_size == len(cases) == 10
+    scored = [c for c in cases if c.audited_at is not None]
+    assert len(cases) - 3 <= len(scored) < len(cases)
+    fed_back = [c for c in scored if c.fed_back_at is not None]
+    assert fed_back and len(fed_back) < len(scored)
+    grades: Counter[int] = Counter()
+    for case in cases:
+        case.full_clean()
+        if case.audited_at is None:
+            assert case.scores == {} and not case.findings and case.audited_by is None
+            assert case.fed_back_at is None
+            continue
+        assert set(case.scores) == set(AuditQuestion.values)  # jsonb keeps no key order
+        assert set(case.scores.values()) <= set(AuditGrade.values)
+        grades.update(case.scores.values())
+        assert case.findings and not check(case.findings)
+        assert case.referral.child_given_name not in case.findings  # read by a whole team
+        assert case.audited_by is not None
+        assert policy.can(case.audited_by, policy.Action.REFERRAL_AUDIT)
+        assert audit.created_at < case.audited_at < NOW
+        if case.fed_back_at is None:
+            continue
+        assert case.audited_at < case.fed_back_at < NOW
+        r = case.referral
+        sent = Notification.objects.filter(
+            message__startswith=f"Audit findings for referral {r.reference} from your team:"
+        )
+        expected_recipients = {r.referrer_id} if r.referrer_id else set()
+        if r.referring_team_id:
+            expected_recipients |= set(
+                Staff.objects.filter(team_id=r.referring_team_id, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        assert expected_recipients
+        assert {n.recipient_id for n in sent} == expected_recipients
+        for n in sent:
+            assert n.created_at == case.fed_back_at
+            assert n.referral_id == (r.pk if n.recipient_id == r.referrer_id else None)
+            assert case.findings[:200] in n.message
+    assert len(grades) >= 3  # the grades differ from referral to referral
+    assert selectors.audit_findings_for_referrer(referral=fed_back[0].referral)
