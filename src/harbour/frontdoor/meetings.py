@@ -205,6 +205,22 @@ def _sample_pool(actor: Any, criteria: Mapping[str, Any]) -> Any:
     return pool.order_by("pk")
 
 
+def _criteria_for_people(criteria: Mapping[str, Any]) -> dict[str, str]:
+    """The criteria as the audit page shows them: names, not ids."""
+    shown: dict[str, str] = {}
+    for key, value in criteria.items():
+        if value in (None, ""):
+            continue
+        if key == "agency":
+            agency = Agency.objects.filter(pk=value).first()
+            shown["agency"] = agency.name if agency else str(value)
+        elif key == "completeness_below":
+            shown[key] = f"{value}%"
+        else:
+            shown[key] = str(value)
+    return shown
+
+
 @transaction.atomic
 def audit_create(
     *,
@@ -239,7 +255,7 @@ def audit_create(
     audit = ReferralAudit.objects.create(
         title=title.strip() or "Referral audit",
         sampling=sampling,
-        criteria={k: str(v) for k, v in criteria.items() if v not in (None, "")},
+        criteria=_criteria_for_people(criteria),
         sample_size=len(chosen),
         seed=seed,
         created_by=actor,
@@ -292,6 +308,11 @@ def audit_feed_back(*, actor: Any, case: AuditedReferral) -> AuditedReferral:
     if referral.referring_team_id:
         for member in Staff.objects.filter(team_id=referral.referring_team_id, is_active=True):
             recipients.setdefault(member.pk, member)
+    if not recipients:
+        raise ValidationError(
+            f"This referral came from {referral.referring_agency}'s system: nobody in Harbour "
+            f"referred it. Share the findings with {referral.referring_agency} directly."
+        )
     Notification.objects.bulk_create(
         Notification(
             recipient=r,

@@ -26,7 +26,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
     NavItem("Records to review", "identity:review-queue", Action.IDENTITY_REVIEW),
     NavItem("Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW),
-    NavItem("Front-door report", "frontdoor:report", Action.COHORT_REPORT_VIEW),
     NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),

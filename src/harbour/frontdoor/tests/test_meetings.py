@@ -211,3 +211,34 @@ def test_a_targeted_audit_needs_a_criterion_and_matches_it(partnership):
         meetings.audit_create(
             actor=partnership["practitioner"], title="x", sampling="random", sample_size=1
         )
+
+
+def test_findings_on_an_automated_referral_cannot_be_fed_back_to_nobody(partnership):
+    from harbour.frontdoor.codes import Source
+
+    referral, _ = services.referral_receive_automated(
+        agency=partnership["police"],
+        source=Source.API,
+        feed="custody",
+        source_system="NICHE",
+        source_id="C-1",
+        answers={"child_given_name": "Ash", "child_family_name": "Feed"},
+    )
+    manager = partnership["manager"]
+    audit = meetings.audit_create(
+        actor=manager,
+        title="Feeds",
+        sampling="targeted",
+        sample_size=1,
+        criteria={"agency": partnership["police"].pk},
+    )
+    assert audit.criteria == {"agency": partnership["police"].name}
+    case = audit.cases.get(referral=referral)
+    meetings.audit_score(
+        actor=manager,
+        case=case,
+        scores={str(q): 1 for q in AuditQuestion},
+        findings="No reason, no voice, no ethnicity: the feed sends too little.",
+    )
+    with pytest.raises(ValidationError, match="directly"):
+        meetings.audit_feed_back(actor=manager, case=case)
