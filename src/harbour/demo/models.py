@@ -34,3 +34,46 @@ class GroundTruth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_record} is child {self.child_id}"
+
+
+class Pattern(models.TextChoices):
+    """The patterns of agency events the demo gives a minority of children (``demo.events``),
+    for tests of cumulative-harm flags to check against."""
+
+    VIOLENCE_CLUSTER = (
+        "violence_cluster",
+        "3+ violent or exploitation incidents in 90 days, 2+ agencies",
+    )
+    ESCALATING = "escalating", "Escalating severity"
+    MISSING_WITH_ADULTS = (
+        "missing_with_adults",
+        "Missing episodes alongside new adult associates who pose a risk",
+    )
+    WEAPON_AFTER_EXCLUSION = (
+        "weapon_after_exclusion",
+        "A weapon-related incident after an exclusion",
+    )
+    ED_ASSAULT_NO_POLICE = (
+        "ed_assault_no_police",
+        "ED attendance for assault with no police incident",
+    )
+    CO_INVOLVED = "co_involved", "Involved with another child in the same incidents"
+
+
+class DemoPattern(models.Model):
+    """A pattern the demo gave a child's agency events; ``detail`` says when (``start``,
+    ``end`` ISO dates), which events (``event_refs``) and, for co-involvement, with whom
+    (``other_child_id``)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    pattern = models.CharField(max_length=30, choices=Pattern.choices)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["child_id", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "pattern"], name="demo_pattern_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"child {self.child_id}: {self.pattern}"

@@ -13,6 +13,9 @@ that record linkage builds from them (ADR 0014).
   numbers) for a person to confirm or reject; decisions are labels for the next run.
 - ``HeldRecord``: a record with no usable name, or no date of birth and no NHS number, held for
   review instead of being matched.
+- ``AgencyEvent``: what an agency's own record says happened to or with a person (an incident,
+  a missing episode, an ED attendance...), with its data category for the policy.
+- ``EventParticipant``: someone else named in the same event, a record or a named adult.
 
 Every model that says who a child is belongs in ``IDENTITY_CHILD_MODELS``: views never query
 them (``identity.selectors`` does, through the policy, and audits)."""
@@ -24,7 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from harbour.children.models import Child
-from harbour.partnership.models import Agency
+from harbour.partnership.models import Agency, DataCategory
 
 HARBOUR_SOURCE_SYSTEM = "harbour"
 
@@ -305,6 +308,156 @@ class HeldRecord(models.Model):
         return f"{self.source_record} held: {self.reason}"
 
 
+class EventKind(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    MISSING = "missing", "Missing episode"
+    ARREST = "arrest", "Arrest"
+    ED_ATTENDANCE = "ed_attendance", "Emergency department attendance"
+    AMBULANCE = "ambulance", "Ambulance call-out"
+    EXCLUSION = "exclusion", "Exclusion or suspension"
+    CONTACT = "contact", "Contact or referral"
+
+
+#: Which data category an event of each kind is, for the access policy (ADR 0002).
+EVENT_KIND_CATEGORY: dict[str, str] = {
+    EventKind.INCIDENT: DataCategory.CRIMINAL,
+    EventKind.ARREST: DataCategory.CRIMINAL,
+    EventKind.ED_ATTENDANCE: DataCategory.HEALTH,
+    EventKind.AMBULANCE: DataCategory.HEALTH,
+    EventKind.EXCLUSION: DataCategory.EDUCATION,
+    EventKind.CONTACT: DataCategory.SOCIAL_CARE,
+    EventKind.MISSING: DataCategory.SOCIAL_CARE,
+}
+
+
+class EventRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    SUSPECT = "suspect", "Suspect"
+    WITNESS = "witness", "Witness"
+    MISSING_PERSON = "missing_person", "Person reported missing"
+    PATIENT = "patient", "Patient"
+    PUPIL = "pupil", "Pupil"
+    SUBJECT = "subject", "Subject of a contact or referral"
+    ARRESTED = "arrested", "Person arrested"
+    ASSOCIATE = "associate", "Associate"
+
+
+class EventCategory(models.TextChoices):
+    VIOLENCE_WITH_INJURY = "violence_injury", "Violence with injury"
+    ASSAULT = "assault", "Assault"
+    ROBBERY = "robbery", "Robbery"
+    WEAPON = "weapon", "Knife or weapon"
+    EXPLOITATION = "exploitation", "Exploitation"
+    DRUGS = "drugs", "Drugs"
+    SEXUAL_OFFENCE = "sexual_offence", "Sexual offence"
+    MISSING = "missing", "Missing"
+    SELF_HARM = "self_harm", "Self-harm"
+    ACCIDENT = "accident", "Accident or illness"
+    BEHAVIOUR = "behaviour", "Behaviour"
+    NEGLECT = "neglect", "Neglect"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    OTHER = "other", "Other"
+
+
+#: Events that are violence or exploitation, for cumulative harm.
+HARM_CATEGORIES = frozenset(
+    {
+        EventCategory.VIOLENCE_WITH_INJURY,
+        EventCategory.ASSAULT,
+        EventCategory.ROBBERY,
+        EventCategory.WEAPON,
+        EventCategory.EXPLOITATION,
+        EventCategory.SEXUAL_OFFENCE,
+    }
+)
+
+
+class Severity(models.IntegerChoices):
+    """How serious an event was, on one scale for every agency:
+
+    1. Low: no injury and no immediate risk (a fixed-term suspension, a brief missing episode).
+    2. Moderate: minor injury or risk managed on the day (minor assault, drugs found).
+    3. Serious: injury needing treatment, a weapon, or exploitation indicators.
+    4. Very serious: life-threatening injury, serious sexual offence or a weapon used."""
+
+    LOW = 1, "1 Low"
+    MODERATE = 2, "2 Moderate"
+    SERIOUS = 3, "3 Serious"
+    VERY_SERIOUS = 4, "4 Very serious"
+
+
+class AgencyEvent(models.Model):
+    """What an agency's own record says happened to or with a person (``source_record`` is the
+    agency's record of the person). ``category_of_data`` is what the access policy sees."""
+
+    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="events")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_on = models.DateField()
+    role = models.CharField(max_length=20, choices=EventRole.choices)
+    category = models.CharField(max_length=20, choices=EventCategory.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.LOW)
+    weapon = models.BooleanField(default=False, help_text="A knife or other weapon was involved")
+    summary = models.TextField(help_text="What happened, in words about the child")
+    source_reference = models.CharField(max_length=64, help_text="The agency's own reference")
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        indexes = [models.Index(fields=["source_record", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__gte=1) & Q(severity__lte=4), name="agency_event_severity_1_4"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source_reference}"
+
+    @property
+    def data_category(self) -> str:
+        return EVENT_KIND_CATEGORY[self.kind]
+
+
+class EventParticipant(models.Model):
+    """Someone else named in the same event: another source record (a person in the index) or
+    someone known only by name and approximate age. ``poses_risk`` marks an adult known to pose
+    a risk to children (for example a suspect in exploitation offences)."""
+
+    event = models.ForeignKey(AgencyEvent, on_delete=models.CASCADE, related_name="participants")
+    source_record = models.ForeignKey(
+        SourceRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    name = models.CharField(max_length=200, blank=True)
+    approximate_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_adult = models.BooleanField(default=False)
+    poses_risk = models.BooleanField(
+        default=False, help_text="An adult known to pose a risk to children"
+    )
+    role = models.CharField(max_length=20, choices=EventRole.choices)
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source_record__isnull=False) | ~Q(name=""),
+                name="event_participant_record_or_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.source_record_id is not None:
+            return self.source_record.full_name
+        return self.name
+
+
 IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
     SourceRecord,
     Person,
@@ -312,4 +465,168 @@ IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
     PersonChange,
     ReviewPair,
     HeldRecord,
+    AgencyEvent,
+    EventParticipant,
 )
+
+
+# Needs reconciliation and cumulative-harm flags (issue 4, parts 6 and 7) -------------------------
+
+ASSESSMENT_PENDING = "assessment_pending"
+
+
+class SourceNeedKind(models.TextChoices):
+    """What an agency's record says about a need: a ``children.codes.NeedKind``, or an
+    assessment the child is waiting for."""
+
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHC_PLAN = "ehc_plan", "Education, health and care plan"
+    NEURODEVELOPMENTAL = "neurodevelopmental", "Neurodevelopmental diagnosis"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    SLCN = "slcn", "Speech, language and communication needs"
+    PHYSICAL = "physical", "Physical or sensory disability"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+    ASSESSMENT_PENDING = ASSESSMENT_PENDING, "Waiting for an assessment"
+
+
+class SourceNeed(models.Model):
+    """A need as one agency's record of a person has it (``identity.needs`` compares them)."""
+
+    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(max_length=30, choices=SourceNeedKind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    recorded_on = models.DateField()
+
+    class Meta:
+        ordering = ["source_record", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_record", "kind"], name="source_need_one_kind_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_record}: {self.get_kind_display()}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Not yet acknowledged"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "No longer different"
+
+
+class NeedsDiscrepancy(models.Model):
+    """One need that some records of a child have and one record (an agency's, or Harbour's own
+    when ``lacking_record`` is empty) lacks. ``holders`` lists who says so, as of when."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="needs_discrepancies")
+    kind = models.CharField(max_length=30, choices=SourceNeedKind.choices)
+    lacking_key = models.CharField(
+        max_length=40, help_text="'harbour' or 'record:<id>': the record that lacks the need"
+    )
+    lacking_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    lacking_label = models.CharField(max_length=300)
+    holders = models.JSONField(
+        default=list, help_text="[{agency, reference, detail, recorded_on}] that record the need"
+    )
+    status = models.CharField(max_length=15, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "pk"]
+        verbose_name_plural = "needs discrepancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind", "lacking_key"], name="needs_discrepancy_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lacking_label} lacks {self.get_kind_display()}"
+
+
+class FlagRuleKind(models.TextChoices):
+    INCIDENTS_IN_WINDOW = "incidents_in_window", "Incidents in a window across agencies"
+    ESCALATING_SEVERITY = "escalating_severity", "Escalating severity"
+    MISSING_WITH_NEW_ADULT = "missing_with_new_adult", "Missing with a new adult who poses a risk"
+    WEAPON_AFTER_EXCLUSION = "weapon_after_exclusion", "Weapon-related incident after exclusion"
+    ED_ASSAULT_NOT_KNOWN_TO_POLICE = (
+        "ed_assault_not_known_to_police",
+        "Emergency department assault attendance not known to police",
+    )
+    CO_INVOLVED_WITH_FLAGGED = "co_involved_with_flagged", "Co-involved with a flagged child"
+
+
+class FlagRule(models.Model):
+    """One version of a cumulative-harm rule. A change is a new row with the same ``code`` and
+    the next ``version``; the old row stays, with the flags it raised."""
+
+    code = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40, choices=FlagRuleKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="flag_rule_code_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="flag_rule_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class HarmFlag(models.Model):
+    """A cumulative-harm flag on a person: the rule version that raised it, and the exact
+    events (with their source records and agencies) that did. ``anchor`` is the event that
+    completed the pattern: one flag per rule version, person and anchor."""
+
+    rule = models.ForeignKey(FlagRule, on_delete=models.PROTECT, related_name="flags")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="harm_flags")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="harm_flags"
+    )
+    anchor = models.ForeignKey(AgencyEvent, on_delete=models.CASCADE, related_name="+")
+    events = models.ManyToManyField(AgencyEvent, related_name="harm_flags")
+    evidence = models.JSONField(
+        default=list, help_text="The events as they were when the flag was raised"
+    )
+    explanation = models.TextField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=15, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "person", "anchor"], name="harm_flag_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} on {self.person}"
+
+
+IDENTITY_CHILD_MODELS += (SourceNeed, NeedsDiscrepancy, HarmFlag)
