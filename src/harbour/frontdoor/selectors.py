@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from harbour.access import policy
@@ -42,6 +43,7 @@ from harbour.identity.matching import person_matches
 from harbour.partnership.models import Agency, ThresholdGuidance, ThresholdLevel
 
 MAX_LIST = 200
+QUEUE_PAGE_SIZE = 50  # a practitioner works down the queue a page at a time
 APPROACHING = dt.timedelta(hours=4)  # "due soon" on the clock
 
 
@@ -145,24 +147,64 @@ class QueueRow:
     decision: ReferralDecision | None
 
 
-def _sort_key(row: QueueRow) -> tuple[int, dt.datetime]:
+def sort_key(row: QueueRow) -> tuple[int, dt.datetime]:
+    """The queue's order in Python (``_clock_ordered`` is the same in the database)."""
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     immediate = 0 if row.referral.urgency == Urgency.IMMEDIATE else 1
     return (immediate, row.clock.due_at or far)
 
 
-def front_door_queue(*, actor: Any, section: str = "front_door_queue") -> list[QueueRow]:
-    """Open referrals at the actor's front door: immediate ones first, then by the clock."""
+def _clock_ordered(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """In the queue's order, by the database: immediate referrals first, then by what is due next
+    (the rating, or once rated the decision; as ``clock_for``), the latest received first among
+    equals. The database orders, so a page is the right page however many are open."""
+    due = Case(When(rag="", then=F("rag_due_at")), default=F("decision_due_at"))
+    immediate = Case(
+        When(urgency=Urgency.IMMEDIATE, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return referrals.annotate(queue_immediate=immediate, queue_due=due).order_by(
+        "queue_immediate",
+        F("queue_due").asc(nulls_last=True),
+        F("received_at").desc(nulls_last=True),
+        "-created_at",
+        "-pk",
+    )
+
+
+def _open_at_front_door(actor: Any) -> QuerySet[Referral]:
+    return _clock_ordered(
+        policy.referrals_visible(
+            actor, _referrals().filter(status__in=OPEN_STATUSES, front_door_id=actor.agency_id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    page: Page[Referral]
+
+
+def front_door_queue_page(*, actor: Any, page: Any = 1) -> QueuePage:
+    """One page of the open referrals at the actor's front door, in the clock's order. Only the
+    rows shown are audited as shown."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_TRIAGE)
     now = timezone.now()
-    referrals = policy.referrals_visible(
-        actor, _referrals().filter(status__in=OPEN_STATUSES, front_door_id=actor.agency_id)
-    )[:MAX_LIST]
-    rows = [QueueRow(r, clock_for(r, now), current_decision(r)) for r in referrals]
-    rows.sort(key=_sort_key)
+    shown = Paginator(_open_at_front_door(actor), QUEUE_PAGE_SIZE).get_page(page)
+    rows = [QueueRow(r, clock_for(r, now), current_decision(r)) for r in shown]
     for row in rows:
-        _audit_shown(actor, row.referral, section=section, basis=policy.REFERRAL_FRONT_DOOR)
-    return rows
+        _audit_shown(
+            actor, row.referral, section="front_door_queue", basis=policy.REFERRAL_FRONT_DOOR
+        )
+    return QueuePage(rows, shown)
+
+
+def front_door_queue(*, actor: Any, page: Any = 1) -> list[QueueRow]:
+    """Open referrals at the actor's front door: immediate ones first, then by the clock (the
+    first page unless another is asked for)."""
+    return front_door_queue_page(actor=actor, page=page).rows
 
 
 @dataclass(frozen=True)
@@ -174,22 +216,33 @@ class Oversight:
 
 def oversight(*, actor: Any) -> Oversight:
     """The manager's queue: decisions to countersign, referrals near or past the clock, and
-    open escalations."""
+    open escalations. The database picks them (the most pressing first), and only the rows in
+    the lists are audited as shown."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_COUNTERSIGN)
-    rows = front_door_queue(actor=actor, section="oversight_queue")
+    now = timezone.now()
+    candidates = _open_at_front_door(actor).filter(
+        Q(status=Status.DECIDED) | Q(queue_due__lte=now + APPROACHING)
+    )[:MAX_LIST]
+    rows = [QueueRow(r, clock_for(r, now), current_decision(r)) for r in candidates]
+    awaiting = [
+        r
+        for r in rows
+        if r.decision is not None and r.decision.state == DecisionState.AWAITING_COUNTERSIGN
+    ]
+    against = [r for r in rows if r.clock.overdue or r.clock.due_soon]
+    listed = {id(row) for row in awaiting + against}
+    for row in rows:
+        if id(row) in listed:
+            _audit_shown(
+                actor, row.referral, section="oversight_queue", basis=policy.REFERRAL_FRONT_DOOR
+            )
     escalations = list(
         Escalation.objects.filter(
             referral__front_door_id=actor.agency_id, resolved_at__isnull=True
         ).select_related("referral", "raised_by", "referral__referring_agency")
     )
     return Oversight(
-        awaiting_countersign=[
-            r
-            for r in rows
-            if r.decision is not None and r.decision.state == DecisionState.AWAITING_COUNTERSIGN
-        ],
-        against_the_clock=[r for r in rows if r.clock.overdue or r.clock.due_soon],
-        escalations=escalations,
+        awaiting_countersign=awaiting, against_the_clock=against, escalations=escalations
     )
 
 
@@ -254,6 +307,18 @@ class ChildCandidate:
     child: Child
     match_probability: float | None  # from the person index; None for a name search result
     reasons: tuple[str, ...] = ()
+
+    @property
+    def likelihood(self) -> str:
+        """The probability in words a practitioner reads without rounding it up to certainty."""
+        p = self.match_probability
+        if p is None:
+            return ""
+        if p >= 0.995:
+            return "more than 99% likely"
+        if p < 0.01:
+            return "less than 1% likely"
+        return f"{round(p * 100)}% likely"
 
 
 def child_candidates(*, actor: Any, referral: Referral) -> list[ChildCandidate]:
