@@ -352,12 +352,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @policy_errors
 def queue(request: HttpRequest) -> HttpResponse:
-    rows = selectors.front_door_queue(actor=request.user)
+    queue = selectors.front_door_queue_page(actor=request.user, page=request.GET.get("page"))
     return render(
         request,
         "frontdoor/queue.html",
         {
-            "rows": rows,
+            "rows": queue.rows,
+            "page_obj": queue.page,
+            "page_range": list(
+                queue.page.paginator.get_elided_page_range(
+                    queue.page.number, on_each_side=1, on_ends=1
+                )
+            ),
             "is_manager": policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
         },
     )
