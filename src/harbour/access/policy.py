@@ -62,6 +62,10 @@ class Action(enum.StrEnum):
     IDENTITY_REVIEW = "identity.review"
     IDENTITY_MERGE_SPLIT = "identity.merge_split"
     IDENTITY_IMPORT = "identity.import"
+    # Cumulative-harm flags and needs discrepancies for the children one works with; the
+    # partnership's flag rules (issue 4, parts 6 and 7).
+    CHILD_ALERTS_VIEW = "child.alerts.view"
+    FLAG_RULES_MANAGE = "identity.flag_rules.manage"
 
 
 _CASEWORK = frozenset(
@@ -74,7 +78,11 @@ _CASEWORK = frozenset(
         Action.REFERRAL_MAKE,
     }
 )
-_FRONT_DOOR = _CASEWORK | {Action.FRONT_DOOR_TRIAGE, Action.IDENTITY_REVIEW}
+_FRONT_DOOR = _CASEWORK | {
+    Action.FRONT_DOOR_TRIAGE,
+    Action.IDENTITY_REVIEW,
+    Action.CHILD_ALERTS_VIEW,
+}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REFERRER: _CASEWORK,
@@ -86,7 +94,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.REFERRAL_AUDIT,
         Action.IDENTITY_MERGE_SPLIT,
     },
-    Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW},
+    Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW, Action.CHILD_ALERTS_VIEW},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
     Role.ANALYST: frozenset(
@@ -110,6 +118,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.LANGUAGE_RULES_MANAGE,
             Action.FRONT_DOOR_RULES_MANAGE,
             Action.IDENTITY_IMPORT,
+            Action.FLAG_RULES_MANAGE,
         }
     ),
 }
@@ -510,3 +519,29 @@ def decide_person(actor: Any, action: Action, person: Any, record_agency_ids: It
     if not (set(record_agency_ids) & identity_agency_ids(actor)):
         raise NotFound(person.pk)
     return "agency:identity_review"
+
+
+# Cumulative-harm flags and needs discrepancies (issue 4, parts 6 and 7) ---------------------------
+
+
+def alert_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Children whose flags and needs discrepancies are on the actor's list: those they are lead
+    practitioner for; at a front door, those their agency works with."""
+    if not can(actor, Action.CHILD_ALERTS_VIEW):
+        return queryset.none()
+    if actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}:
+        return children_worked_with(actor, queryset)
+    lead = WorkingRelationship.objects.current().filter(
+        staff_id=actor.pk, kind=RelationshipKind.LEAD_PRACTITIONER, child=OuterRef("pk")
+    )
+    return queryset.filter(Exists(lead))
+
+
+def decide_child_alerts(actor: Any, child: Any) -> Decision:
+    """A child's flags and needs discrepancies bring several agencies' records together, so they
+    are shown only through a working relationship with the child (never break-glass)."""
+    require_capability(actor, Action.CHILD_ALERTS_VIEW)
+    decision = decide_child(actor, Action.CHILD_VIEW, child, purpose_for(actor))
+    if not decision.allowed or decision.basis == "break_glass":
+        raise NotFound(child.pk)
+    return decision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from harbour.identity import views
+from harbour.identity import alert_views, views
 
 app_name = "identity"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("people/<int:number>/merge/", views.person_merge, name="person-merge"),
     path("people/<int:number>/split/", views.person_split, name="person-split"),
     path("import/", views.import_records, name="import"),
+    path("needs/", alert_views.needs_list, name="needs"),
+    path("flags/", alert_views.flags_list, name="flags"),
+    path("children/<uuid:child_id>/needs/", alert_views.child_needs, name="child-needs"),
+    path("children/<uuid:child_id>/flags/", alert_views.child_flags, name="child-flags"),
+    path("flag-rules/", alert_views.flag_rules, name="flag-rules"),
+    path("flag-rules/<int:pk>/", alert_views.flag_rule_edit, name="flag-rule-edit"),
 ]

@@ -20,7 +20,7 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
-from harbour.identity.models import Person, PersonRecord, ReviewPair, SourceRecord
+from harbour.identity.models import FlagRule, Person, PersonRecord, ReviewPair, SourceRecord
 from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
@@ -173,6 +173,17 @@ MATRIX.update(
         "identity:person-merge": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:person-split": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
+    }
+)
+ALERTS = {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER, Role.LEAD_PRACTITIONER}
+MATRIX.update(
+    {
+        "identity:needs": ("none", only(ALERTS)),
+        "identity:flags": ("none", only(ALERTS)),
+        "identity:child-needs": ("worked_child", only(ALERTS)),
+        "identity:child-flags": ("worked_child", only(ALERTS)),
+        "identity:flag-rules": ("none", only({Role.ADMINISTRATOR})),
+        "identity:flag-rule-edit": ("flag_rule", only({Role.ADMINISTRATOR})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
@@ -402,6 +413,25 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "language_rule": language_rule_kwargs,
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
+        "worked_child": lambda: {
+            "child_id": (
+                policy.children_worked_with(
+                    user, Child.objects.exclude(pk=data["grant"].child_id)
+                ).earliest("pk")
+                if can_view
+                and user is not None
+                and policy.can(user, policy.Action.CHILD_ALERTS_VIEW)
+                else any_child
+            ).pk
+        },
+        "flag_rule": lambda: {
+            "pk": (
+                FlagRule.objects.filter(is_current=True).first()
+                or FlagRule.objects.create(
+                    code="matrix", version=1, kind="escalating_severity", title="Matrix"
+                )
+            ).pk
+        },
     }
     return makers[kind]()
 

@@ -80,3 +80,24 @@ class Command(TyperCommand):
         )
         if summary.created or summary.updated:
             self.stdout.write("Run `harbour link run --incremental` to link the new records.")
+
+    @command()
+    def reconcile(self) -> None:
+        """Needs reconciliation: raise, refresh and resolve needs discrepancies (idempotent)."""
+        from harbour.identity.needs import reconcile
+
+        s = reconcile()
+        self.stdout.write(
+            f"{s.children:,} children compared: {s.raised:,} discrepancies raised, "
+            f"{s.still_open:,} still open, {s.reopened:,} reopened, {s.resolved:,} resolved."
+        )
+
+    @command()
+    def flags(self) -> None:
+        """Cumulative-harm flags: run every current rule over the agency events (idempotent)."""
+        from harbour.identity.flags import raise_flags
+
+        s = raise_flags()
+        self.stdout.write(f"{s.raised:,} flags raised, {s.existing:,} already raised.")
+        for code, count in sorted(s.by_rule.items()):
+            self.stdout.write(f"  {code:<28} {count:>6,}")

@@ -1,0 +1,489 @@
+"""Explainable cumulative-harm flags (issue 4, part 6).
+
+Rules are data (``FlagRule``, versioned). ``evaluate`` is a pure function over one person's
+events (``Ev``) and returns ``Match``es: the exact events that met the rule and the event that
+completed the pattern (its anchor). ``raise_flags`` loads events from the person index, runs
+every current rule and records one ``HarmFlag`` per rule version, person and anchor, so running
+it again raises nothing new. There is no score and no ranking of children: a flag says which
+records met which rule, nothing more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from harbour.access.audit import audit_record
+from harbour.identity.models import (
+    HARM_CATEGORIES,
+    AgencyEvent,
+    AlertStatus,
+    EventCategory,
+    EventKind,
+    FlagRule,
+    FlagRuleKind,
+    HarmFlag,
+    Person,
+    PersonRecord,
+)
+from harbour.partnership.models import AgencyType
+
+SYSTEM_ACTOR = "identity-flags"
+ASSAULT_CATEGORIES = frozenset({EventCategory.ASSAULT, EventCategory.VIOLENCE_WITH_INJURY})
+
+
+@dataclass(frozen=True)
+class Participant:
+    person: int | None  # the participant's person in the index, if a record
+    name: str = ""
+    is_adult: bool = False
+    poses_risk: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"person:{self.person}" if self.person is not None else f"name:{self.name.lower()}"
+
+
+@dataclass(frozen=True)
+class Ev:
+    """One agency event as the rules see it."""
+
+    id: int
+    person: int
+    agency: int
+    agency_type: str
+    kind: str
+    category: str
+    occurred_on: dt.date
+    severity: int = 1
+    weapon: bool = False
+    participants: tuple[Participant, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    person: int
+    events: tuple[Ev, ...]
+    anchor: Ev
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    kind: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def _ordered(events: Iterable[Ev]) -> list[Ev]:
+    return sorted(events, key=lambda e: (e.occurred_on, e.id))
+
+
+def _days(p: dict[str, Any], default: int) -> int:
+    return int(p.get("days", default))
+
+
+def incidents_in_window(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
+    """At least ``count`` events of ``categories`` within ``days`` days, recorded by at least
+    ``agencies`` agencies. Windows do not overlap: after a match the next starts afresh."""
+    count, days, agencies = int(p.get("count", 3)), _days(p, 90), int(p.get("agencies", 2))
+    categories = set(p.get("categories") or HARM_CATEGORIES)
+    chosen = [e for e in _ordered(events) if e.category in categories]
+    matches: list[Match] = []
+    start = 0
+    for i, end in enumerate(chosen):
+        window = [
+            e for e in chosen[start : i + 1] if (end.occurred_on - e.occurred_on).days <= days
+        ]
+        if len(window) >= count and len({e.agency for e in window}) >= agencies:
+            matches.append(
+                Match(
+                    person,
+                    tuple(window),
+                    end,
+                    f"{len(window)} incidents of violence or exploitation in "
+                    f"{(end.occurred_on - window[0].occurred_on).days + 1} days, recorded by "
+                    f"{len({e.agency for e in window})} agencies (the rule: {count} or more in "
+                    f"{days} days across {agencies} or more agencies)",
+                )
+            )
+            start = i + 1
+    return matches
+
+
+def escalating_severity(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
+    """``steps`` successive events, each more serious than the one before, within ``days``."""
+    steps, days = int(p.get("steps", 3)), _days(p, 365)
+    categories = set(p.get("categories") or [])
+    chosen = [e for e in _ordered(events) if not categories or e.category in categories]
+    matches: list[Match] = []
+    run: list[Ev] = []
+    for e in chosen:
+        if (
+            run
+            and e.severity > run[-1].severity
+            and (e.occurred_on - run[0].occurred_on).days <= days
+        ):
+            run.append(e)
+        else:
+            run = [e]
+        if len(run) >= steps:
+            matches.append(
+                Match(
+                    person,
+                    tuple(run),
+                    e,
+                    f"{len(run)} successive events of rising severity "
+                    f"({' then '.join(str(x.severity) for x in run)}) between "
+                    f"{run[0].occurred_on:%-d %B %Y} and {e.occurred_on:%-d %B %Y}",
+                )
+            )
+            run = []
+    return matches
+
+
+def missing_with_new_adult(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
+    """A missing episode and, within ``days`` days either side, an event naming an adult who
+    poses a risk and who appears in none of the person's earlier events."""
+    days = _days(p, 30)
+    ordered = _ordered(events)
+    first_seen: dict[str, dt.date] = {}
+    for e in ordered:
+        for part in e.participants:
+            first_seen.setdefault(part.key, e.occurred_on)
+    matches: list[Match] = []
+    used: set[int] = set()
+    for missing in (e for e in ordered if e.kind == EventKind.MISSING):
+        if missing.id in used:
+            continue
+        for other in ordered:
+            if other.id == missing.id or abs((other.occurred_on - missing.occurred_on).days) > days:
+                continue
+            adults = [
+                a
+                for a in other.participants
+                if a.is_adult
+                and a.poses_risk
+                and abs((first_seen[a.key] - missing.occurred_on).days) <= days
+            ]
+            if adults:
+                names = ", ".join(a.name or "a person in the index" for a in adults)
+                pair = tuple(_ordered([missing, other]))
+                used.update(x.id for x in pair)
+                matches.append(
+                    Match(
+                        person,
+                        pair,
+                        pair[-1],
+                        f"Missing on {missing.occurred_on:%-d %B %Y}; a new adult associate who "
+                        f"poses a risk ({names})"
+                        f" named on {other.occurred_on:%-d %B %Y}, within {days} days",
+                    )
+                )
+                break
+    return matches
+
+
+def weapon_after_exclusion(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
+    """A weapon-related event within ``days`` days after an exclusion."""
+    days = _days(p, 180)
+    ordered = _ordered(events)
+    matches: list[Match] = []
+    for e in ordered:
+        if not (e.weapon or e.category == EventCategory.WEAPON) or e.kind == EventKind.EXCLUSION:
+            continue
+        before = [
+            x
+            for x in ordered
+            if x.kind == EventKind.EXCLUSION and 0 <= (e.occurred_on - x.occurred_on).days <= days
+        ]
+        if before:
+            exclusion = before[-1]
+            matches.append(
+                Match(
+                    person,
+                    (exclusion, e),
+                    e,
+                    f"A weapon-related event on {e.occurred_on:%-d %B %Y}, "
+                    f"{(e.occurred_on - exclusion.occurred_on).days} days after an exclusion on "
+                    f"{exclusion.occurred_on:%-d %B %Y}",
+                )
+            )
+    return matches
+
+
+def ed_assault_not_known_to_police(
+    person: int, events: Sequence[Ev], p: dict[str, Any]
+) -> list[Match]:
+    """An emergency department attendance for an assault, with no police event for the person
+    within ``days`` days either side."""
+    days = _days(p, 7)
+    ordered = _ordered(events)
+    police = [e for e in ordered if e.agency_type == AgencyType.POLICE]
+    matches: list[Match] = []
+    for e in ordered:
+        if e.kind != EventKind.ED_ATTENDANCE or e.category not in ASSAULT_CATEGORIES:
+            continue
+        if any(abs((x.occurred_on - e.occurred_on).days) <= days for x in police):
+            continue
+        matches.append(
+            Match(
+                person,
+                (e,),
+                e,
+                f"Attended the emergency department after an assault on "
+                f"{e.occurred_on:%-d %B %Y}; no police record of an event within {days} days",
+            )
+        )
+    return matches
+
+
+def co_involved_with_flagged(
+    person: int, events: Sequence[Ev], p: dict[str, Any], flagged: frozenset[int] = frozenset()
+) -> list[Match]:
+    """An event within the last ``days`` days that names another child who already has a flag
+    (from a rule of another kind)."""
+    days = _days(p, 365)
+    ordered = _ordered(events)
+    if not ordered:
+        return []
+    latest = ordered[-1].occurred_on
+    matches: list[Match] = []
+    for e in ordered:
+        if (latest - e.occurred_on).days > days:
+            continue
+        others = [
+            x
+            for x in e.participants
+            if x.person is not None
+            and x.person != person
+            and x.person in flagged
+            and not x.is_adult
+        ]
+        if others:
+            matches.append(
+                Match(
+                    person,
+                    (e,),
+                    e,
+                    f"Involved on {e.occurred_on:%-d %B %Y} with "
+                    f"{len(others)} other child{'ren' if len(others) > 1 else ''} already flagged",
+                )
+            )
+    return matches
+
+
+EVALUATORS: dict[str, Callable[[int, Sequence[Ev], dict[str, Any]], list[Match]]] = {
+    FlagRuleKind.INCIDENTS_IN_WINDOW: incidents_in_window,
+    FlagRuleKind.ESCALATING_SEVERITY: escalating_severity,
+    FlagRuleKind.MISSING_WITH_NEW_ADULT: missing_with_new_adult,
+    FlagRuleKind.WEAPON_AFTER_EXCLUSION: weapon_after_exclusion,
+    FlagRuleKind.ED_ASSAULT_NOT_KNOWN_TO_POLICE: ed_assault_not_known_to_police,
+}
+
+
+def evaluate(
+    rule: RuleSpec, person: int, events: Sequence[Ev], flagged: frozenset[int] = frozenset()
+) -> list[Match]:
+    """The matches of one rule on one person's events (pure)."""
+    if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED:
+        return co_involved_with_flagged(person, events, rule.parameters, flagged)
+    return EVALUATORS[rule.kind](person, events, rule.parameters)
+
+
+# Loading events and raising flags ----------------------------------------------------------------
+
+
+def person_of_records() -> dict[int, int]:
+    """Source record id -> the person it belongs to now (following merges)."""
+    merged = dict(
+        Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+    )
+
+    def final(pk: int) -> int:
+        seen = 0
+        while pk in merged and seen < 50:
+            pk, seen = merged[pk], seen + 1
+        return pk
+
+    return {
+        r: final(p) for r, p in PersonRecord.objects.values_list("source_record_id", "person_id")
+    }
+
+
+def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
+    """Every agency event of every person in the index, as ``Ev``s, by person."""
+    person_of = person_of if person_of is not None else person_of_records()
+    participants: dict[int, list[Participant]] = defaultdict(list)
+    from harbour.identity.models import EventParticipant
+
+    for event_id, record_id, name, is_adult, risk in EventParticipant.objects.values_list(
+        "event_id", "source_record_id", "name", "is_adult", "poses_risk"
+    ):
+        participants[event_id].append(
+            Participant(
+                person_of.get(record_id) if record_id is not None else None,
+                name=name,
+                is_adult=is_adult,
+                poses_risk=risk,
+            )
+        )
+    by_person: dict[int, list[Ev]] = defaultdict(list)
+    for row in AgencyEvent.objects.values(
+        "pk",
+        "source_record_id",
+        "agency_id",
+        "agency__agency_type",
+        "kind",
+        "category",
+        "occurred_on",
+        "severity",
+        "weapon",
+    ):
+        person = person_of.get(row["source_record_id"])
+        if person is None:
+            continue
+        by_person[person].append(
+            Ev(
+                id=row["pk"],
+                person=person,
+                agency=row["agency_id"],
+                agency_type=row["agency__agency_type"],
+                kind=row["kind"],
+                category=row["category"],
+                occurred_on=row["occurred_on"],
+                severity=row["severity"],
+                weapon=row["weapon"],
+                participants=tuple(participants.get(row["pk"], ())),
+            )
+        )
+    return by_person
+
+
+@dataclass
+class RaiseSummary:
+    raised: int = 0
+    existing: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def _evidence(events: Iterable[AgencyEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": e.pk,
+            "kind": e.get_kind_display(),
+            "category": e.get_category_display(),
+            "occurred_on": e.occurred_on.isoformat(),
+            "severity": e.severity,
+            "weapon": e.weapon,
+            "agency": e.agency.name,
+            "source_record": e.source_record_id,
+            "record_reference": f"{e.source_record.source_system} {e.source_record.source_id}",
+            "event_reference": e.source_reference,
+        }
+        for e in events
+    ]
+
+
+def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
+    """Run every current rule over every person's events; record new flags (idempotent). Rules
+    of co-involvement run last, against the people flagged by the others."""
+    by_person = load_events(person_of)
+    children = dict(Person.objects.filter(pk__in=list(by_person)).values_list("pk", "child_id"))
+    rules = list(FlagRule.objects.filter(is_current=True))
+    rules.sort(key=lambda r: r.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
+    summary = RaiseSummary()
+    with transaction.atomic():
+        for rule in rules:
+            flagged = frozenset(
+                HarmFlag.objects.exclude(rule__kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
+                .values_list("person_id", flat=True)
+                .distinct()
+            )
+            spec = RuleSpec(rule.kind, rule.parameters)
+            existing = set(HarmFlag.objects.filter(rule=rule).values_list("person_id", "anchor_id"))
+            for person, events in by_person.items():
+                for match in evaluate(spec, person, events, flagged):
+                    if (person, match.anchor.id) in existing:
+                        summary.existing += 1
+                        continue
+                    rows = list(
+                        AgencyEvent.objects.filter(pk__in=[e.id for e in match.events])
+                        .select_related("agency", "source_record")
+                        .order_by("occurred_on", "pk")
+                    )
+                    flag = HarmFlag.objects.create(
+                        rule=rule,
+                        person_id=person,
+                        child_id=children.get(person),
+                        anchor_id=match.anchor.id,
+                        evidence=_evidence(rows),
+                        explanation=match.explanation,
+                    )
+                    flag.events.set(rows)
+                    existing.add((person, match.anchor.id))
+                    summary.raised += 1
+                    summary.by_rule[rule.code] = summary.by_rule.get(rule.code, 0) + 1
+        if summary.raised:
+            audit_record(
+                actor=None,
+                system_actor=SYSTEM_ACTOR,
+                event="identity.flags.raised",
+                detail={"raised": summary.raised, "by_rule": summary.by_rule},
+            )
+    return summary
+
+
+def acknowledge_flag(*, actor: Any, flag: HarmFlag, action_taken: str, basis: str) -> HarmFlag:
+    """The practitioner has seen the flag and says what was done (audited)."""
+    text = action_taken.strip()
+    if not text:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"action_taken": "Say what was done"})
+    with transaction.atomic():
+        flag.status = AlertStatus.ACKNOWLEDGED
+        flag.acknowledged_by = actor
+        flag.acknowledged_at = timezone.now()
+        flag.action_taken = text
+        flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "action_taken"])
+        audit_record(
+            actor=actor,
+            event="identity.flag.acknowledged",
+            child_id=flag.child_id,
+            basis=basis,
+            subject=flag,
+            detail={"rule": flag.rule.code, "version": flag.rule.version},
+        )
+    return flag
+
+
+def new_rule_version(
+    *, actor: Any, rule: FlagRule, title: str, description: str, parameters: dict[str, Any]
+) -> FlagRule:
+    """A change to a rule is a new version; flags keep the version that raised them."""
+    with transaction.atomic():
+        FlagRule.objects.filter(code=rule.code, is_current=True).update(is_current=False)
+        latest = FlagRule.objects.filter(code=rule.code).order_by("-version").first()
+        made = FlagRule.objects.create(
+            code=rule.code,
+            version=(latest.version if latest else 0) + 1,
+            kind=rule.kind,
+            title=title,
+            description=description,
+            parameters=parameters,
+            is_current=True,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            event="identity.flag_rule.changed",
+            subject=made,
+            detail={"code": made.code, "version": made.version, "parameters": parameters},
+        )
+    return made
