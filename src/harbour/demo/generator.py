@@ -52,6 +52,7 @@ from harbour.demo import names
 from harbour.demo import riverside as rv
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
 from harbour.demo.models import GroundTruth, SendStatus
+from harbour.demo.needs import create_source_needs
 from harbour.demo.record import RecordPhase, eighteenth_birthday
 from harbour.demo.referrals import ReferralPhase
 from harbour.demo.signins import (
@@ -362,6 +363,7 @@ class _Generator:
         self.create_source_records()
         self.say("Creating each child's record: needs, education, voice, plans and transition")
         self.create_child_records()
+        create_source_needs(seed=self.seed)  # each agency's record of the needs it knows
         self.say("Creating the front door's year of referrals, decisions and escalations")
         self.create_referrals()
         return self.counts
