@@ -50,6 +50,7 @@ from harbour.children.models import (
 )
 from harbour.demo import names
 from harbour.demo import riverside as rv
+from harbour.demo.events import create_agency_events, delete_agency_events
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
 from harbour.demo.models import GroundTruth, SendStatus
 from harbour.demo.needs import create_source_needs
@@ -209,6 +210,9 @@ class GenerationSummary:
     other_names: int
     relationships: int
     source_records: int
+    agency_events: int
+    event_participants: int
+    demo_patterns: int
     ehc_plans: int
     sen_support: int
     child_profiles: int
@@ -361,6 +365,8 @@ class _Generator:
         self.create_relationships()
         self.say("Creating source records with their ground truth")
         self.create_source_records()
+        self.say("Creating each agency's events, some children with patterns of harm")
+        self.counts.update(create_agency_events(seed=self.seed, reference_date=REFERENCE_DATE))
         self.say("Creating each child's record: needs, education, voice, plans and transition")
         self.create_child_records()
         create_source_needs(seed=self.seed)  # each agency's record of the needs it knows
@@ -1288,6 +1294,7 @@ def delete_demo_data() -> None:
         ):
             model.objects.all().delete()
         GroundTruth.objects.all().delete()
+        delete_agency_events()
         # The person index is built from the source records: it goes with them.
         delete_person_index()
         SourceRecord.objects.all().delete()

@@ -453,7 +453,7 @@ class EventParticipant(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.source_record_id is not None:
+        if self.source_record is not None:
             return self.source_record.full_name
         return self.name
 

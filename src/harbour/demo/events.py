@@ -1,0 +1,729 @@
+"""The demo's agency events: what the police, the emergency department, the ambulance service,
+schools, youth justice and children's social care each recorded happening to or with the
+children they hold a record of, over the year and a bit before the reference date.
+
+Most children have few events or none, and at most one of violence or exploitation. A minority
+are given a pattern (``demo.models.Pattern``) that a cumulative-harm flag should find, and which
+child has which pattern is kept in ``DemoPattern``:
+
+- ``violence_cluster``: three or four violence or exploitation events within 90 days, at two or
+  more agencies;
+- ``escalating``: four events of rising severity (1 to 4), about three months apart;
+- ``missing_with_adults``: three missing episodes in four months, each with adults who pose a
+  risk to children, the first of them new to the child, and an exploitation incident;
+- ``weapon_after_exclusion``: a suspension or exclusion, then a knife incident weeks later;
+- ``ed_assault_no_police``: an ED attendance after an assault with no police event within 60
+  days either side;
+- ``co_involved``: two children named together in the same two or three police incidents.
+
+Everything is drawn from the seed and the source records in the database, in a fixed order, so
+the same seed makes the same events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+from harbour.access.models import WorkingRelationship
+from harbour.children.models import Child
+from harbour.demo.models import DemoPattern, GroundTruth, Pattern
+from harbour.demo.signins import LEAD_PRACTITIONER
+from harbour.identity.models import (
+    AgencyEvent,
+    EventCategory,
+    EventKind,
+    EventParticipant,
+    EventRole,
+    SourceRecord,
+)
+from harbour.partnership.models import AgencyType
+
+SEED_OFFSET = 7_919
+WINDOW_DAYS = 400
+# At least this many children get each pattern, when enough children fit; otherwise about this
+# share of the children.
+PATTERN_MINIMUM = 2
+PATTERN_SHARE = 0.012
+NO_POLICE_DAYS = 60
+
+EVENT_AGENCY_TYPES = frozenset(
+    {
+        AgencyType.POLICE,
+        AgencyType.NHS_TRUST,
+        AgencyType.AMBULANCE,
+        AgencyType.SCHOOL,
+        AgencyType.YOUTH_JUSTICE,
+        AgencyType.CHILDRENS_SOCIAL_CARE,
+    }
+)
+REFERENCE_PREFIX: dict[str, str] = {
+    AgencyType.POLICE: "OCC",
+    AgencyType.NHS_TRUST: "ATT",
+    AgencyType.AMBULANCE: "INC",
+    AgencyType.SCHOOL: "BEH",
+    AgencyType.YOUTH_JUSTICE: "YJ",
+    AgencyType.CHILDRENS_SOCIAL_CARE: "CON",
+}
+
+
+@dataclass(eq=False)
+class _ChildRecords:
+    child_id: uuid.UUID
+    date_of_birth: dt.date
+    given_name: str
+    records: dict[str, SourceRecord] = field(default_factory=dict)  # agency type to record
+    harm_events: int = 0
+    patterned: bool = False
+
+    def age_on(self, day: dt.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def has(self, *agency_types: str) -> bool:
+        return all(t in self.records for t in agency_types)
+
+
+@dataclass
+class _Event:
+    record: SourceRecord
+    kind: str
+    occurred_on: dt.date
+    role: str
+    category: str
+    severity: int
+    summary: str
+    weapon: bool = False
+    reference: str = ""
+    participants: list[EventParticipant] = field(default_factory=list)
+
+
+class _EventPhase:
+    def __init__(self, *, seed: int, reference_date: dt.date) -> None:
+        self.rng = random.Random(seed + SEED_OFFSET)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed + SEED_OFFSET)
+        self.reference_date = reference_date
+        self.start = reference_date - dt.timedelta(days=WINDOW_DAYS)
+        self.events: list[_Event] = []
+        self.patterns: list[DemoPattern] = []
+        self.serials: dict[str, int] = {}
+        self.children: list[_ChildRecords] = []
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def day(self, earliest: dt.date, latest: dt.date) -> dt.date:
+        earliest, latest = max(earliest, self.start), min(latest, self.reference_date)
+        if latest <= earliest:
+            return earliest
+        return earliest + dt.timedelta(days=self.rng.randint(0, (latest - earliest).days))
+
+    def reference(self, agency_type: str, day: dt.date) -> str:
+        prefix = REFERENCE_PREFIX[agency_type]
+        self.serials[prefix] = self.serials.get(prefix, self.rng.randint(1000, 9000)) + (
+            self.rng.randint(1, 30)
+        )
+        return f"{prefix}-{day:%y}-{self.serials[prefix]:06d}"
+
+    def add(self, child: _ChildRecords, agency_type: str, **kwargs: object) -> _Event:
+        record = child.records[agency_type]
+        event = _Event(record=record, **kwargs)  # type: ignore[arg-type]
+        event.reference = self.reference(agency_type, event.occurred_on)
+        self.events.append(event)
+        return event
+
+    def adult(self, role: str, *, poses_risk: bool) -> EventParticipant:
+        return EventParticipant(
+            name=f"{self.fake.first_name_male()} {self.fake.last_name()}",
+            approximate_age=self.rng.randint(19, 34),
+            is_adult=True,
+            poses_risk=poses_risk,
+            role=role,
+        )
+
+    def pattern(
+        self, child: _ChildRecords, pattern: str, events: list[_Event], **extra: object
+    ) -> None:
+        child.patterned = True
+        days = [e.occurred_on for e in events]
+        self.patterns.append(
+            DemoPattern(
+                child_id=child.child_id,
+                pattern=pattern,
+                detail={
+                    "start": min(days).isoformat(),
+                    "end": max(days).isoformat(),
+                    "event_refs": [e.reference for e in events],
+                    **extra,
+                },
+            )
+        )
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        children = {
+            c.id: _ChildRecords(c.id, c.date_of_birth, c.given_name)
+            for c in Child.objects.order_by("id").only("id", "date_of_birth", "given_name")
+        }
+        truths = (
+            GroundTruth.objects.filter(source_record__agency__agency_type__in=EVENT_AGENCY_TYPES)
+            .select_related("source_record__agency")
+            .order_by("child_id", "source_record__agency__code", "source_record__source_id")
+        )
+        for truth in truths:
+            child = children.get(truth.child_id)
+            if child is None or "duplicate" in truth.errors:
+                continue
+            agency_type = truth.source_record.agency.agency_type
+            child.records.setdefault(agency_type, truth.source_record)
+        self.children = [c for c in children.values() if c.records]
+
+    def caseload_first(self, candidates: list[_ChildRecords]) -> list[_ChildRecords]:
+        """The lead practitioner's children first, so that the demo sign-in sees the patterns."""
+        caseload = set(
+            WorkingRelationship.objects.filter(staff__email=LEAD_PRACTITIONER.email).values_list(
+                "child_id", flat=True
+            )
+        )
+        shuffled = list(candidates)
+        self.rng.shuffle(shuffled)
+        return sorted(shuffled, key=lambda c: c.child_id not in caseload)
+
+    # -- background ---------------------------------------------------------------------------
+
+    def background(self) -> None:
+        for child in self.children:
+            for agency_type in sorted(child.records):
+                make = BACKGROUND.get(agency_type)
+                if make is not None:
+                    make(self, child)
+
+    def police_background(self, child: _ChildRecords) -> None:
+        for _ in range(self.rng.choice((0, 0, 1, 1, 2))):
+            day = self.day(self.start, self.reference_date)
+            if child.age_on(day) < 10:
+                continue
+            kind = self.rng.random()
+            if kind < 0.4:
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.INCIDENT,
+                    occurred_on=day,
+                    role=EventRole.WITNESS,
+                    category=EventCategory.OTHER,
+                    severity=1,
+                    summary=f"{child.given_name} saw a dispute between neighbours and gave an "
+                    "account to officers.",
+                )
+            elif kind < 0.7:
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.INCIDENT,
+                    occurred_on=day,
+                    role=EventRole.SUSPECT,
+                    category=EventCategory.DRUGS,
+                    severity=2,
+                    summary=f"{child.given_name} was found with a small amount of cannabis; "
+                    "a community resolution was agreed.",
+                )
+            elif child.harm_events == 0:
+                child.harm_events += 1
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.INCIDENT,
+                    occurred_on=day,
+                    role=EventRole.VICTIM,
+                    category=EventCategory.ASSAULT,
+                    severity=2,
+                    summary=f"{child.given_name} was pushed and punched by another young person "
+                    "after school; no lasting injury.",
+                )
+
+    def ed_background(self, child: _ChildRecords) -> None:
+        for _ in range(self.rng.choice((0, 1, 1, 2))):
+            day = self.day(self.start, self.reference_date)
+            if child.age_on(day) >= 11 and self.rng.random() < 0.15:
+                self.add(
+                    child,
+                    AgencyType.NHS_TRUST,
+                    kind=EventKind.ED_ATTENDANCE,
+                    occurred_on=day,
+                    role=EventRole.PATIENT,
+                    category=EventCategory.SELF_HARM,
+                    severity=3,
+                    summary=f"{child.given_name} came in after self-harm; seen by the CAMHS "
+                    "liaison team before going home.",
+                )
+            else:
+                self.add(
+                    child,
+                    AgencyType.NHS_TRUST,
+                    kind=EventKind.ED_ATTENDANCE,
+                    occurred_on=day,
+                    role=EventRole.PATIENT,
+                    category=EventCategory.ACCIDENT,
+                    severity=1,
+                    summary=f"{child.given_name} was treated for a sprain after a fall and "
+                    "went home the same day.",
+                )
+
+    def ambulance_background(self, child: _ChildRecords) -> None:
+        if self.rng.random() < 0.6:
+            self.add(
+                child,
+                AgencyType.AMBULANCE,
+                kind=EventKind.AMBULANCE,
+                occurred_on=self.day(self.start, self.reference_date),
+                role=EventRole.PATIENT,
+                category=EventCategory.ACCIDENT,
+                severity=2,
+                summary=f"A crew attended {child.given_name} at home with breathing "
+                "difficulties and took them to hospital.",
+            )
+
+    def school_background(self, child: _ChildRecords) -> None:
+        day = self.day(self.start, self.reference_date)
+        if child.age_on(day) >= 11 and self.rng.random() < 0.2:
+            self.add(
+                child,
+                AgencyType.SCHOOL,
+                kind=EventKind.EXCLUSION,
+                occurred_on=day,
+                role=EventRole.PUPIL,
+                category=EventCategory.BEHAVIOUR,
+                severity=1,
+                summary=f"{child.given_name} had a one-day suspension for persistent "
+                "disruption in lessons.",
+            )
+
+    def csc_background(self, child: _ChildRecords) -> None:
+        for _ in range(self.rng.choice((0, 1, 1, 2))):
+            category, summary = self.rng.choice(
+                (
+                    (EventCategory.NEGLECT, "worries about home conditions"),
+                    (EventCategory.DOMESTIC_ABUSE, "a domestic incident at home"),
+                    (EventCategory.OTHER, "a request for early help for the family"),
+                )
+            )
+            self.add(
+                child,
+                AgencyType.CHILDRENS_SOCIAL_CARE,
+                kind=EventKind.CONTACT,
+                occurred_on=self.day(self.start, self.reference_date),
+                role=EventRole.SUBJECT,
+                category=category,
+                severity=2,
+                summary=f"A contact about {child.given_name}: {summary}.",
+            )
+
+    def yjs_background(self, child: _ChildRecords) -> None:
+        if self.rng.random() < 0.7:
+            self.add(
+                child,
+                AgencyType.YOUTH_JUSTICE,
+                kind=EventKind.CONTACT,
+                occurred_on=self.day(self.start, self.reference_date),
+                role=EventRole.SUBJECT,
+                category=EventCategory.OTHER,
+                severity=1,
+                summary=f"{child.given_name} was referred for an out-of-court disposal assessment.",
+            )
+
+    # -- patterns -----------------------------------------------------------------------------
+
+    def how_many(self) -> int:
+        return max(PATTERN_MINIMUM, round(len(self.children) * PATTERN_SHARE))
+
+    def candidates(self, *agency_types: str, min_age: int = 12) -> list[_ChildRecords]:
+        return self.caseload_first(
+            [
+                c
+                for c in self.children
+                if not c.patterned and c.has(*agency_types) and c.age_on(self.start) >= min_age
+            ]
+        )
+
+    def violence_cluster(self) -> None:
+        harm_agencies = (AgencyType.NHS_TRUST, AgencyType.AMBULANCE, AgencyType.SCHOOL)
+        pool = [
+            c
+            for c in self.candidates(AgencyType.POLICE)
+            if any(t in c.records for t in harm_agencies)
+        ]
+        for child in pool[: self.how_many()]:
+            start = self.day(
+                self.start + dt.timedelta(days=30), self.reference_date - dt.timedelta(100)
+            )
+            other = next(t for t in harm_agencies if t in child.records)
+            days = sorted(start + dt.timedelta(days=self.rng.randint(0, 85)) for _ in range(3))
+            events = [
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.INCIDENT,
+                    occurred_on=days[0],
+                    role=EventRole.VICTIM,
+                    category=EventCategory.ROBBERY,
+                    severity=2,
+                    summary=f"{child.given_name} had a phone and trainers taken by older "
+                    "youths who threatened them.",
+                ),
+                self.add_other_agency_harm(child, other, days[1]),
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.INCIDENT,
+                    occurred_on=days[2],
+                    role=EventRole.VICTIM,
+                    category=EventCategory.EXPLOITATION,
+                    severity=3,
+                    summary=f"{child.given_name} was found in another town holding cash and "
+                    "drugs packages; treated as a victim of criminal exploitation.",
+                ),
+            ]
+            events[2].participants.append(self.adult(EventRole.SUSPECT, poses_risk=True))
+            self.pattern(
+                child,
+                Pattern.VIOLENCE_CLUSTER,
+                events,
+                agencies=sorted({e.record.agency.code for e in events}),
+            )
+
+    def add_other_agency_harm(self, child: _ChildRecords, agency_type: str, day: dt.date) -> _Event:
+        if agency_type == AgencyType.SCHOOL:
+            return self.add(
+                child,
+                agency_type,
+                kind=EventKind.EXCLUSION,
+                occurred_on=day,
+                role=EventRole.PUPIL,
+                category=EventCategory.ASSAULT,
+                severity=2,
+                summary=f"{child.given_name} was suspended for five days after a fight in "
+                "which they were hurt.",
+            )
+        kind = (
+            EventKind.ED_ATTENDANCE
+            if agency_type == AgencyType.NHS_TRUST
+            else (EventKind.AMBULANCE)
+        )
+        return self.add(
+            child,
+            agency_type,
+            kind=kind,
+            occurred_on=day,
+            role=EventRole.PATIENT,
+            category=EventCategory.VIOLENCE_WITH_INJURY,
+            severity=3,
+            summary=f"{child.given_name} had a cut to the head after an assault in the park; "
+            "wound glued.",
+        )
+
+    def escalating(self) -> None:
+        for child in self.candidates(AgencyType.POLICE)[: self.how_many()]:
+            first = self.day(self.start, self.start + dt.timedelta(days=60))
+            days = [first + dt.timedelta(days=95 * i + self.rng.randint(0, 10)) for i in range(4)]
+            other = next(
+                (t for t in (AgencyType.NHS_TRUST, AgencyType.AMBULANCE) if t in child.records),
+                AgencyType.POLICE,
+            )
+            steps = (
+                (
+                    AgencyType.POLICE,
+                    EventKind.INCIDENT,
+                    EventRole.SUSPECT,
+                    EventCategory.ASSAULT,
+                    f"{child.given_name} was involved in pushing and shoving outside a shop.",
+                ),
+                (
+                    AgencyType.POLICE,
+                    EventKind.INCIDENT,
+                    EventRole.VICTIM,
+                    EventCategory.ASSAULT,
+                    f"{child.given_name} was punched by a group of older boys.",
+                ),
+                (
+                    other,
+                    EventKind.ED_ATTENDANCE
+                    if other == AgencyType.NHS_TRUST
+                    else (
+                        EventKind.AMBULANCE if other == AgencyType.AMBULANCE else EventKind.INCIDENT
+                    ),
+                    EventRole.PATIENT if other != AgencyType.POLICE else EventRole.VICTIM,
+                    EventCategory.VIOLENCE_WITH_INJURY,
+                    f"{child.given_name} had a broken nose and a cut lip after being attacked.",
+                ),
+                (
+                    AgencyType.POLICE,
+                    EventKind.INCIDENT,
+                    EventRole.VICTIM,
+                    EventCategory.WEAPON,
+                    f"{child.given_name} was stabbed in the leg; taken to hospital for surgery.",
+                ),
+            )
+            events = [
+                self.add(
+                    child,
+                    agency_type,
+                    kind=kind,
+                    occurred_on=day,
+                    role=role,
+                    category=category,
+                    severity=severity,
+                    summary=summary,
+                    weapon=severity == 4,
+                )
+                for severity, day, (agency_type, kind, role, category, summary) in zip(
+                    (1, 2, 3, 4), days, steps, strict=True
+                )
+            ]
+            self.pattern(child, Pattern.ESCALATING, events, severities=[1, 2, 3, 4])
+
+    def missing_with_adults(self) -> None:
+        with_csc = self.candidates(AgencyType.POLICE, AgencyType.CHILDRENS_SOCIAL_CARE)
+        others = [c for c in self.candidates(AgencyType.POLICE) if c not in with_csc]
+        for child in [*with_csc, *others][: self.how_many()]:
+            start = self.day(
+                self.start + dt.timedelta(days=30), self.reference_date - dt.timedelta(130)
+            )
+            days = sorted(start + dt.timedelta(days=self.rng.randint(0, 120)) for _ in range(3))
+            first_adult = self.adult(EventRole.ASSOCIATE, poses_risk=True)
+            second_adult = self.adult(EventRole.ASSOCIATE, poses_risk=True)
+            events: list[_Event] = []
+            for i, day in enumerate(days):
+                event = self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.MISSING,
+                    occurred_on=day,
+                    role=EventRole.MISSING_PERSON,
+                    category=EventCategory.MISSING,
+                    severity=2 + (i == 2),
+                    summary=f"{child.given_name} was reported missing overnight and found the "
+                    f"next day in a flat with adults not known to the family.",
+                )
+                event.participants.append(self.copy(first_adult))
+                if i > 0:
+                    event.participants.append(self.copy(second_adult))
+                events.append(event)
+            csc = AgencyType.CHILDRENS_SOCIAL_CARE in child.records
+            exploitation = self.add(
+                child,
+                AgencyType.CHILDRENS_SOCIAL_CARE if csc else AgencyType.POLICE,
+                kind=EventKind.CONTACT if csc else EventKind.INCIDENT,
+                occurred_on=min(days[-1] + dt.timedelta(days=3), self.reference_date),
+                role=EventRole.SUBJECT if csc else EventRole.VICTIM,
+                category=EventCategory.EXPLOITATION,
+                severity=3,
+                summary=f"The police asked for a strategy discussion: {child.given_name} may "
+                "be being sexually exploited by adults met while missing.",
+            )
+            suspect = self.copy(first_adult)
+            suspect.role = EventRole.SUSPECT
+            exploitation.participants.append(suspect)
+            events.append(exploitation)
+            self.pattern(
+                child,
+                Pattern.MISSING_WITH_ADULTS,
+                events,
+                adults=[first_adult.name, second_adult.name],
+            )
+
+    @staticmethod
+    def copy(participant: EventParticipant) -> EventParticipant:
+        return EventParticipant(
+            name=participant.name,
+            approximate_age=participant.approximate_age,
+            is_adult=participant.is_adult,
+            poses_risk=participant.poses_risk,
+            role=participant.role,
+        )
+
+    def weapon_after_exclusion(self) -> None:
+        for child in self.candidates(AgencyType.POLICE, AgencyType.SCHOOL)[: self.how_many()]:
+            excluded = self.day(
+                self.start + dt.timedelta(days=20), self.reference_date - dt.timedelta(70)
+            )
+            incident = excluded + dt.timedelta(days=self.rng.randint(14, 56))
+            events = [
+                self.add(
+                    child,
+                    AgencyType.SCHOOL,
+                    kind=EventKind.EXCLUSION,
+                    occurred_on=excluded,
+                    role=EventRole.PUPIL,
+                    category=EventCategory.BEHAVIOUR,
+                    severity=2,
+                    summary=f"{child.given_name} was permanently excluded after repeated "
+                    "fights; a place at the pupil referral unit is awaited.",
+                ),
+                self.add(
+                    child,
+                    AgencyType.POLICE,
+                    kind=EventKind.ARREST,
+                    occurred_on=incident,
+                    role=EventRole.ARRESTED,
+                    category=EventCategory.WEAPON,
+                    severity=3,
+                    weapon=True,
+                    summary=f"{child.given_name} was stopped in the town centre during school "
+                    "hours carrying a kitchen knife and was arrested.",
+                ),
+            ]
+            self.pattern(child, Pattern.WEAPON_AFTER_EXCLUSION, events)
+
+    def ed_assault_no_police(self) -> None:
+        for child in self.candidates(AgencyType.NHS_TRUST, min_age=11)[: self.how_many()]:
+            day = self.day(
+                self.start + dt.timedelta(days=60), self.reference_date - dt.timedelta(60)
+            )
+            # No police event near it: drop any the background gave.
+            self.events = [
+                e
+                for e in self.events
+                if not (
+                    e.record == child.records.get(AgencyType.POLICE)
+                    and abs((e.occurred_on - day).days) <= NO_POLICE_DAYS
+                )
+            ]
+            event = self.add(
+                child,
+                AgencyType.NHS_TRUST,
+                kind=EventKind.ED_ATTENDANCE,
+                occurred_on=day,
+                role=EventRole.PATIENT,
+                category=EventCategory.ASSAULT,
+                severity=3,
+                summary=f"{child.given_name} came in with bruising to the face and ribs, said "
+                "they had been beaten up and did not want the police told.",
+            )
+            self.pattern(child, Pattern.ED_ASSAULT_NO_POLICE, [event])
+
+    def co_involved(self) -> None:
+        pool = self.candidates(AgencyType.POLICE)
+        for first, second in list(zip(pool[::2], pool[1::2], strict=False))[: self.how_many()]:
+            start = self.day(
+                self.start + dt.timedelta(days=10), self.reference_date - dt.timedelta(150)
+            )
+            days = sorted(start + dt.timedelta(days=self.rng.randint(0, 140)) for _ in range(3))
+            by_child: dict[uuid.UUID, list[_Event]] = defaultdict(list)
+            for day, category, summary in zip(
+                days,
+                (EventCategory.ROBBERY, EventCategory.DRUGS, EventCategory.WEAPON),
+                (
+                    "were stopped together after a robbery of a younger boy",
+                    "were found together in a car with drugs packages and two phones",
+                    "were together when a knife was found in a bag in a stairwell",
+                ),
+                strict=True,
+            ):
+                reference = self.reference(AgencyType.POLICE, day)
+                for child, other in ((first, second), (second, first)):
+                    event = _Event(
+                        record=child.records[AgencyType.POLICE],
+                        kind=EventKind.INCIDENT,
+                        occurred_on=day,
+                        role=EventRole.SUSPECT,
+                        category=category,
+                        severity=3,
+                        weapon=category == EventCategory.WEAPON,
+                        summary=f"{child.given_name} and another young person {summary}.",
+                        reference=reference,
+                        participants=[
+                            EventParticipant(
+                                source_record=other.records[AgencyType.POLICE],
+                                role=EventRole.SUSPECT,
+                            )
+                        ],
+                    )
+                    self.events.append(event)
+                    by_child[child.child_id].append(event)
+            for child, other in ((first, second), (second, first)):
+                self.pattern(
+                    child,
+                    Pattern.CO_INVOLVED,
+                    by_child[child.child_id],
+                    other_child_id=str(other.child_id),
+                )
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def run(self) -> dict[str, int]:
+        self.load()
+        self.background()
+        self.violence_cluster()
+        self.escalating()
+        self.missing_with_adults()
+        self.weapon_after_exclusion()
+        self.ed_assault_no_police()
+        self.co_involved()
+        self.events.sort(key=lambda e: (e.occurred_on, e.reference, e.record.pk))
+        created = AgencyEvent.objects.bulk_create(
+            [
+                AgencyEvent(
+                    source_record=e.record,
+                    agency_id=e.record.agency_id,
+                    kind=e.kind,
+                    occurred_on=e.occurred_on,
+                    role=e.role,
+                    category=e.category,
+                    severity=e.severity,
+                    weapon=e.weapon,
+                    summary=e.summary,
+                    source_reference=e.reference,
+                )
+                for e in self.events
+            ]
+        )
+        if any(a.pk is None for a in created):  # a database that cannot return ids
+            by_key = {
+                (r, ref): pk
+                for pk, r, ref in AgencyEvent.objects.values_list(
+                    "pk", "source_record_id", "source_reference"
+                )
+            }
+            for a in created:
+                a.pk = by_key[(a.source_record_id, a.source_reference)]
+        participants: list[EventParticipant] = []
+        for event, row in zip(self.events, created, strict=True):
+            for participant in event.participants:
+                participant.event_id = row.pk
+                participants.append(participant)
+        EventParticipant.objects.bulk_create(participants)
+        DemoPattern.objects.bulk_create(self.patterns)
+        return {
+            "agency_events": len(created),
+            "event_participants": len(participants),
+            "demo_patterns": len(self.patterns),
+        }
+
+
+BACKGROUND: dict[str, Callable[[_EventPhase, _ChildRecords], None]] = {
+    AgencyType.POLICE: _EventPhase.police_background,
+    AgencyType.NHS_TRUST: _EventPhase.ed_background,
+    AgencyType.AMBULANCE: _EventPhase.ambulance_background,
+    AgencyType.SCHOOL: _EventPhase.school_background,
+    AgencyType.CHILDRENS_SOCIAL_CARE: _EventPhase.csc_background,
+    AgencyType.YOUTH_JUSTICE: _EventPhase.yjs_background,
+}
+
+
+def create_agency_events(*, seed: int, reference_date: dt.date) -> dict[str, int]:
+    """Create the demo's agency events, their participants and the patterns given, from the
+    source records already in the database."""
+    return _EventPhase(seed=seed, reference_date=reference_date).run()
+
+
+def delete_agency_events() -> None:
+    DemoPattern.objects.all().delete()
+    EventParticipant.objects.all().delete()
+    AgencyEvent.objects.all().delete()
