@@ -71,10 +71,12 @@ test-postgres: setup chromium postgres
 
 test: lint types test-sqlite test-postgres
 
-bench: setup
+bench: setup postgres
 	$(BIN)/python benchmarks/language_eval.py
 	$(BIN)/python benchmarks/linkage_realtime.py
 	$(BIN)/python benchmarks/linkage_batch.py
+	$(BIN)/python benchmarks/frontdoor_intake.py
+	$(BIN)/python benchmarks/frontdoor_queue.py
 
 clean:
 	rm -rf $(VENV) node_modules build var
