@@ -117,33 +117,47 @@ def incidents_in_window(person: int, events: Sequence[Ev], p: dict[str, Any]) ->
 
 
 def escalating_severity(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
-    """``steps`` successive events, each more serious than the one before, within ``days``."""
+    """``steps`` events of ``categories`` (violence and exploitation unless given) within
+    ``days`` days, each more serious than the one before it (events of no greater severity in
+    between do not break the escalation). After a match the next starts afresh."""
     steps, days = int(p.get("steps", 3)), _days(p, 365)
-    categories = set(p.get("categories") or [])
-    chosen = [e for e in _ordered(events) if not categories or e.category in categories]
+    categories = set(p.get("categories") or HARM_CATEGORIES)
+    chosen = [e for e in _ordered(events) if e.category in categories]
     matches: list[Match] = []
-    run: list[Ev] = []
-    for e in chosen:
-        if (
-            run
-            and e.severity > run[-1].severity
-            and (e.occurred_on - run[0].occurred_on).days <= days
-        ):
-            run.append(e)
-        else:
-            run = [e]
-        if len(run) >= steps:
+    start = 0
+    for i in range(len(chosen)):
+        end = chosen[i]
+        window = [
+            j for j in range(start, i + 1) if (end.occurred_on - chosen[j].occurred_on).days <= days
+        ]
+        # The longest chain of rising severity ending at each event of the window.
+        length: dict[int, int] = {}
+        previous: dict[int, int | None] = {}
+        for j in window:
+            length[j], previous[j] = 1, None
+            for k in window:
+                if k >= j:
+                    break
+                if chosen[k].severity < chosen[j].severity and length[k] + 1 > length[j]:
+                    length[j], previous[j] = length[k] + 1, k
+        if length.get(i, 0) >= steps:
+            chain: list[Ev] = []
+            at: int | None = i
+            while at is not None:
+                chain.append(chosen[at])
+                at = previous[at]
+            chain.reverse()
             matches.append(
                 Match(
                     person,
-                    tuple(run),
-                    e,
-                    f"{len(run)} successive events of rising severity "
-                    f"({' then '.join(str(x.severity) for x in run)}) between "
-                    f"{run[0].occurred_on:%-d %B %Y} and {e.occurred_on:%-d %B %Y}",
+                    tuple(chain),
+                    end,
+                    f"{len(chain)} events of rising severity "
+                    f"({' then '.join(str(x.severity) for x in chain)}) between "
+                    f"{chain[0].occurred_on:%-d %B %Y} and {end.occurred_on:%-d %B %Y}",
                 )
             )
-            run = []
+            start = i + 1
     return matches
 
 
@@ -162,7 +176,7 @@ def missing_with_new_adult(person: int, events: Sequence[Ev], p: dict[str, Any])
         if missing.id in used:
             continue
         for other in ordered:
-            if other.id == missing.id or abs((other.occurred_on - missing.occurred_on).days) > days:
+            if abs((other.occurred_on - missing.occurred_on).days) > days:
                 continue
             adults = [
                 a
@@ -173,7 +187,7 @@ def missing_with_new_adult(person: int, events: Sequence[Ev], p: dict[str, Any])
             ]
             if adults:
                 names = ", ".join(a.name or "a person in the index" for a in adults)
-                pair = tuple(_ordered([missing, other]))
+                pair = tuple(_ordered({missing, other}))
                 used.update(x.id for x in pair)
                 matches.append(
                     Match(

@@ -95,6 +95,19 @@ def test_escalating_severity() -> None:
     )
 
 
+def test_escalation_is_not_broken_by_a_minor_event_between() -> None:
+    events = [ev(0, severity=1), ev(30, severity=2), ev(35, severity=1), ev(90, severity=3)]
+    (match,) = run("escalating_severity", events, steps=3, days=365)
+    assert [e.severity for e in match.events] == [1, 2, 3]
+
+
+def test_missing_with_new_adult_on_the_missing_episode_itself() -> None:
+    adult = Participant(None, name="Adult B", is_adult=True, poses_risk=True)
+    missing = ev(10, kind=EventKind.MISSING, category=EventCategory.MISSING, participants=(adult,))
+    (match,) = run("missing_with_new_adult", [missing], days=30)
+    assert match.events == (missing,)
+
+
 def test_missing_with_new_adult() -> None:
     adult = Participant(None, name="Adult A", is_adult=True, poses_risk=True)
     missing = ev(10, kind=EventKind.MISSING, category=EventCategory.MISSING)
