@@ -303,3 +303,38 @@ def test_pages_refuse_those_without_a_relationship(world: dict[str, Any], client
     referrer = make_staff(world["police"], Role.REFERRER)
     client.force_login(referrer)
     assert client.get(reverse("identity:flags")).status_code == 403
+
+
+def test_the_commands_are_idempotent(world: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("identity", "flags", stdout=out)
+    assert "flags raised" in out.getvalue() and "violence-cluster" in out.getvalue()
+    count = HarmFlag.objects.count()
+    again = StringIO()
+    call_command("identity", "flags", stdout=again)
+    assert again.getvalue().startswith("0 flags raised") and HarmFlag.objects.count() == count
+    reconciled = StringIO()
+    call_command("identity", "reconcile", stdout=reconciled)
+    assert "children compared" in reconciled.getvalue()
+
+
+def test_administrator_changes_a_rule_as_a_new_version(
+    world: dict[str, Any], client: Client
+) -> None:
+    admin = make_staff(world["police"], Role.ADMINISTRATOR)
+    client.force_login(admin)
+    rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
+    assert client.get(reverse("identity:flag-rules")).status_code == 200
+    url = reverse("identity:flag-rule-edit", args=[rule.pk])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"title": "T", "parameters": "[1]"})
+    assert bad.status_code == 400
+    done = client.post(url, {"title": "Four in 90 days", "parameters": '{"count": 4}'})
+    assert done.status_code == 302
+    new = FlagRule.objects.get(code="violence-cluster", is_current=True)
+    assert new.version == rule.version + 1 and new.parameters == {"count": 4}
+    assert client.get(url).status_code == 404  # the old version can no longer be changed
