@@ -310,6 +310,61 @@ def evaluate(
     return EVALUATORS[rule.kind](person, events, rule.parameters)
 
 
+# The six example rules (also seeded by migration 0006) -------------------------------------------
+
+EXAMPLE_HARM = ["violence_injury", "assault", "robbery", "weapon", "exploitation", "sexual_offence"]
+
+EXAMPLE_RULES: list[dict[str, Any]] = [
+    {
+        "code": "violence-cluster",
+        "kind": "incidents_in_window",
+        "title": "Three or more incidents of violence or exploitation in 90 days across two or "
+        "more agencies",
+        "parameters": {"count": 3, "days": 90, "agencies": 2, "categories": EXAMPLE_HARM},
+    },
+    {
+        "code": "escalating-severity",
+        "kind": "escalating_severity",
+        "title": "Three successive events of rising severity within a year",
+        "parameters": {"steps": 3, "days": 365},
+    },
+    {
+        "code": "missing-new-adult",
+        "kind": "missing_with_new_adult",
+        "title": "Missing episodes alongside a new adult associate who poses a risk",
+        "parameters": {"days": 30},
+    },
+    {
+        "code": "weapon-after-exclusion",
+        "kind": "weapon_after_exclusion",
+        "title": "A weapon-related incident within six months of an exclusion",
+        "parameters": {"days": 180},
+    },
+    {
+        "code": "ed-assault-no-police",
+        "kind": "ed_assault_not_known_to_police",
+        "title": "An emergency department attendance for assault not known to police",
+        "parameters": {"days": 7},
+    },
+    {
+        "code": "co-involved-flagged",
+        "kind": "co_involved_with_flagged",
+        "title": "Involved in an incident with a child already flagged",
+        "parameters": {"days": 365},
+    },
+]
+
+
+def seed_example_rules() -> int:
+    """Add the example rules, at version 1, for any code with no rule yet; returns how many."""
+    added = 0
+    for rule in EXAMPLE_RULES:
+        if not FlagRule.objects.filter(code=rule["code"]).exists():
+            FlagRule.objects.create(version=1, is_current=True, **rule)
+            added += 1
+    return added
+
+
 # Loading events and raising flags ----------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ RULE_FOR_PATTERN: dict[str, str] = {
 @pytest.fixture
 def demo(db: Any) -> None:
     generate(seed=11, children=120)
+    flags.seed_example_rules()
     # The person index as the ground truth has it: one person per child.
     people = {}
     for n, child_id in enumerate(

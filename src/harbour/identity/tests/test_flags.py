@@ -153,6 +153,8 @@ def test_co_involved_with_flagged() -> None:
 
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
+    # A transactional test elsewhere may have flushed the rows the migration seeded.
+    flags.seed_example_rules()
     police = make_agency(agency_type=AgencyType.POLICE)
     ed = make_agency(agency_type=AgencyType.NHS_TRUST)
     child = make_child(police)
@@ -186,6 +188,7 @@ def world(db: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_six_rules_seeded() -> None:
+    flags.seed_example_rules()
     assert FlagRule.objects.filter(is_current=True, version=1).count() >= 6
     assert set(FlagRule.objects.values_list("kind", flat=True)) >= {
         "incidents_in_window",

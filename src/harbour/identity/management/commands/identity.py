@@ -95,8 +95,11 @@ class Command(TyperCommand):
     @command()
     def flags(self) -> None:
         """Cumulative-harm flags: run every current rule over the agency events (idempotent)."""
-        from harbour.identity.flags import raise_flags
+        from harbour.identity.flags import raise_flags, seed_example_rules
+        from harbour.identity.models import FlagRule
 
+        if not FlagRule.objects.exists():
+            self.stdout.write(f"No rules: added the {seed_example_rules()} example rules.")
         s = raise_flags()
         self.stdout.write(f"{s.raised:,} flags raised, {s.existing:,} already raised.")
         for code, count in sorted(s.by_rule.items()):
