@@ -309,6 +309,14 @@ def sections_for(actor: Any, child: Any, basis: str, purpose: str) -> frozenset[
     return frozenset(sections)
 
 
+def agency_event_shown(decision: Decision, data_category: str) -> bool:
+    """Whether another agency's event about a child (its chronology entry, or who was involved
+    with the child in it) is shown in full: only where the viewer's decision on the child covers
+    the event's data category. Otherwise the viewer sees only that the agency holds a record of
+    an event on that date, and whom to ask."""
+    return decision.allowed and data_category in decision.sections
+
+
 def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decision:
     """Decide an action on one child. Raises ``Forbidden`` when the role may never do it, and
     ``NotFound`` when the child is outside everything the actor may reach."""
@@ -525,16 +533,13 @@ def decide_person(actor: Any, action: Action, person: Any, record_agency_ids: It
 
 
 def alert_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Children whose flags and needs discrepancies are on the actor's list: those they are lead
-    practitioner for; at a front door, those their agency works with."""
+    """Children whose flags and needs discrepancies are on the actor's list: those they work with
+    themselves (as lead practitioner or in the team around the child); at a front door, those
+    their agency works with."""
     if not can(actor, Action.CHILD_ALERTS_VIEW):
         return queryset.none()
-    if actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}:
-        return children_worked_with(actor, queryset)
-    lead = WorkingRelationship.objects.current().filter(
-        staff_id=actor.pk, kind=RelationshipKind.LEAD_PRACTITIONER, child=OuterRef("pk")
-    )
-    return queryset.filter(Exists(lead))
+    front_door = actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
+    return children_worked_with(actor, queryset, personal=not front_door)
 
 
 def decide_child_alerts(actor: Any, child: Any) -> Decision:

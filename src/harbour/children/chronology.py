@@ -1,6 +1,9 @@
 """One chronology of everything recorded in Harbour about a child, newest first. Entries come
-from the record's sections, so an entry is shown only where its section is; the identity issue
-adds other agencies' own records."""
+from the record's sections, so an entry is shown only where its section is. Other agencies' own
+records of events (the person index's ``AgencyEvent``s for the person linked to the child) are
+added too, each with its agency: one whose data category the viewer's decision does not cover
+shows only that the agency holds a record of an event that day, and whom to ask
+(``policy.agency_event_shown``)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from harbour.children.models import Child
 from harbour.children.record import SECTION_CATEGORY
 from harbour.children.selectors import child_find_for_actor
 from harbour.frontdoor.selectors import referral_entries
+from harbour.identity import events as agency_events
 
 
 class EntryType:
@@ -28,6 +32,7 @@ class EntryType:
     PLAN = "plan"
     FORMULATION = "formulation"
     REFERRAL = "referral"
+    AGENCY_EVENT = "agency_event"
 
     LABELS = {
         INVOLVEMENT: "Involvement and referrals",
@@ -38,6 +43,7 @@ class EntryType:
         PLAN: "Plans and reviews",
         FORMULATION: "Formulation meetings",
         REFERRAL: "Referrals, decisions and strategy meetings",
+        AGENCY_EVENT: "Other agencies' records of events",
     }
     SECTION = {
         INVOLVEMENT: "involvement",
@@ -58,6 +64,8 @@ class Entry:
     title: str
     description: str
     agency: str
+    # An agency event the viewer may not see: only that it exists, and whom to ask.
+    withheld: bool = False
 
     @property
     def type_label(self) -> str:
@@ -217,6 +225,50 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
     return entries
 
 
+def _day(on: dt.date) -> str:
+    return f"{on.day} {on:%B %Y}"
+
+
+def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
+    entries: list[Entry] = []
+    lead = ""
+    for event in agency_events.events_for_child(child):
+        agency = event.agency.name
+        if policy.agency_event_shown(decision, event.data_category):
+            details = [event.summary]
+            facts = [
+                f"Role: {event.get_role_display().lower()}",
+                f"severity {event.get_severity_display().lower()}",
+            ]
+            if event.weapon:
+                facts.append("a weapon was involved")
+            details.append("; ".join(facts) + f". Reference {event.source_reference}.")
+            entries.append(
+                Entry(
+                    event.occurred_on,
+                    EntryType.AGENCY_EVENT,
+                    f"{event.get_kind_display()}: {event.get_category_display().lower()}",
+                    "\n".join(details),
+                    agency,
+                )
+            )
+        else:
+            if not lead:
+                lead = agency_events.lead_practitioner_name(child) or "-"
+            ask = agency_events.whom_to_ask(agency, "" if lead == "-" else lead)
+            entries.append(
+                Entry(
+                    event.occurred_on,
+                    EntryType.AGENCY_EVENT,
+                    f"{agency} holds a record of an event on {_day(event.occurred_on)}",
+                    f"You may not see its details: {ask}.",
+                    agency,
+                    withheld=True,
+                )
+            )
+    return entries
+
+
 def child_chronology(
     *, actor: Any, child_id: uuid.UUID, agency: str = "", types: list[str] | None = None
 ) -> Chronology | policy.Decision:
@@ -228,14 +280,18 @@ def child_chronology(
     shown = frozenset(
         s for s, category in SECTION_CATEGORY.items() if category in decision.sections
     )
-    everything = _entries(child, shown)
+    everything = _entries(child, shown) + _agency_event_entries(child, decision)
     entries = [
         e
         for e in everything
         if (not agency or e.agency == agency) and (not types or e.entry_type in types)
     ]
     entries.sort(key=lambda e: e.on, reverse=True)
-    hidden = [label for t, label in EntryType.LABELS.items() if EntryType.SECTION[t] not in shown]
+    hidden = [
+        label
+        for t, label in EntryType.LABELS.items()
+        if t in EntryType.SECTION and EntryType.SECTION[t] not in shown
+    ]
     audit_record(
         actor=actor,
         event="child.viewed",
@@ -243,6 +299,10 @@ def child_chronology(
         section="chronology",
         purpose=policy.purpose_for(actor),
         basis=decision.basis,
-        detail={"filters": {"agency": agency, "types": types or []}},
+        detail={
+            "filters": {"agency": agency, "types": types or []},
+            "agency_events": sum(e.entry_type == EntryType.AGENCY_EVENT for e in entries),
+            "agency_events_withheld": sum(e.withheld for e in entries),
+        },
     )
     return Chronology(child, entries, sorted({e.agency for e in everything if e.agency}), hidden)

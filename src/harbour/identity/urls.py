@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<int:number>/merge/", views.person_merge, name="person-merge"),
     path("people/<int:number>/split/", views.person_split, name="person-split"),
     path("import/", views.import_records, name="import"),
+    path("children/<uuid:child_id>/associates/", views.child_associates, name="associates"),
     path("needs/", alert_views.needs_list, name="needs"),
     path("flags/", alert_views.flags_list, name="flags"),
     path("children/<uuid:child_id>/needs/", alert_views.child_needs, name="child-needs"),

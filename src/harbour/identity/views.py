@@ -4,6 +4,7 @@ scored it, and a person with merge and split by hand. Reads go through ``identit
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from harbour.access import policy
+from harbour.children.presenters import ChildPresenter
+from harbour.identity import associates as child_associates_module
 from harbour.identity import charts, forms, selectors, services
 from harbour.identity.imports import ImportRejected, import_person_records
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM
@@ -252,4 +255,18 @@ def import_records(request: HttpRequest) -> HttpResponse:
             "error_count": rejected.error_count if rejected else 0,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def child_associates(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    """Who the child has been involved with in agency events (issue 4, part 8)."""
+    result = child_associates_module.child_associates(actor=request.user, child_id=child_id)
+    if isinstance(result, policy.Decision):
+        return redirect("children:break-glass", child_id=child_id)
+    return render(
+        request,
+        "identity/associates.html",
+        {"result": result, "child": ChildPresenter(result.child)},
     )

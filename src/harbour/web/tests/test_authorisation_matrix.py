@@ -173,6 +173,8 @@ MATRIX.update(
         "identity:person-merge": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:person-split": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
+        # Who a child has been involved with in agency events: casework, as the chronology.
+        "identity:associates": ("visible_child", only(CASEWORK)),
     }
 )
 ALERTS = {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER, Role.LEAD_PRACTITIONER}

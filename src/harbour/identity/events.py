@@ -1,0 +1,63 @@
+"""Other agencies' events for a Harbour child: the person the index links to the child
+(``Person.child``, following merges), that person's source records, and what each agency's
+record says happened (``AgencyEvent``). No policy here: callers decide what the viewer may see
+(``policy.agency_event_shown``) and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.identity.models import AgencyEvent, Person, PersonRecord
+
+
+def person_for_child(child: Any) -> Person | None:
+    """The person the index links to this child, following merges to the person kept."""
+    person = Person.objects.filter(child_id=child.pk).first()
+    seen: set[int] = set()
+    while person is not None and person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = person.merged_into
+    return person
+
+
+def source_record_ids_for_child(child: Any) -> list[int]:
+    person = person_for_child(child)
+    if person is None:
+        return []
+    return list(
+        PersonRecord.objects.filter(person=person).values_list("source_record_id", flat=True)
+    )
+
+
+def events_for_child(child: Any) -> list[AgencyEvent]:
+    """Every agency event on the source records of the person linked to this child, oldest
+    first, with their agency and participants."""
+    ids = source_record_ids_for_child(child)
+    if not ids:
+        return []
+    return list(
+        AgencyEvent.objects.filter(source_record_id__in=ids)
+        .select_related("agency")
+        .prefetch_related("participants__source_record__agency")
+        .order_by("occurred_on", "pk")
+    )
+
+
+def lead_practitioner_name(child: Any) -> str:
+    """Whom to ask, besides the agency: the child's current lead practitioner, if any."""
+    relationship = (
+        WorkingRelationship.objects.current()
+        .filter(child_id=child.pk, kind=RelationshipKind.LEAD_PRACTITIONER, staff__isnull=False)
+        .select_related("staff")
+        .first()
+    )
+    if relationship is None or relationship.staff is None:
+        return ""
+    return str(relationship.staff)
+
+
+def whom_to_ask(agency_name: str, lead_practitioner: str) -> str:
+    if lead_practitioner:
+        return f"ask {agency_name} or the lead practitioner, {lead_practitioner}"
+    return f"ask {agency_name}"
