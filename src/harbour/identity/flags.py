@@ -448,6 +448,7 @@ def _evidence(events: Iterable[AgencyEvent]) -> list[dict[str, Any]]:
             "kind": e.get_kind_display(),
             "category": e.get_category_display(),
             "occurred_on": e.occurred_on.isoformat(),
+            "date": f"{e.occurred_on:%-d %B %Y}",
             "severity": e.severity,
             "weapon": e.weapon,
             "agency": e.agency.name,

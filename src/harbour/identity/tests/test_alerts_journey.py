@@ -1,0 +1,66 @@
+"""A browser journey, each page checked with axe (WCAG 2.2 AA): the demo's lead practitioner
+opens their cumulative-harm flags, reads the records behind one, is asked to say what was done,
+acknowledges it, then opens the needs that one agency knows and another does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.demo.generator import generate
+from harbour.demo.models import GroundTruth
+from harbour.identity import flags, needs
+from harbour.identity.models import AlertStatus, HarmFlag, Person, PersonRecord
+from harbour.partnership.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def base(live_server: Any) -> str:
+    generate(seed=11, children=120)
+    flags.seed_example_rules()
+    people = {}
+    for n, child_id in enumerate(
+        sorted(set(GroundTruth.objects.values_list("child_id", flat=True)), key=str), start=1
+    ):
+        people[child_id] = Person.objects.create(number=n, child_id=child_id)
+    PersonRecord.objects.bulk_create(
+        PersonRecord(source_record_id=r, person=people[c], method="manual")
+        for r, c in GroundTruth.objects.values_list("source_record_id", "child_id")
+    )
+    flags.raise_flags()
+    needs.reconcile()
+    return str(live_server.url)
+
+
+def test_a_lead_practitioner_acknowledges_a_flag(page: Any, base: str) -> None:
+    demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
+    page.get_by_role("link", name="Flags").first.click()
+    expect(page.locator("h1")).to_have_text("Cumulative-harm flags")
+    assert_accessible(page, "identity-flags")
+
+    page.locator("table a.govuk-link").first.click()
+    expect(page.locator("h1")).to_have_text("Cumulative-harm flags")
+    expect(page.locator(".govuk-summary-card").first).to_contain_text("The records that raised it")
+    assert_accessible(page, "identity-child-flags")
+
+    page.get_by_role("button", name="Acknowledge").first.click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what was done")
+    assert_accessible(page, "identity-child-flags-error")
+
+    page.get_by_label("What was done").first.fill("Discussed with the police; strategy meeting")
+    page.get_by_role("button", name="Acknowledge").first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Acknowledged")
+    assert HarmFlag.objects.filter(status=AlertStatus.ACKNOWLEDGED).count() == 1
+
+    page.locator("main").get_by_role("link", name="Needs across agencies").click()
+    expect(page.locator("h1")).to_have_text("Needs across agencies")
+    assert_accessible(page, "identity-child-needs")
+
+    page.locator("nav, header").get_by_role("link", name="Needs across agencies").first.click()
+    expect(page.locator("h1")).to_have_text("Needs one agency knows and another does not")
+    assert_accessible(page, "identity-needs")
