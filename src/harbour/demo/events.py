@@ -610,7 +610,8 @@ class _EventPhase:
 
     def co_involved(self) -> None:
         pool = self.candidates(AgencyType.POLICE)
-        for first, second in list(zip(pool[::2], pool[1::2], strict=False))[: self.how_many()]:
+        pairs = list(zip(pool[::2], pool[1::2], strict=False))
+        for first, second in pairs[: max(1, self.how_many() // 2)]:
             start = self.day(
                 self.start + dt.timedelta(days=10), self.reference_date - dt.timedelta(150)
             )
