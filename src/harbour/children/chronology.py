@@ -43,7 +43,7 @@ class EntryType:
         PLAN: "Plans and reviews",
         FORMULATION: "Formulation meetings",
         REFERRAL: "Referrals, decisions and strategy meetings",
-        AGENCY_EVENT: "Other agencies' records of events",
+        AGENCY_EVENT: "Agencies' own records of events",
     }
     SECTION = {
         INVOLVEMENT: "involvement",
@@ -229,6 +229,21 @@ def _day(on: dt.date) -> str:
     return f"{on.day} {on:%B %Y}"
 
 
+def _also_named(event: Any) -> str:
+    """Who else the event names: adults and others by name (an adult who poses a risk to
+    children said so), another child's record only as "another young person" (the associates
+    page decides whether the viewer may see who)."""
+    names: list[str] = []
+    for p in event.participants.all():
+        if p.source_record_id is not None:
+            names.append("another young person")
+        elif p.poses_risk:
+            names.append(f"{p.name} (an adult who poses a risk to children)")
+        else:
+            names.append(f"{p.name} ({'adult' if p.is_adult else 'not known'})")
+    return ", ".join(names)
+
+
 def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
     entries: list[Entry] = []
     lead = ""
@@ -243,11 +258,17 @@ def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry
             if event.weapon:
                 facts.append("a weapon was involved")
             details.append("; ".join(facts) + f". Reference {event.source_reference}.")
+            named = _also_named(event)
+            if named:
+                details.append(f"Also named: {named}.")
+            title = event.get_kind_display()
+            if event.category != event.kind:
+                title += f": {event.get_category_display().lower()}"
             entries.append(
                 Entry(
                     event.occurred_on,
                     EntryType.AGENCY_EVENT,
-                    f"{event.get_kind_display()}: {event.get_category_display().lower()}",
+                    title,
                     "\n".join(details),
                     agency,
                 )

@@ -149,6 +149,8 @@ def test_the_lead_practitioner_sees_other_agencies_events_with_their_agency(clie
     assert "Tyrese had a deep cut to his hand glued." in body
     assert "Riverside Police" in body and "Riverside Hospital" in body
     assert body.index("deep cut") < body.index("phone taken")  # newest first
+    assert "Also named: another young person, Dean Marsh (an adult who poses a risk" in body
+    assert "Jaylen" not in body  # the associates page decides who may see another child
     audit = AuditEvent.objects.filter(sequence__gt=before).get()
     assert audit.section == "chronology"
     assert audit.detail["agency_events"] == 2

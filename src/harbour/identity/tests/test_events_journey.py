@@ -67,7 +67,7 @@ def test_the_lead_practitioner_reads_other_agencies_events_and_the_childs_associ
     page.check("input[name=types][value=agency_event]")
     page.click("button:has-text('Apply filters')")
     expect(page.locator(".moj-timeline__byline").first).to_contain_text(
-        "Other agencies' records of events"
+        "Agencies' own records of events"
     )
     assert_accessible(page, "chronology-agency-events")
     page.get_by_role("link", name="has been involved with").click()
