@@ -52,6 +52,8 @@ demo: setup
 	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN)
 	$(HARBOUR) link train
 	$(HARBOUR) link run
+	$(HARBOUR) identity reconcile
+	$(HARBOUR) identity flags
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(HARBOUR) runserver 127.0.0.1:8000 --noreload --skip-checks

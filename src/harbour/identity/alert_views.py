@@ -15,14 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from harbour.access import policy
-from harbour.access.audit import audit_record
-from harbour.children.models import Child
+from harbour.identity import alerts
 from harbour.identity import flags as flag_service
 from harbour.identity import needs as needs_service
-from harbour.identity.models import AlertStatus, FlagRule, HarmFlag, NeedsDiscrepancy
+from harbour.identity.models import AlertStatus
 from harbour.web.responses import policy_errors
 
 
@@ -55,62 +54,30 @@ class RuleForm(forms.Form):
         return value
 
 
-def _child_for(request: HttpRequest, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
-    policy.require_capability(request.user, policy.Action.CHILD_ALERTS_VIEW)
-    child = Child.objects.filter(pk=child_id).first()
-    if child is None:
-        raise policy.NotFound(child_id)
-    decision = policy.decide_child_alerts(request.user, child)
-    return child, decision
-
-
-def _audit_view(request: HttpRequest, child: Child, decision: policy.Decision, what: str) -> None:
-    audit_record(
-        actor=request.user,
-        event=f"identity.{what}.viewed",
-        child=child,
-        purpose=policy.purpose_for(request.user),
-        basis=decision.basis,
-    )
-
-
 @login_required
 @policy_errors
 def needs_list(request: HttpRequest) -> HttpResponse:
-    policy.require_capability(request.user, policy.Action.CHILD_ALERTS_VIEW)
-    children = policy.alert_children(request.user, Child.objects.all())
-    items = (
-        NeedsDiscrepancy.objects.filter(child__in=children, status=AlertStatus.OPEN)
-        .select_related("child")
-        .order_by("-raised_at", "pk")
-    )
-    return render(request, "identity/needs_list.html", {"items": list(items[:500])})
+    items = alerts.needs_list(actor=request.user)
+    return render(request, "identity/needs_list.html", {"items": items})
 
 
 @login_required
 @policy_errors
 def flags_list(request: HttpRequest) -> HttpResponse:
-    policy.require_capability(request.user, policy.Action.CHILD_ALERTS_VIEW)
-    children = policy.alert_children(request.user, Child.objects.all())
-    items = (
-        HarmFlag.objects.filter(child__in=children, status=AlertStatus.OPEN)
-        .select_related("child", "rule")
-        .order_by("-raised_at", "-pk")
-    )
-    return render(request, "identity/flags_list.html", {"items": list(items[:500])})
+    items = alerts.flags_list(actor=request.user)
+    return render(request, "identity/flags_list.html", {"items": items})
 
 
 def _acknowledge_page(
     request: HttpRequest,
     child_id: uuid.UUID,
     *,
-    what: str,
     template: str,
-    queryset: Any,
+    read: Any,
     acknowledge: Any,
 ) -> HttpResponse:
-    child, decision = _child_for(request, child_id)
-    items = list(queryset.filter(child=child))
+    child, decision = alerts.child_for_alerts(actor=request.user, child_id=child_id)
+    items = read(actor=request.user, child=child, decision=decision)
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     failed: int | None = None
     if request.method == "POST":
@@ -129,8 +96,6 @@ def _acknowledge_page(
             return redirect(request.path)
         raw = str(form.data.get("item", ""))
         failed = int(raw) if raw.isdigit() else None
-    else:
-        _audit_view(request, child, decision, what)
     return render(
         request,
         template,
@@ -145,9 +110,8 @@ def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
-        what="needs",
         template="identity/child_needs.html",
-        queryset=NeedsDiscrepancy.objects.order_by("-raised_at", "pk"),
+        read=alerts.child_needs,
         acknowledge=lambda *, item, **kw: needs_service.acknowledge_discrepancy(
             discrepancy=item, **kw
         ),
@@ -160,11 +124,8 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
-        what="flags",
         template="identity/child_flags.html",
-        queryset=HarmFlag.objects.select_related("rule", "acknowledged_by").order_by(
-            "-raised_at", "-pk"
-        ),
+        read=alerts.child_flags,
         acknowledge=lambda *, item, **kw: flag_service.acknowledge_flag(flag=item, **kw),
     )
 
@@ -172,19 +133,15 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 @login_required
 @policy_errors
 def flag_rules(request: HttpRequest) -> HttpResponse:
-    policy.require_capability(request.user, policy.Action.FLAG_RULES_MANAGE)
     return render(
-        request,
-        "identity/flag_rules.html",
-        {"rules": list(FlagRule.objects.order_by("code", "-version"))},
+        request, "identity/flag_rules.html", {"rules": alerts.flag_rules(actor=request.user)}
     )
 
 
 @login_required
 @policy_errors
 def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require_capability(request.user, policy.Action.FLAG_RULES_MANAGE)
-    rule = get_object_or_404(FlagRule, pk=pk, is_current=True)
+    rule = alerts.current_flag_rule(actor=request.user, pk=pk)
     form = RuleForm(
         request.POST if request.method == "POST" else None,
         initial={

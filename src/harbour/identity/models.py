@@ -630,3 +630,6 @@ class HarmFlag(models.Model):
 
 
 IDENTITY_CHILD_MODELS += (SourceNeed, NeedsDiscrepancy, HarmFlag)
+
+
+IDENTITY_CHILD_MODELS = (*IDENTITY_CHILD_MODELS, SourceNeed, NeedsDiscrepancy, HarmFlag)

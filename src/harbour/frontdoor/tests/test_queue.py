@@ -45,7 +45,7 @@ def open_referrals(partnership, count: int, *, start: int = 0) -> list[Referral]
     return Referral.objects.bulk_create(rows)
 
 
-def clock_order(partnership) -> list[str]:
+def clock_order(partnership) -> list[str | None]:
     now = timezone.now()
     rows = [
         selectors.QueueRow(r, selectors.clock_for(r, now), None)

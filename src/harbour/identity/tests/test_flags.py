@@ -284,6 +284,10 @@ def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Clien
     client.force_login(world["lead"])
     listing = client.get(reverse("identity:flags"))
     assert listing.status_code == 200 and str(world["child"]) in listing.content.decode()
+    # Every child named on the list is an access event.
+    assert AuditEvent.objects.filter(
+        event="child.viewed", section="flags_list", child_id=world["child"].pk
+    ).exists()
     url = reverse("identity:child-flags", args=[world["child"].pk])
     page = client.get(url)
     assert page.status_code == 200 and "E20" in page.content.decode()

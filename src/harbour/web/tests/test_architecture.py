@@ -23,7 +23,7 @@ CHILD_MODEL_NAMES = {
 def view_modules():
     # An app's JSON API is a view too (frontdoor/api.py).
     modules = (
-        sorted(SRC.glob("*/views.py"))
+        sorted(SRC.glob("*/*views.py"))
         + sorted(SRC.glob("*/views/*.py"))
         + sorted(SRC.glob("*/api.py"))
     )
