@@ -61,6 +61,11 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _alerts_visible(actor: Any, basis: str) -> bool:
+    """Flags and needs across agencies open through a working relationship, not break-glass."""
+    return policy.can(actor, policy.Action.CHILD_ALERTS_VIEW) and basis != "break_glass"
+
+
 @login_required
 @policy_errors
 def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
@@ -74,6 +79,7 @@ def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "record": result,
             "child": ChildPresenter(result.child),
             "hidden_labels": [record.SECTION_LABELS[s] for s in sorted(result.hidden)],
+            "alerts_visible": _alerts_visible(request.user, result.basis),
         },
     )
 
@@ -284,7 +290,12 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "children/chronology.html",
-        {"chronology": result, "child": ChildPresenter(result.child), "form": form},
+        {
+            "chronology": result,
+            "child": ChildPresenter(result.child),
+            "form": form,
+            "alerts_visible": policy.can(request.user, policy.Action.CHILD_ALERTS_VIEW),
+        },
     )
 
 
