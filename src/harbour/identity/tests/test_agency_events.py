@@ -240,3 +240,13 @@ def test_a_findable_child_sends_the_viewer_to_break_glass(client, area):
     response = client.get(reverse("identity:associates", args=[area["child"].pk]))
     assert response.status_code == 302
     assert response.url == reverse("children:break-glass", args=[area["child"].pk])
+
+
+def test_events_follow_a_merged_person_to_the_person_kept(client, area):
+    child = area["child"]
+    kept = Person.objects.create(number=99)
+    PersonRecord.objects.filter(person__child=child).update(person=kept)
+    Person.objects.filter(child=child).update(merged_into=kept)
+    client.force_login(area["lead"])
+    body = client.get(reverse("children:chronology", args=[child.pk])).content.decode()
+    assert "phone taken" in body and "deep cut" in body
