@@ -179,27 +179,33 @@ def _receive(referral: Referral, now: dt.datetime) -> completeness.Completeness:
     return result
 
 
-def _open_relationship(referral: Referral, *, actor: Any) -> None:
-    """While a referral is open, its front door works with the child (and may see them)."""
+def _front_door_relationship(
+    referral: Referral, kind: RelationshipKind, *, note: str, actor: Any
+) -> None:
+    """Make sure the referral's front door has a current relationship of this kind with the
+    child (one, however many referrals)."""
     assert referral.child_id is not None
-    already = (
+    exists = (
         WorkingRelationship.objects.current()
-        .filter(
-            child_id=referral.child_id,
-            agency_id=referral.front_door_id,
-            kind=RelationshipKind.OPEN_REFERRAL,
-        )
+        .filter(child_id=referral.child_id, agency_id=referral.front_door_id, kind=kind)
         .exists()
     )
-    if not already:
+    if not exists:
         access_services.working_relationship_start(
             child=referral.child,  # type: ignore[arg-type]
-            kind=RelationshipKind.OPEN_REFERRAL,
+            kind=kind,
             agency=referral.front_door,
-            note=f"Referral {referral.reference}",
+            note=note,
             actor=actor,
             system_actor="" if actor else "frontdoor",
         )
+
+
+def _open_relationship(referral: Referral, *, actor: Any) -> None:
+    """While a referral is open, its front door works with the child (and may see them)."""
+    _front_door_relationship(
+        referral, RelationshipKind.OPEN_REFERRAL, note=f"Referral {referral.reference}", actor=actor
+    )
 
 
 @transaction.atomic
@@ -446,23 +452,12 @@ def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None
         for relationship in open_referrals:
             access_services.working_relationship_end(relationship=relationship, actor=actor)
     if outcome in CONTINUING_OUTCOMES:
-        holds = (
-            WorkingRelationship.objects.current()
-            .filter(
-                child_id=referral.child_id,
-                agency_id=referral.front_door_id,
-                kind=RelationshipKind.AGENCY_RECORD,
-            )
-            .exists()
+        _front_door_relationship(
+            referral,
+            RelationshipKind.AGENCY_RECORD,
+            note=f"After referral {referral.reference}",
+            actor=actor,
         )
-        if not holds:
-            access_services.working_relationship_start(
-                child=referral.child,  # type: ignore[arg-type]
-                kind=RelationshipKind.AGENCY_RECORD,
-                agency=referral.front_door,
-                note=f"After referral {referral.reference}",
-                actor=actor,
-            )
 
 
 @transaction.atomic
