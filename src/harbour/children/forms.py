@@ -1,8 +1,6 @@
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import RelationshipKind
@@ -17,9 +15,9 @@ from harbour.children.codes import (
     Relationship,
 )
 from harbour.children.models import Child
-from harbour.language.forms import LanguageCheckedTextarea
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, AgencyType, Staff
+from harbour.web.fields import past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
 
@@ -51,75 +49,45 @@ class ChildSearchForm(forms.Form):
         return data
 
 
-def _past_or_today(form: forms.Form, field: str, label: str) -> None:
-    """A date that has happened: a future one is a GOV.UK error on its field."""
-    value: dt.date | None = form.cleaned_data.get(field)
-    if value and value > timezone.localdate():
-        form.add_error(field, f"{label} must be today or in the past")
-
-
-def _text(
-    label: str,
-    *,
-    required: str | None = None,
-    rows: int = 0,
-    checked: str | None = None,
-    **kwargs: Any,
-) -> forms.CharField:
-    """A GOV.UK text input or textarea; ``checked`` names the kind of writing, and turns on the
-    child-centred language suggestions for it."""
-    widget: forms.Widget
-    if checked:
-        widget = LanguageCheckedTextarea(attrs={"rows": rows or 4}, context=checked)
-    elif rows:
-        widget = forms.Textarea(attrs={"rows": rows})
-    else:
-        widget = forms.TextInput()
-    messages = {"required": required} if required else {}
-    return forms.CharField(
-        label=label, required=bool(required), widget=widget, error_messages=messages, **kwargs
-    )
-
-
 class ChildProfileForm(forms.Form):
-    preferred_name = _text("Preferred name (optional)", max_length=100)
-    communication = _text(
+    preferred_name = text_field("Preferred name (optional)", max_length=100)
+    communication = text_field(
         "How to communicate with me (optional)",
         rows=4,
         checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="Speech, language and communication needs, in plain words",
     )
-    what_helps = _text(
+    what_helps = text_field(
         "What helps (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    what_to_avoid = _text(
+    what_to_avoid = text_field(
         "What to avoid (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    developmental_age_notes = _text(
+    developmental_age_notes = text_field(
         "Developmental age (optional)",
         rows=3,
         checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="Where the child's development differs from their age, and how",
     )
-    strengths = _text(
+    strengths = text_field(
         "Strengths (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    interests = _text(
+    interests = text_field(
         "Interests (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    identity_and_culture = _text(
+    identity_and_culture = text_field(
         "Identity and culture (optional)",
         rows=3,
         checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="As the child describes them",
     )
-    wishes = _text(
+    wishes = text_field(
         "Wishes and feelings (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    preferred_professional = _text(
+    preferred_professional = text_field(
         "Who the child would like to work with (optional)", max_length=200
     )
 
@@ -136,7 +104,7 @@ class NeedForm(forms.Form):
         choices=[("", "Not applicable"), *SEN_TYPE_OF_NEED.items()],
         required=False,
     )
-    description = _text(
+    description = text_field(
         "Describe the need",
         required="Describe the need",
         max_length=500,
@@ -152,7 +120,7 @@ class NeedForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        _past_or_today(self, "start_date", "Start date")
+        past_or_today(self, "start_date", "Start date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
         return data
@@ -165,7 +133,7 @@ class AssessmentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the assessment"},
     )
-    provider = _text("Service providing it (optional)", max_length=200)
+    provider = text_field("Service providing it (optional)", max_length=200)
     referred_on = GovukDateField(
         label="Date referred",
         help_text="For example, 27 3 2024",
@@ -179,12 +147,12 @@ class AssessmentForm(forms.Form):
         error_messages={"required": "Select the status"},
     )
     completed_on = GovukDateField(label="Date completed (optional)", required=False)
-    outcome = _text("Outcome (optional)", max_length=500)
+    outcome = text_field("Outcome (optional)", max_length=500)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         referred, completed = data.get("referred_on"), data.get("completed_on")
-        _past_or_today(self, "referred_on", "Date referred")
+        past_or_today(self, "referred_on", "Date referred")
         if data.get("status") == AssessmentStatus.COMPLETED and not completed:
             self.add_error("completed_on", "Enter the date the assessment was completed")
         if referred and completed and completed < referred:
@@ -203,7 +171,7 @@ class NeedEndForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "end_date", "The date the need ended")
+        past_or_today(self, "end_date", "The date the need ended")
         return data
 
 
@@ -225,7 +193,7 @@ class AssessmentOutcomeForm(forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date the assessment was completed or withdrawn"},
     )
-    outcome = _text(
+    outcome = text_field(
         "Outcome, or why it was withdrawn",
         rows=3,
         checked=CheckContext.ASSESSMENT,
@@ -235,7 +203,7 @@ class AssessmentOutcomeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "completed_on", "The date completed or withdrawn")
+        past_or_today(self, "completed_on", "The date completed or withdrawn")
         if data.get("status") == AssessmentStatus.COMPLETED and not data.get("outcome", "").strip():
             self.add_error("outcome", "Enter the outcome of the assessment")
         return data
@@ -247,26 +215,26 @@ class VoiceEntryForm(forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date they said it"},
     )
-    words = _text(
+    words = text_field(
         "What they said, in their own words",
         required="Enter what the child said",
         rows=5,
         max_length=5000,
     )
-    setting = _text("Where, or at what meeting (optional)", max_length=200)
-    shared_with_child_and_family = _text(
+    setting = text_field("Where, or at what meeting (optional)", max_length=200)
+    shared_with_child_and_family = text_field(
         "What was shared with the child and family (optional)",
         rows=3,
         checked=CheckContext.CASE_NOTE,
         max_length=5000,
     )
-    child_and_family_views = _text(
+    child_and_family_views = text_field(
         "Their views on it (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "said_on", "The date they said it")
+        past_or_today(self, "said_on", "The date they said it")
         return data
 
 
@@ -283,7 +251,7 @@ class EducationEpisodeForm(forms.Form):
         required=False,
         empty_label="Not a partner agency, or none",
     )
-    setting_name = _text("Other school or provision (optional)", max_length=200)
+    setting_name = text_field("Other school or provision (optional)", max_length=200)
     start_date = GovukDateField(
         label="Start date", error_messages={"required": "Enter the start date"}
     )
@@ -319,7 +287,7 @@ class EducationEpisodeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        _past_or_today(self, "start_date", "Start date")
+        past_or_today(self, "start_date", "Start date")
         if start and end and end < start:
             self.add_error("end_date", "End date must be the same as or after the start date")
         return data
@@ -348,8 +316,8 @@ class FamilyMemberForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the relationship"},
     )
-    given_name = _text("First name", required="Enter their first name", max_length=100)
-    family_name = _text("Last name", required="Enter their last name", max_length=100)
+    given_name = text_field("First name", required="Enter their first name", max_length=100)
+    family_name = text_field("Last name", required="Enter their last name", max_length=100)
     date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
     related_child = forms.ModelChoiceField(
         label="If they are a child known to Harbour, choose them (optional)",
@@ -373,7 +341,7 @@ class FamilyMemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "date_of_birth", "Date of birth")
+        past_or_today(self, "date_of_birth", "Date of birth")
         return data
 
 
@@ -384,7 +352,7 @@ class PlanForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of plan"},
     )
-    outcomes = _text(
+    outcomes = text_field(
         "What should be different for the child",
         required="Enter the outcomes the plan is for",
         rows=4,
@@ -395,7 +363,7 @@ class PlanForm(forms.Form):
         label="Start date", error_messages={"required": "Enter the start date"}
     )
     review_due = GovukDateField(label="Review due (optional)", required=False)
-    parents_as_partners = _text(
+    parents_as_partners = text_field(
         "How parents are working with us as partners (optional)",
         rows=3,
         checked=CheckContext.PLAN,
@@ -406,7 +374,7 @@ class PlanForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, review = data.get("started_on"), data.get("review_due")
-        _past_or_today(self, "started_on", "Start date")
+        past_or_today(self, "started_on", "Start date")
         if start and review and review < start:
             self.add_error("review_due", "Review date must be after the start date")
         return data
@@ -424,13 +392,13 @@ class PlanActionForm(forms.Form):
             "invalid": "Order must be a number, like 1",
         },
     )
-    description = _text("Action", required="Describe the action", max_length=500)
+    description = text_field("Action", required="Describe the action", max_length=500)
     owner_agency = forms.ModelChoiceField(
         label="Agency responsible",
         queryset=Agency.objects.none(),
         error_messages={"required": "Select the agency responsible"},
     )
-    owner_name = _text("Person responsible (optional)", max_length=200)
+    owner_name = text_field("Person responsible (optional)", max_length=200)
     due_on = GovukDateField(label="Due (optional)", required=False)
     chosen_by_child = forms.BooleanField(label="The child chose this action", required=False)
 
@@ -445,19 +413,21 @@ class TransitionPlanForm(forms.Form):
     agreed_on = GovukDateField(
         label="Date agreed", error_messages={"required": "Enter the date the plan was agreed"}
     )
-    adult_services = _text(
+    adult_services = text_field(
         "Adult social care and services (optional)",
         rows=3,
         checked=CheckContext.PLAN,
         max_length=5000,
     )
-    probation = _text("Probation (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
-    housing = _text("Housing (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
-    health = _text("Health (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
+    probation = text_field(
+        "Probation (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000
+    )
+    housing = text_field("Housing (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
+    health = text_field("Health (optional)", rows=3, checked=CheckContext.PLAN, max_length=5000)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "agreed_on", "Date agreed")
+        past_or_today(self, "agreed_on", "Date agreed")
         return data
 
 
@@ -465,14 +435,14 @@ class FormulationForm(forms.Form):
     held_on = GovukDateField(
         label="Date of the meeting", error_messages={"required": "Enter the date of the meeting"}
     )
-    attendees = _text(
+    attendees = text_field(
         "Who attended",
         required="Enter who attended",
         rows=4,
         max_length=5000,
         help_text="One per line, with their agency",
     )
-    summary = _text(
+    summary = text_field(
         "The shared understanding of the child",
         required="Enter the summary",
         rows=6,
@@ -483,7 +453,7 @@ class FormulationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "held_on", "Date of the meeting")
+        past_or_today(self, "held_on", "Date of the meeting")
         return data
 
 
@@ -529,19 +499,21 @@ class PlanReviewForm(forms.Form):
     held_on = GovukDateField(
         label="Date of the review", error_messages={"required": "Enter the date of the review"}
     )
-    summary = _text(
+    summary = text_field(
         "What the review found",
         required="Enter what the review found",
         rows=5,
         max_length=10000,
         checked=CheckContext.MINUTES,
     )
-    child_views = _text("What the child said, in their words (optional)", rows=3, max_length=5000)
+    child_views = text_field(
+        "What the child said, in their words (optional)", rows=3, max_length=5000
+    )
     close_plan = forms.BooleanField(label="Close the plan after this review", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "held_on", "Date of the review")
+        past_or_today(self, "held_on", "Date of the review")
         return data
 
 

@@ -1961,10 +1961,10 @@ class ReferralPhase:
             invitations.append(invited)
             actions.append(self.meeting_actions(plan, meeting, invited) if is_held else [])
         self.with_ids(StrategyMeeting, meetings)
-        for meeting, invited, todo in zip(meetings, invitations, actions, strict=True):
+        for meeting, invited, planned in zip(meetings, invitations, actions, strict=True):
             for invitee in invited:
                 invitee.meeting = meeting
-            for action in todo:
+            for action in planned:
                 action.meeting = meeting
         MeetingAgency.objects.bulk_create([row for rows in invitations for row in rows])
         MeetingAction.objects.bulk_create([row for rows in actions for row in rows])

@@ -11,7 +11,6 @@ from django import forms
 from django.utils import timezone
 
 from harbour.children.codes import Ethnicity, Sex
-from harbour.children.forms import _past_or_today, _text
 from harbour.children.selectors import normalise_postcode
 from harbour.frontdoor.codes import (
     REQUIRED_MEETING_ROLES,
@@ -30,6 +29,7 @@ from harbour.frontdoor.codes import (
 )
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, ThresholdGuidance
+from harbour.web.fields import past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
 REFERRAL = CheckContext.REFERRAL
@@ -37,16 +37,20 @@ OLDEST_CHILD_AGE = 25  # care leavers and young adults in transition are referre
 
 
 class FindChildForm(forms.Form):
-    name = _text("Name", required="Enter the child's name", max_length=100)
+    name = text_field("Name", required="Enter the child's name", max_length=100)
     date_of_birth = GovukDateField(
         label="Date of birth (optional)", required=False, help_text="For example, 27 3 2011"
     )
 
 
 class ChildDetailsForm(forms.Form):
-    child_given_name = _text("First name", required="Enter the child's first name", max_length=100)
-    child_family_name = _text("Last name", required="Enter the child's last name", max_length=100)
-    child_other_names = _text(
+    child_given_name = text_field(
+        "First name", required="Enter the child's first name", max_length=100
+    )
+    child_family_name = text_field(
+        "Last name", required="Enter the child's last name", max_length=100
+    )
+    child_other_names = text_field(
         "Other names the child is known by (optional)",
         max_length=200,
         help_text="Nicknames, previous names, names used online",
@@ -59,7 +63,7 @@ class ChildDetailsForm(forms.Form):
     child_sex = forms.ChoiceField(
         label="Sex (optional)", choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
-    child_address = _text("Address (optional)", max_length=300)
+    child_address = text_field("Address (optional)", max_length=300)
     child_postcode = forms.CharField(
         label="Postcode (optional)",
         required=False,
@@ -85,7 +89,7 @@ class ChildDetailsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "child_date_of_birth", "Date of birth")
+        past_or_today(self, "child_date_of_birth", "Date of birth")
         born = data.get("child_date_of_birth")
         today = timezone.localdate()
         if born and born < today.replace(year=today.year - OLDEST_CHILD_AGE):
@@ -103,7 +107,7 @@ class WhatHappenedForm(forms.Form):
         required=False,
         help_text="If it is still going on, when did you first know of it",
     )
-    what_happened = _text(
+    what_happened = text_field(
         "What happened",
         required="Enter what happened",
         rows=6,
@@ -114,7 +118,7 @@ class WhatHappenedForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        _past_or_today(self, "incident_date", "The date it happened")
+        past_or_today(self, "incident_date", "The date it happened")
         return data
 
 
@@ -129,7 +133,7 @@ class ConcernsForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = _text(
+    reason = text_field(
         "Why are you making this referral?",
         required="Enter why you are making this referral",
         rows=5,
@@ -140,14 +144,14 @@ class ReasonForm(forms.Form):
 
 
 class VoiceForm(forms.Form):
-    child_voice = _text(
+    child_voice = text_field(
         "What has the child said? (optional)",
         rows=5,
         checked=REFERRAL,
         max_length=5000,
         help_text="In the child's own words, as near as you can",
     )
-    child_voice_absent_reason = _text(
+    child_voice_absent_reason = text_field(
         "If you could not hear from the child, why not? (optional)",
         rows=3,
         checked=REFERRAL,
@@ -173,7 +177,7 @@ class IdentityForm(forms.Form):
         help_text="As the child or family describe it. Choose 'Not known' if you do not know",
         error_messages={"required": "Select the child's ethnicity, or 'Not known'"},
     )
-    cultural_heritage = _text(
+    cultural_heritage = text_field(
         "Culture, faith, heritage and language (optional)",
         rows=3,
         checked=REFERRAL,
@@ -190,7 +194,7 @@ class NeedsForm(forms.Form):
         help_text="Select all that apply",
         error_messages={"required": "Select the child's known needs, or that you do not know"},
     )
-    needs_detail = _text(
+    needs_detail = text_field(
         "Tell us more (optional)",
         rows=3,
         checked=REFERRAL,
@@ -210,7 +214,7 @@ class NeedsForm(forms.Form):
 
 
 class EducationForm(forms.Form):
-    education_setting = _text(
+    education_setting = text_field(
         "Where does the child go to school or college? (optional)",
         max_length=200,
         help_text="Or say if they are not in education, on a reduced timetable or excluded",
@@ -231,7 +235,7 @@ class ParentsForm(forms.Form):
         required=False,
         help_text="You do not need consent to refer if a child may be at risk of significant harm",
     )
-    consent_reason = _text(
+    consent_reason = text_field(
         "If consent was not sought or was refused, why? (optional)",
         rows=3,
         checked=REFERRAL,
@@ -240,7 +244,7 @@ class ParentsForm(forms.Form):
 
 
 class ActionsForm(forms.Form):
-    actions_taken = _text(
+    actions_taken = text_field(
         "What have you already done? (optional)",
         rows=4,
         checked=REFERRAL,
@@ -299,7 +303,7 @@ class RagForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select red, amber or green"},
     )
-    rag_rationale = _text(
+    rag_rationale = text_field(
         "Why this rating",
         required="Explain the rating",
         rows=4,
@@ -321,7 +325,7 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label="Select guidance",
     )
-    rationale = _text(
+    rationale = text_field(
         "Rationale",
         required="Explain the decision",
         rows=5,
@@ -329,14 +333,14 @@ class DecisionForm(forms.Form):
         max_length=10000,
         help_text="What you weighed, and why this is the right response for the child",
     )
-    parents_as_partners = _text(
+    parents_as_partners = text_field(
         "Parents and carers as partners (required on the risk outside the home pathway)",
         rows=3,
         checked=CheckContext.CASE_NOTE,
         max_length=5000,
         help_text="When harm is outside the home, parents are partners in keeping the child safe",
     )
-    feedback_to_referrer = _text(
+    feedback_to_referrer = text_field(
         "What the referrer will be told",
         required="Enter what the referrer will be told",
         rows=3,
@@ -359,7 +363,7 @@ class CountersignForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you agree with the decision"},
     )
-    note = _text(
+    note = text_field(
         "Note (required when you return it)",
         rows=3,
         max_length=3000,
@@ -368,7 +372,7 @@ class CountersignForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = _text(
+    reason = text_field(
         "Why is the referral being reopened?",
         required="Explain why the referral is being reopened",
         rows=4,
@@ -378,7 +382,7 @@ class ReopenForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
-    reason = _text(
+    reason = text_field(
         "What do you need from the front door? (optional)",
         rows=3,
         max_length=2000,
@@ -387,7 +391,7 @@ class EscalateForm(forms.Form):
 
 
 class ResolveEscalationForm(forms.Form):
-    resolution = _text(
+    resolution = text_field(
         "How was it resolved?",
         required="Say how the escalation was resolved",
         rows=3,
@@ -482,7 +486,7 @@ class ConveneMeetingForm(forms.Form):
 class RecordMeetingForm(forms.Form):
     date = GovukDateField(label="Date it was held", error_messages={"required": "Enter the date"})
     time = _time("Time it started", error_messages={"required": "Enter the time"})
-    decisions = _text(
+    decisions = text_field(
         "What the meeting decided",
         required="Enter what the meeting decided",
         rows=5,
@@ -518,7 +522,7 @@ class RecordMeetingForm(forms.Form):
 
 
 class MeetingActionForm(forms.Form):
-    description = _text(
+    description = text_field(
         "Action", required="Enter the action", rows=3, checked=CheckContext.MINUTES, max_length=3000
     )
     owner_agency = forms.ModelChoiceField(
@@ -527,12 +531,12 @@ class MeetingActionForm(forms.Form):
         empty_label="Select agency",
         error_messages={"required": "Select the agency responsible"},
     )
-    owner_name = _text("Person responsible (optional)", max_length=200)
+    owner_name = text_field("Person responsible (optional)", max_length=200)
     due_on = GovukDateField(label="Due by", error_messages={"required": "Enter when it is due"})
 
 
 class AuditCreateForm(forms.Form):
-    title = _text("Title", required="Enter a title for the audit", max_length=200)
+    title = text_field("Title", required="Enter a title for the audit", max_length=200)
     sampling = forms.ChoiceField(
         label="How to sample",
         choices=Sampling.choices,
@@ -585,7 +589,7 @@ class AuditCreateForm(forms.Form):
 
 
 class AuditScoreForm(forms.Form):
-    findings = _text(
+    findings = text_field(
         "Findings for the referring team",
         required="Enter the findings to feed back to the referring team",
         rows=5,

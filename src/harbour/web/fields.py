@@ -1,0 +1,43 @@
+"""Form fields and checks that every app's forms share: GOV.UK text inputs and textareas (with the
+child-centred language suggestions where the writing is about a child) and a date that has
+happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from harbour.language.forms import LanguageCheckedTextarea
+
+
+def past_or_today(form: forms.Form, field: str, label: str) -> None:
+    """A date that has happened: a future one is a GOV.UK error on its field."""
+    value: dt.date | None = form.cleaned_data.get(field)
+    if value and value > timezone.localdate():
+        form.add_error(field, f"{label} must be today or in the past")
+
+
+def text_field(
+    label: str,
+    *,
+    required: str | None = None,
+    rows: int = 0,
+    checked: str | None = None,
+    **kwargs: Any,
+) -> forms.CharField:
+    """A GOV.UK text input or textarea; ``checked`` names the kind of writing, and turns on the
+    child-centred language suggestions for it."""
+    widget: forms.Widget
+    if checked:
+        widget = LanguageCheckedTextarea(attrs={"rows": rows or 4}, context=checked)
+    elif rows:
+        widget = forms.Textarea(attrs={"rows": rows})
+    else:
+        widget = forms.TextInput()
+    messages = {"required": required} if required else {}
+    return forms.CharField(
+        label=label, required=bool(required), widget=widget, error_messages=messages, **kwargs
+    )
