@@ -36,6 +36,7 @@ from harbour.frontdoor.models import (
     ServiceLevel,
     StrategyMeeting,
 )
+from harbour.frontdoor.services import audit_referral
 from harbour.partnership.models import Agency, Staff
 
 # Decisions that call for a strategy meeting.
@@ -50,22 +51,13 @@ def is_out_of_hours(when: dt.datetime) -> bool:
 
 
 def _audit(actor: Any, event: str, referral: Referral, subject: Any, **detail: Any) -> None:
-    audit_record(
-        actor=actor,
-        event=event,
-        child_id=referral.child_id,
-        purpose="safeguarding",
-        subject=subject,
-        detail={"reference": referral.reference or "", **detail},
-    )
+    audit_referral(actor, event, referral, subject=subject, **detail)
 
 
 def meeting_decision(referral: Referral) -> Any:
     """The standing (or waiting) decision that calls for a strategy meeting, if any."""
-    for decision in referral.decisions.all():
-        if decision.state not in ("returned", "reopened"):
-            return decision if decision.outcome in MEETING_OUTCOMES else None
-    return None
+    decision = referral.current_decision()
+    return decision if decision is not None and decision.outcome in MEETING_OUTCOMES else None
 
 
 @transaction.atomic

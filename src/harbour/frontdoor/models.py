@@ -146,6 +146,14 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in (Status.RECEIVED, Status.RATED, Status.DECIDED)
 
+    def current_decision(self) -> ReferralDecision | None:
+        """The decision that stands or waits for a manager (newest first); returned and
+        set-aside decisions are history. Uses prefetched decisions when there are some."""
+        for decision in self.decisions.all():
+            if decision.state not in (DecisionState.RETURNED, DecisionState.REOPENED):
+                return decision
+        return None
+
 
 class DecisionState(models.TextChoices):
     AWAITING_COUNTERSIGN = "awaiting", "Awaiting manager countersignature"

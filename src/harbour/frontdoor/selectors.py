@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from harbour.access import policy
@@ -103,10 +103,7 @@ def referral_for_actor(*, actor: Any, referral_id: int, action: policy.Action) -
 
 def current_decision(referral: Referral) -> ReferralDecision | None:
     """The decision that stands or waits; returned ones are history."""
-    for decision in referral.decisions.all():
-        if decision.state not in (DecisionState.RETURNED, DecisionState.REOPENED):
-            return decision
-    return None
+    return referral.current_decision()
 
 
 # Clock ------------------------------------------------------------------------------------------
@@ -472,20 +469,15 @@ class AuditSummary:
 def audits(*, actor: Any) -> list[AuditSummary]:
     """The audit rounds at the actor's front door, with progress (no child is named)."""
     policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
-    rounds = ReferralAudit.objects.filter(front_door_id=actor.agency_id).select_related(
-        "created_by"
-    )
-    summaries = []
-    for audit in rounds:
-        cases = list(audit.cases.values_list("audited_at", "fed_back_at"))
-        summaries.append(
-            AuditSummary(
-                audit,
-                sum(1 for scored, _ in cases if scored),
-                sum(1 for _, fed in cases if fed),
-            )
+    rounds = (
+        ReferralAudit.objects.filter(front_door_id=actor.agency_id)
+        .select_related("created_by")
+        .annotate(
+            scored=Count("cases", filter=Q(cases__audited_at__isnull=False)),
+            fed_back=Count("cases", filter=Q(cases__fed_back_at__isnull=False)),
         )
-    return summaries
+    )
+    return [AuditSummary(audit, audit.scored, audit.fed_back) for audit in rounds]
 
 
 def audit_for_actor(*, actor: Any, audit_id: int) -> tuple[ReferralAudit, list[AuditedReferral]]:

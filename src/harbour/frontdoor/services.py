@@ -19,7 +19,7 @@ from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.codes import Ethnicity
 from harbour.children.models import Child
 from harbour.frontdoor import completeness
-from harbour.frontdoor.codes import Outcome, Rag, Source, Status, Step
+from harbour.frontdoor.codes import OPEN_STATUSES, Outcome, Rag, Source, Status, Step
 from harbour.frontdoor.models import (
     CompletenessRule,
     DecisionState,
@@ -64,18 +64,34 @@ def assess(referral: Referral) -> completeness.Completeness:
     return completeness.assess(referral, rules())
 
 
-def _audit(
-    actor: Any, event: str, referral: Referral, *, system_actor: str = "", **detail: Any
+def audit_referral(
+    actor: Any,
+    event: str,
+    referral: Referral,
+    *,
+    system_actor: str = "",
+    subject: Any = None,
+    **detail: Any,
 ) -> None:
+    """One audit event about a referral (its child, its reference), for the front door's
+    writes; ``subject`` is what was written when it is not the referral itself."""
     audit_record(
         actor=actor,
         system_actor=system_actor,
         event=event,
         child_id=referral.child_id,
         purpose="safeguarding",
-        subject=referral,
+        subject=subject if subject is not None else referral,
         detail={"reference": referral.reference or "", **detail},
     )
+
+
+def _set_clock(referral: Referral, start: dt.datetime, steps: dict[str, str]) -> None:
+    """Fix the referral's due times (``steps``: service-level step -> field) from ``start``."""
+    levels = {level.step: level for level in ServiceLevel.objects.all()}
+    for step, field in steps.items():
+        level = levels.get(step)
+        setattr(referral, field, level.due(start) if level else None)
 
 
 def _notify(recipients: Any, referral: Referral, message: str) -> None:
@@ -108,7 +124,7 @@ def referral_start(*, actor: Any) -> Referral:
         referrer_name=actor.get_full_name(),
         referrer_contact=actor.email,
     )
-    _audit(actor, "referral.started", referral)
+    audit_referral(actor, "referral.started", referral)
     return referral
 
 
@@ -126,7 +142,7 @@ def referral_answer(*, actor: Any, referral: Referral, answers: Mapping[str, Any
         setattr(referral, field, value)
     referral.full_clean(exclude=["child", "front_door", "referring_agency", "referrer"])
     referral.save()
-    _audit(actor, "referral.draft_saved", referral, fields=sorted(answers))
+    audit_referral(actor, "referral.draft_saved", referral, fields=sorted(answers))
     return referral
 
 
@@ -152,7 +168,7 @@ def referral_choose_child(*, actor: Any, referral: Referral, child: Child | None
     else:
         referral.child = None
     referral.save()
-    _audit(actor, "referral.child_chosen", referral, known=child is not None)
+    audit_referral(actor, "referral.child_chosen", referral, known=child is not None)
     return referral
 
 
@@ -163,14 +179,15 @@ def _receive(referral: Referral, now: dt.datetime) -> completeness.Completeness:
     referral.received_at = now
     referral.completeness_score = result.score
     referral.completeness_missing = [item.key for item in result.missing]
-    levels = {level.step: level for level in ServiceLevel.objects.all()}
-    for step, field in (
-        (Step.RAG, "rag_due_at"),
-        (Step.DECISION, "decision_due_at"),
-        (Step.FEEDBACK, "escalation_from"),
-    ):
-        level = levels.get(step)
-        setattr(referral, field, level.due(now) if level else None)
+    _set_clock(
+        referral,
+        now,
+        {
+            Step.RAG: "rag_due_at",
+            Step.DECISION: "decision_due_at",
+            Step.FEEDBACK: "escalation_from",
+        },
+    )
     referral.save()
     referral.reference = f"FD-{now:%Y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
@@ -222,7 +239,7 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
             ]
         )
     _receive(referral, timezone.now())
-    _audit(actor, "referral.submitted", referral, score=referral.completeness_score)
+    audit_referral(actor, "referral.submitted", referral, score=referral.completeness_score)
     return referral
 
 
@@ -263,7 +280,7 @@ def referral_receive_automated(
         SourceTask.objects.create(
             referral=referral, agency=agency, missing=[item.key for item in result.missing]
         )
-    _audit(
+    audit_referral(
         None,
         "referral.received",
         referral,
@@ -334,7 +351,7 @@ def referral_confirm_child(
     referral.child_confirmed_by = actor
     referral.save(update_fields=["child", "child_confirmed_at", "child_confirmed_by"])
     _open_relationship(referral, actor=actor)
-    _audit(actor, "referral.child_confirmed", referral, created=create)
+    audit_referral(actor, "referral.child_confirmed", referral, created=create)
     return referral
 
 
@@ -354,7 +371,7 @@ def referral_rate(*, actor: Any, referral: Referral, rag: str, rationale: str) -
     if referral.status == Status.RECEIVED:
         referral.status = Status.RATED
     referral.save()
-    _audit(actor, "referral.rated", referral, rag=rag)
+    audit_referral(actor, "referral.rated", referral, rag=rag)
     return referral
 
 
@@ -403,7 +420,7 @@ def referral_decide(
     )
     referral.status = Status.DECIDED
     referral.save(update_fields=["status"])
-    _audit(actor, "referral.decided", referral, outcome=outcome)
+    audit_referral(actor, "referral.decided", referral, outcome=outcome)
     if policy.can(actor, policy.Action.FRONT_DOOR_COUNTERSIGN):
         _countersign(actor, decision, note="Decided by a manager", at=now)
     else:
@@ -432,7 +449,7 @@ def _countersign(actor: Any, decision: ReferralDecision, *, note: str, at: dt.da
             referral,
             f"The front door has decided on your referral {referral.reference}",
         )
-    _audit(actor, "referral.countersigned", referral, outcome=decision.outcome)
+    audit_referral(actor, "referral.countersigned", referral, outcome=decision.outcome)
 
 
 def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None:
@@ -445,7 +462,7 @@ def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None
     others_open = (
         Referral.objects.filter(child_id=referral.child_id, front_door_id=referral.front_door_id)
         .exclude(pk=referral.pk)
-        .filter(status__in=[Status.RECEIVED, Status.RATED, Status.DECIDED])
+        .filter(status__in=OPEN_STATUSES)
         .exists()
     )
     if not others_open:
@@ -487,7 +504,7 @@ def decision_countersign(
         referral,
         f"Your decision on referral {referral.reference} was returned by a manager",
     )
-    _audit(actor, "referral.decision_returned", referral)
+    audit_referral(actor, "referral.decision_returned", referral)
     return decision
 
 
@@ -509,10 +526,7 @@ def referral_reopen(*, actor: Any, referral: Referral, reason: str) -> Referral:
     )
     referral.status = Status.RATED if referral.rag else Status.RECEIVED
     referral.closed_at = None
-    levels = {level.step: level for level in ServiceLevel.objects.all()}
-    for step, field in ((Step.RAG, "rag_due_at"), (Step.DECISION, "decision_due_at")):
-        level = levels.get(step)
-        setattr(referral, field, level.due(now) if level else None)
+    _set_clock(referral, now, {Step.RAG: "rag_due_at", Step.DECISION: "decision_due_at"})
     referral.save()
     if referral.child_id is not None:
         _open_relationship(referral, actor=actor)
@@ -522,7 +536,7 @@ def referral_reopen(*, actor: Any, referral: Referral, reason: str) -> Referral:
             referral,
             f"The front door has reopened your referral {referral.reference}",
         )
-    _audit(actor, "referral.reopened", referral, reason=reason.strip())
+    audit_referral(actor, "referral.reopened", referral, reason=reason.strip())
     return referral
 
 
@@ -559,7 +573,7 @@ def referral_escalate(*, actor: Any, referral: Referral, reason: str = "") -> Es
         referral,
         f"The referrer has escalated referral {referral.reference}: no outcome yet",
     )
-    _audit(actor, "referral.escalated", referral)
+    audit_referral(actor, "referral.escalated", referral)
     return escalation
 
 
@@ -580,7 +594,7 @@ def escalation_resolve(*, actor: Any, escalation: Escalation, resolution: str) -
         referral,
         f"Your escalation of referral {referral.reference} has been answered",
     )
-    _audit(actor, "referral.escalation_resolved", referral)
+    audit_referral(actor, "referral.escalation_resolved", referral)
     return escalation
 
 

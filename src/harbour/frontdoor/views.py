@@ -290,6 +290,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "missing": [
             ITEMS_BY_KEY[k].label for k in referral.completeness_missing if k in ITEMS_BY_KEY
         ],
+        "audit_findings": selectors.audit_findings_for_referrer(referral=referral),
     }
     if at_front_door:
         now = timezone.now()

@@ -242,3 +242,26 @@ def test_findings_on_an_automated_referral_cannot_be_fed_back_to_nobody(partners
     )
     with pytest.raises(ValidationError, match="directly"):
         meetings.audit_feed_back(actor=manager, case=case)
+
+
+def test_the_referrer_reads_fed_back_findings_on_their_referral(partnership, client):
+    from django.urls import reverse
+
+    referral = sent(partnership)
+    manager = partnership["manager"]
+    audit = meetings.audit_create(
+        actor=manager, title="Autumn audit", sampling="random", sample_size=1, seed=3
+    )
+    case = audit.cases.get()
+    meetings.audit_score(
+        actor=manager,
+        case=case,
+        scores={str(q): 4 for q in AuditQuestion},
+        findings="A model referral: the child's own words and the reason are clear.",
+    )
+    client.force_login(partnership["officer"])
+    page = client.get(reverse("frontdoor:detail", args=[referral.pk])).content.decode()
+    assert "A model referral" not in page  # not until it is fed back
+    meetings.audit_feed_back(actor=manager, case=case)
+    page = client.get(reverse("frontdoor:detail", args=[referral.pk])).content.decode()
+    assert "Audit findings" in page and "A model referral" in page
