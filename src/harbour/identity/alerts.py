@@ -85,7 +85,11 @@ def _audit_child(actor: Any, child: Child, decision: policy.Decision, what: str)
 
 def child_needs(*, actor: Any, child: Child, decision: policy.Decision) -> list[NeedsDiscrepancy]:
     _audit_child(actor, child, decision, "needs")
-    return list(NeedsDiscrepancy.objects.filter(child=child).order_by("-raised_at", "pk"))
+    return list(
+        NeedsDiscrepancy.objects.filter(child=child)
+        .select_related("acknowledged_by")
+        .order_by("-raised_at", "pk")
+    )
 
 
 def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[HarmFlag]:

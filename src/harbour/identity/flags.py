@@ -470,10 +470,16 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
     summary = RaiseSummary()
     with transaction.atomic():
         for rule in rules:
-            flagged = frozenset(
-                HarmFlag.objects.exclude(rule__kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
-                .values_list("person_id", flat=True)
-                .distinct()
+            # Only co-involvement needs the people already flagged (by the other rules, which
+            # run first).
+            flagged = (
+                frozenset(
+                    HarmFlag.objects.exclude(rule__kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
+                    .values_list("person_id", flat=True)
+                    .distinct()
+                )
+                if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED
+                else frozenset()
             )
             spec = RuleSpec(rule.kind, rule.parameters)
             existing = set(HarmFlag.objects.filter(rule=rule).values_list("person_id", "anchor_id"))

@@ -686,15 +686,6 @@ def delete_person_index() -> None:
     LinkageModel.objects.all().delete()
 
 
-def person_numbers_for(source_record_ids: Iterable[int]) -> dict[int, int]:
-    """Which person (number) each source record is in now."""
-    return dict(
-        PersonRecord.objects.filter(source_record_id__in=list(source_record_ids)).values_list(
-            "source_record_id", "person__number"
-        )
-    )
-
-
 __all__ = [
     "SYSTEM_ACTOR",
     "Explanation",
@@ -705,6 +696,5 @@ __all__ = [
     "link_children",
     "link_run",
     "link_train",
-    "person_numbers_for",
     "trained_model",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
@@ -157,9 +157,10 @@ def person_for_actor(*, actor: Any, number: int, action: policy.Action) -> Perso
     readable = policy.identity_agency_ids(actor)
     shown = [r for r in records if r.agency_id in readable]
     changes = list(
-        PersonChange.objects.filter(person=person).select_related("other", "actor", "run")[:50]
-    ) + list(PersonChange.objects.filter(other=person).select_related("person", "actor", "run"))
-    changes.sort(key=lambda c: (c.occurred_at, c.pk), reverse=True)
+        PersonChange.objects.filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other", "actor", "run")
+        .order_by("-occurred_at", "-pk")[:50]
+    )
     _viewed(actor, "identity.person_viewed", [person.child_id] if person.child_id else [], person)
     return PersonView(
         person=person,

@@ -27,12 +27,13 @@ from harbour.web.responses import policy_errors
 @login_required
 @policy_errors
 def review_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.review_queue(actor=request.user)
     return render(
         request,
         "identity/review_queue.html",
         {
-            "pairs": list(selectors.review_queue(actor=request.user)[:200]),
-            "pending": selectors.review_queue(actor=request.user).count(),
+            "pairs": list(queue[:200]),
+            "pending": queue.count(),
             "decided": list(selectors.recently_decided(actor=request.user)),
             "held": selectors.held_count(actor=request.user),
         },
