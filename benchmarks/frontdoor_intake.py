@@ -9,10 +9,13 @@ request. Each referral is complete (the tests' ``COMPLETE_JSON``) with its own `
 1. Sequential (the baseline): one client sends one referral after another.
 2. Concurrent: 8 clients at once, each its own sending system (its own token, so they do not
    queue on one token's row), each sending the same number of referrals.
+3. A bulk file: one file of 1,000 complete rows to ``POST /api/referrals/custody/bulk``, received
+   all or nothing in one request; and, in this process rather than through gunicorn, the
+   database queries a 1-row file and a 50-row file take, so what each further row costs shows.
 
-Printed: referrals per second for both, the ratio concurrent / sequential, latency p50 and p95,
-and checks that every answer was 201, that there is one referral and one audit event per
-request, and that the audit chain verifies.
+Printed: referrals per second for 1 and 2, the ratio concurrent / sequential, latency p50 and
+p95; rows per second for the file and its queries; and checks that every answer was 201, that
+there is one referral and one audit event per referral sent, and that the audit chain verifies.
 
 Run: ``.venv/bin/python benchmarks/frontdoor_intake.py`` (``make bench``). PostgreSQL on
 127.0.0.1:5432 (``BENCH_PG_URL`` to change).
@@ -21,7 +24,9 @@ Run: ``.venv/bin/python benchmarks/frontdoor_intake.py`` (``make bench``). Postg
 from __future__ import annotations
 
 import argparse
+import csv
 import http.client
+import io
 import json
 import os
 import socket
@@ -104,6 +109,10 @@ class Server:
                 str(workers),
                 "--log-level",
                 "warning",
+                # A bulk file is one long request; gunicorn's default 30 s would kill its worker
+                # on a busy machine. No other request comes near it.
+                "--timeout",
+                "300",
             ],
             cwd=ROOT,
             env=env,
@@ -213,6 +222,63 @@ def run(server: Server, tokens: list[str], label: str, per_client: int) -> dict[
     }
 
 
+def bulk_file(prefix: str, rows: int) -> bytes:
+    """A CSV file of ``rows`` complete referrals (the bulk columns are the JSON fields)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source_system", "source_id", *COMPLETE])
+    cells = [";".join(v) if isinstance(v, list) else v for v in COMPLETE.values()]
+    for n in range(rows):
+        writer.writerow(["niche", f"{prefix}-{n}", *cells])
+    return out.getvalue().encode()
+
+
+def run_bulk(server: Server, token: str, rows: int) -> dict[str, Any]:
+    """One file of ``rows`` referrals, sent once and received in one request."""
+    content = bulk_file("bulk", rows)
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Idempotency-Key": str(uuid.uuid4()),
+        "Content-Type": "text/csv",
+    }
+    cpu_before = server.cpu_seconds()
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    connection.request("POST", "/api/referrals/custody/bulk", body=content, headers=headers)
+    response = connection.getresponse()
+    body = json.loads(response.read() or b"{}")
+    connection.close()
+    seconds = time.perf_counter() - started
+    cpu = server.cpu_seconds() - cpu_before
+    return {
+        "rows": rows,
+        "status": response.status,
+        "created": len(body.get("created", [])),
+        "seconds": seconds,
+        "per_second": rows / seconds,
+        "server_cpu_ms": 1000 * cpu / rows,
+    }
+
+
+def bulk_queries(rows: int) -> tuple[int, int]:
+    """Database queries to receive a 1-row file and a ``rows``-row file, in this process (each in
+    a transaction, as a request is)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from harbour.frontdoor import bulk
+    from harbour.partnership.models import Agency
+
+    police = Agency.objects.get(code="bench-police")
+    counts = []
+    for prefix, size in (("queries-1", 1), (f"queries-{rows}", rows)):
+        content = bulk_file(prefix, size)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            bulk.referrals_receive_file(agency=police, feed="custody", content=content)
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sequential", type=int, default=300, help="referrals sent one by one")
@@ -220,6 +286,10 @@ def main() -> int:
     parser.add_argument("--per-client", type=int, default=100, help="referrals per client")
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
+    )
+    parser.add_argument("--bulk-rows", type=int, default=1000, help="rows in the bulk file")
+    parser.add_argument(
+        "--query-rows", type=int, default=50, help="rows in the file whose queries are counted"
     )
     args = parser.parse_args()
 
@@ -230,8 +300,10 @@ def main() -> int:
             send(server.port, tokens[0], "warm-up", 3 * args.workers)
             sequential = run(server, tokens[:1], "sequential", args.sequential)
             concurrent = run(server, tokens, "concurrent", args.per_client)
+            in_file = run_bulk(server, tokens[0], args.bulk_rows)
         finally:
             server.stop()
+        queries_one, queries_many = bulk_queries(args.query_rows)
 
         from harbour.access.audit import audit_verify
         from harbour.access.models import AuditEvent
@@ -241,7 +313,14 @@ def main() -> int:
         received = AuditEvent.objects.filter(event="referral.received").count()
         chain = audit_verify()
 
-    expected = 3 * args.workers + sequential["referrals"] + concurrent["referrals"]
+    expected = (
+        3 * args.workers
+        + sequential["referrals"]
+        + concurrent["referrals"]
+        + in_file["rows"]
+        + 1
+        + args.query_rows
+    )
     print()
     print(
         f"Automated referrals API intake on PostgreSQL, gunicorn {args.workers} sync workers, "
@@ -260,12 +339,25 @@ def main() -> int:
     ratio = concurrent["per_second"] / sequential["per_second"]
     print(f"concurrent / sequential throughput: {ratio:.2f}x")
     print(
-        f"checks: answers not 201: {sequential['not_201'] + concurrent['not_201']}; referrals "
+        f"bulk file, {in_file['rows']} rows in one request: {in_file['seconds']:.1f} s, "
+        f"{in_file['per_second']:.1f} rows/s, server CPU {in_file['server_cpu_ms']:.1f} ms/row "
+        f"(answer {in_file['status']}, {in_file['created']} created)"
+    )
+    per_row = (queries_many - queries_one) / max(1, args.query_rows - 1)
+    print(
+        f"bulk file queries: 1 row {queries_one}, {args.query_rows} rows {queries_many}: "
+        f"{per_row:.1f} per further row"
+    )
+    print(
+        f"checks: answers not 201: {sequential['not_201'] + concurrent['not_201']}; bulk file "
+        f"answer {in_file['status']}; referrals "
         f"{referrals} of {expected}; referral.received audit events {received}; audit chain "
         f"{'verifies' if chain.ok else 'BROKEN'} ({chain.events_checked} events)"
     )
     failed = (
         sequential["not_201"] + concurrent["not_201"]
+        or in_file["status"] != 201
+        or in_file["created"] != in_file["rows"]
         or referrals != expected
         or received != expected
         or not chain.ok
