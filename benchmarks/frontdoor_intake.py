@@ -120,7 +120,9 @@ class Server:
         self._wait()
 
     def _wait(self) -> None:
-        deadline = time.monotonic() + 60
+        # Each worker imports Django, pandas and pandera on its first request: on a machine busy
+        # with other work that takes more than a minute.
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
