@@ -1,4 +1,5 @@
-"""GOV.UK forms for the review queue and for merging and splitting people by hand."""
+"""GOV.UK forms for the review queue, merging and splitting people by hand, and deciding about
+held records."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from harbour.identity.models import HeldDecisionKind
 from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
 
 SAME, DIFFERENT = "same", "different"
@@ -76,6 +78,44 @@ class SplitForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["records"].choices = choices  # type: ignore[attr-defined]
+
+
+class HeldDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What should happen to this record?",
+        choices=[
+            (HeldDecisionKind.ATTACH, "Attach it to a person in the index"),
+            (HeldDecisionKind.KEEP, "Keep it held, with a note"),
+            (HeldDecisionKind.CLOSE, "Close it: it is not a record of a person"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what should happen to this record"},
+    )
+    person = forms.CharField(
+        label="If attaching, which person is it?",
+        help_text="Their person number, like P-000123. It is on the person's page and on the "
+        "pairs to review.",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+    )
+    reason = _reason_field(
+        "Why? If keeping it held, your note",
+        "For example: the police confirmed the reference is this child; or asked the school "
+        "for a date of birth. This is kept with the record's history.",
+    )
+    nhs_override_reason = _reason_field(
+        "If the NHS numbers differ, why override them?",
+        "Needed only when the record's NHS number is not the person's. A front-door manager "
+        "must make this decision.",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == HeldDecisionKind.ATTACH and not data.get("person", "").strip():
+            self.add_error("person", "Enter the person number, like P-000123")
+        return data
 
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -12,7 +12,7 @@ that record linkage builds from them (ADR 0014).
 - ``ReviewPair``: two records the model is unsure about (or would link but for different NHS
   numbers) for a person to confirm or reject; decisions are labels for the next run.
 - ``HeldRecord``: a record with no usable name, or no date of birth and no NHS number, held for
-  review instead of being matched.
+  review instead of being matched; ``HeldRecordDecision``: what a person decided about it.
 - ``AgencyEvent``: what an agency's own record says happened to or with a person (an incident,
   a missing episode, an ED attendance...), with its data category for the policy.
 - ``EventParticipant``: someone else named in the same event, a record or a named adult.
@@ -289,8 +289,17 @@ class ReviewPair(models.Model):
         return self.status in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
 
 
+class HeldStatus(models.TextChoices):
+    HELD = "held", "Waiting for a decision"
+    ATTACHED = "attached", "Attached to a person"
+    CLOSED = "closed", "Closed: not a record of a person"
+
+
 class HeldRecord(models.Model):
-    """A source record that cannot be matched safely, held for a person to look at."""
+    """A source record that cannot be matched safely, held for a person to look at. A person
+    attaches it to someone in the index, keeps it held with a note, or closes it as not a
+    record of a person (``status``; each decision is a ``HeldRecordDecision``). Linkage runs
+    never undo that decision."""
 
     source_record = models.OneToOneField(
         SourceRecord, on_delete=models.CASCADE, related_name="held"
@@ -303,9 +312,54 @@ class HeldRecord(models.Model):
     released_at = models.DateTimeField(
         null=True, blank=True, help_text="When a later run found the record usable"
     )
+    status = models.CharField(max_length=10, choices=HeldStatus.choices, default=HeldStatus.HELD)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The latest decision's reason or note")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "released_at"])]
 
     def __str__(self) -> str:
         return f"{self.source_record} held: {self.reason}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Still held and no one has attached or closed it."""
+        return self.released_at is None and self.status == HeldStatus.HELD
+
+
+class HeldDecisionKind(models.TextChoices):
+    ATTACH = "attach", "Attached to a person"
+    KEEP = "keep", "Kept held, with a note"
+    CLOSE = "close", "Closed: not a record of a person"
+
+
+class HeldRecordDecision(models.Model):
+    """What a person decided about a held record, and why: the record's history."""
+
+    held = models.ForeignKey(HeldRecord, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=HeldDecisionKind.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    nhs_override = models.BooleanField(
+        default=False, help_text="The record's NHS number differs from the person's"
+    )
+    nhs_override_reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held}: {self.get_kind_display()}"
 
 
 class EventKind(models.TextChoices):
@@ -465,6 +519,7 @@ IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
     PersonChange,
     ReviewPair,
     HeldRecord,
+    HeldRecordDecision,
     AgencyEvent,
     EventParticipant,
 )

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.identity.models import (
     HeldRecord,
+    HeldRecordDecision,
+    HeldStatus,
     Person,
     PersonChange,
     PersonRecord,
@@ -70,11 +73,85 @@ def recently_decided(*, actor: Any, limit: int = 20) -> QuerySet[ReviewPair]:
     )
 
 
+def held_records(*, actor: Any) -> QuerySet[HeldRecord]:
+    """Records held back from matching that are waiting for someone to decide, from agencies
+    whose person records the actor may read, longest waiting first. Like the review queue, the
+    list names no one (agency, the agency's reference, which details are there, why held)."""
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    return (
+        HeldRecord.objects.filter(
+            released_at__isnull=True,
+            status=HeldStatus.HELD,
+            source_record__agency_id__in=policy.identity_agency_ids(actor),
+        )
+        .select_related("source_record__agency")
+        .order_by("held_at", "pk")
+    )
+
+
 def held_count(*, actor: Any) -> int:
-    agencies = policy.identity_agency_ids(actor)
-    return HeldRecord.objects.filter(
-        released_at__isnull=True, source_record__agency_id__in=agencies
-    ).count()
+    return held_records(actor=actor).count()
+
+
+@dataclass(frozen=True)
+class HeldView:
+    held: HeldRecord
+    record: SourceRecord
+    person: Person | None  # the person the record belongs to, if any
+    decisions: list[HeldRecordDecision]
+
+
+def held_record_for_actor(*, actor: Any, held_id: int) -> HeldView:
+    """One held record with its details and history. A record from an agency the actor may not
+    read does not exist for them (the attempt is audited); a view is audited for the Harbour
+    child the record is known to be (one event with no child when none is known)."""
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    held = (
+        HeldRecord.objects.select_related("source_record__agency", "decided_by")
+        .filter(pk=held_id)
+        .first()
+    )
+    try:
+        if held is None or held.source_record.agency_id not in policy.identity_agency_ids(actor):
+            raise policy.NotFound(held_id)
+    except policy.NotFound:
+        _denied(actor, "identity.held_record_access_denied", held_id)
+        raise
+    person = _person_of(held.source_record)
+    _viewed(
+        actor,
+        "identity.held_record_viewed",
+        [person.child_id] if person is not None and person.child_id else [],
+        held,
+    )
+    decisions = list(held.decisions.select_related("actor", "person"))
+    return HeldView(held, held.source_record, person, decisions)
+
+
+NO_SUCH_PERSON = "No person has that number"
+
+
+def person_to_join(*, actor: Any, text: str, action: policy.Action) -> Person:
+    """The person a record is to join, by number (``P-000123``), if the actor may see them;
+    otherwise a ``ValidationError`` on the form's ``person`` field (a person outside the actor's
+    reach is not told apart from none, and the attempt is audited). Nothing is shown, so this
+    is not a view of the person."""
+    policy.require_capability(actor, action)
+    person = person_by_display_id(text)
+    if person is None:
+        raise ValidationError({"person": NO_SUCH_PERSON})
+    target = person.merged_into_id or person.pk
+    agencies = set(
+        SourceRecord.objects.filter(person_link__person_id=target)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    try:
+        policy.decide_person(actor, action, person, agencies)
+    except policy.NotFound:
+        _denied(actor, "identity.person_access_denied", person.number)
+        raise ValidationError({"person": NO_SUCH_PERSON}) from None
+    return person
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""Writes to the person index by people: review decisions, and merging and splitting people by
-hand (ADR 0014). Each is decided by the policy, audited, and becomes a label for the next run:
-a confirmed pair is always linked, a rejected pair never, so what a person decided stands."""
+"""Writes to the person index by people: review decisions, merging and splitting people by hand,
+and decisions about held records (ADR 0014). Each is decided by the policy, audited, and becomes
+a label for the next run: a confirmed pair is always linked, a rejected pair never, so what a
+person decided stands."""
 
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,9 +17,15 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.children.models import Child
 from harbour.identity.linkage.model import normalise_nhs_number
 from harbour.identity.models import (
+    HARBOUR_SOURCE_SYSTEM,
     ChangeKind,
+    HeldDecisionKind,
+    HeldRecord,
+    HeldRecordDecision,
+    HeldStatus,
     LinkMethod,
     Person,
     PersonChange,
@@ -288,3 +296,246 @@ def person_split(
         detail={"from": person.display_id, "to": new_person.display_id},
     )
     return change
+
+
+# Held records ------------------------------------------------------------------------------------
+
+NOT_HELD = "This record is no longer waiting for a decision"
+
+
+def _held_for_decision(actor: Any, held: HeldRecord) -> HeldRecord:
+    """The held record, locked, if the actor may decide about it and it is still waiting."""
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    locked = (
+        HeldRecord.objects.select_for_update()
+        .select_related("source_record__agency")
+        .get(pk=held.pk)
+    )
+    if locked.source_record.agency_id not in policy.identity_agency_ids(actor):
+        raise policy.NotFound(held.pk)
+    if not locked.is_waiting:
+        raise ValidationError({"decision": NOT_HELD})
+    return locked
+
+
+def _held_decided(
+    *,
+    actor: Any,
+    held: HeldRecord,
+    kind: str,
+    reason: str,
+    status: str,
+    person: Person | None = None,
+    override: str = "",
+) -> HeldRecordDecision:
+    """Record the decision on the held record and in its history, and audit it."""
+    held.status = status
+    held.decided_by = actor
+    held.decided_at = timezone.now()
+    held.note = reason
+    held.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    decision = HeldRecordDecision.objects.create(
+        held=held,
+        kind=kind,
+        person=person,
+        reason=reason,
+        nhs_override=bool(override),
+        nhs_override_reason=override,
+        actor=actor,
+    )
+    _audit_each_child(
+        actor=actor,
+        event=f"identity.held_record_{kind}",
+        records=(held.source_record,),
+        subject=held,
+        detail={
+            "decision": kind,
+            "person": person.display_id if person else "",
+            "nhs_override": bool(override),
+        },
+    )
+    return decision
+
+
+def _person_agencies(person: Person) -> set[int]:
+    return set(
+        SourceRecord.objects.filter(person_link__person=person)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+
+
+def _harbour_child_id(record: SourceRecord) -> Any:
+    """The Harbour child a record is Harbour's own record of, or None."""
+    if record.source_system != HARBOUR_SOURCE_SYSTEM:
+        return None
+    try:
+        child_id = uuid.UUID(record.source_id)
+    except ValueError:
+        return None
+    return Child.objects.filter(pk=child_id).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def held_record_attach(
+    *, actor: Any, held: HeldRecord, person: Person, reason: str, nhs_override_reason: str = ""
+) -> HeldRecordDecision:
+    """Attach a held record to a person in the index. A record whose NHS number differs from
+    the person's is attached only by a front-door manager with a reason for the override (as
+    confirming a pair). The record is labelled as the same person as one of the person's
+    records, so the next run keeps them together if the record becomes usable; a record that
+    belonged to someone else is labelled as a different person from the records left there."""
+    held = _held_for_decision(actor, held)
+    person = Person.objects.select_for_update().select_related("merged_into").get(pk=person.pk)
+    kept = person.merged_into or person
+    policy.decide_person(actor, policy.Action.IDENTITY_REVIEW, kept, _person_agencies(kept))
+    text = _reason(reason)
+    record = held.source_record
+    if person.merged_into_id is not None:
+        raise ValidationError(
+            {
+                "person": f"{person.display_id} has been merged into {kept.display_id}: attach "
+                f"the record to {kept.display_id}"
+            }
+        )
+    current = (
+        PersonRecord.objects.select_for_update()
+        .select_related("person")
+        .filter(source_record=record)
+        .first()
+    )
+    if current is not None and current.person_id == person.pk:
+        raise ValidationError({"person": f"The record is already part of {person.display_id}"})
+    left_behind: list[int] = []
+    if current is not None:
+        left_behind = list(
+            PersonRecord.objects.filter(person_id=current.person_id)
+            .exclude(pk=current.pk)
+            .values_list("source_record_id", flat=True)
+        )
+        if not left_behind:
+            raise ValidationError(
+                {
+                    "person": f"The record is the only record of {current.person.display_id}: "
+                    f"merge {current.person.display_id} with {person.display_id} on its page "
+                    "instead"
+                }
+            )
+    child_id = _harbour_child_id(record)
+    if child_id is not None and person.child_id not in (None, child_id):
+        raise ValidationError(
+            {
+                "person": f"{person.display_id} is another child recorded in Harbour: this is "
+                "Harbour's own record of a child"
+            }
+        )
+    number = normalise_nhs_number(record.nhs_number) if record.nhs_number else None
+    theirs = person_nhs_numbers(person)
+    override = ""
+    if number and theirs and number not in theirs:
+        if not policy.may_override_nhs_number(actor):
+            raise ValidationError({"person": OVERRIDE_MANAGER_ONLY})
+        if not nhs_override_reason.strip():
+            raise ValidationError({"nhs_override_reason": OVERRIDE_NEEDED})
+        override = _reason(nhs_override_reason, "nhs_override_reason")
+    anchor = PersonRecord.objects.filter(person=person).order_by("source_record_id").first()
+    if current is None:
+        PersonRecord.objects.create(source_record=record, person=person, method=LinkMethod.MANUAL)
+    else:
+        previous = current.person
+        current.person, current.method, current.run = person, LinkMethod.MANUAL, None
+        current.save()
+        for other in left_behind:
+            _label(
+                actor=actor,
+                left=record.pk,
+                right=other,
+                status=ReviewStatus.REJECTED,
+                reason=text,
+            )
+        PersonChange.objects.create(
+            kind=ChangeKind.UNLINK,
+            person=previous,
+            other=person,
+            source_record_ids=[record.pk],
+            actor=actor,
+            reason=text,
+        )
+        if child_id is not None and previous.child_id == child_id:
+            previous.child = None
+            previous.save(update_fields=["child"])
+    if child_id is not None and person.child_id is None:
+        person.child_id = child_id
+        person.save(update_fields=["child"])
+    if anchor is not None:
+        _label(
+            actor=actor,
+            left=anchor.source_record_id,
+            right=record.pk,
+            status=ReviewStatus.CONFIRMED,
+            reason=text,
+            override=override,
+        )
+    PersonChange.objects.create(
+        kind=ChangeKind.LINK,
+        person=person,
+        source_record_ids=[record.pk],
+        actor=actor,
+        reason=text,
+        nhs_override=bool(override),
+        nhs_override_reason=override,
+    )
+    return _held_decided(
+        actor=actor,
+        held=held,
+        kind=HeldDecisionKind.ATTACH,
+        reason=text,
+        status=HeldStatus.ATTACHED,
+        person=person,
+        override=override,
+    )
+
+
+@transaction.atomic
+def held_record_keep(*, actor: Any, held: HeldRecord, note: str) -> HeldRecordDecision:
+    """Leave the record held, saying why (for example: asked the agency for a date of birth)."""
+    held = _held_for_decision(actor, held)
+    return _held_decided(
+        actor=actor,
+        held=held,
+        kind=HeldDecisionKind.KEEP,
+        reason=_reason(note),
+        status=HeldStatus.HELD,
+    )
+
+
+@transaction.atomic
+def held_record_close(*, actor: Any, held: HeldRecord, reason: str) -> HeldRecordDecision:
+    """Close a held record that is not a record of a person (a test record, an organisation).
+    It leaves the list; if it belonged to a person it is unlinked, recorded on that person."""
+    held = _held_for_decision(actor, held)
+    text = _reason(reason)
+    if _harbour_child_id(held.source_record) is not None:
+        raise ValidationError(
+            {"decision": "This is Harbour's own record of a child: attach it or keep it held"}
+        )
+    current = (
+        PersonRecord.objects.select_for_update()
+        .select_related("person")
+        .filter(source_record=held.source_record)
+        .first()
+    )
+    # Audited while the record is still linked, so the event names the child it was.
+    decision = _held_decided(
+        actor=actor, held=held, kind=HeldDecisionKind.CLOSE, reason=text, status=HeldStatus.CLOSED
+    )
+    if current is not None:
+        PersonChange.objects.create(
+            kind=ChangeKind.UNLINK,
+            person=current.person,
+            source_record_ids=[held.source_record_id],
+            actor=actor,
+            reason=text,
+        )
+        current.delete()
+    return decision

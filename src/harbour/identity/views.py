@@ -1,6 +1,6 @@
 """Thin views for the person index: the review queue, a pair side by side with why the model
-scored it, and a person with merge and split by hand. Reads go through ``identity.selectors``
-(policy and audit), writes through ``identity.services``."""
+scored it, a person with merge and split by hand, and records held back from matching. Reads go
+through ``identity.selectors`` (policy and audit), writes through ``identity.services``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,8 @@ from harbour.children.presenters import ChildPresenter
 from harbour.identity import associates as child_associates_module
 from harbour.identity import charts, forms, selectors, services
 from harbour.identity.imports import ImportRejected, import_person_records
-from harbour.identity.models import HARBOUR_SOURCE_SYSTEM
+from harbour.identity.models import HeldDecisionKind
+from harbour.identity.presenters import HeldRecordPresenter, record_reference
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
 
@@ -108,14 +110,9 @@ def _side_by_side(left: Any, right: Any) -> list[tuple[str, str, str]]:
     def seen(record: Any) -> str:
         return f"{record.as_of:%-d %B %Y}"
 
-    def reference(record: Any) -> str:
-        if record.source_system == HARBOUR_SOURCE_SYSTEM:
-            return "Harbour's own record of the child"
-        return f"{record.source_system} {record.source_id}"
-
     return [
         ("Agency", left.agency.name, right.agency.name),
-        ("Their reference", reference(left), reference(right)),
+        ("Their reference", record_reference(left), record_reference(right)),
         ("First name", left.given_name, right.given_name),
         ("Last name", left.family_name, right.family_name),
         ("Date of birth", born(left), born(right)),
@@ -217,6 +214,82 @@ def person_split(request: HttpRequest, number: int) -> HttpResponse:
         ),
         form_kwargs={"choices": choices},
     )
+
+
+HELD_PER_PAGE = 50
+
+
+@login_required
+@policy_errors
+def held_list(request: HttpRequest) -> HttpResponse:
+    """Records held back from matching, waiting for someone to decide (no names)."""
+    page = Paginator(selectors.held_records(actor=request.user), HELD_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "identity/held_list.html",
+        {
+            "page_obj": page,
+            "page_range": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            ),
+            "rows": [HeldRecordPresenter(held) for held in page],
+        },
+    )
+
+
+def _held_decide(actor: Any, held: Any, data: dict[str, Any]) -> str:
+    """Apply the decision; returns what to tell the person."""
+    kind = data["decision"]
+    if kind == HeldDecisionKind.ATTACH:
+        person = selectors.person_to_join(
+            actor=actor, text=data["person"], action=policy.Action.IDENTITY_REVIEW
+        )
+        services.held_record_attach(
+            actor=actor,
+            held=held,
+            person=person,
+            reason=data["reason"],
+            nhs_override_reason=data.get("nhs_override_reason") or "",
+        )
+        return f"The record is now part of {person.display_id}"
+    if kind == HeldDecisionKind.KEEP:
+        services.held_record_keep(actor=actor, held=held, note=data["reason"])
+        return "The record stays held, with your note"
+    services.held_record_close(actor=actor, held=held, reason=data["reason"])
+    return "The record is closed as not a record of a person"
+
+
+@login_required
+@policy_errors
+def held_record(request: HttpRequest, held_id: int) -> HttpResponse:
+    view = selectors.held_record_for_actor(actor=request.user, held_id=held_id)
+    form = forms.HeldDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _held_decide(request.user, view.held, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("identity:held")
+    return render(
+        request,
+        "identity/held_record.html",
+        {
+            "view": view,
+            "held": HeldRecordPresenter(view.held),
+            "form": form,
+            "rows": _record_rows(view.record),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _record_rows(record: Any) -> list[tuple[str, str]]:
+    """One record's details, as ``_side_by_side`` shows two."""
+    return [(label, value) for label, value, _ in _side_by_side(record, record)]
 
 
 @login_required

@@ -20,7 +20,14 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
-from harbour.identity.models import FlagRule, Person, PersonRecord, ReviewPair, SourceRecord
+from harbour.identity.models import (
+    FlagRule,
+    HeldRecord,
+    Person,
+    PersonRecord,
+    ReviewPair,
+    SourceRecord,
+)
 from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
@@ -172,6 +179,9 @@ MATRIX.update(
         "identity:person": ("person", only(FRONT_DOOR)),
         "identity:person-merge": ("person", only({Role.FRONT_DOOR_MANAGER})),
         "identity:person-split": ("person", only({Role.FRONT_DOOR_MANAGER})),
+        # Records held back from matching: the front door decides about them, as about pairs.
+        "identity:held": ("none", only(FRONT_DOOR)),
+        "identity:held-record": ("held_record", only(FRONT_DOOR)),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
         # Who a child has been involved with in agency events: casework, as the chronology.
         "identity:associates": ("visible_child", only(CASEWORK)),
@@ -415,6 +425,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "language_rule": language_rule_kwargs,
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
+        "held_record": held_record_kwargs,
         "worked_child": lambda: {
             "child_id": (
                 policy.children_worked_with(
@@ -506,6 +517,19 @@ def person_kwargs() -> dict[str, Any]:
         source_record=record, defaults={"person": person, "method": "manual"}
     )
     return {"number": person.number}
+
+
+def held_record_kwargs() -> dict[str, Any]:
+    """A nameless record of the front door's own agency, held back from matching."""
+    agency = _front_door_records()[0].agency
+    record, _ = SourceRecord.objects.get_or_create(
+        agency=agency,
+        source_system="matrix",
+        source_id="held",
+        defaults={"as_of": dt.date(2026, 1, 5)},
+    )
+    held, _ = HeldRecord.objects.get_or_create(source_record=record, defaults={"reason": "x"})
+    return {"held_id": held.pk}
 
 
 def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:

@@ -1,0 +1,76 @@
+"""Display logic for the person index: an agency's reference for a record, and what a held
+record holds and why it was held, in words (no values, so lists name no one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from harbour.identity.linkage.model import (
+    normalise_name,
+    normalise_nhs_number,
+    normalise_postcode,
+)
+from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, HeldRecord, SourceRecord
+
+
+def record_reference(record: SourceRecord) -> str:
+    """The agency's own reference for the record: its system and id."""
+    if record.source_system == HARBOUR_SOURCE_SYSTEM:
+        return "Harbour's own record of the child"
+    return f"{record.source_system} {record.source_id}"
+
+
+def _usable(check: Callable[[str], Any], why: str) -> Callable[[str], str]:
+    return lambda value: "" if check(value) else why
+
+
+# Field, what it is called, and why a value there cannot be used for matching ('' if it can).
+_DETAILS: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("given_name", "First name", _usable(normalise_name, "not usable: a placeholder")),
+    ("family_name", "Last name", _usable(normalise_name, "not usable: a placeholder")),
+    ("date_of_birth", "Date of birth", lambda _value: ""),
+    ("nhs_number", "NHS number", _usable(normalise_nhs_number, "fails its check digit")),
+    ("sex", "Sex", lambda _value: ""),
+    ("postcode", "Postcode", _usable(normalise_postcode, "not a UK postcode")),
+    ("address_line", "Address", lambda _value: ""),
+    ("school_urn", "School URN", lambda _value: ""),
+    ("upn", "UPN", lambda _value: ""),
+)
+
+
+def details_present(record: SourceRecord) -> list[str]:
+    """Which details the record holds, by name, with any that matching cannot use said so."""
+    found = []
+    for field, label, unusable in _DETAILS:
+        value = getattr(record, field)
+        if value in (None, ""):
+            continue
+        why = unusable(str(value))
+        found.append(f"{label} ({why})" if why else label)
+    return found
+
+
+@dataclass(frozen=True)
+class HeldRecordPresenter:
+    held: HeldRecord
+
+    @property
+    def record(self) -> SourceRecord:
+        return self.held.source_record
+
+    @property
+    def reference(self) -> str:
+        return record_reference(self.record)
+
+    @property
+    def present(self) -> str:
+        found = details_present(self.record)
+        return ", ".join(found) if found else "Only the agency's reference"
+
+    @property
+    def why(self) -> str:
+        """The engine's reasons ('no usable name; no usable ...') as a sentence."""
+        text = "; and ".join(part.strip() for part in self.held.reason.split(";"))
+        return text[:1].upper() + text[1:]
