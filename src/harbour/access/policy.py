@@ -57,6 +57,8 @@ class Action(enum.StrEnum):
     FRONT_DOOR_COUNTERSIGN = "front_door.countersign"
     FRONT_DOOR_RULES_MANAGE = "front_door.rules.manage"
     REFERRAL_AUDIT = "referral.audit"
+    # A rapid response after a serious incident: the linked children, a named contact for each.
+    RAPID_RESPONSE = "front_door.rapid_response"
     # The person index (ADR 0014): review the pairs linkage is unsure about; merge and split
     # people by hand; import an agency's person records.
     IDENTITY_REVIEW = "identity.review"
@@ -82,6 +84,7 @@ _FRONT_DOOR = _CASEWORK | {
     Action.FRONT_DOOR_TRIAGE,
     Action.IDENTITY_REVIEW,
     Action.CHILD_ALERTS_VIEW,
+    Action.RAPID_RESPONSE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -392,15 +395,25 @@ def decide_team_appointment(actor: Any, child: Any, appointee: Any, kind: str) -
             "Only a front-door manager or the current lead practitioner can appoint "
             "a lead practitioner"
         )
+    refusal = appointee_refusal(actor, appointee, "join the team around the child")
+    if refusal:
+        raise AppointmentRefused(refusal)
+
+
+def appointee_refusal(actor: Any, appointee: Any, to_do: str) -> str:
+    """Why this person cannot be given work with a child by the actor ('' when they can): their
+    role must work with children, and their agency must be the actor's or share with it under an
+    agreement in force for the actor's purpose."""
     if not is_active_actor(appointee) or not can(appointee, Action.CHILD_VIEW):
-        raise AppointmentRefused("Select someone whose role works with children")
+        return "Select someone whose role works with children"
     if appointee.agency_id != actor.agency_id and appointee.agency_id not in partner_agency_ids(
         actor, purpose_for(actor)
     ):
-        raise AppointmentRefused(
+        return (
             f"{appointee.agency} has no information-sharing agreement in force with "
-            f"{actor.agency} for this work, so they cannot join the team around the child"
+            f"{actor.agency} for this work, so they cannot {to_do}"
         )
+    return ""
 
 
 # Referrals ---------------------------------------------------------------------------------------
@@ -452,6 +465,27 @@ def referrals_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if can(actor, Action.FRONT_DOOR_TRIAGE):
         return queryset.filter(mine | (Q(front_door_id=actor.agency_id) & ~Q(status="draft")))
     return queryset.filter(mine)
+
+
+# Rapid response after a serious incident (issue 3, part 9; ADR 0016) ---------------------------
+
+
+def rapid_response_agency_ids(actor: Any, data_category: str) -> set[int]:
+    """Agencies whose events of this data category a front door may use in a rapid response:
+    its own, and those sharing that category with it under an agreement in force for its
+    purpose. Empty without the capability."""
+    if not can(actor, Action.RAPID_RESPONSE):
+        return set()
+    return {actor.agency_id} | partner_agency_ids(actor, purpose_for(actor), data_category)
+
+
+def rapid_response_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Linked children a rapid response names to the actor: those the actor may find (a working
+    relationship, or an agency sharing identity data with the actor's agency). Others are shown
+    only as another child, and whom to ask."""
+    if not can(actor, Action.RAPID_RESPONSE):
+        return queryset.none()
+    return findable_children(actor, queryset, purpose_for(actor))
 
 
 # Automated referrals: another agency's system, not a person ------------------------------------

@@ -54,6 +54,7 @@ from harbour.demo.events import create_agency_events, delete_agency_events
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
 from harbour.demo.models import GroundTruth, SendStatus
 from harbour.demo.needs import create_source_needs
+from harbour.demo.rapid import create_serious_incidents
 from harbour.demo.record import RecordPhase, eighteenth_birthday
 from harbour.demo.referrals import ReferralPhase
 from harbour.demo.signins import (
@@ -230,6 +231,7 @@ class GenerationSummary:
     escalations: int
     source_tasks: int
     notifications: int
+    serious_incidents: int
     seconds: float
 
     def counts(self) -> dict[str, int]:
@@ -372,6 +374,12 @@ class _Generator:
         create_source_needs(seed=self.seed)  # each agency's record of the needs it knows
         self.say("Creating the front door's year of referrals, decisions and escalations")
         self.create_referrals()
+        self.say("Creating two recent serious incidents for a rapid response")
+        now = self.referrals_now or dt.datetime.combine(REFERENCE_DATE, dt.time(), tzinfo=dt.UTC)
+        serious = create_serious_incidents(seed=self.seed, now=now)
+        self.counts["serious_incidents"] = serious.pop("serious_incidents")
+        for name, added in serious.items():
+            self.counts[name] += added
         return self.counts
 
     def create_child_records(self) -> None:

@@ -120,6 +120,10 @@ class Step(models.TextChoices):
     DECISION = "decision", "Decision made"
     FEEDBACK = "feedback", "Referrer may escalate without an outcome"
     STRATEGY_MEETING = "strategy_meeting", "Strategy meeting held (from the decision to hold one)"
+    RAPID_RESPONSE = (
+        "rapid_response",
+        "Rapid response convened (from opening it after a serious incident)",
+    )
 
 
 class Unit(models.TextChoices):
@@ -181,3 +185,19 @@ class AuditGrade(models.IntegerChoices):
 class Sampling(models.TextChoices):
     RANDOM = "random", "Random sample"
     TARGETED = "targeted", "Targeted sample"
+
+
+class RapidStatus(models.TextChoices):
+    """A rapid response after a serious incident (issue 3, part 9): opened, convened, closed."""
+
+    OPEN = "open", "Open: to be convened"
+    CONVENED = "convened", "Convened"
+    CLOSED = "closed", "Closed"
+
+
+class LinkKind(models.TextChoices):
+    """Why a child is on a rapid response: how they are linked to the serious incident."""
+
+    INVOLVED = "involved", "Involved in the incident"
+    SIBLING = "sibling", "Sibling of a child involved"
+    ASSOCIATE = "associate", "Known associate of a child involved"

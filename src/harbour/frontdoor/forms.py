@@ -613,3 +613,56 @@ class AuditScoreForm(forms.Form):
 
     def scores(self) -> dict[str, int]:
         return {str(q): self.cleaned_data[f"score_{q}"] for q in AuditQuestion}
+
+
+# Rapid response after a serious incident (ADR 0016) ---------------------------------------------
+
+
+class RapidContactForm(forms.Form):
+    contact = forms.ChoiceField(
+        label="Who will make contact with the child",
+        help_text="Someone in your agency, or in an agency that shares with yours, whose role "
+        "works with children",
+        error_messages={"required": "Select who will make contact with the child"},
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ChoiceField)
+        by_agency: dict[str, list[tuple[str, str]]] = {}
+        for person in people:
+            label = f"{person.get_full_name()} ({person.get_role_display()})"
+            by_agency.setdefault(str(person.agency), []).append((str(person.pk), label))
+        field.choices = [("", "Select a person"), *by_agency.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("contact"):
+            data["contact"] = self.people[data["contact"]]
+        return data
+
+
+class RapidRecordForm(forms.Form):
+    date = GovukDateField(label="Date it met", error_messages={"required": "Enter the date it met"})
+    time = _time("Time it started", error_messages={"required": "Enter the time it started"})
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies that came",
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the agencies that came"},
+    )
+    decisions = text_field(
+        "What the rapid response decided",
+        required="Enter what the rapid response decided",
+        rows=5,
+        checked=CheckContext.MINUTES,
+        max_length=10000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        past_or_today(self, "date", "The date it met")
+        data["convened_at"] = _at(self, "date", "time")
+        return data

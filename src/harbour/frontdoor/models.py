@@ -13,17 +13,20 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from harbour.children.codes import Ethnicity, Sex
 from harbour.children.models import Child, postcode_validator
 from harbour.frontdoor.codes import (
     Consent,
     Feed,
+    LinkKind,
     MeetingRole,
     MeetingStatus,
     Outcome,
     ParentsAware,
     Rag,
+    RapidStatus,
     Sampling,
     Source,
     Status,
@@ -512,3 +515,77 @@ FRONT_DOOR_CHILD_MODELS = (
     MeetingAction,
     AuditedReferral,
 )
+
+
+# Rapid response after a serious incident (issue 3, part 9) --------------------------------------
+
+
+class RapidResponse(models.Model):
+    """A multi-agency rapid response to a serious incident (a stabbing, a shooting, a serious
+    assault): the children linked to it, to be convened within the service level (24 hours by
+    default) of being opened, and closed only when each child has a named contact. One per
+    incident; the incident is the agency's own event (``identity.AgencyEvent``)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    incident = models.OneToOneField(
+        "identity.AgencyEvent", on_delete=models.PROTECT, related_name="rapid_response"
+    )
+    front_door = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    convene_by = models.DateTimeField(help_text="From the service level")
+    status = models.CharField(max_length=10, choices=RapidStatus.choices, default=RapidStatus.OPEN)
+    convened_at = models.DateTimeField(null=True, blank=True)
+    agencies_present = models.ManyToManyField(Agency, blank=True, related_name="+")
+    decisions = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def late(self) -> bool:
+        """Convened after the service level, or still not convened after it."""
+        if self.convened_at is not None:
+            return self.convened_at > self.convene_by
+        return timezone.now() > self.convene_by
+
+
+class RapidResponseChild(models.Model):
+    """A child linked to the incident, why (``reasons``: the facts behind the link, each with
+    its date and agency), and the contact named for them in this response."""
+
+    response = models.ForeignKey(RapidResponse, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="rapid_responses")
+    link = models.CharField(max_length=10, choices=LinkKind.choices)
+    reasons = models.JSONField(default=list)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact_named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact_named_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["response", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "child"], name="rapid_response_child_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} on {self.response}"
+
+
+FRONT_DOOR_CHILD_MODELS = (*FRONT_DOOR_CHILD_MODELS, RapidResponse, RapidResponseChild)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from harbour.frontdoor import views
+from harbour.frontdoor import rapid_views, views
 
 app_name = "frontdoor"
 
@@ -55,6 +55,33 @@ urlpatterns = [
     path("front-door/audits/referrals/<int:case_id>/", views.audit_case, name="audit-case"),
     path("front-door/reports/", views.report, name="report"),
     path("front-door/reports/<slug:table>/download/", views.report_csv, name="report-csv"),
+    # Rapid response after a serious incident (ADR 0016).
+    path("front-door/rapid-response/", rapid_views.rapid_responses, name="rapid-responses"),
+    path(
+        "front-door/rapid-response/incidents/<int:event_id>/",
+        rapid_views.rapid_incident,
+        name="rapid-incident",
+    ),
+    path(
+        "front-door/rapid-response/<int:response_id>/",
+        rapid_views.rapid_response,
+        name="rapid-response",
+    ),
+    path(
+        "front-door/rapid-response/<int:response_id>/children/<int:row_id>/contact/",
+        rapid_views.rapid_response_contact,
+        name="rapid-response-contact",
+    ),
+    path(
+        "front-door/rapid-response/<int:response_id>/record/",
+        rapid_views.rapid_response_record,
+        name="rapid-response-record",
+    ),
+    path(
+        "front-door/rapid-response/<int:response_id>/close/",
+        rapid_views.rapid_response_close,
+        name="rapid-response-close",
+    ),
     # The partnership's rules.
     path("front-door/rules/", views.rules, name="rules"),
     path("front-door/rules/completeness/<slug:item>/", views.rule_edit, name="rule-edit"),

@@ -89,3 +89,21 @@ def make_agreement(
     )
     agreement.parties.set(parties)
     return agreement
+
+
+def person_index_from_ground_truth() -> None:
+    """The person index as the demo generator's ground truth has it: one person per child, with
+    every source record of that child. For tests that need linked records without running
+    linkage."""
+    from harbour.demo.models import GroundTruth
+    from harbour.identity.models import Person, PersonRecord
+
+    people = {}
+    for n, child_id in enumerate(
+        sorted(set(GroundTruth.objects.values_list("child_id", flat=True)), key=str), start=1
+    ):
+        people[child_id] = Person.objects.create(number=n, child_id=child_id)
+    PersonRecord.objects.bulk_create(
+        PersonRecord(source_record_id=r, person=people[c], method="manual")
+        for r, c in GroundTruth.objects.values_list("source_record_id", "child_id")
+    )

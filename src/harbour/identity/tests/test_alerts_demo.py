@@ -8,16 +8,16 @@ from typing import Any
 import pytest
 
 from harbour.demo.generator import generate
-from harbour.demo.models import DemoPattern, GroundTruth, Pattern
+from harbour.demo.models import DemoPattern, Pattern
 from harbour.identity import flags, needs
 from harbour.identity.models import (
     HarmFlag,
     NeedsDiscrepancy,
     Person,
-    PersonRecord,
     SourceNeed,
 )
 from harbour.partnership.models import AgencyType
+from harbour.testing import person_index_from_ground_truth
 
 RULE_FOR_PATTERN: dict[str, str] = {
     Pattern.VIOLENCE_CLUSTER: "violence-cluster",
@@ -32,16 +32,7 @@ RULE_FOR_PATTERN: dict[str, str] = {
 def demo(db: Any) -> None:
     generate(seed=11, children=120)
     flags.seed_example_rules()
-    # The person index as the ground truth has it: one person per child.
-    people = {}
-    for n, child_id in enumerate(
-        sorted(set(GroundTruth.objects.values_list("child_id", flat=True)), key=str), start=1
-    ):
-        people[child_id] = Person.objects.create(number=n, child_id=child_id)
-    PersonRecord.objects.bulk_create(
-        PersonRecord(source_record_id=r, person=people[c], method="manual")
-        for r, c in GroundTruth.objects.values_list("source_record_id", "child_id")
-    )
+    person_index_from_ground_truth()
 
 
 def test_rules_find_the_demo_patterns(demo: None) -> None:

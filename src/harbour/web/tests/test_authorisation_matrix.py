@@ -20,7 +20,9 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
+from harbour.frontdoor.models import RapidResponse, RapidResponseChild
 from harbour.identity.models import (
+    AgencyEvent,
     FlagRule,
     HeldRecord,
     Person,
@@ -159,6 +161,16 @@ MATRIX.update(
         "frontdoor:meeting": ("meeting", only(FRONT_DOOR)),
         "frontdoor:meeting-record": ("meeting", only(FRONT_DOOR)),
         "frontdoor:meeting-action-add": ("meeting", only(FRONT_DOOR)),
+        "frontdoor:rapid-responses": ("none", only(FRONT_DOOR)),
+        "frontdoor:rapid-incident": ("serious_incident", only(FRONT_DOOR)),
+        "frontdoor:rapid-response": ("rapid_response", only(FRONT_DOOR)),
+        "frontdoor:rapid-response-contact": ("rapid_response_child", only(FRONT_DOOR)),
+        "frontdoor:rapid-response-record": ("rapid_response", only(FRONT_DOOR)),
+        # POST only.
+        "frontdoor:rapid-response-close": (
+            "rapid_response",
+            outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+        ),
         "frontdoor:audits": ("none", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:audit-add": ("none", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:audit": ("audit", only({Role.FRONT_DOOR_MANAGER})),
@@ -350,7 +362,22 @@ def front_door_objects(by_role: dict[str, Any]) -> dict[str, Any]:
         sample_size=2,
         seed=1,
     )
+    # A rapid response to the demo's stabbing, with the child harmed linked (the matrix has no
+    # person index, so the row is written here rather than by linkage).
+    stabbing = AgencyEvent.objects.filter(severity=4, weapon=True, role="victim").latest("pk")
+    rapid = RapidResponse.objects.create(
+        reference="RR-2026-0001",
+        incident=stabbing,
+        front_door=by_role[Role.FRONT_DOOR_PRACTITIONER].agency,
+        opened_by=by_role[Role.FRONT_DOOR_PRACTITIONER],
+        opened_at=timezone.now(),
+        convene_by=timezone.now() + dt.timedelta(hours=24),
+    )
+    RapidResponseChild.objects.create(
+        response=rapid, child=Child.objects.earliest("pk"), link="involved", reasons=[]
+    )
     return {
+        "rapid": rapid,
         "draft": draft,
         "sent": sent(),
         "decision": decision,
@@ -412,6 +439,12 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "escalation": lambda: {"escalation_id": data["escalation"].pk},
         "meeting": lambda: {"meeting_id": data["meeting"].pk},
         "audit": lambda: {"audit_id": data["audit"].pk},
+        "serious_incident": lambda: {"event_id": data["rapid"].incident_id},
+        "rapid_response": lambda: {"response_id": data["rapid"].pk},
+        "rapid_response_child": lambda: {
+            "response_id": data["rapid"].pk,
+            "row_id": data["rapid"].children.earliest("pk").pk,
+        },
         "audit_case": lambda: {"case_id": data["audit"].cases.earliest("pk").pk},
         "report_table": lambda: {"table": "concerns"},
         "rule": lambda: {"item": "reason"},

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_typer.management import TyperCommand, command
 
 from harbour.demo.generator import GenerationError, generate
+from harbour.demo.rapid import open_rapid_responses
 from harbour.demo.signins import DEMO_PASSWORD, DEMO_SIGN_INS
 from harbour.partnership.models import Role, Staff
 
@@ -55,6 +56,13 @@ class Command(TyperCommand):
         for name, count in summary.counts().items():
             self.stdout.write(f"  {name.replace('_', ' '):<22} {count:>7,}")
         self.stdout.write(f"in {summary.seconds:.1f} seconds.")
+
+    @command(name="rapid-responses")
+    def rapid_responses(self) -> None:
+        """Open the demo's rapid responses to its serious incidents, as the front door would
+        (run after `harbour link run`: the linked children come from the person index)."""
+        opened = open_rapid_responses()
+        self.stdout.write(f"Opened {opened} rapid response{'' if opened == 1 else 's'}.")
 
     @command(name="sign-ins")
     def sign_ins(self) -> None:
