@@ -3,7 +3,9 @@ agency, team, item and month), how long decisions take, what referrals are about
 come from, strategy meetings held late or without police or health, and escalations.
 
 Counts of referrals, never a named child. Each report is a list of ``Table`` objects, shown as
-GOV.UK tables and downloaded as CSV from the same numbers."""
+GOV.UK tables and downloaded as CSV from the same numbers. A CSV download computes only its own
+table (``front_door_table``): the rows a table is made from are read when a table first asks for
+them, so the strategy meetings' table never reads a referral."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -122,39 +125,77 @@ COMPLETENESS_COLUMNS = [
 ]
 
 
-def front_door_report(*, actor: Any, period: str = DEFAULT_PERIOD) -> Report:
-    policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
-    months = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])
-    until = timezone.localdate()
-    since = (until.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    referrals = list(
-        Referral.objects.exclude(status=Status.DRAFT)
-        .filter(received_at__date__gte=since)
-        .select_related("referring_agency", "referring_team")
-        .order_by("received_at")
-    )
-    ids = [r.pk for r in referrals]
-    decisions = {
-        d.referral_id: d
-        for d in ReferralDecision.objects.filter(
-            referral_id__in=ids, state=DecisionState.COUNTERSIGNED
+class _Period:
+    """The period a report covers and the rows its tables are made from, each read from the
+    database only when a table first needs it (and then once for every table)."""
+
+    def __init__(self, period: str) -> None:
+        months = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])
+        self.until = timezone.localdate()
+        self.since = (self.until.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(
+            day=1
         )
-    }
-    tables = [
-        _by_agency(referrals),
-        _by_team(referrals),
-        _by_item(referrals),
-        _by_month(referrals),
-        _by_agency_and_month(referrals),
-        _time_to_decision(referrals, decisions),
-        _concerns(referrals),
-        _syv_by_agency(referrals),
-        _sources(referrals),
-        _outcomes(referrals, decisions),
-        _meetings(since),
-        _escalations(since),
-    ]
-    return Report(since, until, len(referrals), tables)
+
+    @cached_property
+    def referrals(self) -> list[Referral]:
+        return list(
+            Referral.objects.exclude(status=Status.DRAFT)
+            .filter(received_at__date__gte=self.since)
+            .select_related("referring_agency", "referring_team")
+            .order_by("received_at")
+        )
+
+    @cached_property
+    def decisions(self) -> dict[int, ReferralDecision]:
+        ids = [r.pk for r in self.referrals]
+        return {
+            d.referral_id: d
+            for d in ReferralDecision.objects.filter(
+                referral_id__in=ids, state=DecisionState.COUNTERSIGNED
+            )
+        }
+
+
+# Every table of the report, in the page's order, by its key (the CSV's address).
+TABLES: dict[str, Callable[[_Period], Table]] = {
+    "completeness-by-agency": lambda p: _by_agency(p.referrals),
+    "completeness-by-team": lambda p: _by_team(p.referrals),
+    "missing-items": lambda p: _by_item(p.referrals),
+    "completeness-by-month": lambda p: _by_month(p.referrals),
+    "completeness-by-agency-and-month": lambda p: _by_agency_and_month(p.referrals),
+    "time-to-decision": lambda p: _time_to_decision(p.referrals, p.decisions),
+    "concerns": lambda p: _concerns(p.referrals),
+    "syv-by-agency": lambda p: _syv_by_agency(p.referrals),
+    "sources": lambda p: _sources(p.referrals),
+    "outcomes": lambda p: _outcomes(p.referrals, p.decisions),
+    "strategy-meetings": lambda p: _meetings(p.since),
+    "escalations": lambda p: _escalations(p.since),
+}
+
+
+def front_door_report(*, actor: Any, period: str = DEFAULT_PERIOD) -> Report:
+    """Every table, for the page."""
+    policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
+    inputs = _Period(period)
+    tables = [build(inputs) for build in TABLES.values()]
+    return Report(inputs.since, inputs.until, len(inputs.referrals), tables)
+
+
+@dataclass
+class ReportTable:
+    since: dt.date
+    until: dt.date
+    table: Table
+
+
+def front_door_table(*, actor: Any, key: str, period: str = DEFAULT_PERIOD) -> ReportTable | None:
+    """One table, for its CSV, computed alone; None when there is no table of that key."""
+    policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
+    build = TABLES.get(key)
+    if build is None:
+        return None
+    inputs = _Period(period)
+    return ReportTable(inputs.since, inputs.until, build(inputs))
 
 
 def _by_agency(referrals: list[Referral]) -> Table:

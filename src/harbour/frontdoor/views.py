@@ -836,13 +836,11 @@ def report(request: HttpRequest) -> HttpResponse:
 @policy_errors
 def report_csv(request: HttpRequest, table: str) -> HttpResponse:
     period = request.GET.get("period", reports.DEFAULT_PERIOD)
-    data = reports.front_door_report(actor=request.user, period=period)
-    try:
-        found = data.table(table)
-    except StopIteration:
-        raise Http404(table) from None
+    found = reports.front_door_table(actor=request.user, key=table, period=period)
+    if found is None:
+        raise Http404(table)
     return csv_response(
-        f"front-door-{found.key}-{data.since:%Y-%m}-to-{data.until:%Y-%m-%d}.csv",
-        found.columns,
-        found.rows,
+        f"front-door-{found.table.key}-{found.since:%Y-%m}-to-{found.until:%Y-%m-%d}.csv",
+        found.table.columns,
+        found.table.rows,
     )
