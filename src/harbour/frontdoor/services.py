@@ -64,6 +64,21 @@ def assess(referral: Referral) -> completeness.Completeness:
     return completeness.assess(referral, rules())
 
 
+class ReferralIncomplete(ValidationError):
+    """A draft refused because items the rules require are missing, one message per item (its
+    code the item's key). It carries the assessment, so the page that shows the refusal does not
+    assess the referral again."""
+
+    def __init__(self, assessment: completeness.Completeness) -> None:
+        super().__init__(
+            [
+                ValidationError(f"Add {item.label[0].lower()}{item.label[1:]}", code=item.key)
+                for item in assessment.blocking
+            ]
+        )
+        self.assessment = assessment
+
+
 def audit_referral(
     actor: Any,
     event: str,
@@ -172,9 +187,13 @@ def referral_choose_child(*, actor: Any, referral: Referral, child: Child | None
     return referral
 
 
-def _receive(referral: Referral, now: dt.datetime) -> completeness.Completeness:
-    """Stamp a referral as received: its reference, its completeness and its clock."""
-    result = assess(referral)
+def _receive(
+    referral: Referral, now: dt.datetime, *, result: completeness.Completeness | None = None
+) -> completeness.Completeness:
+    """Stamp a referral as received: its reference, its completeness (``result`` when it has
+    just been assessed) and its clock."""
+    if result is None:
+        result = assess(referral)
     referral.status = Status.RECEIVED
     referral.received_at = now
     referral.completeness_score = result.score
@@ -232,13 +251,8 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
     _draft(actor, referral)
     result = assess(referral)
     if result.blocking:
-        raise ValidationError(
-            [
-                ValidationError(f"Add {item.label[0].lower()}{item.label[1:]}", code=item.key)
-                for item in result.blocking
-            ]
-        )
-    _receive(referral, timezone.now())
+        raise ReferralIncomplete(result)
+    _receive(referral, timezone.now(), result=result)
     audit_referral(actor, "referral.submitted", referral, score=referral.completeness_score)
     return referral
 

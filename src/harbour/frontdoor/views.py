@@ -230,10 +230,13 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
 def check(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
     errors: list[dict[str, str]] = []
+    result = None
     if request.method == "POST":
         try:
             services.referral_submit(actor=request.user, referral=referral)
         except ValidationError as error:
+            if isinstance(error, services.ReferralIncomplete):
+                result = error.assessment  # the refusal's own assessment: not assessed twice
             for item in error.error_list:
                 key = item.code or ""
                 slug = ITEMS_BY_KEY[key].step if key in ITEMS_BY_KEY else "child"
@@ -246,7 +249,8 @@ def check(request: HttpRequest, referral_id: int) -> HttpResponse:
                 )
         else:
             return redirect("frontdoor:sent", referral_id=referral.pk)
-    result = services.assess(referral)
+    if result is None:
+        result = services.assess(referral)
     return render(
         request,
         "frontdoor/check.html",

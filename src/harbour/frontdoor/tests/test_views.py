@@ -1,0 +1,58 @@
+"""The front door's pages, beyond the journeys: what a page reads to answer."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from harbour.frontdoor import services
+from harbour.frontdoor.codes import Status
+from harbour.frontdoor.tests.factories import COMPLETE, draft
+
+pytestmark = pytest.mark.django_db
+
+
+def _rules_read(queries: CaptureQueriesContext) -> int:
+    return sum('"frontdoor_completenessrule"' in query["sql"] for query in queries)
+
+
+def test_a_refused_send_assesses_the_referral_once(client, partnership):
+    referral = draft(partnership, what_happened="Seen with older males at the station")
+    client.force_login(partnership["officer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("frontdoor:check", args=[referral.pk]))
+    assert response.status_code == 400
+    assert _rules_read(queries) == 1
+    body = response.content.decode()
+    # The refusal names what is missing and the page shows the same assessment's score.
+    assert "You cannot send this referral yet" in body
+    assert reverse("frontdoor:question", args=[referral.pk, "reason"]) + "?from=check" in body
+    assert f"This referral is {services.assess(referral).score}% complete" in body
+    referral.refresh_from_db()
+    assert referral.status == Status.DRAFT
+
+
+def test_checking_and_sending_each_assess_once(client, partnership):
+    referral = draft(partnership, **COMPLETE)
+    client.force_login(partnership["officer"])
+    url = reverse("frontdoor:check", args=[referral.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert _rules_read(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url)
+    assert response.status_code == 302
+    assert _rules_read(queries) == 1
+    referral.refresh_from_db()
+    assert referral.status == Status.RECEIVED and referral.completeness_score == 100
+
+
+def test_the_refusal_carries_its_assessment(partnership):
+    referral = draft(partnership)
+    with pytest.raises(services.ReferralIncomplete) as refused:
+        services.referral_submit(actor=partnership["officer"], referral=referral)
+    assessment = refused.value.assessment
+    assert assessment == services.assess(referral)
+    assert [e.code for e in refused.value.error_list] == [i.key for i in assessment.blocking]
