@@ -361,7 +361,9 @@ def _row(line: int, referral: Any) -> dict[str, Any]:
 
 
 def referrals_receive_file(*, agency: Agency, feed: str, content: bytes) -> intake.Answer:
-    """Check the whole file, then receive every new row in one transaction."""
+    """Check the whole file, then receive every new row in one transaction. What every row is
+    received under (the front door, the completeness rules, the service levels) and which rows
+    arrived before are read once for the file, not once a row."""
     intake.require_front_door()
     parsed = parse(content)
     rows = validate(parsed)
@@ -369,9 +371,13 @@ def referrals_receive_file(*, agency: Agency, feed: str, content: bytes) -> inta
     already: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
+            rules = services.intake_rules()
+            existing = intake.existing_referrals(
+                agency, ((row.source_system, row.source_id) for row in rows)
+            )
             errors: list[dict[str, Any]] = []
             for line, row in zip(parsed.lines, rows, strict=True):
-                earlier = intake.existing_referral(agency, row.source_system, row.source_id)
+                earlier = existing.get((row.source_system, row.source_id))
                 if earlier is not None:
                     already.append(_row(line, earlier))
                     continue
@@ -384,6 +390,7 @@ def referrals_receive_file(*, agency: Agency, feed: str, content: bytes) -> inta
                             source_system=row.source_system,
                             source_id=row.source_id,
                             answers=row.answers(),
+                            rules=rules,
                         )
                 except ValidationError as error:
                     errors.extend(

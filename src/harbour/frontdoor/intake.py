@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +162,27 @@ def existing_referral(agency: Agency, source_system: str, source_id: str) -> Ref
         .exclude(source_id="")
         .first()
     )
+
+
+EXISTING_CHUNK = 500  # source ids per query, well under SQLite's limit on parameters
+
+
+def existing_referrals(
+    agency: Agency, events: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Referral]:
+    """The agency's referrals for these events (source system, source id), by event: a query
+    for every 500 source ids rather than one for each event."""
+    wanted = set(events)
+    source_ids = sorted({source_id for _, source_id in wanted if source_id})
+    found: dict[tuple[str, str], Referral] = {}
+    for start in range(0, len(source_ids), EXISTING_CHUNK):
+        for referral in Referral.objects.filter(
+            referring_agency=agency, source_id__in=source_ids[start : start + EXISTING_CHUNK]
+        ):
+            event = (referral.source_system, referral.source_id)
+            if event in wanted:
+                found[event] = referral
+    return found
 
 
 def _duplicate(referral: Referral) -> Problem:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,25 @@ def assess(referral: Referral) -> completeness.Completeness:
     return completeness.assess(referral, rules())
 
 
+@dataclass(frozen=True)
+class IntakeRules:
+    """What receiving a referral reads besides the referral: the front door it goes to, the
+    completeness rules and the service levels. Read once for a batch (a bulk file's rows) and
+    passed to each, rather than read again for every referral."""
+
+    front_door: Agency | None
+    completeness_rules: tuple[CompletenessRule, ...]
+    service_levels: Mapping[str, ServiceLevel]
+
+
+def intake_rules() -> IntakeRules:
+    return IntakeRules(
+        front_door=front_door_agency(),
+        completeness_rules=tuple(rules()),
+        service_levels={level.step: level for level in ServiceLevel.objects.all()},
+    )
+
+
 class ReferralIncomplete(ValidationError):
     """A draft refused because items the rules require are missing, one message per item (its
     code the item's key). It carries the assessment, so the page that shows the refusal does not
@@ -101,9 +121,16 @@ def audit_referral(
     )
 
 
-def _set_clock(referral: Referral, start: dt.datetime, steps: dict[str, str]) -> None:
-    """Fix the referral's due times (``steps``: service-level step -> field) from ``start``."""
-    levels = {level.step: level for level in ServiceLevel.objects.all()}
+def _set_clock(
+    referral: Referral,
+    start: dt.datetime,
+    steps: dict[str, str],
+    levels: Mapping[str, ServiceLevel] | None = None,
+) -> None:
+    """Fix the referral's due times (``steps``: service-level step -> field) from ``start``, by
+    ``levels`` (step -> service level; read from the database when not given)."""
+    if levels is None:
+        levels = {level.step: level for level in ServiceLevel.objects.all()}
     for step, field in steps.items():
         level = levels.get(step)
         setattr(referral, field, level.due(start) if level else None)
@@ -188,12 +215,18 @@ def referral_choose_child(*, actor: Any, referral: Referral, child: Child | None
 
 
 def _receive(
-    referral: Referral, now: dt.datetime, *, result: completeness.Completeness | None = None
+    referral: Referral,
+    now: dt.datetime,
+    *,
+    result: completeness.Completeness | None = None,
+    rules: IntakeRules | None = None,
 ) -> completeness.Completeness:
     """Stamp a referral as received: its reference, its completeness (``result`` when it has
-    just been assessed) and its clock."""
+    just been assessed) and its clock, under ``rules`` when given."""
     if result is None:
-        result = assess(referral)
+        result = (
+            completeness.assess(referral, rules.completeness_rules) if rules else assess(referral)
+        )
     referral.status = Status.RECEIVED
     referral.received_at = now
     referral.completeness_score = result.score
@@ -206,6 +239,7 @@ def _receive(
             Step.DECISION: "decision_due_at",
             Step.FEEDBACK: "escalation_from",
         },
+        rules.service_levels if rules else None,
     )
     referral.save()
     referral.reference = f"FD-{now:%Y}-{referral.pk:06d}"
@@ -269,13 +303,17 @@ def referral_receive_automated(
     source_system: str,
     source_id: str,
     answers: Mapping[str, Any],
+    rules: IntakeRules | None = None,
 ) -> tuple[Referral, completeness.Completeness]:
     """A referral from a custody, ambulance or ED system. It is never refused for being
     incomplete: it lands at the front door flagged, and the source agency gets a task naming what
-    is missing. Validation of the answers' shape belongs to the caller (API schema, file schema)."""
+    is missing. Validation of the answers' shape belongs to the caller (API schema, file schema).
+    A caller receiving many passes ``rules`` (``intake_rules()``) read once for all of them."""
     if source not in (Source.API, Source.BULK):
         raise ValueError(source)
-    front_door = front_door_agency()
+    if rules is None:
+        rules = intake_rules()
+    front_door = rules.front_door
     if front_door is None:
         raise ValidationError("The partnership has not set up a front door to receive referrals")
     referral = Referral(
@@ -289,7 +327,7 @@ def referral_receive_automated(
     )
     referral.full_clean(exclude=["child", "front_door", "referring_agency", "referrer"])
     referral.save()
-    result = _receive(referral, timezone.now())
+    result = _receive(referral, timezone.now(), rules=rules)
     if result.missing:
         SourceTask.objects.create(
             referral=referral, agency=agency, missing=[item.key for item in result.missing]

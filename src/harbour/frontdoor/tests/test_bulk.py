@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -210,6 +212,39 @@ def test_bulk_needs_a_key_a_token_and_the_right_feed_and_media_type(feeds, clien
     )
     assert_problem(response, 415)
     assert Referral.objects.count() == 0
+
+
+def _lookups(queries: CaptureQueriesContext) -> dict[str, int]:
+    """How often a file's receipt read what is the same for every row, and the rows sent
+    before."""
+    sql = [query["sql"] for query in queries]
+    return {
+        "completeness rules": sum('FROM "frontdoor_completenessrule"' in q for q in sql),
+        "service levels": sum('FROM "frontdoor_servicelevel"' in q for q in sql),
+        "front door": sum('FROM "partnership_team"' in q for q in sql),
+        "earlier referrals": sum('"source_id" IN (' in q for q in sql),
+    }
+
+
+def test_a_files_rules_and_service_levels_are_read_once_not_once_a_row(feeds):
+    ambulance = feeds["ambulance"]
+    counted = {}
+    for size in (1, 50):
+        rows = [row(f"Q{size}-{n}", **({"reason": ""} if n % 2 else {})) for n in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            response = ambulance.post_csv("ambulance", csv_text(rows))
+        assert response.status_code == 201, response.content
+        assert len(response.json()["created"]) == size
+        counted[size] = (_lookups(queries), len(queries))
+    assert counted[50][0] == counted[1][0]
+    assert counted[50][0]["completeness rules"] == counted[50][0]["service levels"] == 1
+    # Every row still has its own clock and score from those rules.
+    received = Referral.objects.filter(source_id__startswith="Q50-")
+    assert received.filter(rag_due_at__isnull=True).count() == 0
+    assert set(received.values_list("completeness_score", flat=True)) == {87, 100}
+    # What a further row costs is its own writes (the referral, its task, its audit event).
+    per_row = (counted[50][1] - counted[1][1]) / 49
+    assert per_row <= 14, per_row
 
 
 def test_too_many_rows_is_413(feeds, monkeypatch):
