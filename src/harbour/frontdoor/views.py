@@ -23,6 +23,7 @@ from harbour.frontdoor.codes import AuditQuestion, Concern, KnownNeed, MeetingRo
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import CompletenessRule, ServiceLevel
 from harbour.language.forms import language_findings_for
+from harbour.web import navigation
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import csv_response, policy_errors
 
@@ -295,6 +296,10 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             ITEMS_BY_KEY[k].label for k in referral.completeness_missing if k in ITEMS_BY_KEY
         ],
         "audit_findings": selectors.audit_findings_for_referrer(referral=referral),
+        # The address is under /referrals/ for both: which tab is current depends on who looks.
+        **navigation.current_item(
+            request, navigation.FRONT_DOOR if at_front_door else "frontdoor:home"
+        ),
     }
     if at_front_door:
         now = timezone.now()
@@ -370,6 +375,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 )
             ),
             "is_manager": policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
+            "other_lists": navigation.held_by(request.user, navigation.FRONT_DOOR),
         },
     )
 

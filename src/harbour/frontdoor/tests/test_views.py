@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,7 @@ from django.urls import reverse
 
 from harbour.frontdoor import services
 from harbour.frontdoor.codes import Status
-from harbour.frontdoor.tests.factories import COMPLETE, draft
+from harbour.frontdoor.tests.factories import COMPLETE, draft, sent
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,40 @@ def test_the_refusal_carries_its_assessment(partnership):
     assessment = refused.value.assessment
     assert assessment == services.assess(referral)
     assert [e.code for e in refused.value.error_list] == [i.key for i in assessment.blocking]
+
+
+CURRENT_TAB = re.compile(
+    r'govuk-service-navigation__item--active">\s*<a class="govuk-service-navigation__link" '
+    r'href="([^"]+)" aria-current="page"><strong[^>]*>([^<]+)</strong>'
+)
+
+
+def _current_tabs(response) -> list[tuple[str, str]]:
+    return CURRENT_TAB.findall(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("who", "tab"),
+    [
+        ("practitioner", ("/front-door/", "Front door")),
+        ("manager", ("/front-door/", "Front door")),
+        ("officer", ("/referrals/", "Referrals")),
+    ],
+)
+def test_a_referrals_page_is_the_front_doors_tab_or_the_referrers(client, partnership, who, tab):
+    referral = sent(partnership)
+    client.force_login(partnership[who])
+    response = client.get(reverse("frontdoor:detail", args=[referral.pk]))
+    assert response.status_code == 200
+    assert _current_tabs(response) == [tab]
+
+
+def test_the_queue_links_to_the_lists_the_front_door_holds(client, partnership):
+    client.force_login(partnership["practitioner"])
+    body = client.get(reverse("frontdoor:queue")).content.decode()
+    for name, label in (
+        ("identity:review-queue", "records to review"),
+        ("identity:flags", "flags"),
+        ("identity:needs", "needs across agencies"),
+    ):
+        assert f'<a class="govuk-link" href="{reverse(name)}">{label}</a>' in body

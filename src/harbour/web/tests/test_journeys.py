@@ -130,3 +130,47 @@ def test_lead_practitioner_opens_a_child_from_home_and_sees_who_viewed_it(page, 
     expect(page.locator("h1")).to_have_text("Who has viewed this record")
     expect(page.locator("table.govuk-table")).to_contain_text("Viewed: the child's record")
     assert_accessible(page, "who-has-viewed-lead-practitioner")
+
+
+ONE_MORE = "Rapid response"  # room left in the front door's header for the next item
+
+
+def _navigation_rows(page: Any, extra: str = "") -> int:
+    """How many rows the header's items take, with ``extra`` added as one more item."""
+    return int(
+        page.evaluate(
+            """(extra) => {
+              const list = document.querySelector('.govuk-service-navigation__list');
+              if (extra) {
+                const item = list.querySelector('li').cloneNode(true);
+                item.className = 'govuk-service-navigation__item';
+                item.querySelector('a').textContent = extra;
+                list.appendChild(item);
+              }
+              const items = [...list.querySelectorAll('li')];
+              return new Set(items.map(i => Math.round(i.getBoundingClientRect().top))).size;
+            }""",
+            extra,
+        )
+    )
+
+
+@pytest.mark.parametrize("role", [s.role for s in DEMO_SIGN_INS])
+def test_every_roles_navigation_is_one_row_at_desktop_width(page, base, role):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    demo_sign_in(page, base, role)
+    assert _navigation_rows(page) == 1
+    if role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER):
+        assert _navigation_rows(page, ONE_MORE) == 1
+
+
+def test_the_front_door_holds_its_lists_and_marks_its_tab_on_them(page, base):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    demo_sign_in(page, base, Role.FRONT_DOOR_MANAGER)
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Front door").click()
+    current = page.locator(".govuk-service-navigation [aria-current=page]")
+    expect(current).to_have_text("Front door")
+    page.locator("main").get_by_role("link", name="needs across agencies").click()
+    expect(page.locator("h1")).to_have_text("Needs one agency knows and another does not")
+    expect(current).to_have_text("Front door")
+    assert_accessible(page, "navigation-front-door-manager")
