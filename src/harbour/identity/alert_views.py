@@ -6,14 +6,12 @@ Lists are in the order things were raised, newest first: there is no score and n
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -21,7 +19,9 @@ from harbour.access import policy
 from harbour.identity import alerts
 from harbour.identity import flags as flag_service
 from harbour.identity import needs as needs_service
+from harbour.identity.forms import FlagRuleForm
 from harbour.identity.models import AlertStatus
+from harbour.identity.presenters import flag_rule_parameters
 from harbour.web.responses import policy_errors
 
 
@@ -33,25 +33,6 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what was done"},
     )
-
-
-class RuleForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    parameters = forms.CharField(
-        label="Parameters (JSON)",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text='For example {"count": 3, "days": 90, "agencies": 2}',
-    )
-
-    def clean_parameters(self) -> dict[str, Any]:
-        try:
-            value = json.loads(self.cleaned_data["parameters"])
-        except json.JSONDecodeError:
-            raise ValidationError("Enter the parameters as a JSON object") from None
-        if not isinstance(value, dict):
-            raise ValidationError("Enter the parameters as a JSON object")
-        return value
 
 
 @login_required
@@ -133,8 +114,11 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 @login_required
 @policy_errors
 def flag_rules(request: HttpRequest) -> HttpResponse:
+    rules = alerts.flag_rules(actor=request.user)
     return render(
-        request, "identity/flag_rules.html", {"rules": alerts.flag_rules(actor=request.user)}
+        request,
+        "identity/flag_rules.html",
+        {"rules": [(rule, flag_rule_parameters(rule)) for rule in rules]},
     )
 
 
@@ -142,16 +126,15 @@ def flag_rules(request: HttpRequest) -> HttpResponse:
 @policy_errors
 def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = alerts.current_flag_rule(actor=request.user, pk=pk)
-    form = RuleForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "title": rule.title,
-            "description": rule.description,
-            "parameters": json.dumps(rule.parameters, indent=1, sort_keys=True),
-        },
-    )
+    form = FlagRuleForm(request.POST if request.method == "POST" else None, rule=rule)
     if request.method == "POST" and form.is_valid():
-        made = flag_service.new_rule_version(actor=request.user, rule=rule, **form.cleaned_data)
+        made = flag_service.new_rule_version(
+            actor=request.user,
+            rule=rule,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            parameters=form.parameters(),
+        )
         messages.success(request, f"{made.title} is now version {made.version}")
         return redirect("identity:flag-rules")
     return render(

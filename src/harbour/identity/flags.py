@@ -80,19 +80,131 @@ class RuleSpec:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """One number a kind of rule takes: what it is called and explained to the people who set
+    it (administrators, with the data protection officer and analysts), its default and the
+    bounds it is checked against."""
+
+    name: str
+    label: str
+    hint: str
+    default: int
+    minimum: int
+    maximum: int
+    noun: str = "the number of days"  # for error messages: "Enter the number of days"
+
+
+def _days_parameter(label: str, hint: str, default: int, maximum: int) -> Parameter:
+    return Parameter("days", label, hint, default, 1, maximum)
+
+
+#: The numbers each kind of rule takes (``FlagRule.parameters``), with their defaults. The two
+#: kinds in ``CATEGORY_KINDS`` also take ``categories``: which kinds of event count (violence and
+#: exploitation, ``HARM_CATEGORIES``, unless given).
+RULE_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
+    FlagRuleKind.INCIDENTS_IN_WINDOW: (
+        Parameter(
+            "count",
+            "How many incidents raise a flag",
+            "The least number of incidents of the kinds chosen below, for example 3",
+            3,
+            2,
+            20,
+            "the number of incidents",
+        ),
+        _days_parameter(
+            "Within how many days",
+            "The incidents must all fall within this many days of the latest, for example 90",
+            90,
+            730,
+        ),
+        Parameter(
+            "agencies",
+            "Recorded by at least how many agencies",
+            "Different agencies' records, for example 2: what no one agency sees alone",
+            2,
+            1,
+            10,
+            "the number of agencies",
+        ),
+    ),
+    FlagRuleKind.ESCALATING_SEVERITY: (
+        Parameter(
+            "steps",
+            "How many events, each more serious than the one before",
+            "Severity is on a scale of 1 to 4, so from 2 to 4 events",
+            3,
+            2,
+            4,
+            "the number of events",
+        ),
+        _days_parameter(
+            "Within how many days",
+            "From the first event of the chain to the last, for example 365",
+            365,
+            1095,
+        ),
+    ),
+    FlagRuleKind.MISSING_WITH_NEW_ADULT: (
+        _days_parameter(
+            "How many days either side of a missing episode",
+            "An adult who poses a risk, first named in the child's records within this many "
+            "days of the missing episode, for example 30",
+            30,
+            180,
+        ),
+    ),
+    FlagRuleKind.WEAPON_AFTER_EXCLUSION: (
+        _days_parameter(
+            "Within how many days after an exclusion",
+            "A weapon-related event this many days or fewer after an exclusion or suspension, "
+            "for example 180",
+            180,
+            730,
+        ),
+    ),
+    FlagRuleKind.ED_ASSAULT_NOT_KNOWN_TO_POLICE: (
+        _days_parameter(
+            "How many days either side to look for a police record",
+            "An emergency department attendance for an assault with no police record of an "
+            "event within this many days, for example 7",
+            7,
+            60,
+        ),
+    ),
+    FlagRuleKind.CO_INVOLVED_WITH_FLAGGED: (
+        _days_parameter(
+            "How far back, in days",
+            "Events this many days or fewer before the child's latest event, for example 365",
+            365,
+            1095,
+        ),
+    ),
+}
+CATEGORY_KINDS = frozenset({FlagRuleKind.INCIDENTS_IN_WINDOW, FlagRuleKind.ESCALATING_SEVERITY})
+
+
+def parameter(kind: str, p: dict[str, Any], name: str) -> int:
+    """A rule's number, or the kind's default for it."""
+    spec = next(x for x in RULE_PARAMETERS[kind] if x.name == name)
+    return int(p.get(name, spec.default))
+
+
+def _categories(p: dict[str, Any]) -> set[str]:
+    return set(p.get("categories") or HARM_CATEGORIES)
+
+
 def _ordered(events: Iterable[Ev]) -> list[Ev]:
     return sorted(events, key=lambda e: (e.occurred_on, e.id))
-
-
-def _days(p: dict[str, Any], default: int) -> int:
-    return int(p.get("days", default))
 
 
 def incidents_in_window(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
     """At least ``count`` events of ``categories`` within ``days`` days, recorded by at least
     ``agencies`` agencies. Windows do not overlap: after a match the next starts afresh."""
-    count, days, agencies = int(p.get("count", 3)), _days(p, 90), int(p.get("agencies", 2))
-    categories = set(p.get("categories") or HARM_CATEGORIES)
+    kind = FlagRuleKind.INCIDENTS_IN_WINDOW
+    count, days = parameter(kind, p, "count"), parameter(kind, p, "days")
+    agencies, categories = parameter(kind, p, "agencies"), _categories(p)
     chosen = [e for e in _ordered(events) if e.category in categories]
     matches: list[Match] = []
     start = 0
@@ -120,8 +232,9 @@ def escalating_severity(person: int, events: Sequence[Ev], p: dict[str, Any]) ->
     """``steps`` events of ``categories`` (violence and exploitation unless given) within
     ``days`` days, each more serious than the one before it (events of no greater severity in
     between do not break the escalation). After a match the next starts afresh."""
-    steps, days = int(p.get("steps", 3)), _days(p, 365)
-    categories = set(p.get("categories") or HARM_CATEGORIES)
+    kind = FlagRuleKind.ESCALATING_SEVERITY
+    steps, days = parameter(kind, p, "steps"), parameter(kind, p, "days")
+    categories = _categories(p)
     chosen = [e for e in _ordered(events) if e.category in categories]
     matches: list[Match] = []
     start = 0
@@ -164,7 +277,7 @@ def escalating_severity(person: int, events: Sequence[Ev], p: dict[str, Any]) ->
 def missing_with_new_adult(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
     """A missing episode and, within ``days`` days either side, an event naming an adult who
     poses a risk and who appears in none of the person's earlier events."""
-    days = _days(p, 30)
+    days = parameter(FlagRuleKind.MISSING_WITH_NEW_ADULT, p, "days")
     ordered = _ordered(events)
     first_seen: dict[str, dt.date] = {}
     for e in ordered:
@@ -205,7 +318,7 @@ def missing_with_new_adult(person: int, events: Sequence[Ev], p: dict[str, Any])
 
 def weapon_after_exclusion(person: int, events: Sequence[Ev], p: dict[str, Any]) -> list[Match]:
     """A weapon-related event within ``days`` days after an exclusion."""
-    days = _days(p, 180)
+    days = parameter(FlagRuleKind.WEAPON_AFTER_EXCLUSION, p, "days")
     ordered = _ordered(events)
     matches: list[Match] = []
     for e in ordered:
@@ -236,7 +349,7 @@ def ed_assault_not_known_to_police(
 ) -> list[Match]:
     """An emergency department attendance for an assault, with no police event for the person
     within ``days`` days either side."""
-    days = _days(p, 7)
+    days = parameter(FlagRuleKind.ED_ASSAULT_NOT_KNOWN_TO_POLICE, p, "days")
     ordered = _ordered(events)
     police = [e for e in ordered if e.agency_type == AgencyType.POLICE]
     matches: list[Match] = []
@@ -262,7 +375,7 @@ def co_involved_with_flagged(
 ) -> list[Match]:
     """An event within the last ``days`` days that names another child who already has a flag
     (from a rule of another kind)."""
-    days = _days(p, 365)
+    days = parameter(FlagRuleKind.CO_INVOLVED_WITH_FLAGGED, p, "days")
     ordered = _ordered(events)
     if not ordered:
         return []

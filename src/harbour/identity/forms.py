@@ -1,5 +1,5 @@
-"""GOV.UK forms for the review queue, merging and splitting people by hand, and deciding about
-held records."""
+"""GOV.UK forms for the review queue, merging and splitting people by hand, deciding about held
+records, and changing a cumulative-harm rule."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from harbour.identity.models import HeldDecisionKind
+from harbour.identity.flags import CATEGORY_KINDS, RULE_PARAMETERS, Parameter, parameter
+from harbour.identity.models import HARM_CATEGORIES, EventCategory, FlagRule, HeldDecisionKind
 from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
 
 SAME, DIFFERENT = "same", "different"
@@ -141,3 +142,85 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20 MB")
         return upload
+
+
+def _number_field(spec: Parameter) -> forms.IntegerField:
+    """A whole number within the parameter's bounds, with GOV.UK error messages that name it."""
+    bounds = f"a whole number from {spec.minimum} to {spec.maximum}"
+    noun = spec.noun[:1].upper() + spec.noun[1:]
+    return forms.IntegerField(
+        label=spec.label,
+        help_text=f"{spec.hint}. {bounds[:1].upper()}{bounds[1:]}.",
+        min_value=spec.minimum,
+        max_value=spec.maximum,
+        widget=forms.TextInput(attrs={"data-width": "4", "inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter {spec.noun}, {bounds}",
+            "invalid": f"{noun} must be {bounds}, like {spec.default}",
+            "min_value": f"{noun} must be {bounds}",
+            "max_value": f"{noun} must be {bounds}",
+        },
+    )
+
+
+class FlagRuleForm(forms.Form):
+    """A rule's title and description, and its numbers as fields of their own for its kind
+    (``flags.RULE_PARAMETERS``), each checked against its bounds. ``parameters()`` gives them
+    back as the rule's parameters."""
+
+    title = forms.CharField(
+        label="Title",
+        help_text="What the rule looks for, in words a practitioner reads on a flag",
+        max_length=200,
+        error_messages={"required": "Enter the rule's title"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="Why the partnership looks for this pattern",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, rule: FlagRule, **kwargs: Any) -> None:
+        specs = RULE_PARAMETERS[rule.kind]
+        initial = {
+            "title": rule.title,
+            "description": rule.description,
+            **{spec.name: parameter(rule.kind, rule.parameters, spec.name) for spec in specs},
+        }
+        if rule.kind in CATEGORY_KINDS:
+            initial["categories"] = list(rule.parameters.get("categories") or HARM_CATEGORIES)
+        kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.kind = rule.kind
+        self.specs = specs
+        for spec in specs:
+            self.fields[spec.name] = _number_field(spec)
+        if rule.kind in CATEGORY_KINDS:
+            self.fields["categories"] = forms.MultipleChoiceField(
+                label="Which kinds of event count",
+                help_text="Events of the kinds ticked; the others are left out",
+                choices=EventCategory.choices,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": "Select at least one kind of event"},
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        count, agencies = data.get("count"), data.get("agencies")
+        if count is not None and agencies is not None and agencies > count:
+            # Each incident is one agency's record, so n incidents come from n agencies at most.
+            self.add_error(
+                "agencies",
+                f"The number of agencies must be {count} or fewer: {count} incidents cannot "
+                "come from more agencies than that",
+            )
+        return data
+
+    def parameters(self) -> dict[str, Any]:
+        """The rule's parameters as saved (valid forms only)."""
+        values: dict[str, Any] = {spec.name: self.cleaned_data[spec.name] for spec in self.specs}
+        if self.kind in CATEGORY_KINDS:
+            values["categories"] = list(self.cleaned_data["categories"])
+        return values

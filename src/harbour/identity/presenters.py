@@ -1,5 +1,6 @@
-"""Display logic for the person index: an agency's reference for a record, and what a held
-record holds and why it was held, in words (no values, so lists name no one)."""
+"""Display logic for the person index: an agency's reference for a record, what a held record
+holds and why it was held, in words (no values, so lists name no one), and a cumulative-harm
+rule's numbers."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from harbour.identity.flags import CATEGORY_KINDS, RULE_PARAMETERS, parameter
 from harbour.identity.linkage.model import (
     normalise_name,
     normalise_nhs_number,
     normalise_postcode,
 )
-from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, HeldRecord, SourceRecord
+from harbour.identity.models import (
+    HARBOUR_SOURCE_SYSTEM,
+    HARM_CATEGORIES,
+    EventCategory,
+    FlagRule,
+    HeldRecord,
+    SourceRecord,
+)
 
 
 def record_reference(record: SourceRecord) -> str:
@@ -74,3 +83,16 @@ class HeldRecordPresenter:
         """The engine's reasons ('no usable name; no usable ...') as a sentence."""
         text = "; and ".join(part.strip() for part in self.held.reason.split(";"))
         return text[:1].upper() + text[1:]
+
+
+def flag_rule_parameters(rule: FlagRule) -> list[tuple[str, str]]:
+    """A rule's numbers (and the kinds of event it counts) as (label, value) rows."""
+    rows = [
+        (spec.label, str(parameter(rule.kind, rule.parameters, spec.name)))
+        for spec in RULE_PARAMETERS.get(rule.kind, ())
+    ]
+    if rule.kind in CATEGORY_KINDS:
+        chosen = set(rule.parameters.get("categories") or HARM_CATEGORIES)
+        labels = [label for value, label in EventCategory.choices if value in chosen]
+        rows.append(("Which kinds of event count", ", ".join(labels)))
+    return rows

@@ -1,6 +1,7 @@
 """A browser journey, each page checked with axe (WCAG 2.2 AA): the demo's lead practitioner
 opens their cumulative-harm flags, reads the records behind one, is asked to say what was done,
-acknowledges it, then opens the needs that one agency knows and another does not."""
+acknowledges it, then opens the needs that one agency knows and another does not; an
+administrator changes a rule's numbers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from harbour.conftest import assert_accessible, demo_sign_in
 from harbour.demo.generator import generate
 from harbour.demo.models import GroundTruth
 from harbour.identity import flags, needs
-from harbour.identity.models import AlertStatus, HarmFlag, Person, PersonRecord
+from harbour.identity.models import AlertStatus, FlagRule, HarmFlag, Person, PersonRecord
 from harbour.partnership.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,3 +65,31 @@ def test_a_lead_practitioner_acknowledges_a_flag(page: Any, base: str) -> None:
     page.locator("nav, header").get_by_role("link", name="Needs across agencies").first.click()
     expect(page.locator("h1")).to_have_text("Needs one agency knows and another does not")
     assert_accessible(page, "identity-needs")
+
+
+def test_an_administrator_changes_a_rules_numbers(page: Any, base: str) -> None:
+    demo_sign_in(page, base, Role.ADMINISTRATOR)
+    page.get_by_role("link", name="Flag rules").first.click()
+    expect(page.locator("h1")).to_have_text("Cumulative-harm rules")
+    assert_accessible(page, "identity-flag-rules")
+
+    page.get_by_role("link", name="Three or more incidents").click()
+    expect(page.locator("h1")).to_have_text("Change a rule")
+    expect(page.get_by_label("Within how many days")).to_have_value("90")
+    assert_accessible(page, "identity-flag-rule-edit")
+
+    page.get_by_label("How many incidents raise a flag").fill("three")
+    page.get_by_label("Recorded by at least how many agencies").fill("0")
+    page.get_by_role("button", name="Save as a new version").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The number of incidents must be a whole number")
+    expect(summary).to_contain_text("The number of agencies must be a whole number from 1 to 10")
+    assert_accessible(page, "identity-flag-rule-edit-error")
+
+    page.get_by_label("How many incidents raise a flag").fill("4")
+    page.get_by_label("Recorded by at least how many agencies").fill("2")
+    page.get_by_label("Within how many days").fill("120")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is now version 2")
+    rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
+    assert (rule.version, rule.parameters["count"], rule.parameters["days"]) == (2, 4, 120)

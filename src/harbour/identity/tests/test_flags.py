@@ -14,6 +14,7 @@ from django.urls import reverse
 from harbour.access.models import AuditEvent, RelationshipKind
 from harbour.identity import flags
 from harbour.identity.flags import Ev, Participant, RuleSpec
+from harbour.identity.forms import FlagRuleForm
 from harbour.identity.models import (
     AgencyEvent,
     AlertStatus,
@@ -22,6 +23,7 @@ from harbour.identity.models import (
     EventParticipant,
     EventRole,
     FlagRule,
+    FlagRuleKind,
     HarmFlag,
     Person,
     PersonRecord,
@@ -337,11 +339,75 @@ def test_administrator_changes_a_rule_as_a_new_version(
     rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
     assert client.get(reverse("identity:flag-rules")).status_code == 200
     url = reverse("identity:flag-rule-edit", args=[rule.pk])
-    assert client.get(url).status_code == 200
-    bad = client.post(url, {"title": "T", "parameters": "[1]"})
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "How many incidents raise a flag" in body and 'inputmode="numeric"' in body
+    assert 'value="90"' in body and "Parameters (JSON)" not in body
+    valid = {
+        "title": "Four in 90 days",
+        "count": "4",
+        "days": "90",
+        "agencies": "2",
+        "categories": ["assault", "weapon"],
+    }
+    bad = client.post(url, {**valid, "count": "four", "days": "0", "categories": []})
     assert bad.status_code == 400
-    done = client.post(url, {"title": "Four in 90 days", "parameters": '{"count": 4}'})
+    errors = bad.content.decode()
+    assert "govuk-error-summary" in errors
+    assert 'href="#id_count"' in errors
+    assert "The number of incidents must be a whole number from 2 to 20, like 3" in errors
+    assert 'href="#id_days"' in errors
+    assert "The number of days must be a whole number from 1 to 730" in errors
+    assert 'href="#id_categories_0"' in errors and "Select at least one kind of event" in errors
+    assert FlagRule.objects.get(code="violence-cluster", is_current=True) == rule
+    done = client.post(url, valid)
     assert done.status_code == 302
     new = FlagRule.objects.get(code="violence-cluster", is_current=True)
-    assert new.version == rule.version + 1 and new.parameters == {"count": 4}
+    assert new.version == rule.version + 1
+    assert new.parameters == {
+        "count": 4,
+        "days": 90,
+        "agencies": 2,
+        "categories": ["assault", "weapon"],
+    }
+    listing = client.get(reverse("identity:flag-rules")).content.decode()
+    assert "How many incidents raise a flag: 4" in listing
+    assert "Which kinds of event count: Assault, Knife or weapon" in listing
     assert client.get(url).status_code == 404  # the old version can no longer be changed
+
+
+@pytest.mark.parametrize("kind", [k.value for k in FlagRuleKind])
+def test_each_kind_of_rule_has_typed_fields_with_its_defaults(kind: str) -> None:
+    rule = FlagRule(code="x", version=1, kind=kind, title="A rule", parameters={})
+    form = FlagRuleForm(rule=rule)
+    specs = flags.RULE_PARAMETERS[kind]
+    assert [spec.name for spec in specs] and all(s.minimum >= 1 for s in specs)
+    for spec in specs:
+        assert form.initial[spec.name] == spec.default
+        assert form.fields[spec.name].label == spec.label
+    data: dict[str, Any] = {"title": "A rule", **{spec.name: str(spec.maximum) for spec in specs}}
+    if kind in flags.CATEGORY_KINDS:
+        data["categories"] = ["robbery"]
+    saved = FlagRuleForm(data, rule=rule)
+    assert saved.is_valid(), saved.errors
+    assert {k: v for k, v in saved.parameters().items() if k != "categories"} == {
+        spec.name: spec.maximum for spec in specs
+    }
+    too_big = FlagRuleForm({**data, specs[0].name: str(specs[0].maximum + 1)}, rule=rule)
+    assert not too_big.is_valid() and list(too_big.errors) == [specs[0].name]
+    # The evaluators read the same defaults the form shows.
+    assert all(flags.parameter(kind, {}, spec.name) == spec.default for spec in specs)
+
+
+def test_more_agencies_than_incidents_is_refused() -> None:
+    rule = FlagRule(code="x", version=1, kind=FlagRuleKind.INCIDENTS_IN_WINDOW, title="A rule")
+    form = FlagRuleForm(
+        {"title": "A rule", "count": "3", "days": "90", "agencies": "4", "categories": ["assault"]},
+        rule=rule,
+    )
+    assert not form.is_valid()
+    assert form.errors["agencies"] == [
+        "The number of agencies must be 3 or fewer: 3 incidents cannot come from more "
+        "agencies than that"
+    ]
