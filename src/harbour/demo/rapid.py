@@ -86,6 +86,36 @@ def _reference(rng: random.Random, prefix: str, day: dt.date) -> str:
     return f"{prefix}-{day:%y}-{rng.randint(900_000, 999_999):06d}"
 
 
+def _event(
+    record: SourceRecord,
+    day: dt.date,
+    reference: str,
+    role: str,
+    summary: str,
+    *,
+    kind: str = EventKind.INCIDENT,
+    category: str = EventCategory.WEAPON,
+    severity: int = Severity.VERY_SERIOUS,
+    names: SourceRecord | None = None,
+) -> tuple[AgencyEvent, list[EventParticipant]]:
+    """An unsaved event with a weapon on an agency's record, and the other child it names."""
+    event = AgencyEvent(
+        source_record=record,
+        agency=record.agency,
+        kind=kind,
+        occurred_on=day,
+        role=role,
+        category=category,
+        severity=severity,
+        weapon=True,
+        summary=summary,
+        source_reference=reference,
+    )
+    other_role = EventRole.VICTIM if role == EventRole.SUSPECT else EventRole.SUSPECT
+    named = [EventParticipant(source_record=names, role=other_role)] if names else []
+    return event, named
+
+
 def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
     """Write the two serious incidents (and their other records) from the source records and
     families already in the database."""
@@ -117,62 +147,40 @@ def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
         return {"serious_incidents": 0, "agency_events": 0, "event_participants": 0}
     day = today - dt.timedelta(days=STABBING_DAYS_AGO)
     reference = _reference(pick.rng, "OCC", day)
-    police_agency = victim_record.agency
     events.append(
-        (
-            AgencyEvent(
-                source_record=victim_record,
-                agency=police_agency,
-                kind=EventKind.INCIDENT,
-                occurred_on=day,
-                role=EventRole.VICTIM,
-                category=EventCategory.WEAPON,
-                severity=Severity.VERY_SERIOUS,
-                weapon=True,
-                summary=f"{pick.name(victim)} was stabbed twice in the back near the bus "
-                "station in the early evening; taken to hospital by ambulance and in surgery "
-                "overnight.",
-                source_reference=reference,
-            ),
-            [EventParticipant(source_record=suspect_record, role=EventRole.SUSPECT)],
+        _event(
+            victim_record,
+            day,
+            reference,
+            EventRole.VICTIM,
+            f"{pick.name(victim)} was stabbed twice in the back near the bus station in the early "
+            "evening; taken to hospital by ambulance and in surgery overnight.",
+            names=suspect_record,
         )
     )
     events.append(
-        (
-            AgencyEvent(
-                source_record=suspect_record,
-                agency=police_agency,
-                kind=EventKind.INCIDENT,
-                occurred_on=day,
-                role=EventRole.SUSPECT,
-                category=EventCategory.WEAPON,
-                severity=Severity.VERY_SERIOUS,
-                weapon=True,
-                summary=f"Witnesses named {pick.name(suspect)} as the young person who stabbed "
-                "another child near the bus station; not yet found.",
-                source_reference=reference,
-            ),
-            [EventParticipant(source_record=victim_record, role=EventRole.VICTIM)],
+        _event(
+            suspect_record,
+            day,
+            reference,
+            EventRole.SUSPECT,
+            f"Witnesses named {pick.name(suspect)} as the young person who stabbed another child "
+            "near the bus station; not yet found.",
+            names=victim_record,
         )
     )
     ambulance_record = pick.record(victim, AgencyType.AMBULANCE)
     if ambulance_record is not None:
         events.append(
-            (
-                AgencyEvent(
-                    source_record=ambulance_record,
-                    agency=ambulance_record.agency,
-                    kind=EventKind.AMBULANCE,
-                    occurred_on=day,
-                    role=EventRole.PATIENT,
-                    category=EventCategory.VIOLENCE_WITH_INJURY,
-                    severity=Severity.VERY_SERIOUS,
-                    weapon=True,
-                    summary=f"{pick.name(victim)} had two stab wounds to the back; conscious, "
-                    "taken to the emergency department under blue lights.",
-                    source_reference=_reference(pick.rng, "INC", day),
-                ),
-                [],
+            _event(
+                ambulance_record,
+                day,
+                _reference(pick.rng, "INC", day),
+                EventRole.PATIENT,
+                f"{pick.name(victim)} had two stab wounds to the back; conscious, taken to the "
+                "emergency department under blue lights.",
+                kind=EventKind.AMBULANCE,
+                category=EventCategory.VIOLENCE_WITH_INJURY,
             )
         )
 
@@ -185,24 +193,17 @@ def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
     robber_record = pick.record(robber, AgencyType.POLICE)
     if hurt_record is not None and robber_record is not None:
         day = today - dt.timedelta(days=ROBBERY_DAYS_AGO)
-        reference = _reference(pick.rng, "OCC", day)
         events.append(
-            (
-                AgencyEvent(
-                    source_record=hurt_record,
-                    agency=police_agency,
-                    kind=EventKind.INCIDENT,
-                    occurred_on=day,
-                    role=EventRole.VICTIM,
-                    category=EventCategory.ROBBERY,
-                    severity=Severity.SERIOUS,
-                    weapon=True,
-                    summary=f"{pick.name(hurt)} was threatened with a knife and punched on the "
-                    "way home from school; phone and bike taken. Cut to the hand treated at the "
-                    "scene.",
-                    source_reference=reference,
-                ),
-                [EventParticipant(source_record=robber_record, role=EventRole.SUSPECT)],
+            _event(
+                hurt_record,
+                day,
+                _reference(pick.rng, "OCC", day),
+                EventRole.VICTIM,
+                f"{pick.name(hurt)} was threatened with a knife and punched on the way home from "
+                "school; phone and bike taken. Cut to the hand treated at the scene.",
+                category=EventCategory.ROBBERY,
+                severity=Severity.SERIOUS,
+                names=robber_record,
             )
         )
     with transaction.atomic():

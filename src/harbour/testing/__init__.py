@@ -107,3 +107,57 @@ def person_index_from_ground_truth() -> None:
         PersonRecord(source_record_id=r, person=people[c], method="manual")
         for r, c in GroundTruth.objects.values_list("source_record_id", "child_id")
     )
+
+
+def linked_record(child: Child, agency: Agency, source_id: str) -> Any:
+    """An agency's source record of a Harbour child, linked in the person index to the child's
+    person (made if the child has none yet)."""
+    from harbour.identity.models import LinkMethod, Person, PersonRecord, SourceRecord
+
+    record = SourceRecord.objects.create(
+        agency=agency,
+        source_system="test",
+        source_id=source_id,
+        given_name=child.given_name,
+        family_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        as_of=dt.date(2026, 1, 1),
+    )
+    person = Person.objects.filter(child=child).first()
+    if person is None:
+        last = Person.objects.order_by("-number").values_list("number", flat=True).first()
+        person = Person.objects.create(number=(last or 0) + 1, child=child)
+    PersonRecord.objects.create(source_record=record, person=person, method=LinkMethod.MANUAL)
+    return record
+
+
+def agency_event(
+    record: Any,
+    on: dt.date,
+    reference: str,
+    *,
+    kind: str = "incident",
+    category: str = "assault",
+    role: str = "victim",
+    severity: int = 2,
+    summary: str = "What the agency recorded happened to the child.",
+    named: tuple[Any, ...] = (),
+) -> Any:
+    """An event on an agency's record, naming other records as suspects."""
+    from harbour.identity.models import AgencyEvent, EventParticipant
+
+    found = AgencyEvent.objects.create(
+        source_record=record,
+        agency=record.agency,
+        kind=kind,
+        occurred_on=on,
+        role=role,
+        category=category,
+        severity=severity,
+        weapon=category == "weapon",
+        summary=summary,
+        source_reference=reference,
+    )
+    for other in named:
+        EventParticipant.objects.create(event=found, source_record=other, role="suspect")
+    return found

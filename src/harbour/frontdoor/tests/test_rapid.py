@@ -23,15 +23,20 @@ from harbour.identity.models import (
     AgencyEvent,
     EventCategory,
     EventKind,
-    EventParticipant,
     EventRole,
-    LinkMethod,
-    Person,
-    PersonRecord,
     SourceRecord,
 )
 from harbour.partnership.models import Agency, AgencyType, Role
-from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff, relate
+from harbour.testing import (
+    agency_event,
+    hold_record,
+    linked_record,
+    make_agency,
+    make_agreement,
+    make_child,
+    make_staff,
+    relate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,49 +44,11 @@ TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
-def record_for(child: Any, agency: Agency, source_id: str) -> SourceRecord:
-    record = SourceRecord.objects.create(
-        agency=agency,
-        source_system="test",
-        source_id=source_id,
-        given_name=child.given_name,
-        family_name=child.family_name,
-        date_of_birth=child.date_of_birth,
-        as_of=dt.date(2026, 1, 1),
+def event(record: SourceRecord, on: dt.date, reference: str, **kwargs: Any) -> AgencyEvent:
+    """A serious incident unless said otherwise: a weapon, severity 4."""
+    return agency_event(
+        record, on, reference, **{"category": EventCategory.WEAPON, "severity": 4, **kwargs}
     )
-    person = Person.objects.filter(child=child).first() or Person.objects.create(
-        number=Person.objects.count() + 1, child=child
-    )
-    PersonRecord.objects.create(source_record=record, person=person, method=LinkMethod.MANUAL)
-    return record
-
-
-def event(
-    record: SourceRecord,
-    on: dt.date,
-    reference: str,
-    *,
-    kind: str = EventKind.INCIDENT,
-    category: str = EventCategory.WEAPON,
-    role: str = EventRole.VICTIM,
-    severity: int = 4,
-    named: tuple[SourceRecord, ...] = (),
-) -> AgencyEvent:
-    found = AgencyEvent.objects.create(
-        source_record=record,
-        agency=record.agency,
-        kind=kind,
-        occurred_on=on,
-        role=role,
-        category=category,
-        severity=severity,
-        weapon=category == EventCategory.WEAPON,
-        summary="What the agency recorded happened to the child.",
-        source_reference=reference,
-    )
-    for other in named:
-        EventParticipant.objects.create(event=found, source_record=other, role=EventRole.SUSPECT)
-    return found
 
 
 @pytest.fixture
@@ -129,9 +96,9 @@ def scene() -> dict[str, Any]:
         family_name="Price",
         related_child=children["maya"],
     )
-    rec = {k: record_for(c, police, f"P-{k}") for k, c in children.items()}
-    hospital_tyrese = record_for(children["tyrese"], hospital, "H-tyrese")
-    hospital_zak = record_for(children["zak"], hospital, "H-zak")
+    rec = {k: linked_record(c, police, f"P-{k}") for k, c in children.items()}
+    hospital_tyrese = linked_record(children["tyrese"], hospital, "H-tyrese")
+    hospital_zak = linked_record(children["zak"], hospital, "H-zak")
     stabbing = event(rec["tyrese"], YESTERDAY, "OCC-1", named=(rec["jordan"],))
     suspect_side = event(
         rec["jordan"], YESTERDAY, "OCC-1", role=EventRole.SUSPECT, named=(rec["tyrese"], rec["sam"])
@@ -349,6 +316,7 @@ def test_closing_needs_a_meeting_and_a_named_contact_for_every_child(scene):
     closed = rapid.rapid_response_close(actor=scene["manager"], response=response)
     assert closed.status == RapidStatus.CLOSED and closed.closed_by == scene["manager"]
     row = response.children.first()
+    assert row is not None
     with pytest.raises(ValidationError, match="closed"):
         rapid.rapid_response_name_contact(
             actor=scene["manager"], response=response, row=row, contact=scene["officer"]

@@ -17,45 +17,34 @@ from harbour.identity.models import (
     EventKind,
     EventParticipant,
     EventRole,
-    LinkMethod,
     Person,
     PersonRecord,
-    SourceRecord,
 )
 from harbour.partnership.models import AgencyType, DataCategory, Role
-from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff, relate
+from harbour.testing import (
+    agency_event,
+    hold_record,
+    linked_record,
+    make_agency,
+    make_agreement,
+    make_child,
+    make_staff,
+    relate,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def record_for(child, agency, number, source_id):
-    record = SourceRecord.objects.create(
-        agency=agency,
-        source_system="test",
-        source_id=source_id,
-        given_name=child.given_name,
-        family_name=child.family_name,
-        date_of_birth=child.date_of_birth,
-        as_of=dt.date(2026, 1, 1),
-    )
-    person = Person.objects.filter(child=child).first() or Person.objects.create(
-        number=number, child=child
-    )
-    PersonRecord.objects.create(source_record=record, person=person, method=LinkMethod.MANUAL)
-    return record
-
-
 def event(record, kind, on, category, summary, reference, role=EventRole.VICTIM, severity=2):
-    return AgencyEvent.objects.create(
-        source_record=record,
-        agency=record.agency,
+    return agency_event(
+        record,
+        on,
+        reference,
         kind=kind,
-        occurred_on=on,
-        role=role,
         category=category,
-        severity=severity,
         summary=summary,
-        source_reference=reference,
+        role=role,
+        severity=severity,
     )
 
 
@@ -74,9 +63,9 @@ def area():
     relate(child, lead, kind=RelationshipKind.LEAD_PRACTITIONER)
     friend = make_child(council, given_name="Jaylen", family_name="Okafor")
     hold_record(friend, council)
-    police_record = record_for(child, police, 1, "RVP1")
-    hospital_record = record_for(child, hospital, 1, "RVH1")
-    friend_record = record_for(friend, police, 2, "RVP2")
+    police_record = linked_record(child, police, "RVP1")
+    hospital_record = linked_record(child, hospital, "RVH1")
+    friend_record = linked_record(friend, police, "RVP2")
     robbery = event(
         police_record,
         EventKind.INCIDENT,
