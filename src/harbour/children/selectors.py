@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,15 +100,23 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
 
 
 def child_find_for_actor(
-    *, actor: Any, child_id: uuid.UUID, action: policy.Action
+    *,
+    actor: Any,
+    child_id: uuid.UUID,
+    action: policy.Action,
+    decide: Callable[[Any, Child], policy.Decision] | None = None,
 ) -> tuple[Child, policy.Decision]:
-    """Look up a child by id for an action, auditing a denied attempt. Raises ``NotFound``."""
+    """Look up a child by id for an action, auditing a denied attempt. Raises ``NotFound``.
+    ``decide`` is the policy's rule for an action that has one of its own (a child's flags and
+    needs: ``policy.decide_child_alerts``); otherwise ``policy.decide_child``."""
     policy.require_capability(actor, action)
     purpose = policy.purpose_for(actor)
     child = Child.objects.select_related("recorded_by").filter(pk=child_id).first()
     try:
         if child is None:
             raise policy.NotFound(child_id)
+        if decide is not None:
+            return child, decide(actor, child)
         return child, policy.decide_child(actor, action, child, purpose)
     except policy.NotFound:
         audit_record(

@@ -16,9 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy
-from harbour.identity import alerts
+from harbour.identity import alerts, services
 from harbour.identity import flags as flag_service
-from harbour.identity import needs as needs_service
 from harbour.identity.forms import FlagRuleForm
 from harbour.identity.models import AlertStatus
 from harbour.identity.presenters import flag_rule_parameters
@@ -55,7 +54,6 @@ def _acknowledge_page(
     *,
     template: str,
     read: Any,
-    acknowledge: Any,
 ) -> HttpResponse:
     child, decision = alerts.child_for_alerts(actor=request.user, child_id=child_id)
     items = read(actor=request.user, child=child, decision=decision)
@@ -67,7 +65,7 @@ def _acknowledge_page(
             if item is None:
                 raise policy.NotFound(form.cleaned_data["item"])
             if item.status == AlertStatus.OPEN:
-                acknowledge(
+                services.alert_acknowledge(
                     actor=request.user,
                     item=item,
                     action_taken=form.cleaned_data["action_taken"],
@@ -93,9 +91,6 @@ def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         child_id,
         template="identity/child_needs.html",
         read=alerts.child_needs,
-        acknowledge=lambda *, item, **kw: needs_service.acknowledge_discrepancy(
-            discrepancy=item, **kw
-        ),
     )
 
 
@@ -107,7 +102,6 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         child_id,
         template="identity/child_flags.html",
         read=alerts.child_flags,
-        acknowledge=lambda *, item, **kw: flag_service.acknowledge_flag(flag=item, **kw),
     )
 
 

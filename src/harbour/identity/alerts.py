@@ -4,87 +4,64 @@ every child named on a list or page is an access event (views never query these 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
 
 from harbour.access import policy
-from harbour.access.audit import audit_record
 from harbour.children.models import Child
+from harbour.children.selectors import child_find_for_actor
+from harbour.identity.audit import audit_children
 from harbour.identity.models import AlertStatus, FlagRule, HarmFlag, NeedsDiscrepancy
 
 MAX_LIST = 500
+A = TypeVar("A", HarmFlag, NeedsDiscrepancy)
 
 
-def _audit_children(actor: Any, children: set[Any], section: str) -> None:
-    for child_id in sorted(children, key=str):
-        audit_record(
-            actor=actor,
-            event="child.viewed",
-            child_id=child_id,
-            section=section,
-            purpose=policy.purpose_for(actor),
-            basis="alerts_list",
-        )
+def _open_on_list(actor: Any, items: QuerySet[A], section: str) -> list[A]:
+    """The open items of the children on the actor's list (newest first, at most ``MAX_LIST``),
+    each child named an access event."""
+    policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
+    children = policy.alert_children(actor, Child.objects.all())
+    shown = list(items.filter(child__in=children, status=AlertStatus.OPEN)[:MAX_LIST])
+    audit_children(
+        actor=actor,
+        event="child.viewed",
+        child_ids=(i.child_id for i in shown),
+        section=section,
+        basis="alerts_list",
+    )
+    return shown
 
 
 def needs_list(*, actor: Any) -> list[NeedsDiscrepancy]:
     """Open needs discrepancies for the children on the actor's list, newest first."""
-    policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
-    children = policy.alert_children(actor, Child.objects.all())
-    items = list(
-        NeedsDiscrepancy.objects.filter(child__in=children, status=AlertStatus.OPEN)
-        .select_related("child")
-        .order_by("-raised_at", "pk")[:MAX_LIST]
-    )
-    _audit_children(actor, {i.child_id for i in items}, "needs_list")
-    return items
+    needs = NeedsDiscrepancy.objects.select_related("child").order_by("-raised_at", "pk")
+    return _open_on_list(actor, needs, "needs_list")
 
 
 def flags_list(*, actor: Any) -> list[HarmFlag]:
     """Open cumulative-harm flags for the children on the actor's list, newest first: the order
     they were raised, never a score."""
-    policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
-    children = policy.alert_children(actor, Child.objects.all())
-    items = list(
-        HarmFlag.objects.filter(child__in=children, status=AlertStatus.OPEN)
-        .select_related("child", "rule")
-        .order_by("-raised_at", "-pk")[:MAX_LIST]
-    )
-    _audit_children(actor, {i.child_id for i in items}, "flags_list")
-    return items
+    flags = HarmFlag.objects.select_related("child", "rule").order_by("-raised_at", "-pk")
+    return _open_on_list(actor, flags, "flags_list")
 
 
 def child_for_alerts(*, actor: Any, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
-    """The child whose flags or discrepancies the actor opens; a refusal is audited too."""
-    policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
-    child = Child.objects.filter(pk=child_id).first()
-    try:
-        if child is None:
-            raise policy.NotFound(child_id)
-        return child, policy.decide_child_alerts(actor, child)
-    except policy.NotFound:
-        audit_record(
-            actor=actor,
-            event="child.access_denied",
-            child_id=child.pk if child else None,
-            purpose=policy.purpose_for(actor),
-            outcome="denied",
-            detail={"action": "child.alerts", "requested_id": str(child_id)},
-        )
-        raise
-
-
-def _audit_child(actor: Any, child: Child, decision: policy.Decision, what: str) -> None:
-    audit_record(
+    """The child whose flags or discrepancies the actor opens (only through a working
+    relationship, ``policy.decide_child_alerts``); a refusal is audited too."""
+    return child_find_for_actor(
         actor=actor,
-        event=f"identity.{what}.viewed",
-        child=child,
-        purpose=policy.purpose_for(actor),
-        basis=decision.basis,
+        child_id=child_id,
+        action=policy.Action.CHILD_ALERTS_VIEW,
+        decide=policy.decide_child_alerts,
     )
 
 
 def child_needs(*, actor: Any, child: Child, decision: policy.Decision) -> list[NeedsDiscrepancy]:
-    _audit_child(actor, child, decision, "needs")
+    audit_children(
+        actor=actor, event="identity.needs.viewed", child_ids=[child.pk], basis=decision.basis
+    )
     return list(
         NeedsDiscrepancy.objects.filter(child=child)
         .select_related("acknowledged_by")
@@ -93,7 +70,9 @@ def child_needs(*, actor: Any, child: Child, decision: policy.Decision) -> list[
 
 
 def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[HarmFlag]:
-    _audit_child(actor, child, decision, "flags")
+    audit_children(
+        actor=actor, event="identity.flags.viewed", child_ids=[child.pk], basis=decision.basis
+    )
     return list(
         HarmFlag.objects.filter(child=child)
         .select_related("rule", "acknowledged_by")

@@ -9,16 +9,13 @@ from typing import Any
 
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.identity.models import AgencyEvent, Person, PersonRecord
+from harbour.identity.people import person_kept
 
 
 def person_for_child(child: Any) -> Person | None:
     """The person the index links to this child, following merges to the person kept."""
     person = Person.objects.filter(child_id=child.pk).first()
-    seen: set[int] = set()
-    while person is not None and person.merged_into_id is not None and person.pk not in seen:
-        seen.add(person.pk)
-        person = person.merged_into
-    return person
+    return person_kept(person) if person is not None else None
 
 
 def source_record_ids_for_child(child: Any) -> list[int]:

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from harbour.access.audit import audit_record
 from harbour.identity.models import (
     HARM_CATEGORIES,
     AgencyEvent,
-    AlertStatus,
     EventCategory,
     EventKind,
     FlagRule,
@@ -32,6 +30,7 @@ from harbour.identity.models import (
     Person,
     PersonRecord,
 )
+from harbour.identity.people import kept_id, merges
 from harbour.partnership.models import AgencyType
 
 SYSTEM_ACTOR = "identity-flags"
@@ -483,18 +482,10 @@ def seed_example_rules() -> int:
 
 def person_of_records() -> dict[int, int]:
     """Source record id -> the person it belongs to now (following merges)."""
-    merged = dict(
-        Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
-    )
-
-    def final(pk: int) -> int:
-        seen = 0
-        while pk in merged and seen < 50:
-            pk, seen = merged[pk], seen + 1
-        return pk
-
+    merged = merges()
     return {
-        r: final(p) for r, p in PersonRecord.objects.values_list("source_record_id", "person_id")
+        r: kept_id(p, merged)
+        for r, p in PersonRecord.objects.values_list("source_record_id", "person_id")
     }
 
 
@@ -626,30 +617,6 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
                 detail={"raised": summary.raised, "by_rule": summary.by_rule},
             )
     return summary
-
-
-def acknowledge_flag(*, actor: Any, flag: HarmFlag, action_taken: str, basis: str) -> HarmFlag:
-    """The practitioner has seen the flag and says what was done (audited)."""
-    text = action_taken.strip()
-    if not text:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"action_taken": "Say what was done"})
-    with transaction.atomic():
-        flag.status = AlertStatus.ACKNOWLEDGED
-        flag.acknowledged_by = actor
-        flag.acknowledged_at = timezone.now()
-        flag.action_taken = text
-        flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "action_taken"])
-        audit_record(
-            actor=actor,
-            event="identity.flag.acknowledged",
-            child_id=flag.child_id,
-            basis=basis,
-            subject=flag,
-            detail={"rule": flag.rule.code, "version": flag.rule.version},
-        )
-    return flag
 
 
 def new_rule_version(

@@ -24,6 +24,7 @@ from pandera.typing import Series
 from harbour.access.audit import audit_record
 from harbour.identity.linkage.model import normalise_postcode
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
+from harbour.identity.sources import upsert_source_records
 from harbour.partnership.models import Agency
 
 MAX_ROWS = 200_000
@@ -291,6 +292,20 @@ def import_person_records(*, agency: Agency, content: bytes, actor: Any = None) 
         )
     summary = ImportSummary(rows=len(rows))
     today = timezone.localdate()
+
+    def row_values(row: dict[str, Any], record: SourceRecord | None) -> dict[str, Any]:
+        values = _values(row)
+        if record is None:
+            values["as_of"] = values["as_of"] or today
+        elif values["as_of"] is None:
+            values.pop("as_of")  # not given: keep what Harbour holds
+        return values
+
+    def create(row: dict[str, Any], values: dict[str, Any]) -> SourceRecord:
+        return SourceRecord(
+            agency=agency, source_system=row["source_system"], source_id=row["source_id"], **values
+        )
+
     try:
         with transaction.atomic():
             keys = {(row["source_system"], row["source_id"]) for row in rows}
@@ -302,37 +317,18 @@ def import_person_records(*, agency: Agency, content: bytes, actor: Any = None) 
                 )
                 if (r.source_system, r.source_id) in keys
             }
-            created: list[SourceRecord] = []
-            changed: list[SourceRecord] = []
-            for line, row in zip(lines, rows, strict=True):
-                values = _values(row)
-                record = existing.get((row["source_system"], row["source_id"]))
-                if record is None:
-                    values["as_of"] = values["as_of"] or today
-                    created.append(
-                        SourceRecord(
-                            agency=agency,
-                            source_system=row["source_system"],
-                            source_id=row["source_id"],
-                            **values,
-                        )
-                    )
-                    continue
-                if values["as_of"] is None:
-                    values.pop("as_of")  # not given: keep what Harbour holds
-                if any(getattr(record, name) != value for name, value in values.items()):
-                    for name, value in values.items():
-                        setattr(record, name, value)
-                    changed.append(record)
-                    summary.lines_updated.append(line)
-                else:
-                    summary.unchanged += 1
-            SourceRecord.objects.bulk_create(created, batch_size=2000)
-            if changed:
-                SourceRecord.objects.bulk_update(
-                    changed, [n for n in FIELDS.values() if n not in REQUIRED], batch_size=2000
-                )
-            summary.created, summary.updated = len(created), len(changed)
+            held = [existing.get((row["source_system"], row["source_id"])) for row in rows]
+            saved = upsert_source_records(
+                (
+                    (row, record, row_values(row, record))
+                    for row, record in zip(rows, held, strict=True)
+                ),
+                create=create,
+                fields=[n for n in FIELDS.values() if n not in REQUIRED],
+            )
+            summary.created, summary.updated = saved.created, len(saved.changed)
+            summary.unchanged = saved.unchanged
+            summary.lines_updated = [lines[position] for position in saved.changed]
             audit_record(
                 actor=actor,
                 system_actor=SYSTEM_ACTOR,

@@ -18,6 +18,7 @@ from harbour.identity.linkage import model as linkage_model
 from harbour.identity.linkage.batch import split_usable
 from harbour.identity.linking import current_model, trained_model
 from harbour.identity.models import Person, PersonRecord, SourceRecord
+from harbour.identity.people import kept_id, merges
 from harbour.identity.sources import source_frame
 
 INCOMING_ID = -1  # never a source record's id
@@ -123,14 +124,15 @@ def person_matches(details: dict[str, Any], *, top: int = 10) -> list[PersonMatc
         ).values_list("source_record_id", "person_id")
     )
     people = Person.objects.in_bulk(set(links.values()))
+    merged = merges(p.pk for p in people.values() if p.merged_into_id is not None)
+    kept = {pk: kept_id(pk, merged) for pk in people}
+    people |= Person.objects.in_bulk(set(kept.values()) - people.keys())
     found: dict[int, PersonMatch] = {}
     for candidate in candidates:  # best first
         person_id = links.get(candidate.unique_id)
-        if person_id is None or person_id in found:
+        if person_id is None:
             continue
-        person = people[person_id]
-        while person.merged_into_id is not None:
-            person = Person.objects.get(pk=person.merged_into_id)
+        person = people[kept[person_id]]
         if person.pk in found:
             continue
         found[person.pk] = PersonMatch(

@@ -512,19 +512,6 @@ class EventParticipant(models.Model):
         return self.name
 
 
-IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
-    SourceRecord,
-    Person,
-    PersonRecord,
-    PersonChange,
-    ReviewPair,
-    HeldRecord,
-    HeldRecordDecision,
-    AgencyEvent,
-    EventParticipant,
-)
-
-
 # Needs reconciliation and cumulative-harm flags (issue 4, parts 6 and 7) -------------------------
 
 ASSESSMENT_PENDING = "assessment_pending"
@@ -684,7 +671,17 @@ class HarmFlag(models.Model):
         return f"{self.rule} on {self.person}"
 
 
-IDENTITY_CHILD_MODELS += (SourceNeed, NeedsDiscrepancy, HarmFlag)
-
-
-IDENTITY_CHILD_MODELS = (*IDENTITY_CHILD_MODELS, SourceNeed, NeedsDiscrepancy, HarmFlag)
+IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
+    SourceRecord,
+    Person,
+    PersonRecord,
+    PersonChange,
+    ReviewPair,
+    HeldRecord,
+    HeldRecordDecision,
+    AgencyEvent,
+    EventParticipant,
+    SourceNeed,
+    NeedsDiscrepancy,
+    HarmFlag,
+)

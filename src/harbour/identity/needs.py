@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -251,27 +250,3 @@ def reconcile(
                 },
             )
     return summary
-
-
-def acknowledge_discrepancy(
-    *, actor: Any, discrepancy: NeedsDiscrepancy, action_taken: str, basis: str
-) -> NeedsDiscrepancy:
-    """The practitioner has seen the discrepancy and says what was done (audited)."""
-    text = action_taken.strip()
-    if not text:
-        raise ValidationError({"action_taken": "Say what was done"})
-    with transaction.atomic():
-        discrepancy.status = AlertStatus.ACKNOWLEDGED
-        discrepancy.acknowledged_by = actor
-        discrepancy.acknowledged_at = timezone.now()
-        discrepancy.action_taken = text
-        discrepancy.save()
-        audit_record(
-            actor=actor,
-            event="identity.needs_discrepancy.acknowledged",
-            child_id=discrepancy.child_id,
-            basis=basis,
-            subject=discrepancy,
-            detail={"kind": discrepancy.kind, "lacking": discrepancy.lacking_label},
-        )
-    return discrepancy

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.identity.audit import audit_children
 from harbour.identity.models import (
     HeldRecord,
     HeldRecordDecision,
@@ -34,18 +35,6 @@ def _denied(actor: Any, event: str, requested: Any) -> None:
         outcome="denied",
         detail={"requested_id": str(requested)},
     )
-
-
-def _viewed(actor: Any, event: str, child_ids: list[Any], subject: Any) -> None:
-    for child_id in child_ids or [None]:
-        audit_record(
-            actor=actor,
-            event=event,
-            child_id=child_id,
-            purpose=policy.purpose_for(actor),
-            basis="agency:identity_review",
-            subject=subject,
-        )
 
 
 def review_queue(*, actor: Any) -> QuerySet[ReviewPair]:
@@ -118,11 +107,12 @@ def held_record_for_actor(*, actor: Any, held_id: int) -> HeldView:
         _denied(actor, "identity.held_record_access_denied", held_id)
         raise
     person = _person_of(held.source_record)
-    _viewed(
-        actor,
-        "identity.held_record_viewed",
-        [person.child_id] if person is not None and person.child_id else [],
-        held,
+    audit_children(
+        actor=actor,
+        event="identity.held_record_viewed",
+        child_ids=[person.child_id] if person is not None and person.child_id else [],
+        subject=held,
+        even_if_none=True,
     )
     decisions = list(held.decisions.select_related("actor", "person"))
     return HeldView(held, held.source_record, person, decisions)
@@ -189,7 +179,13 @@ def review_pair_for_actor(*, actor: Any, pair_id: int) -> PairView:
         {p.child_id for p in (view.person_l, view.person_r) if p is not None and p.child_id},
         key=str,
     )
-    _viewed(actor, "identity.pair_viewed", children, pair)
+    audit_children(
+        actor=actor,
+        event="identity.pair_viewed",
+        child_ids=children,
+        subject=pair,
+        even_if_none=True,
+    )
     return view
 
 
@@ -238,7 +234,13 @@ def person_for_actor(*, actor: Any, number: int, action: policy.Action) -> Perso
         .select_related("person", "other", "actor", "run")
         .order_by("-occurred_at", "-pk")[:50]
     )
-    _viewed(actor, "identity.person_viewed", [person.child_id] if person.child_id else [], person)
+    audit_children(
+        actor=actor,
+        event="identity.person_viewed",
+        child_ids=[person.child_id] if person.child_id else [],
+        subject=person,
+        even_if_none=True,
+    )
     return PersonView(
         person=person,
         records=shown,

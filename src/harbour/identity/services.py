@@ -1,7 +1,7 @@
-"""Writes to the person index by people: review decisions, merging and splitting people by hand,
-and decisions about held records (ADR 0014). Each is decided by the policy, audited, and becomes
-a label for the next run: a confirmed pair is always linked, a rejected pair never, so what a
-person decided stands."""
+"""Writes by people: to the person index, review decisions, merging and splitting people by hand,
+and decisions about held records (ADR 0014), each decided by the policy, audited, and a label for
+the next run (a confirmed pair is always linked, a rejected pair never, so what a person decided
+stands); and acknowledging a cumulative-harm flag or a needs discrepancy (ADR 0015)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,19 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.children.models import Child
+from harbour.identity.audit import audit_children
 from harbour.identity.linkage.model import normalise_nhs_number
 from harbour.identity.models import (
     HARBOUR_SOURCE_SYSTEM,
+    AlertStatus,
     ChangeKind,
+    HarmFlag,
     HeldDecisionKind,
     HeldRecord,
     HeldRecordDecision,
     HeldStatus,
     LinkMethod,
+    NeedsDiscrepancy,
     Person,
     PersonChange,
     PersonRecord,
@@ -57,29 +61,11 @@ def _reason(reason: str, field: str = "reason") -> str:
 def _child_ids(records: Iterable[SourceRecord]) -> list[Any]:
     """The Harbour children these records are known to be (through their people)."""
     ids = [r.pk for r in records]
-    found = (
+    return list(
         PersonRecord.objects.filter(source_record_id__in=ids, person__child__isnull=False)
         .values_list("person__child_id", flat=True)
         .distinct()
     )
-    return sorted(set(found), key=str)
-
-
-def _audit_each_child(
-    *, actor: Any, event: str, records: Iterable[SourceRecord], subject: Any, detail: dict[str, Any]
-) -> None:
-    """One event for each Harbour child the records are known to be, or one with no child."""
-    children = _child_ids(records) or [None]
-    for child_id in children:
-        audit_record(
-            actor=actor,
-            event=event,
-            child_id=child_id,
-            purpose=policy.purpose_for(actor),
-            basis="agency:identity_review",
-            subject=subject,
-            detail=detail,
-        )
 
 
 @transaction.atomic
@@ -113,10 +99,11 @@ def review_decide(
     pair.reason = text
     pair.nhs_override_reason = override
     pair.save()
-    _audit_each_child(
+    audit_children(
         actor=actor,
         event="identity.pair_decided",
-        records=(pair.record_l, pair.record_r),
+        child_ids=_child_ids((pair.record_l, pair.record_r)),
+        even_if_none=True,
         subject=pair,
         detail={
             "decision": pair.status,
@@ -343,10 +330,11 @@ def _held_decided(
         nhs_override_reason=override,
         actor=actor,
     )
-    _audit_each_child(
+    audit_children(
         actor=actor,
         event=f"identity.held_record_{kind}",
-        records=(held.source_record,),
+        child_ids=_child_ids((held.source_record,)),
+        even_if_none=True,
         subject=held,
         detail={
             "decision": kind,
@@ -355,6 +343,16 @@ def _held_decided(
         },
     )
     return decision
+
+
+def _link_of(record: SourceRecord) -> PersonRecord | None:
+    """The record's link to its person, if it has one, locked."""
+    return (
+        PersonRecord.objects.select_for_update()
+        .select_related("person")
+        .filter(source_record=record)
+        .first()
+    )
 
 
 def _person_agencies(person: Person) -> set[int]:
@@ -398,12 +396,7 @@ def held_record_attach(
                 f"the record to {kept.display_id}"
             }
         )
-    current = (
-        PersonRecord.objects.select_for_update()
-        .select_related("person")
-        .filter(source_record=record)
-        .first()
-    )
+    current = _link_of(record)
     if current is not None and current.person_id == person.pk:
         raise ValidationError({"person": f"The record is already part of {person.display_id}"})
     left_behind: list[int] = []
@@ -519,12 +512,7 @@ def held_record_close(*, actor: Any, held: HeldRecord, reason: str) -> HeldRecor
         raise ValidationError(
             {"decision": "This is Harbour's own record of a child: attach it or keep it held"}
         )
-    current = (
-        PersonRecord.objects.select_for_update()
-        .select_related("person")
-        .filter(source_record=held.source_record)
-        .first()
-    )
+    current = _link_of(held.source_record)
     # Audited while the record is still linked, so the event names the child it was.
     decision = _held_decided(
         actor=actor, held=held, kind=HeldDecisionKind.CLOSE, reason=text, status=HeldStatus.CLOSED
@@ -539,3 +527,42 @@ def held_record_close(*, actor: Any, held: HeldRecord, reason: str) -> HeldRecor
         )
         current.delete()
     return decision
+
+
+# Flags and needs discrepancies -------------------------------------------------------------------
+
+
+def _acknowledged(item: HarmFlag | NeedsDiscrepancy) -> tuple[str, dict[str, Any]]:
+    """The audit event and detail for acknowledging this kind of item."""
+    if isinstance(item, HarmFlag):
+        return "identity.flag.acknowledged", {"rule": item.rule.code, "version": item.rule.version}
+    return "identity.needs_discrepancy.acknowledged", {
+        "kind": item.kind,
+        "lacking": item.lacking_label,
+    }
+
+
+@transaction.atomic
+def alert_acknowledge(
+    *, actor: Any, item: HarmFlag | NeedsDiscrepancy, action_taken: str, basis: str
+) -> HarmFlag | NeedsDiscrepancy:
+    """The practitioner has seen the flag or discrepancy and says what was done (audited, with
+    the basis of the decision that opened the child's page)."""
+    text = action_taken.strip()
+    if not text:
+        raise ValidationError({"action_taken": "Say what was done"})
+    item.status = AlertStatus.ACKNOWLEDGED
+    item.acknowledged_by = actor
+    item.acknowledged_at = timezone.now()
+    item.action_taken = text
+    item.save()
+    event, detail = _acknowledged(item)
+    audit_record(
+        actor=actor,
+        event=event,
+        child_id=item.child_id,
+        basis=basis,
+        subject=item,
+        detail=detail,
+    )
+    return item

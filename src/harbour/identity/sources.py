@@ -8,8 +8,9 @@ child's Harbour record is that child (``Person.child``)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.db import transaction
@@ -59,6 +60,57 @@ def _child_values(child: Child) -> dict[str, Any]:
     }
 
 
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class Upserted:
+    created: int
+    changed: list[int]  # the positions, among the rows given, of the records updated
+    unchanged: int
+
+
+def upsert_source_records(
+    rows: Iterable[tuple[K, SourceRecord | None, dict[str, Any]]],
+    *,
+    create: Callable[[K, dict[str, Any]], SourceRecord],
+    fields: Sequence[str],
+    when_changed: Mapping[str, Any] | None = None,
+) -> Upserted:
+    """Save source records in bulk, idempotently. Each row is (its key, the record held for it
+    or None, its values): a key with no record is made by ``create``; a record whose values
+    differ is given them (and ``when_changed``, such as a new ``as_of``) and saved, writing
+    ``fields``; a record with the same values is left alone."""
+    created: list[SourceRecord] = []
+    changed: list[SourceRecord] = []
+    positions: list[int] = []
+    unchanged = 0
+    for position, (key, record, values) in enumerate(rows):
+        if record is None:
+            created.append(create(key, values))
+        elif any(getattr(record, name) != value for name, value in values.items()):
+            for name, value in {**values, **(when_changed or {})}.items():
+                setattr(record, name, value)
+            changed.append(record)
+            positions.append(position)
+        else:
+            unchanged += 1
+    SourceRecord.objects.bulk_create(created, batch_size=2000)
+    if changed:
+        SourceRecord.objects.bulk_update(changed, list(fields), batch_size=2000)
+    return Upserted(created=len(created), changed=positions, unchanged=unchanged)
+
+
+def _harbour_record(child: Child, values: dict[str, Any]) -> SourceRecord:
+    today = timezone.localdate()
+    return SourceRecord(
+        source_system=HARBOUR_SOURCE_SYSTEM,
+        source_id=str(child.pk),
+        as_of=timezone.localdate(child.created_at) if child.created_at else today,
+        **values,
+    )
+
+
 @transaction.atomic
 def sync_child_records() -> dict[str, int]:
     """Make (or update) one source record for each Harbour child; returns the counts. A
@@ -67,41 +119,17 @@ def sync_child_records() -> dict[str, int]:
         record.source_id: record
         for record in SourceRecord.objects.filter(source_system=HARBOUR_SOURCE_SYSTEM)
     }
-    today = timezone.localdate()
-    created: list[SourceRecord] = []
-    changed: list[SourceRecord] = []
-    for child in Child.objects.only(
-        "id",
-        "recorded_by_id",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address_line",
-        "nhs_number",
-        "created_at",
-    ).iterator(chunk_size=2000):
-        values = _child_values(child)
-        record = existing.get(str(child.pk))
-        if record is None:
-            created.append(
-                SourceRecord(
-                    source_system=HARBOUR_SOURCE_SYSTEM,
-                    source_id=str(child.pk),
-                    as_of=timezone.localdate(child.created_at) if child.created_at else today,
-                    **values,
-                )
-            )
-        elif any(getattr(record, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.as_of = today
-            changed.append(record)
-    SourceRecord.objects.bulk_create(created, batch_size=2000)
-    if changed:
-        SourceRecord.objects.bulk_update(changed, [*_SYNCED, "as_of"], batch_size=2000)
-    return {"created": len(created), "updated": len(changed)}
+    # The child's fields of the same names as the record's, and who recorded the child (agency).
+    children = Child.objects.only("id", "recorded_by_id", "created_at", *_SYNCED[1:]).iterator(
+        chunk_size=2000
+    )
+    saved = upsert_source_records(
+        ((child, existing.get(str(child.pk)), _child_values(child)) for child in children),
+        create=_harbour_record,
+        fields=[*_SYNCED, "as_of"],
+        when_changed={"as_of": timezone.localdate()},
+    )
+    return {"created": saved.created, "updated": len(saved.changed)}
 
 
 def source_frame(ids: Iterable[int] | None = None) -> pd.DataFrame:

@@ -8,11 +8,12 @@ from itertools import count
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from harbour.access.models import AuditEvent, RelationshipKind
-from harbour.identity import flags
+from harbour.identity import flags, services
 from harbour.identity.flags import Ev, Participant, RuleSpec
 from harbour.identity.forms import FlagRuleForm
 from harbour.identity.models import (
@@ -301,6 +302,20 @@ def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Clien
     assert flag.status == AlertStatus.ACKNOWLEDGED and flag.acknowledged_by == world["lead"]
     event = AuditEvent.objects.get(event="identity.flag.acknowledged")
     assert event.child_id == world["child"].pk and event.actor_id == world["lead"].pk
+    assert event.detail == {"rule": flag.rule.code, "version": flag.rule.version}
+
+
+def test_acknowledging_needs_words_whatever_calls_it(world: dict[str, Any]) -> None:
+    flags.raise_flags()
+    flag = HarmFlag.objects.filter(child=world["child"]).first()
+    assert flag is not None
+    with pytest.raises(ValidationError, match="Say what was done"):
+        services.alert_acknowledge(
+            actor=world["lead"], item=flag, action_taken="  ", basis="relationship:lead"
+        )
+    flag.refresh_from_db()
+    assert flag.status == AlertStatus.OPEN
+    assert not AuditEvent.objects.filter(event="identity.flag.acknowledged").exists()
 
 
 def test_pages_refuse_those_without_a_relationship(world: dict[str, Any], client: Client) -> None:
@@ -308,6 +323,9 @@ def test_pages_refuse_those_without_a_relationship(world: dict[str, Any], client
     stranger = make_staff(make_agency(), Role.LEAD_PRACTITIONER)
     client.force_login(stranger)
     assert client.get(reverse("identity:child-flags", args=[world["child"].pk])).status_code == 404
+    denied = AuditEvent.objects.get(event="child.access_denied", actor_id=stranger.pk)
+    assert (denied.child_id, denied.outcome) == (world["child"].pk, "denied")
+    assert denied.detail["action"] == "child.alerts.view"
     assert str(world["child"]) not in client.get(reverse("identity:flags")).content.decode()
     referrer = make_staff(world["police"], Role.REFERRER)
     client.force_login(referrer)

@@ -133,6 +133,7 @@ def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Clien
     assert item.status == AlertStatus.ACKNOWLEDGED and item.action_taken == "Added to the record"
     audit = AuditEvent.objects.get(event="identity.needs_discrepancy.acknowledged")
     assert audit.child_id == world["child"].pk and audit.actor_id == world["lead"].pk
+    assert audit.detail == {"kind": "slcn", "lacking": item.lacking_label}
 
 
 def test_others_cannot_see(world: dict[str, Any], client: Client) -> None:
