@@ -26,6 +26,7 @@ from harbour.frontdoor.codes import (
     Concern,
     MeetingRole,
     MeetingStatus,
+    Source,
     Status,
 )
 from harbour.frontdoor.models import (
@@ -218,7 +219,11 @@ def _by_team(referrals: list[Referral]) -> Table:
                 lambda r: (
                     f"{r.referring_team.name}, {r.referring_agency.name}"
                     if r.referring_team
-                    else f"No team (automated feed), {r.referring_agency.name}"
+                    else (
+                        f"No team (automated feed), {r.referring_agency.name}"
+                        if r.source != Source.FORM
+                        else f"No team, {r.referring_agency.name}"
+                    )
                 ),
             )
         ),

@@ -57,6 +57,13 @@ def test_completeness_voice_ethnicity_and_syv_by_agency(partnership):
     assert concerns["Missing from home, care or education"] == [1, "50%"]
 
 
+def test_a_form_referral_from_someone_with_no_team_is_not_called_automated(partnership):
+    sent(partnership)  # the officer belongs to no team
+    leader = make_staff(partnership["csc"], Role.STRATEGIC_LEADER)
+    teams = _rows(reports.front_door_report(actor=leader), "completeness-by-team")
+    assert list(teams) == [f"No team, {partnership['police'].name}"]
+
+
 def test_time_to_decision_and_within_the_service_level(partnership):
     referral = confirmed(partnership)
     services.referral_decide(
