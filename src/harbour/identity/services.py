@@ -294,7 +294,7 @@ def _held_for_decision(actor: Any, held: HeldRecord) -> HeldRecord:
     """The held record, locked, if the actor may decide about it and it is still waiting."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
     locked = (
-        HeldRecord.objects.select_for_update()
+        HeldRecord.objects.select_for_update(of=("self",))
         .select_related("source_record__agency")
         .get(pk=held.pk)
     )
@@ -384,7 +384,12 @@ def held_record_attach(
     records, so the next run keeps them together if the record becomes usable; a record that
     belonged to someone else is labelled as a different person from the records left there."""
     held = _held_for_decision(actor, held)
-    person = Person.objects.select_for_update().select_related("merged_into").get(pk=person.pk)
+    # Only the person's row is locked (PostgreSQL cannot lock the outer join to merged_into).
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("merged_into")
+        .get(pk=person.pk)
+    )
     kept = person.merged_into or person
     policy.decide_person(actor, policy.Action.IDENTITY_REVIEW, kept, _person_agencies(kept))
     text = _reason(reason)
