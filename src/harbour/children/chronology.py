@@ -1,16 +1,18 @@
 """One chronology of everything recorded in Harbour about a child, newest first. Entries come
-from the record's sections, so an entry is shown only where its section is. Other agencies' own
-records of events (the person index's ``AgencyEvent``s for the person linked to the child) are
-added too, each with its agency: one whose data category the viewer's decision does not cover
-shows only that the agency holds a record of an event that day, and whom to ask
-(``policy.agency_event_shown``)."""
+from the record's sections, so an entry is shown only where its section is. Other apps add the
+entries they hold by registering a provider (``provide_entries``) when Django starts: the front
+door its referrals, decisions and strategy meetings (``frontdoor.chronology``, part of the
+involvement section), the person index other agencies' own records of events
+(``identity.chronology``: each with its agency, one whose data category the viewer's decision does
+not cover shown only as that the agency holds a record of an event that day, and whom to ask,
+``policy.agency_event_shown``). This app sits below both (ADR 0020), so it does not import them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
@@ -19,8 +21,6 @@ from harbour.children.codes import AssessmentStatus
 from harbour.children.models import Child
 from harbour.children.record import SECTION_CATEGORY
 from harbour.children.selectors import child_find_for_actor
-from harbour.frontdoor.selectors import referral_entries
-from harbour.identity import events as agency_events
 
 
 class EntryType:
@@ -80,7 +80,35 @@ class Chronology:
     hidden_types: list[str]
 
 
-def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
+class EntryProvider(Protocol):
+    """Entries another app holds about the child, for the viewer whose decision this is."""
+
+    def __call__(self, child: Child, decision: policy.Decision) -> list[Entry]: ...
+
+
+# Providers by the record section their entries belong to, in the order they were registered; under
+# None, providers that decide entry by entry what the viewer may see (after every section).
+_providers: dict[str | None, list[EntryProvider]] = {}
+
+
+def provide_entries(provider: EntryProvider, *, section: str | None) -> None:
+    """Add ``provider``'s entries to every chronology: after the ``section``'s own entries, and
+    only where the viewer may see that section; with no section, after all of them, the provider
+    deciding from the viewer's decision what each entry shows. Registering twice adds once."""
+    if section is not None and section not in EntryType.SECTION.values():
+        raise ValueError(f"The chronology has no section {section!r}")
+    providers = _providers.setdefault(section, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def _provided(section: str | None, child: Child, decision: policy.Decision) -> list[Entry]:
+    return [
+        entry for provider in _providers.get(section, []) for entry in provider(child, decision)
+    ]
+
+
+def _entries(child: Child, shown: frozenset[str], decision: policy.Decision) -> list[Entry]:
     entries: list[Entry] = []
 
     def agency_of(obj: Any) -> str:
@@ -112,8 +140,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                         agency.name if agency else "",
                     )
                 )
-        for on, title, description, source in referral_entries(child.pk):
-            entries.append(Entry(on, EntryType.REFERRAL, title, description, source))
+        entries += _provided("involvement", child, decision)
     if "needs" in shown:
         for need in child.needs.select_related("recorded_by_agency"):
             if need.start_date:
@@ -157,6 +184,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                         agency_of(a),
                     )
                 )
+        entries += _provided("needs", child, decision)
     if "education" in shown:
         for e in child.education.select_related("setting", "recorded_by_agency"):
             setting = e.setting.name if e.setting else e.setting_name
@@ -169,6 +197,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                     e.setting.name if e.setting else agency_of(e),
                 )
             )
+        entries += _provided("education", child, decision)
     if "voice" in shown:
         for v in child.voice.select_related("recorded_by_agency"):
             entries.append(
@@ -180,6 +209,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                     agency_of(v),
                 )
             )
+        entries += _provided("voice", child, decision)
     if "plans" in shown:
         for plan in child.plans.select_related("recorded_by_agency").prefetch_related("reviews"):
             entries.append(
@@ -211,6 +241,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                         agency_of(plan),
                     )
                 )
+        entries += _provided("plans", child, decision)
     if "formulation" in shown:
         for meeting in child.formulations.select_related("recorded_by_agency"):
             entries.append(
@@ -222,71 +253,7 @@ def _entries(child: Child, shown: frozenset[str]) -> list[Entry]:
                     agency_of(meeting),
                 )
             )
-    return entries
-
-
-def _day(on: dt.date) -> str:
-    return f"{on.day} {on:%B %Y}"
-
-
-def _also_named(event: Any) -> str:
-    """Who else the event names: adults and others by name (an adult who poses a risk to
-    children said so), another child's record only as "another young person" (the associates
-    page decides whether the viewer may see who)."""
-    names: list[str] = []
-    for p in event.participants.all():
-        if p.source_record_id is not None:
-            names.append("another young person")
-        elif p.poses_risk:
-            names.append(f"{p.name} (an adult who poses a risk to children)")
-        else:
-            names.append(f"{p.name} ({'adult' if p.is_adult else 'not known'})")
-    return ", ".join(names)
-
-
-def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
-    entries: list[Entry] = []
-    lead = ""
-    for event in agency_events.events_for_child(child):
-        agency = event.agency.name
-        if policy.agency_event_shown(decision, event.data_category):
-            details = [event.summary]
-            facts = [
-                f"Role: {event.get_role_display().lower()}",
-                f"severity {event.get_severity_display().lower()}",
-            ]
-            if event.weapon:
-                facts.append("a weapon was involved")
-            details.append("; ".join(facts) + f". Reference {event.source_reference}.")
-            named = _also_named(event)
-            if named:
-                details.append(f"Also named: {named}.")
-            title = event.get_kind_display()
-            if event.category != event.kind:
-                title += f": {event.get_category_display().lower()}"
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    title,
-                    "\n".join(details),
-                    agency,
-                )
-            )
-        else:
-            if not lead:
-                lead = agency_events.lead_practitioner_name(child) or "-"
-            ask = agency_events.whom_to_ask(agency, "" if lead == "-" else lead)
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    f"{agency} holds a record of an event on {_day(event.occurred_on)}",
-                    f"You may not see its details: {ask}.",
-                    agency,
-                    withheld=True,
-                )
-            )
+        entries += _provided("formulation", child, decision)
     return entries
 
 
@@ -301,7 +268,7 @@ def child_chronology(
     shown = frozenset(
         s for s, category in SECTION_CATEGORY.items() if category in decision.sections
     )
-    everything = _entries(child, shown) + _agency_event_entries(child, decision)
+    everything = _entries(child, shown, decision) + _provided(None, child, decision)
     entries = [
         e
         for e in everything
