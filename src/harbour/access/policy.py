@@ -261,6 +261,19 @@ def children_worked_with(
     return queryset.filter(Exists(relationship))
 
 
+def personal_relationships(actor: Any) -> QuerySet[WorkingRelationship]:
+    """The actor's own current working relationships with children (lead practitioner, team
+    around the child, panel), for lists of "your" children; none without the capability."""
+    if not can(actor, Action.CHILD_VIEW):
+        return WorkingRelationship.objects.none()
+    return WorkingRelationship.objects.current().filter(staff_id=actor.pk)
+
+
+def is_break_glass(basis: str) -> bool:
+    """Whether a decision's (or an audit event's) basis is a break-glass grant."""
+    return basis == BREAK_GLASS
+
+
 def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
     """Children the actor may find in search: visible ones, and those held by an agency that
     shares identity data with the actor's agency for this purpose."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harbour.access import policy
 from harbour.access.models import AuditEvent, BreakGlassGrant
 from harbour.partnership.models import Role
 
@@ -62,7 +63,7 @@ class AuditEventPresenter:
 
     @property
     def break_glass(self) -> bool:
-        return self.event.basis == "break_glass"
+        return policy.is_break_glass(self.event.basis)
 
 
 @dataclass(frozen=True)

@@ -147,8 +147,8 @@ def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
     panel), for their home page. Agency-wide records are not listed: they are found by search."""
     children = policy.children_worked_with(actor, Child.objects.all(), personal=True)
     relationships = (
-        WorkingRelationship.objects.current()
-        .filter(staff_id=actor.pk, child__in=children)
+        policy.personal_relationships(actor)
+        .filter(child__in=children)
         .select_related("child")
         .order_by("child__family_name", "child__given_name", "kind")
     )
