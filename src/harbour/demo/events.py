@@ -14,7 +14,9 @@ child has which pattern is kept in ``DemoPattern``:
 - ``weapon_after_exclusion``: a suspension or exclusion, then a knife incident weeks later;
 - ``ed_assault_no_police``: an ED attendance after an assault with no police event within 60
   days either side;
-- ``co_involved``: two children named together in the same two or three police incidents.
+- ``co_involved``: two children named together, both as suspects, in the same three police
+  incidents; one of them is a child already given a pattern above (of violence or a weapon),
+  so that the co-involvement rule, which counts suspects together, flags the other.
 
 Everything is drawn from the seed and the source records in the database, in a fixed order, so
 the same seed makes the same events."""
@@ -609,11 +611,20 @@ class _EventPhase:
             self.pattern(child, Pattern.ED_ASSAULT_NO_POLICE, [event])
 
     def co_involved(self) -> None:
+        # A child another rule flags (violence or a weapon; never the ED attendance with no
+        # police record, which these police incidents would undo), beside one with no pattern.
+        flagged_patterns = {Pattern.VIOLENCE_CLUSTER, Pattern.WEAPON_AFTER_EXCLUSION}
+        given = {p.child_id for p in self.patterns if p.pattern in flagged_patterns}
+        flagged = sorted(
+            (c for c in self.children if c.child_id in given and c.has(AgencyType.POLICE)),
+            key=lambda c: str(c.child_id),
+        )
         pool = self.candidates(AgencyType.POLICE)
-        pairs = list(zip(pool[::2], pool[1::2], strict=False))
+        pairs = list(zip(flagged, pool, strict=False))
         for first, second in pairs[: max(1, self.how_many() // 2)]:
+            # Within the last 280 days, so within the rule's year of each child's latest event.
             start = self.day(
-                self.start + dt.timedelta(days=10), self.reference_date - dt.timedelta(150)
+                self.start + dt.timedelta(days=120), self.reference_date - dt.timedelta(150)
             )
             days = sorted(start + dt.timedelta(days=self.rng.randint(0, 140)) for _ in range(3))
             by_child: dict[uuid.UUID, list[_Event]] = defaultdict(list)
