@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from harbour.access import policy
 from harbour.access.models import WorkingRelationship
 from harbour.children.models import Child
 from harbour.demo.models import DemoPattern, GroundTruth, Pattern
-from harbour.demo.signins import LEAD_PRACTITIONER
+from harbour.demo.signins import FRONT_DOOR_PRACTITIONER, LEAD_PRACTITIONER
 from harbour.identity.models import (
     AgencyEvent,
     EventCategory,
@@ -44,7 +45,7 @@ from harbour.identity.models import (
     EventRole,
     SourceRecord,
 )
-from harbour.partnership.models import AgencyType
+from harbour.partnership.models import AgencyType, Staff
 
 SEED_OFFSET = 7_919
 WINDOW_DAYS = 400
@@ -611,17 +612,37 @@ class _EventPhase:
             self.pattern(child, Pattern.ED_ASSAULT_NO_POLICE, [event])
 
     def co_involved(self) -> None:
-        # A child another rule flags (violence or a weapon; never the ED attendance with no
-        # police record, which these police incidents would undo), beside one with no pattern.
+        # One of each pair is a child another rule flags (for violence or a weapon), so that the
+        # co-involvement rule flags the other. The other is one the front door's agency works
+        # with where one fits (so that the demo's front door and lead practitioner see that
+        # flag), with no pattern of their own where one fits; never a child given the ED
+        # attendance with no police record, which these police incidents would undo.
+        n = max(1, self.how_many() // 2)
         flagged_patterns = {Pattern.VIOLENCE_CLUSTER, Pattern.WEAPON_AFTER_EXCLUSION}
         given = {p.child_id for p in self.patterns if p.pattern in flagged_patterns}
-        flagged = sorted(
+        firsts = sorted(
             (c for c in self.children if c.child_id in given and c.has(AgencyType.POLICE)),
             key=lambda c: str(c.child_id),
+        )[:n]
+        unpoliced = {p.child_id for p in self.patterns if p.pattern == Pattern.ED_ASSAULT_NO_POLICE}
+        front_door = Staff.objects.filter(email=FRONT_DOOR_PRACTITIONER.email).first()
+        on_list = set(
+            policy.alert_children(front_door, Child.objects.all()).values_list("pk", flat=True)
+            if front_door is not None
+            else ()
         )
-        pool = self.candidates(AgencyType.POLICE)
-        pairs = list(zip(flagged, pool, strict=False))
-        for first, second in pairs[: max(1, self.how_many() // 2)]:
+        pool = self.caseload_first(
+            [
+                c
+                for c in self.children
+                if c.has(AgencyType.POLICE)
+                and c.age_on(self.start) >= 12
+                and c.child_id not in unpoliced
+                and c not in firsts
+            ]
+        )
+        pool.sort(key=lambda c: (c.child_id not in on_list, c.patterned))
+        for first, second in zip(firsts, pool, strict=False):
             # Within the last 280 days, so within the rule's year of each child's latest event.
             start = self.day(
                 self.start + dt.timedelta(days=120), self.reference_date - dt.timedelta(150)

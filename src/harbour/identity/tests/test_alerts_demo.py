@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -63,14 +64,17 @@ def test_the_demo_partnership_flags_children_suspected_together_with_a_flagged_c
     assert rule.in_use and rule.in_use_changed_by_system == "harbour demo generate"
     flags.raise_flags()
     pairs = list(DemoPattern.objects.filter(pattern=Pattern.CO_INVOLVED))
-    assert pairs
-    other_patterns = set(
-        DemoPattern.objects.exclude(pattern=Pattern.CO_INVOLVED).values_list("child_id", flat=True)
+    flagged_by_another_rule = set(
+        DemoPattern.objects.filter(pattern__in=list(RULE_FOR_PATTERN)).values_list(
+            "child_id", flat=True
+        )
     )
-    for found in pairs:
+    beside_a_flagged_child = [
+        p for p in pairs if uuid.UUID(p.detail["other_child_id"]) in flagged_by_another_rule
+    ]
+    assert beside_a_flagged_child, "each pair has a child another rule flags"
+    for found in beside_a_flagged_child:
         co = HarmFlag.objects.filter(child_id=found.child_id, rule=rule)
-        if found.child_id in other_patterns:
-            continue  # the flagged one of the pair
         assert co.count() == len(found.detail["event_refs"]), found.child_id
         for flag in co:
             assert flag.explanation.startswith("Recorded as suspect in an incident on ")
