@@ -254,7 +254,14 @@ class FlagRuleSwitchForm(forms.Form):
     of the rule's state when it was drawn), so that a rule someone else switched meanwhile is
     not switched back by mistake: the service refuses it."""
 
-    to = forms.ChoiceField(choices=[(ON, ON), (OFF, OFF)], widget=forms.HiddenInput)
+    to = forms.ChoiceField(
+        choices=[(ON, ON), (OFF, OFF)],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Go back to the rules and open the rule again",
+            "invalid_choice": "Go back to the rules and open the rule again",
+        },
+    )
     reason = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
