@@ -785,7 +785,9 @@ def new_rule_version(
 ) -> FlagRule:
     """A change to a rule is a new version; flags keep the version that raised them. The new
     version keeps whether the rule is in use (and who decided, when and why): changing a
-    switched-off rule's numbers does not switch it on."""
+    switched-off rule's numbers does not switch it on. Only the partnership's administrators
+    change rules (the policy is asked here, whatever calls it)."""
+    policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
     with transaction.atomic():
         FlagRule.objects.filter(code=rule.code, is_current=True).update(is_current=False)
         latest = FlagRule.objects.filter(code=rule.code).order_by("-version").first()

@@ -314,12 +314,18 @@ def test_raising_lists_the_exact_records_and_is_idempotent(world: dict[str, Any]
     assert HarmFlag.objects.count() == first.raised
 
 
-def test_a_new_version_keeps_old_flags_and_raises_its_own(world: dict[str, Any]) -> None:
+def test_a_new_version_keeps_old_flags_and_raises_its_own(
+    world: dict[str, Any], admin: Any
+) -> None:
     flags.raise_flags()
     old = FlagRule.objects.get(code="violence-cluster", is_current=True)
     old_flag = HarmFlag.objects.get(rule=old)
+    with pytest.raises(policy.Forbidden):  # the service asks the policy, whoever calls it
+        flags.new_rule_version(
+            actor=world["lead"], rule=old, title="x", description="", parameters=old.parameters
+        )
     new = flags.new_rule_version(
-        actor=world["lead"],
+        actor=admin,
         rule=old,
         title=old.title,
         description="",
@@ -335,13 +341,13 @@ def test_a_new_version_keeps_old_flags_and_raises_its_own(world: dict[str, Any])
     assert AuditEvent.objects.filter(event="identity.flag_rule.changed").exists()
 
 
-def test_ed_assault_police_window(world: dict[str, Any]) -> None:
+def test_ed_assault_police_window(world: dict[str, Any], admin: Any) -> None:
     # Police events 20 days either side: not within 7 days, so flagged; within 30, not.
     flags.raise_flags()
     rule = FlagRule.objects.get(code="ed-assault-no-police", is_current=True)
     assert HarmFlag.objects.filter(rule=rule).count() == 1
     wider = flags.new_rule_version(
-        actor=world["lead"], rule=rule, title=rule.title, description="", parameters={"days": 30}
+        actor=admin, rule=rule, title=rule.title, description="", parameters={"days": 30}
     )
     flags.raise_flags()
     assert not HarmFlag.objects.filter(rule=wider).exists()
