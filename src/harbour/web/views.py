@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -12,6 +13,8 @@ from django.shortcuts import render
 from django.template import loader
 
 from harbour.access import policy
+from harbour.access import services as access_services
+from harbour.access.audit import AuditWriteError
 from harbour.children import selectors as children_selectors
 from harbour.children.presenters import ChildPresenter
 from harbour.frontdoor import selectors as frontdoor_selectors
@@ -36,13 +39,47 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
+logger = logging.getLogger(__name__)
+
+
 class SignInView(auth_views.LoginView):
+    """Sign-in, with every sign-in and every failed attempt audited (ADR 0018). The calls are
+    explicit here rather than Django's ``user_logged_in``/``user_login_failed`` signals: the
+    house keeps logic out of signals, and the event must be written before the session starts so
+    that an audit that cannot be written stops the sign-in (503) instead of following it."""
+
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        access_services.sign_in_record(actor=form.get_user())
+        return super().form_valid(form)
 
-sign_out = auth_views.LogoutView.as_view()
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        # Only an attempt to authenticate is a failed sign-in: a form sent with an empty field
+        # never reached the password check.
+        username, password = form.data.get("username", ""), form.data.get("password", "")
+        if username and password:
+            access_services.sign_in_failed_record(username=str(username))
+        return super().form_invalid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign-out, audited before the session ends. Unlike every other action, a sign-out goes
+    ahead when its event cannot be written: refusing it would keep a session open on what may be
+    a shared computer, which protects no one. The failure goes to the error log instead."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated:
+            try:
+                access_services.sign_out_record(actor=request.user)
+            except AuditWriteError:
+                logger.exception("Sign-out of user %s could not be audited", request.user.pk)
+        return super().post(request, *args, **kwargs)
+
+
+sign_out = SignOutView.as_view()
 
 
 @login_required
