@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from harbour.access.models import AuditEvent
 from harbour.children.models import EducationLimit
 from harbour.conftest import assert_accessible
+from harbour.partnership import services
 from harbour.partnership.models import Agency, InformationSharingAgreement, Role
+from harbour.partnership.tests.conftest import make_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -219,3 +221,34 @@ def test_a_promotion_waits_for_a_second_administrator_and_self_promotion_is_refu
         "staff.signed_out",
         "staff.signed_in",
     ]
+
+
+def test_the_data_protection_officer_reads_the_changes_from_their_navigation(
+    page, live_server, administrator, analyst, council, council_team
+):
+    services.staff_update(
+        actor=administrator,
+        first_name=analyst.first_name,
+        last_name=analyst.last_name,
+        email=analyst.email,
+        staff=analyst,
+        agency=council,
+        team=council_team,
+        role=Role.FRONT_DOOR_MANAGER,
+        job_title="",
+        is_active=True,
+    )
+    dpo = make_staff(council, Role.DATA_PROTECTION_OFFICER, "dee.pio@example.org")
+    sign_in_as(page, live_server.url, dpo)
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Access changes").click()
+    expect(page.locator("h1")).to_have_text("Changes to who can see children")
+    expect(page.locator(".govuk-service-navigation [aria-current=page]")).to_have_text(
+        "Access changes"
+    )
+    expect(page.locator("table").first).to_contain_text("Role: Analyst to Front-door manager")
+    assert_accessible(page, "changes to who can see children, as the data protection officer")
+    page.get_by_role("link", name="View the change to Ana Lyst's access").click()
+    expect(page.locator("h1")).to_have_text("Change to Ana Lyst's access")
+    expect(page.locator("input[name=decision]")).to_have_count(0)
+    assert_accessible(page, "a change to someone's access, as the data protection officer")
+    page.goto("about:blank")
