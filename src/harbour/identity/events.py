@@ -1,7 +1,7 @@
 """Other agencies' events for a Harbour child: the person the index links to the child
 (``Person.child``, following merges), that person's source records, and what each agency's
 record says happened (``AgencyEvent``). No policy here: callers decide what the viewer may see
-(``policy.agency_event_shown``) and audit."""
+(``policy.agency_entry_shown``) and audit."""
 
 from __future__ import annotations
 

@@ -499,7 +499,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
 
 
 def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
-    """A plan of a child the user may change (made here: the matrix is about access)."""
+    """A plan of a child the user may change (made here: the matrix is about access), recorded
+    by the user's agency, so that it is theirs to see whatever their relationship."""
     children = Child.objects.exclude(pk=data["grant"].child_id)
     child = (
         policy.visible_children(user, children).earliest("pk")
@@ -507,7 +508,11 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
         else children.earliest("pk")
     )
     plan = Plan.objects.create(
-        child=child, plan_type="child_in_need", outcomes="x", started_on=dt.date(2026, 1, 5)
+        child=child,
+        plan_type="child_in_need",
+        outcomes="x",
+        started_on=dt.date(2026, 1, 5),
+        recorded_by_agency=user.agency if user else None,
     )
     return {"child_id": child.pk, "plan_id": plan.pk}
 
@@ -515,14 +520,22 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
 def need_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
     """An open need of a child the user may change (made here: the matrix is about access)."""
     child_id = plan_kwargs(user, data, can_view)["child_id"]
-    need = Need.objects.create(child_id=child_id, kind="other", description="x")
+    need = Need.objects.create(
+        child_id=child_id,
+        kind="other",
+        description="x",
+        recorded_by_agency=user.agency if user else None,
+    )
     return {"child_id": child_id, "need_id": need.pk}
 
 
 def assessment_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
     child_id = plan_kwargs(user, data, can_view)["child_id"]
     assessment = Assessment.objects.create(
-        child_id=child_id, kind="camhs", referred_on=dt.date(2025, 1, 6)
+        child_id=child_id,
+        kind="camhs",
+        referred_on=dt.date(2025, 1, 6),
+        recorded_by_agency=user.agency if user else None,
     )
     return {"child_id": child_id, "assessment_id": assessment.pk}
 
