@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnership', '0001_initial'),
+        ('partnership', '0002_special_categories_of_their_own'),
     ]
 
     operations = [
