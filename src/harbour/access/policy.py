@@ -261,6 +261,19 @@ def children_worked_with(
     return queryset.filter(Exists(relationship))
 
 
+def personal_relationships(actor: Any) -> QuerySet[WorkingRelationship]:
+    """The actor's own current working relationships with children (lead practitioner, team
+    around the child, panel), for lists of "your" children; none without the capability."""
+    if not can(actor, Action.CHILD_VIEW):
+        return WorkingRelationship.objects.none()
+    return WorkingRelationship.objects.current().filter(staff_id=actor.pk)
+
+
+def is_break_glass(basis: str) -> bool:
+    """Whether a decision's (or an audit event's) basis is a break-glass grant."""
+    return basis == BREAK_GLASS
+
+
 def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
     """Children the actor may find in search: visible ones, and those held by an agency that
     shares identity data with the actor's agency for this purpose."""
@@ -620,19 +633,25 @@ def _alerts_agency_wide(actor: Any) -> bool:
     return actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
 
 
-def alert_list_sharing(actor: Any) -> Decision:
-    """For a list of alerts about the children on the actor's list (``alert_children``), which of
-    the records behind each alert the actor sees in full (``agency_entry_shown``,
-    ``record_entry_shown``): the same entry-by-entry rule as on a child's own pages."""
-    if not can(actor, Action.CHILD_ALERTS_VIEW):
+def entry_sharing(actor: Any, action: Action = Action.CHILD_VIEW) -> Decision:
+    """For a list of children the actor works with (each already authorised, e.g. by
+    ``children_worked_with`` or ``alert_children``), which entries about them the actor sees in
+    full (``agency_entry_shown``, ``record_entry_shown``): the same entry-by-entry rule as on a
+    child's own pages, which depends on the actor's agency and agreements, not on the child."""
+    if not can(actor, action):
         return Decision(False)
     return Decision(
         True,
-        basis="alerts_list",
+        basis="list",
         sections=frozenset({DataCategory.IDENTITY}),
         agency_id=actor.agency_id,
         shared=shared_categories(actor, purpose_for(actor)),
     )
+
+
+def alert_list_sharing(actor: Any) -> Decision:
+    """``entry_sharing`` for the lists of flags and needs discrepancies."""
+    return entry_sharing(actor, Action.CHILD_ALERTS_VIEW)
 
 
 def alerts_open(actor: Any, decision: Decision) -> bool:

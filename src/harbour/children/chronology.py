@@ -1,26 +1,29 @@
-"""One chronology of everything recorded in Harbour about a child, newest first. Entries come
-from the record's sections, so an entry is shown only where its section is. Other agencies' own
-records of events (the person index's ``AgencyEvent``s for the person linked to the child) are
-added too, each with its agency: one that is neither the viewer's own agency's nor covered, for
-its data category, by an agreement between the two agencies shows only that the agency holds a
-record dated that day, and whom to ask (``policy.agency_entry_shown``)."""
+"""One chronology of everything recorded in Harbour about a child, newest first, each entry
+shown as the policy allows it (ADR 0017): in full where it is the viewer's own agency's or an
+agreement in force between the two agencies covers its data category for the viewer's purpose;
+otherwise only that the agency holds a record dated that day, and whom to ask
+(``policy.record_entry_shown``, ``policy.agency_entry_shown``).
+
+Entries come from the record's sections and from the other apps that hold records about the
+child, which register a provider (``provide_entries``) when Django starts: the front door its
+referrals, decisions and strategy meetings (``frontdoor.chronology``), the person index other
+agencies' own records of events (``identity.chronology``). This app sits below both (ADR 0020),
+so it does not import them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import WorkingRelationship
 from harbour.children.codes import AssessmentStatus
 from harbour.children.models import Child
-from harbour.children.record import SECTION_CATEGORY
-from harbour.children.selectors import child_find_for_actor
-from harbour.frontdoor.selectors import referral_entries
-from harbour.identity import events as agency_events
+from harbour.children.sections import SECTION_CATEGORY
+from harbour.children.selectors import child_find_for_actor, lead_practitioner_name, whom_to_ask
 
 
 class EntryType:
@@ -72,7 +75,24 @@ class Chronology:
     alerts_open: bool  # the child's flags and needs across agencies open for the viewer
 
 
-class _Record:
+class EntryProvider(Protocol):
+    """Entries another app holds about the child, each shown or withheld as the viewer's decision
+    allows it (``RecordEntries`` for entries of Harbour's shared record)."""
+
+    def __call__(self, child: Child, decision: policy.Decision) -> list[Entry]: ...
+
+
+# In the order they were registered.
+_providers: list[EntryProvider] = []
+
+
+def provide_entries(provider: EntryProvider) -> None:
+    """Add ``provider``'s entries to every chronology. Registering twice adds once."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+class RecordEntries:
     """Entries from Harbour's shared record, each shown as the policy allows it
     (``policy.record_entry_shown``): the rest say only which agency holds a record that day."""
 
@@ -84,8 +104,8 @@ class _Record:
 
     def ask(self, agency: str) -> str:
         if self._lead is None:
-            self._lead = agency_events.lead_practitioner_name(self.child)
-        return agency_events.whom_to_ask(agency, self._lead)
+            self._lead = lead_practitioner_name(self.child)
+        return whom_to_ask(agency, self._lead)
 
     def add(
         self,
@@ -117,7 +137,7 @@ class _Record:
 
 
 def _entries(child: Child, decision: policy.Decision) -> list[Entry]:
-    record = _Record(child, decision)
+    record = RecordEntries(child, decision)
     add = record.add
 
     for r in WorkingRelationship.objects.filter(child=child).select_related(
@@ -142,8 +162,6 @@ def _entries(child: Child, decision: policy.Decision) -> list[Entry]:
                 "",
                 agency,
             )
-    for on, title, description, source, agency in referral_entries(child.pk):
-        add("involvement", on, EntryType.REFERRAL, title, description, agency, label=source)
     for need in child.needs.select_related("recorded_by_agency"):
         if need.start_date:
             add(
@@ -246,68 +264,6 @@ def _day(on: dt.date) -> str:
     return f"{on.day} {on:%B %Y}"
 
 
-def _also_named(event: Any) -> str:
-    """Who else the event names: adults by name (an adult who poses a risk to children said so);
-    anyone else — another child's record, or someone named who is not known to be an adult —
-    only as "another young person" (the associates page decides whether the viewer may see
-    who, and a child known only by a name is never named)."""
-    names: list[str] = []
-    for p in event.participants.all():
-        if p.source_record_id is not None or not p.is_adult:
-            names.append("another young person")
-        elif p.poses_risk:
-            names.append(f"{p.name} (an adult who poses a risk to children)")
-        else:
-            names.append(f"{p.name} (adult)")
-    return ", ".join(names)
-
-
-def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
-    entries: list[Entry] = []
-    lead = ""
-    for event in agency_events.events_for_child(child):
-        agency = event.agency.name
-        if policy.agency_entry_shown(decision, event.agency_id, event.data_category):
-            details = [event.summary]
-            facts = [
-                f"Role: {event.get_role_display().lower()}",
-                f"severity {event.get_severity_display().lower()}",
-            ]
-            if event.weapon:
-                facts.append("a weapon was involved")
-            details.append("; ".join(facts) + f". Reference {event.source_reference}.")
-            named = _also_named(event)
-            if named:
-                details.append(f"Also named: {named}.")
-            title = event.get_kind_display()
-            if event.category != event.kind:
-                title += f": {event.get_category_display().lower()}"
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    title,
-                    "\n".join(details),
-                    agency,
-                )
-            )
-        else:
-            if not lead:
-                lead = agency_events.lead_practitioner_name(child) or "-"
-            ask = agency_events.whom_to_ask(agency, "" if lead == "-" else lead)
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    f"{agency} holds a record dated {_day(event.occurred_on)}",
-                    f"You may not see its details: {ask}.",
-                    agency,
-                    withheld=True,
-                )
-            )
-    return entries
-
-
 def child_chronology(
     *, actor: Any, child_id: uuid.UUID, agency: str = "", types: list[str] | None = None
 ) -> Chronology | policy.Decision:
@@ -316,7 +272,9 @@ def child_chronology(
     )
     if not decision.allowed:
         return decision
-    everything = _entries(child, decision) + _agency_event_entries(child, decision)
+    everything = _entries(child, decision) + [
+        entry for provider in _providers for entry in provider(child, decision)
+    ]
     entries = [
         e
         for e in everything

@@ -4,6 +4,7 @@ from django import forms
 
 from harbour.access import policy
 from harbour.access.models import RelationshipKind
+from harbour.children import limits
 from harbour.children.codes import (
     SEN_TYPE_OF_NEED,
     ActionStatus,
@@ -533,3 +534,22 @@ class PlanReviewForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class EducationLimitForm(forms.Form):
+    max_days = forms.IntegerField(
+        label="Limit in days",
+        help_text=(
+            f"A whole number of days from {limits.MIN_DAYS} to {limits.MAX_DAYS}. For example, "
+            "42 for 6 weeks"
+        ),
+        min_value=limits.MIN_DAYS,
+        max_value=limits.MAX_DAYS,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the limit in days",
+            "invalid": limits.DAYS_RANGE,
+            "min_value": limits.DAYS_RANGE,
+            "max_value": limits.DAYS_RANGE,
+        },
+    )

@@ -330,7 +330,8 @@ def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Dec
     record.ethnicity_shown = policy.record_entry_shown(
         decision, child.recorded_by_id, DataCategory.ETHNICITY
     )
-    editing = decision.basis != "break_glass" and policy.can(actor, policy.Action.CHILD_RECORD_EDIT)
+    editing = policy.may_change_record(actor, decision)
+    record.alerts_open = policy.alerts_open(actor, decision)
     if editing:
         # Working with the child: every section, to read what may be read and add to it.
         shown = frozenset(SECTION_CATEGORY)

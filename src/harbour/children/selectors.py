@@ -13,7 +13,7 @@ from django.db.models import Model, Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.access.models import WorkingRelationship
+from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.models import (
     Assessment,
     Child,
@@ -147,8 +147,8 @@ def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
     panel), for their home page. Agency-wide records are not listed: they are found by search."""
     children = policy.children_worked_with(actor, Child.objects.all(), personal=True)
     relationships = (
-        WorkingRelationship.objects.current()
-        .filter(staff_id=actor.pk, child__in=children)
+        policy.personal_relationships(actor)
+        .filter(child__in=children)
         .select_related("child")
         .order_by("child__family_name", "child__given_name", "kind")
     )
@@ -261,3 +261,22 @@ def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
         .exclude(pk=child.pk)
         .order_by("given_name")
     )
+
+
+def lead_practitioner_name(child: Any) -> str:
+    """Whom to ask, besides the agency: the child's current lead practitioner, if any."""
+    relationship = (
+        WorkingRelationship.objects.current()
+        .filter(child_id=child.pk, kind=RelationshipKind.LEAD_PRACTITIONER, staff__isnull=False)
+        .select_related("staff")
+        .first()
+    )
+    if relationship is None or relationship.staff is None:
+        return ""
+    return str(relationship.staff)
+
+
+def whom_to_ask(agency_name: str, lead_practitioner: str) -> str:
+    if lead_practitioner:
+        return f"ask {agency_name} or the lead practitioner, {lead_practitioner}"
+    return f"ask {agency_name}"

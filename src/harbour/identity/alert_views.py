@@ -67,10 +67,7 @@ def _acknowledge_page(
             item = alert.item
             if item.status == AlertStatus.OPEN:
                 services.alert_acknowledge(
-                    actor=request.user,
-                    item=item,
-                    action_taken=form.cleaned_data["action_taken"],
-                    basis=decision.basis,
+                    actor=request.user, item=item, action_taken=form.cleaned_data["action_taken"]
                 )
                 messages.success(request, "Acknowledged, with what was done")
             return redirect(request.path)

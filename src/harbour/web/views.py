@@ -1,24 +1,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-
-from harbour.access import policy
-from harbour.access import services as access_services
-from harbour.access.audit import AuditWriteError
-from harbour.children import selectors as children_selectors
-from harbour.children.presenters import ChildPresenter
-from harbour.frontdoor import selectors as frontdoor_selectors
-from harbour.web.navigation import navigation_for
 
 
 class SignInForm(AuthenticationForm):
@@ -42,6 +35,33 @@ class SignInForm(AuthenticationForm):
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class SignInAudit:
+    """How signing in and out is recorded (ADR 0018). The kit sits below every app (ADR 0020),
+    so the access app, which keeps the audit log, gives it these (``AccessConfig.ready``)."""
+
+    signed_in: Callable[[Any], None]
+    failed: Callable[[str], None]
+    signed_out: Callable[[Any], None]
+    # What a sign-out's record failing raises: the sign-out goes ahead regardless.
+    unrecorded: tuple[type[Exception], ...]
+
+
+_sign_in_audit: SignInAudit | None = None
+
+
+def use_sign_in_audit(audit: SignInAudit | None) -> None:
+    global _sign_in_audit  # one for the process, given once when Django starts
+    _sign_in_audit = audit
+
+
+def _audit() -> SignInAudit:
+    # Fail closed: with nothing to record them, nobody signs in.
+    if _sign_in_audit is None:
+        raise RuntimeError("Signing in is not audited: the access app did not start")
+    return _sign_in_audit
+
+
 class SignInView(auth_views.LoginView):
     """Sign-in, with every sign-in and every failed attempt audited (ADR 0018). The calls are
     explicit here rather than Django's ``user_logged_in``/``user_login_failed`` signals: the
@@ -53,7 +73,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        access_services.sign_in_record(actor=form.get_user())
+        _audit().signed_in(form.get_user())
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
@@ -61,7 +81,7 @@ class SignInView(auth_views.LoginView):
         # never reached the password check.
         username, password = form.data.get("username", ""), form.data.get("password", "")
         if username and password:
-            access_services.sign_in_failed_record(username=str(username))
+            _audit().failed(str(username))
         return super().form_invalid(form)
 
 
@@ -72,33 +92,15 @@ class SignOutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:
+            audit = _audit()
             try:
-                access_services.sign_out_record(actor=request.user)
-            except AuditWriteError:
+                audit.signed_out(request.user)
+            except audit.unrecorded:
                 logger.exception("Sign-out of user %s could not be audited", request.user.pk)
         return super().post(request, *args, **kwargs)
 
 
 sign_out = SignOutView.as_view()
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "web/home.html",
-        {
-            "has_role": policy.is_active_actor(user),
-            "tasks": [item for item in navigation_for(user, "") if item["url"] != "/"],
-            "children": [
-                (item, ChildPresenter(item.child))
-                for item in children_selectors.children_worked_with(actor=user)
-            ],
-            "children_limit": children_selectors.MAX_CHILDREN_WORKED_WITH,
-            "unread": frontdoor_selectors.unread_count(actor=user),
-        },
-    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

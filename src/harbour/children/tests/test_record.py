@@ -530,3 +530,25 @@ def test_a_plan_is_reviewed_its_actions_marked_done_and_then_closed(client, area
     action.refresh_from_db()
     assert action.status == "done"  # a closed plan's actions stay as they were
     assert AuditEvent.objects.filter(event="child.plan_closed").count() == 1
+
+
+def test_the_flags_and_needs_tabs_are_offered_only_where_they_open(client, area):
+    """One rule (``policy.alerts_open``) for the record's and the chronology's tabs and for the
+    pages themselves: under break-glass none of them offers a tab that would answer 404."""
+    child = area["child"]
+    flags_url = reverse("identity:child-flags", args=[child.pk])
+    client.force_login(area["lead"])
+    for name in ("children:summary", "children:chronology"):
+        assert flags_url in client.get(reverse(name, args=[child.pk])).content.decode()
+    assert client.get(flags_url).status_code == 200
+    officer = make_staff(area["police"], role=Role.LEAD_PRACTITIONER)
+    BreakGlassGrant.objects.create(
+        child=child,
+        staff=officer,
+        reason="An urgent and sufficient reason",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    client.force_login(officer)
+    for name in ("children:summary", "children:chronology"):
+        assert flags_url not in client.get(reverse(name, args=[child.pk])).content.decode()
+    assert client.get(flags_url).status_code == 404

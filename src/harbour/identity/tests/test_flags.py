@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from harbour.access import policy
 from harbour.access.models import AuditEvent, RelationshipKind
 from harbour.identity import flags, services
 from harbour.identity.flags import Ev, Participant, RuleSpec
@@ -333,12 +334,29 @@ def test_acknowledging_needs_words_whatever_calls_it(world: dict[str, Any]) -> N
     flag = HarmFlag.objects.filter(child=world["child"]).first()
     assert flag is not None
     with pytest.raises(ValidationError, match="Say what was done"):
-        services.alert_acknowledge(
-            actor=world["lead"], item=flag, action_taken="  ", basis="relationship:lead"
-        )
+        services.alert_acknowledge(actor=world["lead"], item=flag, action_taken="  ")
     flag.refresh_from_db()
     assert flag.status == AlertStatus.OPEN
     assert not AuditEvent.objects.filter(event="identity.flag.acknowledged").exists()
+
+
+def test_acknowledging_asks_the_policy_whatever_calls_it(world: dict[str, Any]) -> None:
+    """The service does not trust its caller: someone without a working relationship with the
+    child cannot acknowledge its flag, and the basis audited is the service's own decision's."""
+    flags.raise_flags()
+    flag = HarmFlag.objects.filter(child=world["child"]).first()
+    assert flag is not None
+    stranger = make_staff(make_agency(), Role.LEAD_PRACTITIONER)
+    with pytest.raises(policy.NotFound):
+        services.alert_acknowledge(actor=stranger, item=flag, action_taken="Looked")
+    referrer = make_staff(world["police"], Role.REFERRER)
+    with pytest.raises(policy.Forbidden):
+        services.alert_acknowledge(actor=referrer, item=flag, action_taken="Looked")
+    flag.refresh_from_db()
+    assert flag.status == AlertStatus.OPEN
+    services.alert_acknowledge(actor=world["lead"], item=flag, action_taken="Discussed")
+    event = AuditEvent.objects.get(event="identity.flag.acknowledged")
+    assert event.basis == "relationship:lead_practitioner"
 
 
 def test_pages_refuse_those_without_a_relationship(world: dict[str, Any], client: Client) -> None:

@@ -72,7 +72,7 @@ def only(roles: Iterable[str], allowed: Any = OK, others: Any = FORBIDDEN) -> di
 
 # url name -> (how to build its arguments, expected outcome per principal)
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
-    "web:home": ("none", outcomes(OK)),
+    "pages:home": ("none", outcomes(OK)),
     "web:sign-in": ("none", outcomes(HOME, anonymous=OK)),
     "web:sign-out": ("none", outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "web:accessibility": ("none", outcomes(OK, anonymous=OK)),
@@ -96,7 +96,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
         "visible_child_action",
         outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     ),
-    "access:child-access-log": (
+    "pages:child-access-log": (
         "access_log_child",
         only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
     ),
@@ -222,7 +222,7 @@ for name, args in {
     "partnership:agreement-detail": "agreement",
     "partnership:threshold-list": "none",
     "partnership:threshold-detail": "threshold",
-    "partnership:education-limit-list": "none",
+    "limits:education-limit-list": "none",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_VIEWERS))
 for name, args in {
@@ -236,7 +236,7 @@ for name, args in {
     "partnership:agreement-edit": "agreement",
     "partnership:threshold-add": "none",
     "partnership:threshold-edit": "threshold",
-    "partnership:education-limit-edit": "education_limit",
+    "limits:education-limit-edit": "education_limit",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
 # Changes to who can see children (ADR 0018): administrators decide them, the data protection
@@ -610,7 +610,7 @@ def observed(response: Any) -> Any:
         location = response["Location"]
         if location.startswith(reverse("web:sign-in")):
             return LOGIN
-        if location == reverse("web:home"):
+        if location == reverse("pages:home"):
             return HOME
         return f"302 to {location}"
     return response.status_code
