@@ -870,7 +870,7 @@ def test_the_data_protection_officer_reads_the_changes_but_cannot_decide(
         promotion_form(analyst, council, council_team),
     )
     change = StaffChangeRequest.objects.get()
-    home = page(dpo_client.get(reverse("web:home")))
+    home = page(dpo_client.get(reverse("pages:home")))
     assert f'href="{reverse("partnership:staff-change-list")}"' in home  # in their navigation
     html = page(dpo_client.get(reverse("partnership:staff-change-list")))
     assert "Waiting for approval (1)" in html

@@ -7,6 +7,7 @@ from django.urls import reverse
 from harbour.access.models import AuditEvent
 from harbour.partnership.models import Staff
 from harbour.testing import make_agency, make_staff
+from harbour.web import views as web_views
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_no_sign_in_when_the_audit_cannot_be_written(client, monkeypatch):
     assert response.status_code == 503
     assert "_auth_user_id" not in client.session
     monkeypatch.undo()
-    home = client.get(reverse("web:home"))
+    home = client.get(reverse("pages:home"))
     assert home.status_code == 302
     assert home["Location"].startswith(reverse("web:sign-in"))
 
@@ -179,3 +180,13 @@ def test_sign_out_goes_ahead_when_the_audit_cannot_be_written(client, monkeypatc
     assert response["Location"] == reverse("web:sign-in")
     assert "_auth_user_id" not in client.session
     assert "could not be audited" in caplog.text
+
+
+def test_with_nothing_to_record_sign_ins_nobody_signs_in(client, monkeypatch):
+    # The kit is told how to audit by the access app when Django starts (ADR 0020); without it
+    # the sign-in fails closed rather than letting anyone in unrecorded.
+    staff = make_staff(make_agency("police"))
+    monkeypatch.setattr(web_views, "_sign_in_audit", None)
+    with pytest.raises(RuntimeError, match="not audited"):
+        sign_in(client, staff.email)
+    assert "_auth_user_id" not in client.session
