@@ -14,7 +14,9 @@ child has which pattern is kept in ``DemoPattern``:
 - ``weapon_after_exclusion``: a suspension or exclusion, then a knife incident weeks later;
 - ``ed_assault_no_police``: an ED attendance after an assault with no police event within 60
   days either side;
-- ``co_involved``: two children named together in the same two or three police incidents.
+- ``co_involved``: two children named together, both as suspects, in the same three police
+  incidents; one of them is a child already given a pattern above (of violence or a weapon),
+  so that the co-involvement rule, which counts suspects together, flags the other.
 
 Everything is drawn from the seed and the source records in the database, in a fixed order, so
 the same seed makes the same events."""
@@ -30,10 +32,11 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from harbour.access import policy
 from harbour.access.models import WorkingRelationship
 from harbour.children.models import Child
 from harbour.demo.models import DemoPattern, GroundTruth, Pattern
-from harbour.demo.signins import LEAD_PRACTITIONER
+from harbour.demo.signins import FRONT_DOOR_PRACTITIONER, LEAD_PRACTITIONER
 from harbour.identity.models import (
     AgencyEvent,
     EventCategory,
@@ -42,7 +45,7 @@ from harbour.identity.models import (
     EventRole,
     SourceRecord,
 )
-from harbour.partnership.models import AgencyType
+from harbour.partnership.models import AgencyType, Staff
 
 SEED_OFFSET = 7_919
 WINDOW_DAYS = 400
@@ -609,11 +612,40 @@ class _EventPhase:
             self.pattern(child, Pattern.ED_ASSAULT_NO_POLICE, [event])
 
     def co_involved(self) -> None:
-        pool = self.candidates(AgencyType.POLICE)
-        pairs = list(zip(pool[::2], pool[1::2], strict=False))
-        for first, second in pairs[: max(1, self.how_many() // 2)]:
+        # One of each pair is a child another rule flags (for violence or a weapon), so that the
+        # co-involvement rule flags the other. The other is one the front door's agency works
+        # with where one fits (so that the demo's front door and lead practitioner see that
+        # flag), with no pattern of their own where one fits; never a child given the ED
+        # attendance with no police record, which these police incidents would undo.
+        n = max(1, self.how_many() // 2)
+        flagged_patterns = {Pattern.VIOLENCE_CLUSTER, Pattern.WEAPON_AFTER_EXCLUSION}
+        given = {p.child_id for p in self.patterns if p.pattern in flagged_patterns}
+        firsts = sorted(
+            (c for c in self.children if c.child_id in given and c.has(AgencyType.POLICE)),
+            key=lambda c: str(c.child_id),
+        )[:n]
+        unpoliced = {p.child_id for p in self.patterns if p.pattern == Pattern.ED_ASSAULT_NO_POLICE}
+        front_door = Staff.objects.filter(email=FRONT_DOOR_PRACTITIONER.email).first()
+        on_list = set(
+            policy.alert_children(front_door, Child.objects.all()).values_list("pk", flat=True)
+            if front_door is not None
+            else ()
+        )
+        pool = self.caseload_first(
+            [
+                c
+                for c in self.children
+                if c.has(AgencyType.POLICE)
+                and c.age_on(self.start) >= 12
+                and c.child_id not in unpoliced
+                and c not in firsts
+            ]
+        )
+        pool.sort(key=lambda c: (c.child_id not in on_list, c.patterned))
+        for first, second in zip(firsts, pool, strict=False):
+            # Within the last 280 days, so within the rule's year of each child's latest event.
             start = self.day(
-                self.start + dt.timedelta(days=10), self.reference_date - dt.timedelta(150)
+                self.start + dt.timedelta(days=120), self.reference_date - dt.timedelta(150)
             )
             days = sorted(start + dt.timedelta(days=self.rng.randint(0, 140)) for _ in range(3))
             by_child: dict[uuid.UUID, list[_Event]] = defaultdict(list)

@@ -75,8 +75,9 @@ from harbour.frontdoor.models import (
     ReferralDecision,
     SourceTask,
 )
+from harbour.identity import flags
 from harbour.identity.linking import delete_person_index
-from harbour.identity.models import SourceRecord
+from harbour.identity.models import FlagRule, FlagRuleKind, SourceRecord
 from harbour.partnership.models import (
     Agency,
     AgencyType,
@@ -375,6 +376,8 @@ class _Generator:
         self.create_source_records()
         self.say("Creating each agency's events, some children with patterns of harm")
         self.counts.update(create_agency_events(seed=self.seed, reference_date=REFERENCE_DATE))
+        self.say("Switching on the co-involvement flag rule, as the demo partnership agreed")
+        switch_on_co_involvement()
         self.say("Creating each child's record: needs, education, voice, plans and transition")
         self.create_child_records()
         create_source_needs(seed=self.seed)  # each agency's record of the needs it knows
@@ -1358,6 +1361,29 @@ def delete_demo_data() -> None:
         raise GenerationError(
             f"Cannot replace the demo partnership: other records still refer to it ({exc})"
         ) from exc
+
+
+DEMO_CO_INVOLVEMENT_REASON = (
+    "The demo partnership's strategic board agreed to flag children suspected, arrested, "
+    "missing or named as associates together with a child already flagged, and its data "
+    "protection impact assessment covers it (synthetic data)."
+)
+
+
+def switch_on_co_involvement() -> None:
+    """The demo partnership uses the co-involvement rule, which a new installation has switched
+    off (ADR 0015): its example rules, with that one switched on by the generator, audited."""
+    flags.seed_example_rules()
+    for rule in FlagRule.objects.filter(
+        kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED, is_current=True, in_use=False
+    ):
+        flags.flag_rule_switch(
+            actor=None,
+            system_actor=SYSTEM_ACTOR,
+            rule=rule,
+            in_use=True,
+            reason=DEMO_CO_INVOLVEMENT_REASON,
+        )
 
 
 def generate(

@@ -1,6 +1,7 @@
 """Pages for cumulative-harm flags and needs discrepancies (issue 4, parts 6 and 7): a list of
 what is waiting for the practitioner, each child's flags and discrepancies with the records
-behind them, acknowledging with what was done, and the partnership's flag rules.
+behind them, acknowledging with what was done, and the partnership's flag rules: changing one
+(a new version) and switching one off or on.
 
 Lists are in the order things were raised, newest first: there is no score and no ranking."""
 
@@ -12,15 +13,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy
 from harbour.identity import alerts, services
 from harbour.identity import flags as flag_service
-from harbour.identity.forms import FlagRuleForm
+from harbour.identity.forms import FlagRuleForm, FlagRuleSwitchForm
 from harbour.identity.models import AlertStatus
-from harbour.identity.presenters import flag_rule_parameters
+from harbour.identity.presenters import FlagRuleUse, flag_rule_parameters
+from harbour.web.formpages import add_service_errors
 from harbour.web.responses import policy_errors
 
 
@@ -110,7 +113,7 @@ def flag_rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/flag_rules.html",
-        {"rules": [(rule, flag_rule_parameters(rule)) for rule in rules]},
+        {"rules": [(rule, flag_rule_parameters(rule), FlagRuleUse(rule)) for rule in rules]},
     )
 
 
@@ -132,6 +135,47 @@ def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "identity/flag_rule_edit.html",
-        {"rule": rule, "form": form},
+        {"rule": rule, "form": form, "use": FlagRuleUse(rule)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def flag_rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch the current version of a rule off (it raises no new flags; raised flags stay) or
+    on again, with why."""
+    rule = alerts.current_flag_rule(actor=request.user, pk=pk)
+    form = FlagRuleSwitchForm(request.POST if request.method == "POST" else None, rule=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            switched = flag_service.flag_rule_switch(
+                actor=request.user,
+                rule=rule,
+                in_use=form.in_use,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{switched.title} is now "
+                + (
+                    "in use: the next run raises what it finds"
+                    if switched.in_use
+                    else "switched off: it raises no new flags, and flags already raised stay"
+                ),
+            )
+            return redirect("identity:flag-rules")
+    return render(
+        request,
+        "identity/flag_rule_switch.html",
+        {
+            "rule": rule,
+            "form": form,
+            "use": FlagRuleUse(rule),
+            "numbers": flag_rule_parameters(rule),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )

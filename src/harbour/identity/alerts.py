@@ -227,12 +227,14 @@ def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[
 
 def flag_rules(*, actor: Any) -> list[FlagRule]:
     policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
-    return list(FlagRule.objects.order_by("code", "-version"))
+    return list(FlagRule.objects.select_related("in_use_changed_by").order_by("code", "-version"))
 
 
 def current_flag_rule(*, actor: Any, pk: int) -> FlagRule:
     policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
-    rule = FlagRule.objects.filter(pk=pk, is_current=True).first()
+    rule = (
+        FlagRule.objects.select_related("in_use_changed_by").filter(pk=pk, is_current=True).first()
+    )
     if rule is None:
         raise policy.NotFound(pk)
     return rule

@@ -3,27 +3,32 @@
 Rules are data (``FlagRule``, versioned). ``evaluate`` is a pure function over one person's
 events (``Ev``) and returns ``Match``es: the exact events that met the rule and the event that
 completed the pattern (its anchor). ``raise_flags`` loads events from the person index, runs
-every current rule and records one ``HarmFlag`` per rule version, person and anchor, so running
-it again raises nothing new. There is no score and no ranking of children: a flag says which
-records met which rule, nothing more.
+every current rule that is in use (``FlagRule.in_use``: the partnership can switch any rule
+off) and records one ``HarmFlag`` per rule version, person and anchor, so running it again
+raises nothing new. There is no score and no ranking of children: a flag says which records met
+which rule, nothing more.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.identity.models import (
     HARM_CATEGORIES,
     AgencyEvent,
     EventCategory,
     EventKind,
+    EventRole,
     FlagRule,
     FlagRuleKind,
     HarmFlag,
@@ -43,6 +48,7 @@ class Participant:
     name: str = ""
     is_adult: bool = False
     poses_risk: bool = False
+    role: str = ""  # their role in the event (``EventRole``)
 
     @property
     def key(self) -> str:
@@ -63,6 +69,16 @@ class Ev:
     severity: int = 1
     weapon: bool = False
     participants: tuple[Participant, ...] = ()
+    role: str = ""  # the person's own role in the event (``EventRole``)
+
+
+@dataclass(frozen=True)
+class Alongside:
+    """Another child in the same event who already has a flag, as a flag on this child shows
+    them: their role and the rules that flagged them, never who they are."""
+
+    role: str
+    rules: tuple[str, ...]  # the titles of the rule versions that flagged them
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class Match:
     events: tuple[Ev, ...]
     anchor: Ev
     explanation: str
+    alongside: tuple[Alongside, ...] = ()  # co-involvement: the flagged children in the anchor
 
 
 @dataclass(frozen=True)
@@ -181,7 +198,61 @@ RULE_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         ),
     ),
 }
-CATEGORY_KINDS = frozenset({FlagRuleKind.INCIDENTS_IN_WINDOW, FlagRuleKind.ESCALATING_SEVERITY})
+
+
+@dataclass(frozen=True)
+class ChoiceParameter:
+    """A set of values a kind of rule takes (the kinds of event, the roles), ticked by the people
+    who set it, with its default. ``required`` is the error when none is ticked: a rule in use
+    needs at least one (one switched off may have none)."""
+
+    name: str
+    label: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]
+    default: frozenset[str]
+    required: str
+    plural: str  # what the values are, for messages: "roles"
+
+
+#: The roles in a shared event that suggest two children were exposed to the same harm or
+#: exploitation together: suspected or arrested together, named as each other's associates,
+#: missing together. Victims and witnesses are not among them (ADR 0015): a child harmed by, or
+#: who saw, what another child did shared no exposure with them, and flagging them for it would
+#: treat a victim or a witness as a concern because of someone else.
+SHARED_EXPOSURE_ROLES = frozenset(
+    {EventRole.SUSPECT, EventRole.ARRESTED, EventRole.ASSOCIATE, EventRole.MISSING_PERSON}
+)
+
+CATEGORIES = ChoiceParameter(
+    "categories",
+    "Which kinds of event count",
+    "Events of the kinds ticked; the others are left out",
+    tuple(EventCategory.choices),
+    HARM_CATEGORIES,
+    "Select at least one kind of event",
+    "kinds of event",
+)
+ROLES = ChoiceParameter(
+    "roles",
+    "Which roles count, for both children",
+    "The child and the flagged child must both be recorded in one of these roles in the same "
+    "event. Victims and witnesses are left out unless ticked: a child who was hurt by, or saw, "
+    "what a flagged child did has not shared their exposure, and would be flagged because of "
+    "someone else",
+    tuple(EventRole.choices),
+    SHARED_EXPOSURE_ROLES,
+    "Select at least one role, or switch the rule off instead",
+    "roles",
+)
+
+#: The sets of values each kind of rule takes (``FlagRule.parameters``), beside its numbers.
+CHOICE_PARAMETERS: dict[str, tuple[ChoiceParameter, ...]] = {
+    FlagRuleKind.INCIDENTS_IN_WINDOW: (CATEGORIES,),
+    FlagRuleKind.ESCALATING_SEVERITY: (CATEGORIES,),
+    FlagRuleKind.CO_INVOLVED_WITH_FLAGGED: (ROLES,),
+}
+CATEGORY_KINDS = frozenset(k for k, specs in CHOICE_PARAMETERS.items() if CATEGORIES in specs)
 
 
 def parameter(kind: str, p: dict[str, Any], name: str) -> int:
@@ -190,8 +261,12 @@ def parameter(kind: str, p: dict[str, Any], name: str) -> int:
     return int(p.get(name, spec.default))
 
 
-def _categories(p: dict[str, Any]) -> set[str]:
-    return set(p.get("categories") or HARM_CATEGORIES)
+def values_chosen(kind: str, p: dict[str, Any], name: str) -> frozenset[str]:
+    """A rule's set of values (kinds of event, roles), or the kind's default when the rule
+    holds none; an empty list saved with a switched-off rule stays empty."""
+    spec = next(x for x in CHOICE_PARAMETERS[kind] if x.name == name)
+    value = p.get(name)
+    return spec.default if value is None else frozenset(value)
 
 
 def _ordered(events: Iterable[Ev]) -> list[Ev]:
@@ -203,7 +278,7 @@ def incidents_in_window(person: int, events: Sequence[Ev], p: dict[str, Any]) ->
     ``agencies`` agencies. Windows do not overlap: after a match the next starts afresh."""
     kind = FlagRuleKind.INCIDENTS_IN_WINDOW
     count, days = parameter(kind, p, "count"), parameter(kind, p, "days")
-    agencies, categories = parameter(kind, p, "agencies"), _categories(p)
+    agencies, categories = parameter(kind, p, "agencies"), values_chosen(kind, p, "categories")
     chosen = [e for e in _ordered(events) if e.category in categories]
     matches: list[Match] = []
     start = 0
@@ -233,7 +308,7 @@ def escalating_severity(person: int, events: Sequence[Ev], p: dict[str, Any]) ->
     between do not break the escalation). After a match the next starts afresh."""
     kind = FlagRuleKind.ESCALATING_SEVERITY
     steps, days = parameter(kind, p, "steps"), parameter(kind, p, "days")
-    categories = _categories(p)
+    categories = values_chosen(kind, p, "categories")
     chosen = [e for e in _ordered(events) if e.category in categories]
     matches: list[Match] = []
     start = 0
@@ -369,37 +444,76 @@ def ed_assault_not_known_to_police(
     return matches
 
 
+def _role_label(role: str) -> str:
+    label = EventRole(role).label if role in EventRole.values else (role or "not recorded")
+    return label[:1].lower() + label[1:]
+
+
+def _kind_phrase(kind: str) -> str:
+    label = EventKind(kind).label.lower() if kind in EventKind.values else "an event"
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+
+
+def _quoted(titles: Sequence[str]) -> str:
+    quoted = [f"“{t}”" for t in titles]
+    words = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return f"{'the rule' if len(quoted) == 1 else 'the rules'} {words}"
+
+
+def co_involvement_explanation(event: Ev, alongside: Sequence[Alongside]) -> str:
+    """What a co-involvement flag says: the child's role in the shared event, and each flagged
+    child's role and the rules that flagged them. The other children are never named: the
+    person reading the flag may not be allowed to see them."""
+    opening = (
+        f"Recorded as {_role_label(event.role)} in {_kind_phrase(event.kind)} on "
+        f"{event.occurred_on:%-d %B %Y}, alongside"
+    )
+    if len(alongside) == 1:
+        (other,) = alongside
+        return (
+            f"{opening} another child recorded as {_role_label(other.role)}, already flagged "
+            f"by {_quoted(other.rules)}"
+        )
+    each = "; ".join(
+        f"one recorded as {_role_label(o.role)}, flagged by {_quoted(o.rules)}" for o in alongside
+    )
+    return f"{opening} {len(alongside)} other children already flagged: {each}"
+
+
 def co_involved_with_flagged(
-    person: int, events: Sequence[Ev], p: dict[str, Any], flagged: frozenset[int] = frozenset()
+    person: int,
+    events: Sequence[Ev],
+    p: dict[str, Any],
+    flagged: Mapping[int, Sequence[str]] | None = None,
 ) -> list[Match]:
     """An event within the last ``days`` days that names another child who already has a flag
-    (from a rule of another kind)."""
-    days = parameter(FlagRuleKind.CO_INVOLVED_WITH_FLAGGED, p, "days")
+    (from a rule of another kind), where both children were recorded in one of ``roles`` (the
+    roles that suggest shared exposure unless changed): a victim or witness beside a flagged
+    child is not flagged, nor is a child beside a flagged victim or witness. ``flagged`` gives,
+    for each flagged person, the titles of the rules that flagged them."""
+    kind = FlagRuleKind.CO_INVOLVED_WITH_FLAGGED
+    days, roles = parameter(kind, p, "days"), values_chosen(kind, p, "roles")
+    flagged = flagged or {}
     ordered = _ordered(events)
     if not ordered:
         return []
     latest = ordered[-1].occurred_on
     matches: list[Match] = []
     for e in ordered:
-        if (latest - e.occurred_on).days > days:
+        if (latest - e.occurred_on).days > days or e.role not in roles:
             continue
-        others = [
-            x
+        alongside = tuple(
+            Alongside(x.role, tuple(sorted(set(flagged[x.person]))))
             for x in e.participants
             if x.person is not None
             and x.person != person
-            and x.person in flagged
+            and flagged.get(x.person)
             and not x.is_adult
-        ]
-        if others:
+            and x.role in roles
+        )
+        if alongside:
             matches.append(
-                Match(
-                    person,
-                    (e,),
-                    e,
-                    f"Involved on {e.occurred_on:%-d %B %Y} with "
-                    f"{len(others)} other child{'ren' if len(others) > 1 else ''} already flagged",
-                )
+                Match(person, (e,), e, co_involvement_explanation(e, alongside), alongside)
             )
     return matches
 
@@ -414,17 +528,32 @@ EVALUATORS: dict[str, Callable[[int, Sequence[Ev], dict[str, Any]], list[Match]]
 
 
 def evaluate(
-    rule: RuleSpec, person: int, events: Sequence[Ev], flagged: frozenset[int] = frozenset()
+    rule: RuleSpec,
+    person: int,
+    events: Sequence[Ev],
+    flagged: Mapping[int, Sequence[str]] | None = None,
 ) -> list[Match]:
-    """The matches of one rule on one person's events (pure)."""
+    """The matches of one rule on one person's events (pure). ``flagged`` is for co-involvement:
+    the people already flagged, with the titles of the rules that flagged them."""
     if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED:
         return co_involved_with_flagged(person, events, rule.parameters, flagged)
     return EVALUATORS[rule.kind](person, events, rule.parameters)
 
 
-# The six example rules (also seeded by migration 0006) -------------------------------------------
+# The six example rules (seeded by migration 0006, the co-involvement rule as 0009 leaves it) --
 
 EXAMPLE_HARM = ["violence_injury", "assault", "robbery", "weapon", "exploitation", "sexual_offence"]
+#: The co-involvement rule in a new installation (migration 0009 says the same): switched off,
+#: because it flags a child for another child's flag, which the partnership should agree to.
+CO_INVOLVED_TITLE = (
+    "Suspected, arrested, missing or named as an associate with a child already flagged"
+)
+SHIPPED = "Harbour, as installed"
+CO_INVOLVED_SHIPPED_OFF = (
+    "Switched off when Harbour was installed: this rule flags a child because another child "
+    "is flagged. Switch it on once the partnership has agreed which roles count and its data "
+    "protection impact assessment covers flagging children by co-involvement."
+)
 
 EXAMPLE_RULES: list[dict[str, Any]] = [
     {
@@ -461,18 +590,25 @@ EXAMPLE_RULES: list[dict[str, Any]] = [
     {
         "code": "co-involved-flagged",
         "kind": "co_involved_with_flagged",
-        "title": "Involved in an incident with a child already flagged",
-        "parameters": {"days": 365},
+        "title": CO_INVOLVED_TITLE,
+        "parameters": {"days": 365, "roles": sorted(SHARED_EXPOSURE_ROLES)},
+        "in_use": False,
+        "in_use_changed_by_system": SHIPPED,
+        "in_use_reason": CO_INVOLVED_SHIPPED_OFF,
     },
 ]
 
 
 def seed_example_rules() -> int:
-    """Add the example rules, at version 1, for any code with no rule yet; returns how many."""
+    """Add the example rules, at version 1, for any code with no rule yet; returns how many.
+    They are as the migrations leave a new installation: the co-involvement rule switched off."""
     added = 0
     for rule in EXAMPLE_RULES:
         if not FlagRule.objects.filter(code=rule["code"]).exists():
-            FlagRule.objects.create(version=1, is_current=True, **rule)
+            changed_at = None if rule.get("in_use", True) else timezone.now()
+            FlagRule.objects.create(
+                version=1, is_current=True, in_use_changed_at=changed_at, **rule
+            )
             added += 1
     return added
 
@@ -495,8 +631,8 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
     participants: dict[int, list[Participant]] = defaultdict(list)
     from harbour.identity.models import EventParticipant
 
-    for event_id, record_id, name, is_adult, risk in EventParticipant.objects.values_list(
-        "event_id", "source_record_id", "name", "is_adult", "poses_risk"
+    for event_id, record_id, name, is_adult, risk, role in EventParticipant.objects.values_list(
+        "event_id", "source_record_id", "name", "is_adult", "poses_risk", "role"
     ):
         participants[event_id].append(
             Participant(
@@ -504,6 +640,7 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
                 name=name,
                 is_adult=is_adult,
                 poses_risk=risk,
+                role=role,
             )
         )
     by_person: dict[int, list[Ev]] = defaultdict(list)
@@ -517,6 +654,7 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
         "occurred_on",
         "severity",
         "weapon",
+        "role",
     ):
         person = person_of.get(row["source_record_id"])
         if person is None:
@@ -533,6 +671,7 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
                 severity=row["severity"],
                 weapon=row["weapon"],
                 participants=tuple(participants.get(row["pk"], ())),
+                role=row["role"],
             )
         )
     return by_person
@@ -545,9 +684,13 @@ class RaiseSummary:
     by_rule: dict[str, int] = field(default_factory=dict)
 
 
-def _evidence(events: Iterable[AgencyEvent]) -> list[dict[str, Any]]:
-    return [
-        {
+def _evidence(events: Iterable[AgencyEvent], match: Match) -> list[dict[str, Any]]:
+    """The events as they are when the flag is raised, with the child's role in each; for
+    co-involvement, the anchor also says who was alongside: each flagged child's role and the
+    rules that flagged them (never who they are)."""
+    rows = []
+    for e in events:
+        row: dict[str, Any] = {
             "event": e.pk,
             "kind": e.get_kind_display(),
             "category": e.get_category_display(),
@@ -555,36 +698,54 @@ def _evidence(events: Iterable[AgencyEvent]) -> list[dict[str, Any]]:
             "date": f"{e.occurred_on:%-d %B %Y}",
             "severity": e.severity,
             "weapon": e.weapon,
+            "role": e.get_role_display(),
             "agency": e.agency.name,
             "source_record": e.source_record_id,
             "record_reference": f"{e.source_record.source_system} {e.source_record.source_id}",
             "event_reference": e.source_reference,
         }
-        for e in events
-    ]
+        if match.alongside and e.pk == match.anchor.id:
+            row["alongside"] = [
+                {"role": _role_label(o.role), "flagged_by": list(o.rules)} for o in match.alongside
+            ]
+        rows.append(row)
+    return rows
+
+
+def _flagged_by() -> dict[int, tuple[str, ...]]:
+    """The people already flagged by a rule of another kind than co-involvement, with the
+    titles of the rule versions that flagged them, following merges to the person kept. Flags
+    of a rule the partnership has switched off do not count: a switched-off rule raises
+    nothing, not even through another child."""
+    switched_off = set(
+        FlagRule.objects.filter(is_current=True, in_use=False).values_list("code", flat=True)
+    )
+    merged = merges()
+    titles: dict[int, set[str]] = defaultdict(set)
+    for person, code, title in (
+        HarmFlag.objects.exclude(rule__kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
+        .values_list("person_id", "rule__code", "rule__title")
+        .distinct()
+    ):
+        if code not in switched_off:
+            titles[kept_id(person, merged)].add(title)
+    return {person: tuple(sorted(found)) for person, found in titles.items()}
 
 
 def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
-    """Run every current rule over every person's events; record new flags (idempotent). Rules
-    of co-involvement run last, against the people flagged by the others."""
+    """Run every current rule that is in use over every person's events; record new flags
+    (idempotent). A rule switched off raises nothing. Rules of co-involvement run last, against
+    the people flagged by the others."""
     by_person = load_events(person_of)
     children = dict(Person.objects.filter(pk__in=list(by_person)).values_list("pk", "child_id"))
-    rules = list(FlagRule.objects.filter(is_current=True))
+    rules = list(FlagRule.objects.filter(is_current=True, in_use=True))
     rules.sort(key=lambda r: r.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
     summary = RaiseSummary()
     with transaction.atomic():
         for rule in rules:
             # Only co-involvement needs the people already flagged (by the other rules, which
             # run first).
-            flagged = (
-                frozenset(
-                    HarmFlag.objects.exclude(rule__kind=FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
-                    .values_list("person_id", flat=True)
-                    .distinct()
-                )
-                if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED
-                else frozenset()
-            )
+            flagged = _flagged_by() if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED else {}
             spec = RuleSpec(rule.kind, rule.parameters)
             existing = set(HarmFlag.objects.filter(rule=rule).values_list("person_id", "anchor_id"))
             for person, events in by_person.items():
@@ -602,7 +763,7 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
                         person_id=person,
                         child_id=children.get(person),
                         anchor_id=match.anchor.id,
-                        evidence=_evidence(rows),
+                        evidence=_evidence(rows, match),
                         explanation=match.explanation,
                     )
                     flag.events.set(rows)
@@ -622,7 +783,11 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
 def new_rule_version(
     *, actor: Any, rule: FlagRule, title: str, description: str, parameters: dict[str, Any]
 ) -> FlagRule:
-    """A change to a rule is a new version; flags keep the version that raised them."""
+    """A change to a rule is a new version; flags keep the version that raised them. The new
+    version keeps whether the rule is in use (and who decided, when and why): changing a
+    switched-off rule's numbers does not switch it on. Only the partnership's administrators
+    change rules (the policy is asked here, whatever calls it)."""
+    policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
     with transaction.atomic():
         FlagRule.objects.filter(code=rule.code, is_current=True).update(is_current=False)
         latest = FlagRule.objects.filter(code=rule.code).order_by("-version").first()
@@ -635,11 +800,93 @@ def new_rule_version(
             parameters=parameters,
             is_current=True,
             created_by=actor,
+            in_use=rule.in_use,
+            in_use_changed_at=rule.in_use_changed_at,
+            in_use_changed_by=rule.in_use_changed_by,
+            in_use_changed_by_system=rule.in_use_changed_by_system,
+            in_use_reason=rule.in_use_reason,
         )
         audit_record(
             actor=actor,
             event="identity.flag_rule.changed",
             subject=made,
-            detail={"code": made.code, "version": made.version, "parameters": parameters},
+            detail={
+                "code": made.code,
+                "version": made.version,
+                "parameters": parameters,
+                "in_use": made.in_use,
+            },
         )
     return made
+
+
+def missing_choices(rule: FlagRule) -> list[ChoiceParameter]:
+    """The sets of values the rule must have at least one of to be in use, and has none of."""
+    return [
+        spec
+        for spec in CHOICE_PARAMETERS.get(rule.kind, ())
+        if not values_chosen(rule.kind, rule.parameters, spec.name)
+    ]
+
+
+def flag_rule_switch(
+    *,
+    actor: Any,
+    rule: FlagRule,
+    in_use: bool,
+    reason: str,
+    system_actor: str = "",
+) -> FlagRule:
+    """Switch the current version of a rule on or off, with why; audited. Switched off, it
+    raises no new flags and flags already raised stay as they are, with their evidence;
+    switched on again, the next run raises what it finds. ``actor`` is the member of staff (the
+    policy decides who may); a command with no person behind it passes ``system_actor``."""
+    if actor is not None:
+        policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
+    elif not system_actor:
+        raise ValueError("Switching a rule needs a member of staff or a system actor")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the rule is being switched " + _onoff(in_use)})
+    with transaction.atomic():
+        current = FlagRule.objects.select_for_update().filter(pk=rule.pk).first()
+        if current is None or not current.is_current:
+            raise ValidationError(
+                "This version of the rule has been replaced: go back to the rules and open it again"
+            )
+        if current.in_use == in_use:
+            raise ValidationError(
+                f"This rule is already {'in use' if in_use else 'switched off'}: someone may "
+                "have changed it since you opened this page"
+            )
+        if in_use and (missing := missing_choices(current)):
+            raise ValidationError(
+                f"The rule counts no {missing[0].plural}: change it to tick at least one before "
+                "switching it on"
+            )
+        current.in_use = in_use
+        current.in_use_changed_at = timezone.now()
+        current.in_use_changed_by = actor
+        current.in_use_changed_by_system = "" if actor is not None else system_actor
+        current.in_use_reason = reason
+        current.save(
+            update_fields=[
+                "in_use",
+                "in_use_changed_at",
+                "in_use_changed_by",
+                "in_use_changed_by_system",
+                "in_use_reason",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            system_actor="" if actor is not None else system_actor,
+            event=f"identity.flag_rule.switched_{_onoff(in_use)}",
+            subject=current,
+            detail={"code": current.code, "version": current.version, "reason": reason},
+        )
+    return current
+
+
+def _onoff(in_use: bool) -> str:
+    return "on" if in_use else "off"

@@ -1,5 +1,5 @@
 """GOV.UK forms for the review queue, merging and splitting people by hand, deciding about held
-records, and changing a cumulative-harm rule."""
+records, and changing a cumulative-harm rule or switching it off or on."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from typing import Any
 
 from django import forms
 
-from harbour.identity.flags import CATEGORY_KINDS, RULE_PARAMETERS, Parameter, parameter
-from harbour.identity.models import HARM_CATEGORIES, EventCategory, FlagRule, HeldDecisionKind
+from harbour.identity.flags import (
+    CHOICE_PARAMETERS,
+    RULE_PARAMETERS,
+    Parameter,
+    parameter,
+    values_chosen,
+)
+from harbour.identity.models import FlagRule, HeldDecisionKind
 from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
 
 SAME, DIFFERENT = "same", "different"
@@ -164,9 +170,10 @@ def _number_field(spec: Parameter) -> forms.IntegerField:
 
 
 class FlagRuleForm(forms.Form):
-    """A rule's title and description, and its numbers as fields of their own for its kind
-    (``flags.RULE_PARAMETERS``), each checked against its bounds. ``parameters()`` gives them
-    back as the rule's parameters."""
+    """A rule's title and description, its numbers as fields of their own for its kind
+    (``flags.RULE_PARAMETERS``), each checked against its bounds, and its sets of values (the
+    kinds of event, the roles: ``flags.CHOICE_PARAMETERS``) as checkboxes, at least one ticked
+    while the rule is in use. ``parameters()`` gives them back as the rule's parameters."""
 
     title = forms.CharField(
         label="Title",
@@ -184,30 +191,43 @@ class FlagRuleForm(forms.Form):
 
     def __init__(self, *args: Any, rule: FlagRule, **kwargs: Any) -> None:
         specs = RULE_PARAMETERS[rule.kind]
+        choice_specs = CHOICE_PARAMETERS.get(rule.kind, ())
         initial = {
             "title": rule.title,
             "description": rule.description,
             **{spec.name: parameter(rule.kind, rule.parameters, spec.name) for spec in specs},
+            **{
+                spec.name: [
+                    value
+                    for value, _label in spec.choices
+                    if value in values_chosen(rule.kind, rule.parameters, spec.name)
+                ]
+                for spec in choice_specs
+            },
         }
-        if rule.kind in CATEGORY_KINDS:
-            initial["categories"] = list(rule.parameters.get("categories") or HARM_CATEGORIES)
         kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.kind = rule.kind
+        self.in_use = rule.in_use
         self.specs = specs
+        self.choice_specs = choice_specs
         for spec in specs:
             self.fields[spec.name] = _number_field(spec)
-        if rule.kind in CATEGORY_KINDS:
-            self.fields["categories"] = forms.MultipleChoiceField(
-                label="Which kinds of event count",
-                help_text="Events of the kinds ticked; the others are left out",
-                choices=EventCategory.choices,
+        for choice in choice_specs:
+            # Checked in ``clean``: none may be ticked only while the rule is switched off.
+            self.fields[choice.name] = forms.MultipleChoiceField(
+                label=choice.label,
+                help_text=choice.hint,
+                choices=choice.choices,
+                required=False,
                 widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": "Select at least one kind of event"},
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for choice in self.choice_specs:
+            if self.in_use and choice.name in data and not data[choice.name]:
+                self.add_error(choice.name, choice.required)
         count, agencies = data.get("count"), data.get("agencies")
         if count is not None and agencies is not None and agencies > count:
             # Each incident is one agency's record, so n incidents come from n agencies at most.
@@ -221,6 +241,54 @@ class FlagRuleForm(forms.Form):
     def parameters(self) -> dict[str, Any]:
         """The rule's parameters as saved (valid forms only)."""
         values: dict[str, Any] = {spec.name: self.cleaned_data[spec.name] for spec in self.specs}
-        if self.kind in CATEGORY_KINDS:
-            values["categories"] = list(self.cleaned_data["categories"])
+        for choice in self.choice_specs:
+            values[choice.name] = list(self.cleaned_data[choice.name])
         return values
+
+
+ON, OFF = "on", "off"
+
+
+class FlagRuleSwitchForm(forms.Form):
+    """Switch a rule off, or on again, with why. ``to`` is what the page offered (the opposite
+    of the rule's state when it was drawn), so that a rule someone else switched meanwhile is
+    not switched back by mistake: the service refuses it."""
+
+    to = forms.ChoiceField(
+        choices=[(ON, ON), (OFF, OFF)],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Go back to the rules and open the rule again",
+            "invalid_choice": "Go back to the rules and open the rule again",
+        },
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, rule: FlagRule, **kwargs: Any) -> None:
+        kwargs["initial"] = {"to": OFF if rule.in_use else ON, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        if rule.in_use:
+            reason.label = "Why is the partnership switching this rule off?"
+            reason.help_text = (
+                "For example, the information governance group agreed on 3 March to pause it "
+                "while its data protection impact assessment is reviewed. Do not name children. "
+                "This is kept with the rule and in the audit trail."
+            )
+            reason.error_messages["required"] = "Say why the rule is being switched off"
+        else:
+            reason.label = "Why is the partnership switching this rule on?"
+            reason.help_text = (
+                "For example, the strategic board agreed the roles that count on 3 March, and "
+                "the data protection impact assessment covers it. Do not name children. This "
+                "is kept with the rule and in the audit trail."
+            )
+            reason.error_messages["required"] = "Say why the rule is being switched on"
+
+    @property
+    def in_use(self) -> bool:
+        """What the rule is to be (valid forms only)."""
+        return bool(self.cleaned_data["to"] == ON)

@@ -623,7 +623,12 @@ class FlagRuleKind(models.TextChoices):
 
 class FlagRule(models.Model):
     """One version of a cumulative-harm rule. A change is a new row with the same ``code`` and
-    the next ``version``; the old row stays, with the flags it raised."""
+    the next ``version``; the old row stays, with the flags it raised.
+
+    ``in_use`` is the partnership's switch on the current version: a rule switched off raises
+    no new flags (flags already raised stay, with their evidence) until it is switched on again.
+    Who switched it, when and why are kept with the version (and in the audit trail); a new
+    version keeps the state, so changing a switched-off rule's numbers does not switch it on."""
 
     code = models.SlugField(max_length=60)
     version = models.PositiveIntegerField()
@@ -636,6 +641,17 @@ class FlagRule(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    in_use = models.BooleanField(
+        default=True, help_text="Switched off, the rule raises no new flags; raised flags stay"
+    )
+    in_use_changed_at = models.DateTimeField(null=True, blank=True)
+    in_use_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    in_use_changed_by_system = models.CharField(
+        max_length=60, blank=True, help_text="A command or migration, when no person did"
+    )
+    in_use_reason = models.TextField(blank=True, help_text="Why it was last switched on or off")
 
     class Meta:
         ordering = ["code", "-version"]

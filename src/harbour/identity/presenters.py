@@ -1,6 +1,6 @@
 """Display logic for the person index: an agency's reference for a record, what a held record
 holds and why it was held, in words (no values, so lists name no one), and a cumulative-harm
-rule's numbers."""
+rule's numbers and whether it is in use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from harbour.identity.flags import CATEGORY_KINDS, RULE_PARAMETERS, parameter
+from django.utils import timezone
+
+from harbour.identity.flags import CHOICE_PARAMETERS, RULE_PARAMETERS, parameter, values_chosen
 from harbour.identity.linkage.model import (
     normalise_name,
     normalise_nhs_number,
@@ -16,8 +18,6 @@ from harbour.identity.linkage.model import (
 )
 from harbour.identity.models import (
     HARBOUR_SOURCE_SYSTEM,
-    HARM_CATEGORIES,
-    EventCategory,
     FlagRule,
     HeldRecord,
     SourceRecord,
@@ -86,13 +86,45 @@ class HeldRecordPresenter:
 
 
 def flag_rule_parameters(rule: FlagRule) -> list[tuple[str, str]]:
-    """A rule's numbers (and the kinds of event it counts) as (label, value) rows."""
+    """A rule's numbers, and the kinds of event or roles it counts, as (label, value) rows."""
     rows = [
         (spec.label, str(parameter(rule.kind, rule.parameters, spec.name)))
         for spec in RULE_PARAMETERS.get(rule.kind, ())
     ]
-    if rule.kind in CATEGORY_KINDS:
-        chosen = set(rule.parameters.get("categories") or HARM_CATEGORIES)
-        labels = [label for value, label in EventCategory.choices if value in chosen]
-        rows.append(("Which kinds of event count", ", ".join(labels)))
+    for choice in CHOICE_PARAMETERS.get(rule.kind, ()):
+        picked = values_chosen(rule.kind, rule.parameters, choice.name)
+        labels = [label for value, label in choice.choices if value in picked]
+        rows.append((choice.label, ", ".join(labels) if labels else "None"))
     return rows
+
+
+@dataclass(frozen=True)
+class FlagRuleUse:
+    """Whether a rule version is in use, in words: who switched it and when, and why."""
+
+    rule: FlagRule
+
+    @property
+    def status(self) -> str:
+        if not self.rule.is_current:
+            return "No, replaced"
+        return "In use" if self.rule.in_use else "Switched off"
+
+    @property
+    def changed(self) -> str:
+        """'Switched off by Sam Jones on 3 March 2026', or '' if never switched."""
+        rule = self.rule
+        if rule.in_use_changed_at is None:
+            return ""
+        who = (
+            rule.in_use_changed_by.get_full_name() or rule.in_use_changed_by.get_username()
+            if rule.in_use_changed_by is not None
+            else rule.in_use_changed_by_system or "a member of staff no longer in Harbour"
+        )
+        when = timezone.localtime(rule.in_use_changed_at)
+        return f"Switched {'on' if rule.in_use else 'off'} by {who} on {when:%-d %B %Y}"
+
+    @property
+    def action(self) -> str:
+        """What an administrator may do to the current version: 'Switch off' or 'Switch on'."""
+        return "Switch off" if self.rule.in_use else "Switch on"

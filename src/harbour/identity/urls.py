@@ -20,4 +20,5 @@ urlpatterns = [
     path("children/<uuid:child_id>/flags/", alert_views.child_flags, name="child-flags"),
     path("flag-rules/", alert_views.flag_rules, name="flag-rules"),
     path("flag-rules/<int:pk>/", alert_views.flag_rule_edit, name="flag-rule-edit"),
+    path("flag-rules/<int:pk>/switch/", alert_views.flag_rule_switch, name="flag-rule-switch"),
 ]

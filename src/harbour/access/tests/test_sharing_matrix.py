@@ -146,12 +146,23 @@ def build(basis: str, agreements: str) -> dict[str, Any]:
         person=Person.objects.get(child=child),
         child=child,
         anchor=attendance,
-        evidence=flags._evidence(
-            type(attendance)
-            .objects.filter(pk__in=[robbery.pk, attendance.pk])
-            .select_related("agency", "source_record")
-            .order_by("occurred_on")
-        ),
+        # As the flag stores them when it is raised (flags.raise_flags).
+        evidence=[
+            {
+                "event": event.pk,
+                "kind": event.get_kind_display(),
+                "category": event.get_category_display(),
+                "occurred_on": event.occurred_on.isoformat(),
+                "date": f"{event.occurred_on:%-d %B %Y}",
+                "severity": event.severity,
+                "weapon": event.weapon,
+                "role": event.get_role_display(),
+                "agency": event.agency.name,
+                "record_reference": f"test {event.source_record.source_id}",
+                "event_reference": event.source_reference,
+            }
+            for event in (robbery, attendance)
+        ],
         explanation="2 incidents of violence in 2 days, recorded by 2 agencies",
     )
     NeedsDiscrepancy.objects.create(

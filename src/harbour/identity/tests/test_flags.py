@@ -1,5 +1,6 @@
-"""Cumulative-harm flags: each rule kind on hand-made events (met and not met), versioning,
-idempotent raising, acknowledgement audited, and the pages through the policy."""
+"""Cumulative-harm flags: each rule kind on hand-made events (met and not met), co-involvement
+by role, versioning, switching a rule off and on, idempotent raising, acknowledgement audited,
+and the pages through the policy."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import AuditEvent, RelationshipKind
@@ -144,12 +146,104 @@ def test_ed_assault_not_known_to_police() -> None:
     assert not run("ed_assault_not_known_to_police", [accident], days=7)
 
 
-def test_co_involved_with_flagged() -> None:
-    together = ev(5, participants=(Participant(2),))
-    spec = RuleSpec("co_involved_with_flagged", {"days": 365})
-    (match,) = flags.evaluate(spec, 1, [together], flagged=frozenset({2}))
-    assert match.events == (together,)
-    assert not flags.evaluate(spec, 1, [together], flagged=frozenset({3}))
+CLUSTER = "Three incidents in 90 days"
+WEAPON = "A weapon after an exclusion"
+FLAGGED = {2: (CLUSTER,), 3: (CLUSTER, WEAPON)}
+CO = RuleSpec("co_involved_with_flagged", {"days": 365})
+
+
+def together(role: str, other_role: str = EventRole.SUSPECT, *others: int, day: int = 5) -> Ev:
+    """An incident on person 1's record in which they had ``role``, naming the other children
+    (person 2 unless given) in ``other_role``."""
+    named = tuple(Participant(o, role=other_role) for o in (others or (2,)))
+    return ev(day, role=role, participants=named)
+
+
+def test_co_involved_with_a_flagged_child_as_suspects_together() -> None:
+    shared = together(EventRole.SUSPECT)
+    (match,) = flags.evaluate(CO, 1, [shared], flagged=FLAGGED)
+    assert match.events == (shared,) and match.anchor == shared
+    assert match.alongside == (flags.Alongside(EventRole.SUSPECT, (CLUSTER,)),)
+    # Each role that suggests shared exposure counts, for either child.
+    for mine, theirs in (
+        (EventRole.ARRESTED, EventRole.SUSPECT),
+        (EventRole.ASSOCIATE, EventRole.ARRESTED),
+        (EventRole.MISSING_PERSON, EventRole.MISSING_PERSON),
+    ):
+        assert flags.evaluate(CO, 1, [together(mine, theirs)], flagged=FLAGGED)
+    # A child who is not flagged, an adult, or the person themselves: nothing.
+    assert not flags.evaluate(CO, 1, [shared], flagged={4: (CLUSTER,)})
+    adult = ev(5, role=EventRole.SUSPECT, participants=(Participant(2, is_adult=True),))
+    assert not flags.evaluate(CO, 1, [adult], flagged=FLAGGED)
+    assert not flags.evaluate(
+        CO, 1, [together(EventRole.SUSPECT, EventRole.SUSPECT, 1)], {1: ("x",)}
+    )
+
+
+def test_a_victim_or_witness_beside_a_flagged_child_is_not_flagged() -> None:
+    for role in (EventRole.VICTIM, EventRole.WITNESS):
+        assert not flags.evaluate(CO, 1, [together(role)], flagged=FLAGGED)
+    # Nor is a suspect beside a flagged child who was the victim or a witness: harming or being
+    # seen by a flagged child is not shared exposure (it is in the child's own records).
+    for theirs in (EventRole.VICTIM, EventRole.WITNESS):
+        assert not flags.evaluate(CO, 1, [together(EventRole.SUSPECT, theirs)], flagged=FLAGGED)
+    # Other roles that share nothing: a patient, a pupil, the subject of a referral.
+    for role in (EventRole.PATIENT, EventRole.PUPIL, EventRole.SUBJECT):
+        assert not flags.evaluate(CO, 1, [together(role, role)], flagged=FLAGGED)
+
+
+def test_the_roles_that_count_are_the_rules_own() -> None:
+    victims = RuleSpec("co_involved_with_flagged", {"days": 365, "roles": ["victim"]})
+    (match,) = flags.evaluate(victims, 1, [together("victim", "victim")], flagged=FLAGGED)
+    assert match.alongside[0].role == "victim"
+    assert not flags.evaluate(victims, 1, [together("suspect")], flagged=FLAGGED)
+    suspects = RuleSpec("co_involved_with_flagged", {"roles": ["suspect"]})
+    assert flags.evaluate(suspects, 1, [together("suspect")], flagged=FLAGGED)
+    assert not flags.evaluate(suspects, 1, [together("arrested", "suspect")], flagged=FLAGGED)
+    assert not flags.evaluate(suspects, 1, [together("suspect", "arrested")], flagged=FLAGGED)
+    # No roles (saved with the rule switched off): nothing counts.
+    nothing = RuleSpec("co_involved_with_flagged", {"roles": []})
+    assert not flags.evaluate(nothing, 1, [together("suspect")], flagged=FLAGGED)
+    # The default when a version holds no roles (as the rule's first version did).
+    assert flags.values_chosen("co_involved_with_flagged", {}, "roles") == {
+        "suspect",
+        "arrested",
+        "associate",
+        "missing_person",
+    }
+
+
+def test_co_involvement_looks_back_the_rules_days() -> None:
+    old = together(EventRole.SUSPECT, day=0)
+    latest = ev(400, role=EventRole.WITNESS, category=EventCategory.OTHER)
+    assert not flags.evaluate(CO, 1, [old, latest], flagged=FLAGGED)
+    wider = RuleSpec("co_involved_with_flagged", {"days": 400})
+    assert flags.evaluate(wider, 1, [old, latest], flagged=FLAGGED)
+
+
+def test_the_explanation_says_each_childs_role_and_the_rules_never_who() -> None:
+    (one,) = flags.evaluate(CO, 1, [together(EventRole.SUSPECT)], flagged=FLAGGED)
+    assert one.explanation == (
+        "Recorded as suspect in an incident on 6 January 2026, alongside another child "
+        "recorded as suspect, already flagged by the rule “Three incidents in 90 days”"
+    )
+    missing = ev(
+        9,
+        kind=EventKind.MISSING,
+        category=EventCategory.MISSING,
+        role=EventRole.MISSING_PERSON,
+        participants=(
+            Participant(2, role=EventRole.MISSING_PERSON),
+            Participant(3, role=EventRole.ASSOCIATE),
+        ),
+    )
+    (two,) = flags.evaluate(CO, 1, [missing], flagged=FLAGGED)
+    assert two.explanation == (
+        "Recorded as person reported missing in a missing episode on 10 January 2026, "
+        "alongside 2 other children already flagged: one recorded as person reported missing, "
+        "flagged by the rule “Three incidents in 90 days”; one recorded as associate, flagged "
+        "by the rules “A weapon after an exclusion” and “Three incidents in 90 days”"
+    )
 
 
 # Raising, versioning, acknowledging ---------------------------------------------------------------
@@ -220,12 +314,18 @@ def test_raising_lists_the_exact_records_and_is_idempotent(world: dict[str, Any]
     assert HarmFlag.objects.count() == first.raised
 
 
-def test_a_new_version_keeps_old_flags_and_raises_its_own(world: dict[str, Any]) -> None:
+def test_a_new_version_keeps_old_flags_and_raises_its_own(
+    world: dict[str, Any], admin: Any
+) -> None:
     flags.raise_flags()
     old = FlagRule.objects.get(code="violence-cluster", is_current=True)
     old_flag = HarmFlag.objects.get(rule=old)
+    with pytest.raises(policy.Forbidden):  # the service asks the policy, whoever calls it
+        flags.new_rule_version(
+            actor=world["lead"], rule=old, title="x", description="", parameters=old.parameters
+        )
     new = flags.new_rule_version(
-        actor=world["lead"],
+        actor=admin,
         rule=old,
         title=old.title,
         description="",
@@ -241,19 +341,49 @@ def test_a_new_version_keeps_old_flags_and_raises_its_own(world: dict[str, Any])
     assert AuditEvent.objects.filter(event="identity.flag_rule.changed").exists()
 
 
-def test_ed_assault_police_window(world: dict[str, Any]) -> None:
+def test_ed_assault_police_window(world: dict[str, Any], admin: Any) -> None:
     # Police events 20 days either side: not within 7 days, so flagged; within 30, not.
     flags.raise_flags()
     rule = FlagRule.objects.get(code="ed-assault-no-police", is_current=True)
     assert HarmFlag.objects.filter(rule=rule).count() == 1
     wider = flags.new_rule_version(
-        actor=world["lead"], rule=rule, title=rule.title, description="", parameters={"days": 30}
+        actor=admin, rule=rule, title=rule.title, description="", parameters={"days": 30}
     )
     flags.raise_flags()
     assert not HarmFlag.objects.filter(rule=wider).exists()
 
 
-def test_co_involvement_with_a_flagged_child(world: dict[str, Any]) -> None:
+def switch(
+    rule_code: str, in_use: bool, actor: Any, reason: str = "Agreed by the board"
+) -> FlagRule:
+    rule = FlagRule.objects.get(code=rule_code, is_current=True)
+    return flags.flag_rule_switch(actor=actor, rule=rule, in_use=in_use, reason=reason)
+
+
+@pytest.fixture
+def admin(world: dict[str, Any]) -> Any:
+    return make_staff(world["police"], Role.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+
+
+def test_a_new_installation_has_the_co_involvement_rule_switched_off(db: Any) -> None:
+    flags.seed_example_rules()  # as migration 0009 leaves it (a flushed database gets the same)
+    rule = FlagRule.objects.get(code="co-involved-flagged", is_current=True)
+    assert not rule.in_use and rule.in_use_changed_at is not None
+    assert rule.in_use_changed_by is None and rule.in_use_changed_by_system
+    assert "data protection impact assessment" in rule.in_use_reason
+    assert sorted(rule.parameters["roles"]) == [
+        "arrested",
+        "associate",
+        "missing_person",
+        "suspect",
+    ]
+    assert rule.title.startswith("Suspected, arrested, missing or named as an associate")
+    assert FlagRule.objects.filter(is_current=True, in_use=True).count() >= 5
+
+
+def other_child_in_a_shared_event(world: dict[str, Any], role: str, flagged_role: str) -> Any:
+    """Another child (person 2) with a police incident in which they had ``role``, naming the
+    world's child (flagged by the other rules) in ``flagged_role``."""
     police = world["police"]
     other_child = make_child(police)
     other = Person.objects.create(number=2, child=other_child)
@@ -266,19 +396,202 @@ def test_co_involvement_with_a_flagged_child(world: dict[str, Any]) -> None:
         agency=police,
         kind=EventKind.INCIDENT,
         occurred_on=D0 + dt.timedelta(days=41),
-        role=EventRole.SUSPECT,
+        role=role,
         category=EventCategory.DRUGS,
         summary="x",
         source_reference="O1",
     )
     EventParticipant.objects.create(
         event=event,
-        source_record=SourceRecord.objects.filter(agency=police, source_id__startswith="R").first(),
-        role=EventRole.ASSOCIATE,
+        source_record=SourceRecord.objects.get(agency=police, source_id__startswith="R"),
+        role=flagged_role,
     )
+    return other, event
+
+
+def test_the_co_involvement_rule_switched_off_raises_nothing(world: dict[str, Any]) -> None:
+    other_child_in_a_shared_event(world, EventRole.SUSPECT, EventRole.ASSOCIATE)
+    summary = flags.raise_flags()
+    assert summary.raised and "co-involved-flagged" not in summary.by_rule
+    assert not HarmFlag.objects.filter(rule__code="co-involved-flagged").exists()
+
+
+def test_co_involvement_with_a_flagged_child(world: dict[str, Any], admin: Any) -> None:
+    switch("co-involved-flagged", True, admin)
+    other, event = other_child_in_a_shared_event(world, EventRole.SUSPECT, EventRole.ASSOCIATE)
     flags.raise_flags()
     flag = HarmFlag.objects.get(rule__code="co-involved-flagged")
     assert flag.person == other and list(flag.events.all()) == [event]
+    assert flag.explanation.startswith(
+        "Recorded as suspect in an incident on 11 February 2026, alongside another child "
+        "recorded as associate, already flagged by the rules “"
+    )
+    (shown,) = flag.evidence
+    assert shown["role"] == "Suspect"
+    (alongside,) = shown["alongside"]
+    assert alongside["role"] == "associate"
+    assert set(alongside["flagged_by"]) == set(
+        HarmFlag.objects.filter(child=world["child"]).values_list("rule__title", flat=True)
+    )
+    # Nothing in the flag says who the other child is.
+    assert str(world["child"].pk) not in str(flag.evidence)
+    assert world["child"].given_name not in flag.explanation + str(flag.evidence)
+
+
+def test_a_victim_beside_a_flagged_child_is_not_flagged(world: dict[str, Any], admin: Any) -> None:
+    switch("co-involved-flagged", True, admin)
+    other_child_in_a_shared_event(world, EventRole.VICTIM, EventRole.SUSPECT)
+    flags.raise_flags()
+    assert not HarmFlag.objects.filter(rule__code="co-involved-flagged").exists()
+
+
+def test_the_childs_flags_page_shows_the_roles_and_never_the_other_child(
+    world: dict[str, Any], admin: Any, client: Client
+) -> None:
+    switch("co-involved-flagged", True, admin)
+    other, _event = other_child_in_a_shared_event(world, EventRole.ARRESTED, EventRole.SUSPECT)
+    lead = make_staff(world["police"], Role.LEAD_PRACTITIONER)
+    relate(other.child, lead, RelationshipKind.LEAD_PRACTITIONER)
+    flags.raise_flags()
+    client.force_login(lead)
+    page = client.get(reverse("identity:child-flags", args=[other.child.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Recorded as person arrested in an incident on 11 February 2026" in body
+    assert "Alongside another child recorded as suspect, already flagged by “" in body
+    assert "The child's role</th>" in body
+    assert "Person arrested" in body
+    assert str(world["child"]) not in body and str(world["child"].pk) not in body
+
+
+def test_switching_a_rule_off_stops_new_flags_and_keeps_the_old(
+    world: dict[str, Any], admin: Any
+) -> None:
+    flags.raise_flags()
+    cluster = HarmFlag.objects.get(rule__code="violence-cluster")
+    evidence = cluster.evidence
+    off = switch("violence-cluster", False, admin, "Paused while the DPIA is reviewed")
+    assert (off.in_use, off.in_use_changed_by, off.in_use_reason) == (
+        False,
+        admin,
+        "Paused while the DPIA is reviewed",
+    )
+    audited = AuditEvent.objects.get(event="identity.flag_rule.switched_off")
+    assert audited.actor_id == admin.pk and audited.object_id == str(off.pk)
+    assert audited.detail == {
+        "code": "violence-cluster",
+        "version": off.version,
+        "reason": "Paused while the DPIA is reviewed",
+    }
+    # Three more incidents that the rule would flag: nothing new while it is off.
+    record = world["events"][0].source_record
+    for day in (200, 210, 220):
+        AgencyEvent.objects.create(
+            source_record=record if day != 210 else world["events"][1].source_record,
+            agency=record.agency if day != 210 else world["events"][1].agency,
+            kind=EventKind.INCIDENT,
+            occurred_on=D0 + dt.timedelta(days=day),
+            role=EventRole.VICTIM,
+            category=EventCategory.ASSAULT,
+            severity=1,
+            summary="x",
+            source_reference=f"N{day}",
+        )
+    summary = flags.raise_flags()
+    assert "violence-cluster" not in summary.by_rule
+    assert list(HarmFlag.objects.filter(rule__code="violence-cluster")) == [cluster]
+    cluster.refresh_from_db()
+    assert cluster.evidence == evidence and cluster.status == AlertStatus.OPEN
+    # On again: the next run raises what it finds, including what happened while it was off.
+    on = switch("violence-cluster", True, admin, "The DPIA review is done")
+    assert on.in_use and on.pk == off.pk and on.version == off.version
+    assert AuditEvent.objects.filter(event="identity.flag_rule.switched_on").count() == 1
+    assert flags.raise_flags().by_rule.get("violence-cluster") == 1
+    assert HarmFlag.objects.filter(rule__code="violence-cluster").count() == 2
+
+
+def test_flags_of_a_switched_off_rule_do_not_count_for_co_involvement(
+    world: dict[str, Any], admin: Any
+) -> None:
+    switch("co-involved-flagged", True, admin)
+    other_child_in_a_shared_event(world, EventRole.SUSPECT, EventRole.SUSPECT)
+    flags.raise_flags()
+    co = HarmFlag.objects.get(rule__code="co-involved-flagged")
+    switch("violence-cluster", False, admin)
+    (alongside,) = co.evidence[0]["alongside"]
+    assert any("Three or more incidents" in t for t in alongside["flagged_by"])
+    # A new shared event: the child is flagged, by the other rules only.
+    other, event = Person.objects.get(number=2), None
+    event = AgencyEvent.objects.create(
+        source_record=other.records.get().source_record,
+        agency=world["police"],
+        kind=EventKind.ARREST,
+        occurred_on=D0 + dt.timedelta(days=60),
+        role=EventRole.ARRESTED,
+        category=EventCategory.ROBBERY,
+        summary="x",
+        source_reference="O2",
+    )
+    EventParticipant.objects.create(
+        event=event,
+        source_record=world["events"][0].source_record,
+        role=EventRole.ARRESTED,
+    )
+    flags.raise_flags()
+    new = HarmFlag.objects.get(rule__code="co-involved-flagged", anchor=event)
+    assert not any(
+        "Three or more incidents" in t for t in new.evidence[0]["alongside"][0]["flagged_by"]
+    )
+    # With every other rule that flagged the child switched off, no co-involvement at all.
+    for code in set(
+        HarmFlag.objects.filter(person=world["person"]).values_list("rule__code", flat=True)
+    ):
+        if FlagRule.objects.get(code=code, is_current=True).in_use:
+            switch(code, False, admin)
+    assert "co-involved-flagged" not in flags.raise_flags().by_rule
+
+
+def test_switching_is_refused_with_reasons(world: dict[str, Any], admin: Any) -> None:
+    from harbour.access.policy import Forbidden
+
+    rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
+    with pytest.raises(Forbidden):
+        flags.flag_rule_switch(actor=world["lead"], rule=rule, in_use=False, reason="No")
+    with pytest.raises(ValidationError, match="Say why the rule is being switched off"):
+        flags.flag_rule_switch(actor=admin, rule=rule, in_use=False, reason="  ")
+    with pytest.raises(ValidationError, match="already in use"):
+        flags.flag_rule_switch(actor=admin, rule=rule, in_use=True, reason="On")
+    with pytest.raises(ValueError, match="a member of staff or a system actor"):
+        flags.flag_rule_switch(actor=None, rule=rule, in_use=False, reason="Off")
+    # A co-involvement rule that counts no roles cannot be switched on.
+    co = FlagRule.objects.get(code="co-involved-flagged", is_current=True)
+    emptied = flags.new_rule_version(
+        actor=admin, rule=co, title=co.title, description="", parameters={"days": 365, "roles": []}
+    )
+    assert not emptied.in_use  # a new version keeps the rule's state
+    with pytest.raises(ValidationError, match="The rule counts no roles"):
+        flags.flag_rule_switch(actor=admin, rule=emptied, in_use=True, reason="On")
+    # An old version cannot be switched.
+    with pytest.raises(ValidationError, match="has been replaced"):
+        flags.flag_rule_switch(actor=admin, rule=co, in_use=True, reason="On")
+    assert not AuditEvent.objects.filter(event__startswith="identity.flag_rule.switched").exists()
+    assert FlagRule.objects.get(code="violence-cluster", is_current=True).in_use
+
+
+def test_a_new_version_of_a_switched_off_rule_stays_off(world: dict[str, Any], admin: Any) -> None:
+    off = switch("escalating-severity", False, admin, "Paused")
+    new = flags.new_rule_version(
+        actor=admin, rule=off, title=off.title, description="", parameters={"steps": 2, "days": 90}
+    )
+    assert (new.version, new.in_use, new.in_use_changed_by, new.in_use_reason) == (
+        off.version + 1,
+        False,
+        admin,
+        "Paused",
+    )
+    assert not HarmFlag.objects.filter(rule__code="escalating-severity").exists()
+    flags.raise_flags()
+    assert not HarmFlag.objects.filter(rule__code="escalating-severity").exists()
 
 
 def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Client) -> None:
@@ -445,13 +758,18 @@ def test_each_kind_of_rule_has_typed_fields_with_its_defaults(kind: str) -> None
     for spec in specs:
         assert form.initial[spec.name] == spec.default
         assert form.fields[spec.name].label == spec.label
+    choices = flags.CHOICE_PARAMETERS.get(kind, ())
+    for choice in choices:
+        assert form.fields[choice.name].label == choice.label
+        assert set(form.initial[choice.name]) == choice.default
     data: dict[str, Any] = {"title": "A rule", **{spec.name: str(spec.maximum) for spec in specs}}
-    if kind in flags.CATEGORY_KINDS:
-        data["categories"] = ["robbery"]
+    for choice in choices:
+        data[choice.name] = [choice.choices[1][0]]
     saved = FlagRuleForm(data, rule=rule)
     assert saved.is_valid(), saved.errors
-    assert {k: v for k, v in saved.parameters().items() if k != "categories"} == {
-        spec.name: spec.maximum for spec in specs
+    assert saved.parameters() == {
+        **{spec.name: spec.maximum for spec in specs},
+        **{choice.name: [choice.choices[1][0]] for choice in choices},
     }
     too_big = FlagRuleForm({**data, specs[0].name: str(specs[0].maximum + 1)}, rule=rule)
     assert not too_big.is_valid() and list(too_big.errors) == [specs[0].name]
@@ -469,4 +787,92 @@ def test_more_agencies_than_incidents_is_refused() -> None:
     assert form.errors["agencies"] == [
         "The number of agencies must be 3 or fewer: 3 incidents cannot come from more "
         "agencies than that"
+    ]
+
+
+def test_the_roles_are_asked_for_while_the_rule_is_in_use() -> None:
+    co = FlagRuleKind.CO_INVOLVED_WITH_FLAGGED
+    data = {"title": "Together", "days": "365", "roles": []}
+    in_use = FlagRuleForm(data, rule=FlagRule(code="x", version=1, kind=co, title="x"))
+    assert not in_use.is_valid()
+    assert in_use.errors["roles"] == ["Select at least one role, or switch the rule off instead"]
+    switched_off = FlagRule(code="x", version=1, kind=co, title="x", in_use=False)
+    saved = FlagRuleForm(data, rule=switched_off)
+    assert saved.is_valid(), saved.errors
+    assert saved.parameters() == {"days": 365, "roles": []}
+    bogus = FlagRuleForm({**data, "roles": ["bystander"]}, rule=switched_off)
+    assert not bogus.is_valid() and list(bogus.errors) == ["roles"]
+
+
+def test_an_administrator_changes_the_roles_that_count(
+    world: dict[str, Any], admin: Any, client: Client
+) -> None:
+    rule = switch("co-involved-flagged", True, admin)
+    client.force_login(admin)
+    url = reverse("identity:flag-rule-edit", args=[rule.pk])
+    body = client.get(url).content.decode()
+    assert "Which roles count, for both children" in body
+    assert "Victims and witnesses are left out unless ticked" in body
+    assert 'value="suspect" checked' in body and 'value="victim" checked' not in body
+    empty = client.post(url, {"title": rule.title, "days": "365"})
+    assert empty.status_code == 400
+    errors = empty.content.decode()
+    assert "govuk-error-summary" in errors and 'href="#id_roles_0"' in errors
+    assert "Select at least one role, or switch the rule off instead" in errors
+    done = client.post(url, {"title": rule.title, "days": "200", "roles": ["suspect", "arrested"]})
+    assert done.status_code == 302
+    new = FlagRule.objects.get(code="co-involved-flagged", is_current=True)
+    assert new.parameters == {"days": 200, "roles": ["suspect", "arrested"]} and new.in_use
+    listing = client.get(reverse("identity:flag-rules")).content.decode()
+    assert "Which roles count, for both children: Suspect, Person arrested" in listing
+
+
+def test_an_administrator_switches_a_rule_off_and_on(
+    world: dict[str, Any], admin: Any, client: Client
+) -> None:
+    rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
+    url = reverse("identity:flag-rule-switch", args=[rule.pk])
+    client.force_login(world["lead"])
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    listing = client.get(reverse("identity:flag-rules")).content.decode()
+    assert f'href="{url}">Switch off' in listing
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Why is the partnership switching this rule off?" in page.content.decode()
+    empty = client.post(url, {"to": "off", "reason": " "})
+    assert empty.status_code == 400
+    errors = empty.content.decode()
+    assert "govuk-error-summary" in errors and 'href="#id_reason"' in errors
+    assert "Say why the rule is being switched off" in errors
+    assert FlagRule.objects.get(pk=rule.pk).in_use
+    done = client.post(url, {"to": "off", "reason": "Paused while the DPIA is reviewed"})
+    assert done.status_code == 302
+    rule.refresh_from_db()
+    assert not rule.in_use and rule.in_use_changed_by == admin
+    listing = client.get(reverse("identity:flag-rules")).content.decode()
+    today = f"{timezone.localtime(rule.in_use_changed_at):%-d %B %Y}"
+    assert f"Switched off by Ada Admin on {today}: Paused while the DPIA is reviewed" in listing
+    assert f'href="{url}">Switch on' in listing
+    # A page drawn before someone else switched it off does not switch it back on, or off twice.
+    stale = client.post(url, {"to": "off", "reason": "Off again"})
+    assert (
+        stale.status_code == 400 and "This rule is already switched off" in stale.content.decode()
+    )
+    assert (
+        "switched off"
+        in client.get(reverse("identity:flag-rule-edit", args=[rule.pk])).content.decode()
+    )
+    on = client.post(url, {"to": "on", "reason": "The review is done"})
+    assert on.status_code == 302
+    rule.refresh_from_db()
+    assert rule.in_use
+    assert [
+        e.event
+        for e in AuditEvent.objects.filter(
+            event__startswith="identity.flag_rule.switched"
+        ).order_by("sequence")
+    ] == [
+        "identity.flag_rule.switched_off",
+        "identity.flag_rule.switched_on",
     ]

@@ -209,6 +209,7 @@ MATRIX.update(
         "identity:child-flags": ("worked_child", only(ALERTS)),
         "identity:flag-rules": ("none", only({Role.ADMINISTRATOR})),
         "identity:flag-rule-edit": ("flag_rule", only({Role.ADMINISTRATOR})),
+        "identity:flag-rule-switch": ("flag_rule", only({Role.ADMINISTRATOR})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
