@@ -13,3 +13,18 @@ class AccessConfig(AppConfig):
 
         answer_refusal(policy.NotFound, not_found)
         answer_refusal(policy.Forbidden, forbidden)
+
+        # Signing in and out is recorded in the audit log (ADR 0018); the kit's sign-in pages
+        # are told how.
+        from harbour.access import services
+        from harbour.access.audit import AuditWriteError
+        from harbour.web.views import SignInAudit, use_sign_in_audit
+
+        use_sign_in_audit(
+            SignInAudit(
+                signed_in=lambda staff: services.sign_in_record(actor=staff),
+                failed=lambda username: services.sign_in_failed_record(username=username),
+                signed_out=lambda staff: services.sign_out_record(actor=staff),
+                unrecorded=(AuditWriteError,),
+            )
+        )

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from harbour.access.context import current_request_id
+from harbour.access.context import current_client_request_id, current_request_id
 from harbour.access.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -86,6 +86,11 @@ def audit_record(
         raise AuditWriteError("Anonymous users cannot be audited as actors")
     if child is not None:
         child_id = child.pk
+    detail = dict(detail or {})
+    client_request_id = current_client_request_id()
+    if client_request_id:
+        # The client's own id, for tracing its calls; the event's request id is always ours.
+        detail.setdefault("client_request_id", client_request_id)
     try:
         with transaction.atomic():
             head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
@@ -108,7 +113,7 @@ def audit_record(
                 "object_type": subject._meta.label if subject is not None else "",
                 "object_id": str(subject.pk) if subject is not None else "",
                 "request_id": current_request_id(),
-                "detail": detail or {},
+                "detail": detail,
                 "prev_hash": head.last_hash,
             }
             fields["hash"] = event_hash(fields)

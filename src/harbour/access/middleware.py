@@ -10,23 +10,42 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from harbour.access.audit import AuditWriteError
-from harbour.access.context import reset_request_id, set_request_id
+from harbour.access.context import (
+    reset_client_request_id,
+    reset_request_id,
+    set_client_request_id,
+    set_request_id,
+)
 
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# What is kept of a client's own X-Request-ID: these characters, this many of them.
+_UNSAFE_IN_CLIENT_ID = re.compile(r"[^A-Za-z0-9._:-]")
+CLIENT_REQUEST_ID_LENGTH = 64
+
+
+def client_request_id(header: str) -> str:
+    """A client's X-Request-ID made safe to store: other characters dropped, then cut short."""
+    return _UNSAFE_IN_CLIENT_ID.sub("", header)[:CLIENT_REQUEST_ID_LENGTH]
 
 
 class RequestIdMiddleware:
+    """Every request gets the server's own id (a UUID4 in hex), recorded on each audit event it
+    writes and returned in the ``X-Request-ID`` header. A client cannot choose it: an id the
+    client sent is kept only as ``client_request_id``, beside ours (ADR 0018)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        request_id = uuid.uuid4().hex
+        client_id = client_request_id(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id  # type: ignore[attr-defined]
+        request.client_request_id = client_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
+        client_token = set_client_request_id(client_id)
         try:
             response = self.get_response(request)
         finally:
+            reset_client_request_id(client_token)
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response

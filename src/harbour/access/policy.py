@@ -670,3 +670,133 @@ def decide_child_alerts(actor: Any, child: Any) -> Decision:
     if not alerts_open(actor, decision):
         raise NotFound(child.pk)
     return decision
+
+
+# Separation of duties: who may change whom, and what waits for a second administrator -----------
+# (issue 10, part 6; ADR 0018)
+
+# The capabilities that read a child's data, by name or by record id: the record and search,
+# break-glass, the front door's referrals and person index, flags and needs, rapid responses, and
+# the data protection officer's access logs, break-glass reviews and audit trail. Counts about
+# groups of children (COHORT_REPORT_VIEW, small numbers suppressed) and the partnership's own
+# settings are not child data.
+CHILD_DATA_ACTIONS = frozenset(
+    {
+        Action.CHILD_SEARCH,
+        Action.CHILD_VIEW,
+        Action.CHILD_RECORD_EDIT,
+        Action.CHILD_BREAK_GLASS,
+        Action.CHILD_ACCESS_LOG_VIEW,
+        Action.BREAK_GLASS_REVIEW,
+        Action.AUDIT_TRAIL_VIEW,
+        Action.REFERRAL_MAKE,
+        Action.FRONT_DOOR_TRIAGE,
+        Action.FRONT_DOOR_COUNTERSIGN,
+        Action.REFERRAL_AUDIT,
+        Action.RAPID_RESPONSE,
+        Action.IDENTITY_REVIEW,
+        Action.IDENTITY_MERGE_SPLIT,
+        Action.CHILD_ALERTS_VIEW,
+    }
+)
+# Giving an account one of these takes two administrators: the child-data capabilities, and
+# running the partnership itself (an administrator decides who sees children, so one
+# administrator making another at once would be a second pair of hands they control).
+APPROVAL_ACTIONS = CHILD_DATA_ACTIONS | {Action.PARTNERSHIP_MANAGE}
+
+# The fields of an account that decide what it may reach (the rest — name, email, job title —
+# decide nothing). Their values are kept as plain data: role code, agency and team ids, active.
+STAFF_ACCESS_FIELDS = ("role", "agency", "team", "is_active")
+
+OWN_ACCOUNT_REFUSALS = {
+    "role": "You cannot change your own role. Ask another administrator",
+    "agency": "You cannot change your own agency. Ask another administrator",
+    "team": "You cannot change your own team. Ask another administrator",
+    "is_active": "You cannot deactivate your own account",
+}
+DECIDE_OWN_REQUEST = "You asked for this change, so another administrator must decide on it"
+DECIDE_OWN_ACCOUNT = (
+    "This change is to your own account, so another administrator must decide on it"
+)
+
+
+def staff_access_values(staff: Any) -> dict[str, Any]:
+    """An account's access fields as plain data, to compare and to keep on a change request."""
+    return {
+        "role": staff.role or "",
+        "agency": staff.agency_id,
+        "team": staff.team_id,
+        "is_active": bool(staff.is_active),
+    }
+
+
+def grants_child_access(role: str) -> bool:
+    """Whether an account with this role can read any child's data."""
+    return bool(ROLE_ACTIONS.get(role, frozenset()) & CHILD_DATA_ACTIONS)
+
+
+def _approval_actions(role: str) -> frozenset[Action]:
+    return ROLE_ACTIONS.get(role, frozenset()) & APPROVAL_ACTIONS
+
+
+def is_own_account(actor: Any, staff: Any) -> bool:
+    return staff.pk is not None and staff.pk == getattr(actor, "pk", None)
+
+
+def staff_change_refusal(actor: Any, staff: Any, after: dict[str, Any]) -> dict[str, str]:
+    """What the actor may not change on this account, field by field, with why. Nobody changes
+    their own role, agency or team, or deactivates themselves: another administrator does."""
+    if not is_own_account(actor, staff):
+        return {}
+    before = staff_access_values(staff)
+    refused = {name: OWN_ACCOUNT_REFUSALS[name] for name in ("role", "agency", "team")}
+    refused = {name: why for name, why in refused.items() if before[name] != after[name]}
+    if before["is_active"] and not after["is_active"]:
+        refused["is_active"] = OWN_ACCOUNT_REFUSALS["is_active"]
+    return refused
+
+
+def staff_change_needs_approval(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a change to an account's access waits for a second administrator. It does when the
+    account, active after the change, gains a capability that reads children's data or runs the
+    partnership (a new account counts as having had no role); when an account that reads
+    children's data moves to another agency or team (which changes whose children it sees); and
+    when such an account is reactivated. A change that only takes access away applies at once."""
+    if not after["is_active"]:
+        return False
+    gained = _approval_actions(after["role"]) - _approval_actions(before["role"])
+    if gained:
+        return True
+    if not _approval_actions(after["role"]):
+        return False
+    if not before["is_active"]:
+        return True
+    moved = before["agency"] != after["agency"] or before["team"] != after["team"]
+    return moved and grants_child_access(after["role"])
+
+
+def may_read_staff_changes(actor: Any) -> bool:
+    """Changes to who can see children are read by the administrators, who decide them, and by
+    the data protection officer, who oversees them (the same capability as the audit trail)."""
+    return can(actor, Action.PARTNERSHIP_MANAGE) or can(actor, Action.AUDIT_TRAIL_VIEW)
+
+
+def staff_change_decision_refusal(actor: Any, change: Any) -> str:
+    """Why the actor may not approve or refuse this change ('' when they may): it takes an active
+    administrator who neither asked for it nor is the account it changes."""
+    if not can(actor, Action.PARTNERSHIP_MANAGE):
+        return "Only an administrator can decide on a change to someone's access"
+    if change.requested_by_id == actor.pk:
+        return DECIDE_OWN_REQUEST
+    if change.staff_id == actor.pk:
+        return DECIDE_OWN_ACCOUNT
+    return ""
+
+
+def may_decide_staff_change(actor: Any, change: Any) -> bool:
+    return not staff_change_decision_refusal(actor, change)
+
+
+def may_withdraw_staff_change(actor: Any, change: Any) -> bool:
+    """The administrator who asked for a change may withdraw it while it waits."""
+    return can(actor, Action.PARTNERSHIP_MANAGE) and change.requested_by_id == actor.pk

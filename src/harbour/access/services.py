@@ -19,7 +19,7 @@ from harbour.access.models import (
     ReviewOutcome,
     WorkingRelationship,
 )
-from harbour.partnership.models import Agency
+from harbour.partnership.models import Agency, Staff
 
 MIN_BREAK_GLASS_REASON = 20
 REASON_TOO_SHORT = (
@@ -132,3 +132,38 @@ def working_relationship_end(
         detail={"kind": str(relationship.kind)},
     )
     return relationship
+
+
+# Signing in and out (issue 10, finding 7; ADR 0018) --------------------------------------------
+
+# Failed sign-ins name what was typed as the username (never the password), cut to the length of
+# a username so a long paste cannot fill the log.
+USERNAME_TRIED_LENGTH = 150
+FAILED_SIGN_IN_ACTOR = "sign-in form"
+
+
+def sign_in_record(*, actor: Any) -> None:
+    """Record a sign-in. Called before the session starts: if the event cannot be written,
+    ``AuditWriteError`` stops the sign-in (503) and nobody is signed in unrecorded."""
+    audit_record(actor=actor, event="staff.signed_in", subject=actor)
+
+
+def sign_in_failed_record(*, username: str) -> None:
+    """Record a failed sign-in: the username tried, and the account if one has that username (a
+    run of failures on one account is what the data protection officer looks for). No person is
+    signed in, so the form is the actor; the password is never recorded."""
+    tried = username.strip()[:USERNAME_TRIED_LENGTH]
+    account = Staff.objects.filter(username__iexact=tried).first() if tried else None
+    audit_record(
+        actor=None,
+        system_actor=FAILED_SIGN_IN_ACTOR,
+        event="staff.sign_in_failed",
+        outcome="denied",
+        subject=account,
+        detail={"username": tried, "account_exists": account is not None},
+    )
+
+
+def sign_out_record(*, actor: Any) -> None:
+    """Record a sign-out, before the session ends."""
+    audit_record(actor=actor, event="staff.signed_out", subject=actor)

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, Q
 from faker import Faker
 
+from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import BreakGlassGrant, RelationshipKind, WorkingRelationship
 from harbour.children.codes import ONS_TO_DFE, Ethnicity, NameKind, Relationship, Sex
@@ -58,6 +59,7 @@ from harbour.demo.rapid import create_serious_incidents
 from harbour.demo.record import RecordPhase, eighteenth_birthday
 from harbour.demo.referrals import ReferralPhase
 from harbour.demo.signins import (
+    ADMINISTRATOR,
     DEACTIVATED_EMAIL,
     DEMO_PASSWORD,
     DEMO_SIGN_INS,
@@ -82,6 +84,7 @@ from harbour.partnership.models import (
     InformationSharingAgreement,
     Role,
     Staff,
+    StaffChangeRequest,
     Team,
     ThresholdGuidance,
 )
@@ -157,6 +160,8 @@ NHS_NUMBER_HELD: dict[str, float] = {
 _FIRST_PRIMARY = next(s for s in rv.SCHOOLS if s.phase == rv.PRIMARY)
 _SECONDARIES = [s for s in rv.SCHOOLS if s.phase == rv.SECONDARY]
 _AP_SCHOOL = next(s for s in rv.SCHOOLS if s.phase == rv.ALTERNATIVE_PROVISION)
+HEAD_OF_ADOLESCENTS = "Head of Service, Adolescents"
+FRONT_DOOR_TEAM = "Front Door (MASH)"
 OTHER_STAFF: tuple[tuple[str, str, str, str], ...] = (
     (rv.POLICE, "Child Centred Policing Team", Role.REFERRER, "Detective Constable"),
     (rv.POLICE, "Child Centred Policing Team", Role.REFERRER, "Police Sergeant"),
@@ -169,7 +174,7 @@ OTHER_STAFF: tuple[tuple[str, str, str, str], ...] = (
     (rv.CSC, "Adolescent Safeguarding Team", Role.LEAD_PRACTITIONER, "Social Worker"),
     (rv.CSC, "Child in Need Team", Role.LEAD_PRACTITIONER, "Social Worker"),
     (rv.CSC, "Child in Need Team", Role.LEAD_PRACTITIONER, "Senior Social Worker"),
-    (rv.CSC, "", Role.STRATEGIC_LEADER, "Head of Service, Adolescents"),
+    (rv.CSC, "", Role.STRATEGIC_LEADER, HEAD_OF_ADOLESCENTS),
     (rv.ED, "Emergency Department", Role.REFERRER, "Paediatric Liaison Nurse"),
     (rv.ED, "Emergency Department", Role.REFERRER, "Emergency Medicine Consultant"),
     (rv.AMBULANCE, "Emergency Operations Centre", Role.REFERRER, "Safeguarding Practitioner"),
@@ -233,6 +238,7 @@ class GenerationSummary:
     source_tasks: int
     notifications: int
     serious_incidents: int
+    staff_change_requests: int
     seconds: float
 
     def counts(self) -> dict[str, int]:
@@ -383,7 +389,30 @@ class _Generator:
         self.counts["serious_incidents"] = serious.pop("serious_incidents")
         for name, added in serious.items():
             self.counts[name] += added
+        self.say("Leaving one change to a member of staff's access waiting for approval")
+        self.create_staff_change_waiting(now)
         return self.counts
+
+    def create_staff_change_waiting(self, now: dt.datetime) -> None:
+        """A change waiting for a second administrator, as the demo administrator left it: the
+        head of service for adolescents to join the front door as its manager. The second demo
+        administrator can approve or refuse it; the data protection officer reads it. (Written
+        as data, like the rest of the demo: the generation is one audited event.)"""
+        head = next(s for s in self.other_staff if s.job_title == HEAD_OF_ADOLESCENTS)
+        before = policy.staff_access_values(head)
+        after = {
+            **before,
+            "role": str(Role.FRONT_DOOR_MANAGER),
+            "team": self.teams[(rv.CSC, FRONT_DOOR_TEAM)].pk,
+        }
+        StaffChangeRequest.objects.create(
+            staff=head,
+            before=before,
+            after=after,
+            requested_by=self.staff[ADMINISTRATOR.email],
+            requested_at=now - dt.timedelta(hours=3),
+        )
+        self.counts["staff_change_requests"] = 1
 
     def create_child_records(self) -> None:
         counts = RecordPhase(
@@ -465,6 +494,11 @@ class _Generator:
         self.counts.update(agencies=len(agencies), teams=len(teams), agreements=len(agreements))
 
     def create_staff(self) -> None:
+        """The partnership's initial load of staff, written directly with their roles. It is the
+        one path that gives accounts access to children's data without a second administrator's
+        approval (ADR 0018): there is no partnership yet, so no administrator to ask. It runs
+        only from `harbour demo generate`, inside the generation's one audited event, which
+        counts the accounts loaded this way."""
         password = make_password(DEMO_PASSWORD)  # once: hashing is the slow part
         people: list[Staff] = []
         emails: set[str] = set()
@@ -497,7 +531,7 @@ class _Generator:
             return staff
 
         for s in DEMO_SIGN_INS:
-            person(s.email, s.agency_code, s.team_name, s.role, s.job_title)
+            person(s.email, s.agency_code, s.team_name, s.role, s.job_title, name=s.name)
         others: list[Staff] = []
         for code, team, role, title in OTHER_STAFF:
             first, last = self.fake.first_name(), self.fake.last_name()
@@ -1316,6 +1350,8 @@ def delete_demo_data() -> None:
         Child.objects.all().delete()
         ThresholdGuidance.objects.all().delete()
         InformationSharingAgreement.objects.all().delete()
+        # Requests name the staff they are about (and who decided them), so they go first.
+        StaffChangeRequest.objects.all().delete()
         Staff.objects.filter(
             Q(agency__isnull=False) | Q(email__endswith=f".{rv.DEMO_EMAIL_DOMAIN}")
         ).delete()
@@ -1380,6 +1416,12 @@ def generate(
         counts = _Generator(
             seed=seed, children=children, say=say, referrals_now=referrals_now
         ).run()
-        detail: dict[str, Any] = {"seed": seed, "replaced": replace, **counts}
+        detail: dict[str, Any] = {
+            "seed": seed,
+            "replaced": replace,
+            **counts,
+            # The initial load of staff: roles given without a second administrator (ADR 0018).
+            "staff_loaded_without_approval": counts["staff"],
+        }
         audit_record(actor=None, system_actor=SYSTEM_ACTOR, event="demo.generated", detail=detail)
     return GenerationSummary(**counts, seconds=round(time.perf_counter() - started, 2))

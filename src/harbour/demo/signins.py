@@ -19,6 +19,9 @@ class DemoSignIn:
     team_name: str
     job_title: str
     description: str
+    # A fixed name, for an account added after the seeded names were drawn (so adding it changes
+    # no one else's); otherwise the generator draws one.
+    name: tuple[str, str] | None = None
 
 
 def _email(local: str, agency_code: str) -> str:
@@ -122,6 +125,18 @@ NO_AGREEMENT_YOUTH_WORKER = DemoSignIn(
     "A voluntary organisation in no sharing agreement: sees only its own four children",
 )
 
+# A second administrator: a change that gives someone access to children's data waits for an
+# administrator other than the one who asked (ADR 0018), so the demo needs two.
+SECOND_ADMINISTRATOR = DemoSignIn(
+    Role.ADMINISTRATOR,
+    _email("admin2", rv.CSC),
+    rv.CSC,
+    "",
+    "Systems Administrator",
+    "A second administrator: approves or refuses changes that let staff see children's data",
+    name=("Morgan", "Achebe"),
+)
+
 DEMO_SIGN_INS: tuple[DemoSignIn, ...] = (
     REFERRER,
     FRONT_DOOR_PRACTITIONER,
@@ -135,6 +150,7 @@ DEMO_SIGN_INS: tuple[DemoSignIn, ...] = (
     ED_NURSE,
     SCHOOL_DSL,
     NO_AGREEMENT_YOUTH_WORKER,
+    SECOND_ADMINISTRATOR,
 )
 
 DEACTIVATED_EMAIL = _email("former.officer", rv.POLICE)

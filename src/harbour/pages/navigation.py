@@ -38,6 +38,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Flag rules", "identity:flag-rules", Action.FLAG_RULES_MANAGE),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
+    # Changes to who can see children (ADR 0018): administrators decide them from the
+    # partnership's pages; the data protection officer oversees them from here.
+    NavItem("Access changes", "partnership:staff-change-list", Action.AUDIT_TRAIL_VIEW),
     NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),
 )
 

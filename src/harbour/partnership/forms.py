@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from harbour.access import policy
 from harbour.partnership import services
 from harbour.partnership.models import (
     Agency,
@@ -147,11 +148,60 @@ class StaffForm(forms.Form):
         "their name"
     )
 
+    def __init__(self, *args: Any, editing_self: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An administrator changing their own account: the service refuses a change of their
+        # role, agency or team too; the form says so first, on the field.
+        self.editing_self = editing_self
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         agency, team = data.get("agency"), data.get("team")
         if agency is not None and team is not None and team.agency_id != agency.pk:
             self.add_error("team", services.TEAM_NOT_IN_AGENCY)
+        if self.editing_self:
+            self._refuse_own_access_change(data)
+        return data
+
+    def _refuse_own_access_change(self, data: dict[str, Any]) -> None:
+        submitted = {
+            "role": data.get("role") or "",
+            "agency": data["agency"].pk if data.get("agency") is not None else None,
+            "team": data["team"].pk if data.get("team") is not None else None,
+        }
+        now = {
+            "role": self.initial.get("role") or "",
+            "agency": self.initial.get("agency"),
+            "team": self.initial.get("team"),
+        }
+        for name, value in submitted.items():
+            if name in data and value != now[name]:
+                self.add_error(name, policy.OWN_ACCOUNT_REFUSALS[name])
+
+
+class StaffChangeDecisionForm(forms.Form):
+    """A second administrator's decision on a change to someone's access."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("approve", "Approve: the change applies now"),
+            ("refuse", "Refuse: nothing changes"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve or refuse this change"},
+    )
+    reason = _text(
+        "Why are you refusing it? (only if you refuse)",
+        max_length=2000,
+        help_text="The administrator who asked, and the data protection officer, will read this",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "refuse" and not str(data.get("reason", "")).strip():
+            self.add_error("reason", services.REFUSAL_REASON_REQUIRED)
         return data
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class AgencyType(models.TextChoices):
@@ -185,3 +186,60 @@ class ThresholdGuidance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
+
+
+class StaffChangeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StaffChangeRequest(models.Model):
+    """A change to an account's access that waits for a second administrator (ADR 0018): who
+    asked, when, the account's role, agency, team and whether it is active before and after, and
+    who decided, when and why a refusal. ``before`` and ``after`` hold plain data (a role code,
+    agency and team ids) so the request reads the same whatever happens to the account later."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="access_change_requests"
+    )
+    new_account = models.BooleanField(
+        default=False, help_text="Asked for when the account was added (it has no role until then)"
+    )
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=StaffChangeStatus.choices, default=StaffChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One change at a time: a second would be decided against a state that may not last.
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(status="pending"),
+                name="staff_change_one_pending_per_account",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Change to {self.staff} asked for by {self.requested_by} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == StaffChangeStatus.PENDING
+
+    @property
+    def changed(self) -> list[str]:
+        """The access fields this request changes, in a stable order."""
+        return [name for name in self.after if self.before.get(name) != self.after[name]]

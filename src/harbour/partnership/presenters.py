@@ -12,6 +12,9 @@ from harbour.partnership.models import (
     DataCategory,
     InformationSharingAgreement,
     Purpose,
+    Role,
+    StaffChangeRequest,
+    StaffChangeStatus,
     ThresholdGuidance,
 )
 
@@ -91,3 +94,98 @@ class ThresholdGuidancePresenter:
     @property
     def effective_from(self) -> str:
         return long_date(self.guidance.effective_from)
+
+
+# Changes to who can see children (ADR 0018) ---------------------------------------------------
+
+ACCESS_FIELD_LABELS = {
+    "role": "Role",
+    "agency": "Agency",
+    "team": "Team",
+    "is_active": "Status",
+}
+STATUS_TAGS = {
+    StaffChangeStatus.PENDING: Tag("Waiting for approval", "yellow"),
+    StaffChangeStatus.APPROVED: Tag("Approved", "green"),
+    StaffChangeStatus.REFUSED: Tag("Refused", "red"),
+    StaffChangeStatus.WITHDRAWN: Tag("Withdrawn", "grey"),
+}
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """One access field of a change: what it is now (or was) and what it becomes."""
+
+    label: str
+    before: str
+    after: str
+    changes: bool
+
+
+@dataclass(frozen=True)
+class StaffChangePresenter:
+    """A change to an account's access, in words: the agencies and teams by name (``agencies``
+    and ``teams`` map ids to names, read once for a whole list)."""
+
+    change: StaffChangeRequest
+    agencies: dict[int, str]
+    teams: dict[int, str]
+
+    def _text(self, name: str, value: object) -> str:
+        if name == "role":
+            return (
+                str(Role(value).label)
+                if isinstance(value, str) and value in Role.values
+                else ("No role")
+            )
+        if name == "agency":
+            return self.agencies.get(value, "No agency") if isinstance(value, int) else "No agency"
+        if name == "team":
+            return self.teams.get(value, "No team") if isinstance(value, int) else "No team"
+        return "Active" if value else "Inactive"
+
+    @property
+    def rows(self) -> list[AccessRow]:
+        before, after = self.change.before, self.change.after
+        return [
+            AccessRow(
+                label,
+                self._text(name, before.get(name)),
+                self._text(name, after.get(name)),
+                before.get(name) != after.get(name),
+            )
+            for name, label in ACCESS_FIELD_LABELS.items()
+            if name in after
+        ]
+
+    @property
+    def summary(self) -> str:
+        """The change in one line, for lists: "Role: Analyst to Front-door manager"."""
+        parts = [f"{row.label}: {row.before} to {row.after}" for row in self.rows if row.changes]
+        if self.change.new_account:
+            return f"New account. {'; '.join(parts)}"
+        return "; ".join(parts)
+
+    @property
+    def status(self) -> Tag:
+        return STATUS_TAGS[StaffChangeStatus(self.change.status)]
+
+    @property
+    def staff_name(self) -> str:
+        staff = self.change.staff
+        return staff.get_full_name() or staff.email
+
+    @property
+    def requested_at(self) -> str:
+        return _date_time(self.change.requested_at)
+
+    @property
+    def decided_at(self) -> str:
+        return _date_time(self.change.decided_at)
+
+
+def _date_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"

@@ -13,6 +13,8 @@ from harbour.partnership.models import (
     Agency,
     InformationSharingAgreement,
     Staff,
+    StaffChangeRequest,
+    StaffChangeStatus,
     Team,
     ThresholdGuidance,
     ThresholdLevel,
@@ -103,3 +105,63 @@ def threshold_guidance_list(*, actor: Any) -> QuerySet[ThresholdGuidance]:
 
 def threshold_guidance_get(*, actor: Any, pk: int) -> ThresholdGuidance:
     return _one(actor, ThresholdGuidance.objects.select_related("published_by"), pk)
+
+
+# Changes to who can see children (ADR 0018) ---------------------------------------------------
+
+RECENT_STAFF_CHANGES = 50
+
+
+def _staff_changes(actor: Any) -> QuerySet[StaffChangeRequest]:
+    changes = StaffChangeRequest.objects.select_related(
+        "staff", "staff__agency", "requested_by", "decided_by"
+    )
+    if not policy.may_read_staff_changes(actor):
+        return changes.none()
+    return changes
+
+
+def staff_changes_waiting(*, actor: Any) -> QuerySet[StaffChangeRequest]:
+    """Changes waiting for a second administrator, oldest first: for the administrators who
+    decide them and the data protection officer who oversees them; nobody else."""
+    return _staff_changes(actor).filter(status=StaffChangeStatus.PENDING).order_by("requested_at")
+
+
+def staff_changes_decided(*, actor: Any) -> QuerySet[StaffChangeRequest]:
+    """The most recently decided (or withdrawn) changes, newest first."""
+    return (
+        _staff_changes(actor)
+        .exclude(status=StaffChangeStatus.PENDING)
+        .order_by("-decided_at", "-pk")[:RECENT_STAFF_CHANGES]
+    )
+
+
+def staff_change_get(*, actor: Any, pk: int) -> StaffChangeRequest:
+    if not policy.may_read_staff_changes(actor):
+        raise policy.Forbidden(policy.Action.PARTNERSHIP_MANAGE)
+    return _one(actor, _staff_changes(actor), pk)
+
+
+def staff_changes_waiting_by_staff(*, actor: Any, staff_ids: list[int]) -> dict[int, int]:
+    """For each of these accounts with a change waiting, the change's id."""
+    return dict(
+        staff_changes_waiting(actor=actor)
+        .filter(staff_id__in=staff_ids)
+        .values_list("staff_id", "pk")
+    )
+
+
+def access_names(changes: list[StaffChangeRequest]) -> tuple[dict[int, str], dict[int, str]]:
+    """The names of the agencies and teams these changes mention, by id, in two queries."""
+    agency_ids: set[int] = set()
+    team_ids: set[int] = set()
+    for change in changes:
+        for values in (change.before, change.after):
+            if isinstance(values.get("agency"), int):
+                agency_ids.add(values["agency"])
+            if isinstance(values.get("team"), int):
+                team_ids.add(values["team"])
+    return (
+        dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")),
+        dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
@@ -18,6 +19,8 @@ from harbour.partnership.models import (
     AgencyType,
     InformationSharingAgreement,
     Staff,
+    StaffChangeRequest,
+    StaffChangeStatus,
     Team,
     ThresholdGuidance,
 )
@@ -26,7 +29,7 @@ from harbour.partnership.models import (
 SCHOOL_URN_REQUIRED = "Enter the school's URN"
 SCHOOL_URN_FORMAT = "School URN must be 6 digits, like 123456"
 TEAM_NOT_IN_AGENCY = "Select a team in the agency you selected, or no team"
-CANNOT_DEACTIVATE_SELF = "You cannot deactivate your own account"
+CANNOT_DEACTIVATE_SELF = policy.OWN_ACCOUNT_REFUSALS["is_active"]
 TOO_FEW_PARTIES = "Select at least two parties"
 END_BEFORE_START = "End date must be the same as or after the start date"
 
@@ -202,6 +205,24 @@ def team_update(*, actor: Any, team: Team, name: str, is_front_door: bool = Fals
 
 
 # Staff ----------------------------------------------------------------------------------------
+#
+# Separation of duties (ADR 0018): nobody changes their own role, agency or team; a change that
+# gives an account access to children's data (or makes it an administrator) is kept as a
+# ``StaffChangeRequest`` and applies only when a different administrator approves it; a change
+# that takes access away applies at once. The rules are the policy's; these services keep them
+# whoever calls them.
+
+PENDING_ALREADY = (
+    "A change to {name}'s access is already waiting for approval. Approve, refuse or withdraw it "
+    "before asking for another"
+)
+CHANGE_STALE = (
+    "Their role, agency, team or status has changed since this was asked for. Refuse this "
+    "change and ask again"
+)
+ALREADY_DECIDED = "This change has already been decided"
+REFUSAL_REASON_REQUIRED = "Enter why you are refusing this change"
+NOT_YOURS_TO_WITHDRAW = "Only the administrator who asked for this change can withdraw it"
 
 
 def _staff_values(
@@ -230,11 +251,29 @@ def _staff_values(
     }
 
 
-def _staff_check(staff: Staff, *, actor: Any) -> None:
-    if staff.team is not None and staff.team.agency_id != staff.agency_id:
+def _access_after(values: dict[str, Any]) -> dict[str, Any]:
+    """The access fields of the submitted values, as the policy compares them."""
+    return {
+        "role": values["role"] or "",
+        "agency": values["agency"].pk,
+        "team": values["team"].pk if values["team"] is not None else None,
+        "is_active": bool(values["is_active"]),
+    }
+
+
+def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values that decide nothing about access, and those that do."""
+    access = {k: v for k, v in values.items() if k in policy.STAFF_ACCESS_FIELDS}
+    personal = {k: v for k, v in values.items() if k not in policy.STAFF_ACCESS_FIELDS}
+    return personal, access
+
+
+def _check_team(agency_id: int | None, team: Team | None) -> None:
+    if team is not None and team.agency_id != agency_id:
         raise ValidationError({"team": TEAM_NOT_IN_AGENCY})
-    if staff.pk == actor.pk and not staff.is_active:
-        raise ValidationError({"is_active": CANNOT_DEACTIVATE_SELF})
+
+
+def _check_email(staff: Staff) -> None:
     _refuse_duplicate(
         Staff.objects.filter(
             models.Q(email__iexact=staff.email) | models.Q(username__iexact=staff.username)
@@ -248,6 +287,84 @@ def _staff_check(staff: Staff, *, actor: Any) -> None:
 def _audited_names(changed: Iterable[str]) -> list[str]:
     # The username always follows the email address, so it is not a change of its own.
     return [name for name in changed if name != "username"]
+
+
+def _pending_for(staff: Staff) -> StaffChangeRequest | None:
+    if staff.pk is None:
+        return None
+    return (
+        StaffChangeRequest.objects.select_for_update()
+        .filter(staff=staff, status=StaffChangeStatus.PENDING)
+        .first()
+    )
+
+
+def _change_detail(change: StaffChangeRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "change_request": change.pk,
+        "new_account": change.new_account,
+        "changed": change.changed,
+        "before": change.before,
+        "after": change.after,
+        "requested_by": change.requested_by_id,
+        **extra,
+    }
+
+
+def _request_change(
+    *,
+    actor: Any,
+    staff: Staff,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    new_account: bool,
+) -> StaffChangeRequest:
+    change = StaffChangeRequest.objects.create(
+        staff=staff, new_account=new_account, before=before, after=after, requested_by=actor
+    )
+    audit_record(
+        actor=actor,
+        event="staff.access_change_requested",
+        subject=staff,
+        detail=_change_detail(change),
+    )
+    return change
+
+
+def _access_changed(
+    *,
+    actor: Any,
+    staff: Staff,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    approved: StaffChangeRequest | None,
+) -> None:
+    """The one event for an access change that took effect: at once (it gave nothing that needs
+    approval), or on a second administrator's approval."""
+    changed = [name for name in policy.STAFF_ACCESS_FIELDS if before[name] != after[name]]
+    audit_record(
+        actor=actor,
+        event="staff.access_changed",
+        subject=staff,
+        detail={
+            "changed": changed,
+            "before": before,
+            "after": after,
+            "change_request": approved.pk if approved is not None else None,
+            "requested_by": approved.requested_by_id if approved is not None else actor.pk,
+            "approved_by": actor.pk if approved is not None else None,
+        },
+    )
+
+
+def _close(
+    change: StaffChangeRequest, *, actor: Any, status: StaffChangeStatus, reason: str = ""
+) -> None:
+    change.status = status
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.refusal_reason = reason
+    change.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason"])
 
 
 @transaction.atomic
@@ -264,31 +381,42 @@ def staff_create(
     is_active: bool = True,
 ) -> Staff:
     """Add a member of staff. They have no password until an administrator issues a one-time
-    password through the sign-in reset process."""
+    password through the sign-in reset process. An account whose role would read children's data
+    (or run the partnership) is added without a role, able to do nothing, and the role waits for
+    a second administrator's approval."""
     _require_manage(actor)
-    staff = Staff()
-    changed = _apply(
-        staff,
-        _staff_values(
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            agency=agency,
-            team=team,
-            role=role,
-            job_title=job_title,
-            is_active=is_active,
-        ),
+    values = _staff_values(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        team=team,
+        role=role,
+        job_title=job_title,
+        is_active=is_active,
     )
+    after = _access_after(values)
+    before = {**after, "role": ""}
+    waits = policy.staff_change_needs_approval(before, after)
+    _check_team(agency.pk, team)
+    staff = Staff()
+    changed = _apply(staff, {**values, "role": before["role"] if waits else values["role"]})
     staff.set_unusable_password()
-    _staff_check(staff, actor=actor)
+    _check_email(staff)
     _save(staff)
     audit_record(
         actor=actor,
         event="staff.created",
         subject=staff,
-        detail={"fields": _audited_names(changed), "role": role, "agency": agency.code},
+        detail={
+            "fields": _audited_names(changed),
+            "role": staff.role,
+            "agency": agency.code,
+            "waiting_for_approval": waits,
+        },
     )
+    if waits:
+        _request_change(actor=actor, staff=staff, before=before, after=after, new_account=True)
     return staff
 
 
@@ -307,31 +435,140 @@ def staff_update(
     is_active: bool = True,
 ) -> Staff:
     """Change a member of staff. Staff are deactivated, never deleted, so the audit trail keeps
-    naming them; nobody can deactivate themselves."""
+    naming them. Nobody changes their own role, agency or team, or deactivates themselves.
+
+    Names, email and job title apply at once. So does a change of access that gives nothing
+    needing approval (a role with less access, deactivation); it withdraws any change still
+    waiting for the account, which no longer describes it. A change that needs approval is kept
+    as a request, and the account's access stays as it is until another administrator approves."""
     _require_manage(actor)
-    changed = _apply(
-        staff,
-        _staff_values(
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            agency=agency,
-            team=team,
-            role=role,
-            job_title=job_title,
-            is_active=is_active,
-        ),
+    values = _staff_values(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        agency=agency,
+        team=team,
+        role=role,
+        job_title=job_title,
+        is_active=is_active,
     )
-    if changed:
-        _staff_check(staff, actor=actor)
+    after = _access_after(values)
+    refused = policy.staff_change_refusal(actor, staff, after)
+    if refused:
+        raise ValidationError(refused)
+    _check_team(agency.pk, team)
+    before = policy.staff_access_values(staff)
+    waits = before != after and policy.staff_change_needs_approval(before, after)
+    pending = _pending_for(staff)
+    if waits and pending is not None:
+        raise ValidationError(PENDING_ALREADY.format(name=staff.get_full_name() or staff.email))
+    personal, access = _split(values)
+    changed = _apply(staff, personal)
+    changed_access = [] if waits else _apply(staff, access)
+    if changed or changed_access:
+        _check_email(staff)
         _save(staff)
+    if _audited_names(changed):
         audit_record(
             actor=actor,
             event="staff.updated",
             subject=staff,
             detail={"changed": _audited_names(changed)},
         )
+    if changed_access:
+        _access_changed(actor=actor, staff=staff, before=before, after=after, approved=None)
+        if pending is not None:
+            _close(pending, actor=actor, status=StaffChangeStatus.WITHDRAWN)
+            audit_record(
+                actor=actor,
+                event="staff.access_change_withdrawn",
+                subject=staff,
+                detail=_change_detail(pending, superseded=True),
+            )
+    if waits:
+        _request_change(actor=actor, staff=staff, before=before, after=after, new_account=False)
     return staff
+
+
+def _open_for_decision(actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+    """The request, locked against a second decision at the same moment, if still waiting."""
+    _require_manage(actor)
+    locked = (
+        StaffChangeRequest.objects.select_for_update()
+        .select_related("staff", "requested_by")
+        .get(pk=change.pk)
+    )
+    if not locked.is_pending:
+        raise ValidationError(ALREADY_DECIDED)
+    return locked
+
+
+@transaction.atomic
+def staff_change_approve(*, actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+    """A second administrator approves a change: it applies, in this transaction, if the account
+    is still as it was when the change was asked for."""
+    change = _open_for_decision(actor, change)
+    refusal = policy.staff_change_decision_refusal(actor, change)
+    if refusal:
+        raise ValidationError(refusal)
+    staff = Staff.objects.select_for_update().get(pk=change.staff_id)
+    if policy.staff_access_values(staff) != change.before:
+        raise ValidationError(CHANGE_STALE)
+    after = change.after
+    _check_team(after["agency"], Team.objects.filter(pk=after["team"]).first())
+    staff.role = after["role"]
+    staff.agency_id = after["agency"]
+    staff.team_id = after["team"]
+    staff.is_active = after["is_active"]
+    _save(staff)
+    _close(change, actor=actor, status=StaffChangeStatus.APPROVED)
+    audit_record(
+        actor=actor,
+        event="staff.access_change_approved",
+        subject=staff,
+        detail=_change_detail(change),
+    )
+    _access_changed(actor=actor, staff=staff, before=change.before, after=after, approved=change)
+    return change
+
+
+@transaction.atomic
+def staff_change_refuse(
+    *, actor: Any, change: StaffChangeRequest, reason: str
+) -> StaffChangeRequest:
+    """A second administrator refuses a change, saying why. Nothing about the account changes
+    (an account added for the change keeps no role)."""
+    change = _open_for_decision(actor, change)
+    refusal = policy.staff_change_decision_refusal(actor, change)
+    if refusal:
+        raise ValidationError(refusal)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": REFUSAL_REASON_REQUIRED})
+    _close(change, actor=actor, status=StaffChangeStatus.REFUSED, reason=reason)
+    audit_record(
+        actor=actor,
+        event="staff.access_change_refused",
+        subject=change.staff,
+        detail=_change_detail(change, reason=reason),
+    )
+    return change
+
+
+@transaction.atomic
+def staff_change_withdraw(*, actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+    """The administrator who asked for a change takes it back before anyone decides."""
+    change = _open_for_decision(actor, change)
+    if not policy.may_withdraw_staff_change(actor, change):
+        raise ValidationError(NOT_YOURS_TO_WITHDRAW)
+    _close(change, actor=actor, status=StaffChangeStatus.WITHDRAWN)
+    audit_record(
+        actor=actor,
+        event="staff.access_change_withdrawn",
+        subject=change.staff,
+        detail=_change_detail(change, superseded=False),
+    )
+    return change
 
 
 # Information-sharing agreements ---------------------------------------------------------------

@@ -15,6 +15,13 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/add/", views.staff_add, name="staff-add"),
     path("staff/<int:pk>/change/", views.staff_edit, name="staff-edit"),
+    path("staff/access-changes/", views.staff_change_list, name="staff-change-list"),
+    path("staff/access-changes/<int:pk>/", views.staff_change_detail, name="staff-change-detail"),
+    path(
+        "staff/access-changes/<int:pk>/withdraw/",
+        views.staff_change_withdraw,
+        name="staff-change-withdraw",
+    ),
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/add/", views.agreement_add, name="agreement-add"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),

@@ -8,17 +8,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.partnership import forms, selectors, services
-from harbour.partnership.presenters import AgreementPresenter, ThresholdGuidancePresenter
-from harbour.web.formpages import FormPage, form_page
+from harbour.partnership.models import Staff, StaffChangeRequest
+from harbour.partnership.presenters import (
+    AgreementPresenter,
+    StaffChangePresenter,
+    ThresholdGuidancePresenter,
+)
+from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
 
 M = TypeVar("M", bound=Model)
@@ -48,6 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "agreement_count": selectors.agreement_list(actor=actor).count(),
             "threshold_count": selectors.threshold_guidance_list(actor=actor).count(),
             "can_manage": _can_manage(request),
+            "may_read_staff_changes": policy.may_read_staff_changes(actor),
+            "staff_changes_waiting": selectors.staff_changes_waiting(actor=actor).count(),
         },
     )
 
@@ -187,6 +197,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         filters = {"agency": form.cleaned_data["agency"], "role": form.cleaned_data["role"]}
     staff = selectors.staff_list(actor=request.user, **filters)
     page = Paginator(staff, STAFF_PER_PAGE).get_page(request.GET.get("page"))
+    waiting = selectors.staff_changes_waiting_by_staff(
+        actor=request.user, staff_ids=[member.pk for member in page]
+    )
     return render(
         request,
         "partnership/staff_list.html",
@@ -194,6 +207,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filtered": any(filters.values()),
             "page_obj": page,
+            "members": [(member, waiting.get(member.pk)) for member in page],
+            "may_read_staff_changes": policy.may_read_staff_changes(request.user),
+            "staff_changes_waiting": selectors.staff_changes_waiting(actor=request.user).count(),
             "page_range": list(
                 page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
             ),
@@ -202,8 +218,25 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_done(verb: str) -> Callable[[Any], tuple[str, str]]:
-    return lambda staff: (f"{staff.get_full_name()} {verb}", reverse("partnership:staff-list"))
+def _staff_done(request: HttpRequest, verb: str) -> Callable[[Staff], tuple[str, str]]:
+    """Where to go after saving a member of staff, and what to say: a change to their access
+    that waits for a second administrator is said to wait."""
+
+    def done(staff: Staff) -> tuple[str, str]:
+        name = staff.get_full_name() or staff.email
+        message = f"{name} {verb}"
+        if verb == "added":
+            message += (
+                ". An administrator will issue them a one-time password so that they can sign in"
+            )
+        if selectors.staff_changes_waiting_by_staff(actor=request.user, staff_ids=[staff.pk]):
+            message += (
+                f". The change to {name}'s access is waiting for another administrator to "
+                "approve it"
+            )
+        return message, reverse("partnership:staff-list")
+
+    return done
 
 
 @login_required
@@ -215,11 +248,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
         form_class=forms.StaffForm,
         instance=None,
         save=lambda data: services.staff_create(actor=request.user, **data),
-        done=lambda staff: (
-            f"{staff.get_full_name()} added. An administrator will issue them a one-time "
-            "password so that they can sign in",
-            reverse("partnership:staff-list"),
-        ),
+        done=_staff_done(request, "added"),
         page=FormPage(
             title="Add a member of staff",
             back_url=reverse("partnership:staff-list"),
@@ -227,9 +256,29 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             intro=(
                 "They will not have a password. An administrator issues them a one-time password "
                 "through the sign-in reset process, and they choose their own when they first "
-                "sign in."
+                "sign in. A role that can see children's data, or the administrator role, waits "
+                "for another administrator to approve it."
             ),
         ),
+    )
+
+
+def _staff_edit_intro(request: HttpRequest, staff: Staff) -> str:
+    if policy.is_own_account(request.user, staff):
+        return (
+            "This is your own account. You can change your name, email address and job title. "
+            "Another administrator must change your role, agency or team."
+        )
+    waiting = selectors.staff_changes_waiting_by_staff(actor=request.user, staff_ids=[staff.pk])
+    if waiting:
+        return (
+            "A change to their access is waiting for another administrator's approval: see "
+            "Changes to who can see children. You cannot ask for another until it is decided."
+        )
+    return (
+        "A change that lets them see children's data, moves them to another agency or team, "
+        "reactivates them or makes them an administrator waits for another administrator to "
+        "approve it. A change that takes access away applies straight away."
     )
 
 
@@ -243,12 +292,101 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=forms.StaffForm,
         instance=staff,
         save=lambda data: services.staff_update(actor=request.user, staff=staff, **data),
-        done=_staff_done("updated"),
+        done=_staff_done(request, "updated"),
         page=FormPage(
             title=f"Change {staff.get_full_name() or staff.email}",
             back_url=reverse("partnership:staff-list"),
+            intro=_staff_edit_intro(request, staff),
         ),
+        form_kwargs={"editing_self": policy.is_own_account(request.user, staff)},
     )
+
+
+# Changes to who can see children (ADR 0018) ---------------------------------------------------
+
+
+def _presented(changes: list[StaffChangeRequest]) -> list[StaffChangePresenter]:
+    agencies, teams = selectors.access_names(changes)
+    return [StaffChangePresenter(change, agencies, teams) for change in changes]
+
+
+@login_required
+@policy_errors
+def staff_change_list(request: HttpRequest) -> HttpResponse:
+    """Changes to who can see children: those waiting for a second administrator and those
+    decided lately. Administrators decide them; the data protection officer reads them."""
+    if not policy.may_read_staff_changes(request.user):
+        raise policy.Forbidden(policy.Action.PARTNERSHIP_MANAGE)
+    waiting = list(selectors.staff_changes_waiting(actor=request.user))
+    decided = list(selectors.staff_changes_decided(actor=request.user))
+    presented = _presented(waiting + decided)
+    return render(
+        request,
+        "partnership/staff_change_list.html",
+        {
+            "waiting": presented[: len(waiting)],
+            "decided": presented[len(waiting) :],
+            "can_manage": _can_manage(request),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def staff_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One change: what it changes, who asked and when; a second administrator approves or
+    refuses it here, and the one who asked may withdraw it."""
+    change = selectors.staff_change_get(actor=request.user, pk=pk)
+    form = forms.StaffChangeDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        _require_manage(request)
+        if form.is_valid():
+            # The service decides who may approve or refuse (never the one who asked, nor the
+            # account changed) and that the change still waits; its refusal shows in the summary.
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    services.staff_change_approve(actor=request.user, change=change)
+                    done = "Change approved. It applies now"
+                else:
+                    services.staff_change_refuse(
+                        actor=request.user, change=change, reason=form.cleaned_data["reason"]
+                    )
+                    done = "Change refused. Nothing has changed"
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, done)
+                return redirect("partnership:staff-change-list")
+    return render(
+        request,
+        "partnership/staff_change_detail.html",
+        {
+            "change": _presented([change])[0],
+            "form": form,
+            "may_decide": change.is_pending
+            and policy.may_decide_staff_change(request.user, change),
+            "cannot_decide": policy.staff_change_decision_refusal(request.user, change)
+            if change.is_pending and _can_manage(request)
+            else "",
+            "may_withdraw": change.is_pending
+            and policy.may_withdraw_staff_change(request.user, change),
+        },
+    )
+
+
+@require_POST
+@login_required
+@policy_errors
+def staff_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    change = selectors.staff_change_get(actor=request.user, pk=pk)
+    try:
+        services.staff_change_withdraw(actor=request.user, change=change)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partnership:staff-change-detail", pk=change.pk)
+    messages.success(request, "Change withdrawn. Nothing has changed")
+    return redirect("partnership:staff-change-list")
 
 
 # Information-sharing agreements ---------------------------------------------------------------

@@ -181,3 +181,100 @@ def test_access_log_is_for_the_lead_practitioner_and_the_dpo(area):
     assert policy.decide_child(dpo, Action.CHILD_ACCESS_LOG_VIEW, child, "audit").allowed
     with pytest.raises(policy.NotFound):
         policy.decide_child(other_lead, Action.CHILD_ACCESS_LOG_VIEW, child, "audit")
+
+
+# Separation of duties (ADR 0018) ---------------------------------------------------------------
+
+
+def test_the_roles_whose_accounts_can_see_children():
+    assert {role for role in Role if policy.grants_child_access(role)} == {
+        Role.REFERRER,
+        Role.FRONT_DOOR_PRACTITIONER,
+        Role.FRONT_DOOR_MANAGER,
+        Role.LEAD_PRACTITIONER,
+        Role.PANEL_CHAIR,
+        Role.DATA_PROTECTION_OFFICER,
+    }
+    assert not policy.grants_child_access("")
+
+
+def test_every_capability_that_opens_a_child_is_child_data():
+    # If a new capability reads children's data, giving it must take two administrators.
+    named_child = {a for a in Action if a.value.startswith(("child.", "front_door.", "identity."))}
+    rules = {Action.FRONT_DOOR_RULES_MANAGE, Action.FLAG_RULES_MANAGE, Action.IDENTITY_IMPORT}
+    assert named_child - rules <= policy.CHILD_DATA_ACTIONS
+    assert not policy.CHILD_DATA_ACTIONS & {
+        Action.COHORT_REPORT_VIEW,
+        Action.PARTNERSHIP_VIEW,
+        Action.PARTNERSHIP_MANAGE,
+        Action.LANGUAGE_REPORT_VIEW,
+    }
+
+
+def access(role, agency=1, team=None, active=True):
+    return {"role": role, "agency": agency, "team": team, "is_active": active}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "waits"),
+    [
+        (access(""), access(Role.REFERRER), True),  # a new account that sees children
+        (access(""), access(Role.ANALYST), False),
+        (access(""), access(Role.ADMINISTRATOR), True),
+        (access(Role.ANALYST), access(Role.FRONT_DOOR_MANAGER), True),
+        (access(Role.REFERRER), access(Role.FRONT_DOOR_PRACTITIONER), True),
+        (access(Role.FRONT_DOOR_MANAGER), access(Role.FRONT_DOOR_PRACTITIONER), False),
+        (access(Role.FRONT_DOOR_MANAGER), access(Role.REFERRER), False),
+        (access(Role.REFERRER), access(Role.REFERRER, agency=2), True),
+        (access(Role.REFERRER), access(Role.REFERRER, team=3), True),
+        (access(Role.ANALYST), access(Role.ANALYST, agency=2), False),
+        (access(Role.ADMINISTRATOR), access(Role.ADMINISTRATOR, agency=2), False),
+        (access(Role.REFERRER, active=False), access(Role.REFERRER), True),
+        (access(Role.ADMINISTRATOR, active=False), access(Role.ADMINISTRATOR), True),
+        (access(Role.ANALYST, active=False), access(Role.ANALYST), False),
+        (access(Role.REFERRER), access(Role.REFERRER, active=False), False),
+        (access(Role.ANALYST), access(Role.FRONT_DOOR_MANAGER, active=False), False),
+    ],
+)
+def test_which_changes_wait_for_a_second_administrator(before, after, waits):
+    assert policy.staff_change_needs_approval(before, after) is waits
+
+
+def test_nobody_changes_their_own_access_but_others_may(area):
+    admin = make_staff(area["council"], Role.ADMINISTRATOR)
+    other = make_staff(area["council"], Role.ANALYST)
+    own = policy.staff_access_values(admin)
+    changed = {**own, "role": Role.FRONT_DOOR_MANAGER, "agency": area["police"].pk, "team": 7}
+    assert set(policy.staff_change_refusal(admin, admin, changed)) == {"role", "agency", "team"}
+    assert policy.staff_change_refusal(admin, admin, {**own, "is_active": False}) == {
+        "is_active": policy.OWN_ACCOUNT_REFUSALS["is_active"]
+    }
+    assert policy.staff_change_refusal(admin, admin, own) == {}
+    assert policy.staff_change_refusal(admin, other, changed) == {}
+
+
+def test_who_may_read_and_decide_staff_changes(area):
+    asker = make_staff(area["council"], Role.ADMINISTRATOR)
+    second = make_staff(area["council"], Role.ADMINISTRATOR)
+    subject = make_staff(area["council"], Role.ADMINISTRATOR)
+    dpo = make_staff(area["council"], Role.DATA_PROTECTION_OFFICER)
+    analyst = make_staff(area["council"], Role.ANALYST)
+
+    class Change:
+        requested_by_id = asker.pk
+        staff_id = subject.pk
+
+    change = Change()
+    assert [policy.may_read_staff_changes(s) for s in (asker, dpo, analyst)] == [
+        True,
+        True,
+        False,
+    ]
+    assert policy.may_decide_staff_change(second, change)
+    assert policy.staff_change_decision_refusal(asker, change) == policy.DECIDE_OWN_REQUEST
+    assert policy.staff_change_decision_refusal(subject, change) == policy.DECIDE_OWN_ACCOUNT
+    assert not policy.may_decide_staff_change(dpo, change)
+    assert policy.may_withdraw_staff_change(asker, change)
+    assert not policy.may_withdraw_staff_change(second, change)
+    second.is_active = False
+    assert not policy.may_decide_staff_change(second, change)

@@ -69,6 +69,7 @@ from harbour.demo.identifiers import (
 from harbour.demo.models import GroundTruth, SendStatus
 from harbour.demo.record import SENCO_TITLE, eighteenth_birthday
 from harbour.demo.signins import (
+    ADMINISTRATOR,
     DEACTIVATED_EMAIL,
     DEMO_PASSWORD,
     DEMO_SIGN_INS,
@@ -76,6 +77,7 @@ from harbour.demo.signins import (
     NO_AGREEMENT_YOUTH_WORKER,
     PANEL_CHAIR,
     REFERRER,
+    SECOND_ADMINISTRATOR,
 )
 from harbour.identity.models import SourceRecord
 from harbour.partnership.models import (
@@ -85,6 +87,7 @@ from harbour.partnership.models import (
     InformationSharingAgreement,
     Role,
     Staff,
+    StaffChangeRequest,
     Team,
     ThresholdGuidance,
     ThresholdLevel,
@@ -333,7 +336,8 @@ def test_threshold_guidance_has_one_document_per_level(summary):
 def test_every_role_has_exactly_one_sign_in_plus_extra_referrers():
     roles = Counter(s.role for s in DEMO_SIGN_INS)
     assert set(roles) == set(Role.values)
-    assert {r: n for r, n in roles.items() if n != 1} == {Role.REFERRER: 4}
+    # Two administrators: one asks for a change to someone's access, the other approves it.
+    assert {r: n for r, n in roles.items() if n != 1} == {Role.REFERRER: 4, Role.ADMINISTRATOR: 2}
     emails = [s.email for s in DEMO_SIGN_INS]
     assert len(set(emails)) == len(emails)
     assert "dsl@school-990201.demo.harbour.test" in emails
@@ -355,6 +359,29 @@ def test_each_demo_sign_in_authenticates_with_the_demo_password(summary):
         assert authenticate(username=sign_in.email, password="not-the-password") is None
     school = Agency.objects.get(code=rv.FIRST_SECONDARY_CODE)
     assert SCHOOL_PHASE[school.code] == rv.SECONDARY
+
+
+def test_the_initial_load_gives_roles_at_once_and_says_so_in_its_one_event(summary):
+    # The generator is the partnership's initial load (ADR 0018): every demo account with a
+    # casework role is active with its role, and the one audited event counts them.
+    casework = Staff.objects.filter(role__in=[r for r in Role if policy.grants_child_access(r)])
+    assert casework.exists()
+    assert not casework.filter(email__in=[s.email for s in DEMO_SIGN_INS], is_active=False)
+    event = AuditEvent.objects.get(event="demo.generated")
+    assert event.detail["staff_loaded_without_approval"] == Staff.objects.count() == summary.staff
+
+
+def test_the_demo_leaves_one_change_waiting_for_the_second_administrator(summary):
+    change = StaffChangeRequest.objects.get()
+    assert summary.staff_change_requests == 1
+    assert change.is_pending
+    assert change.requested_by.email == ADMINISTRATOR.email
+    assert change.before["role"] == Role.STRATEGIC_LEADER
+    assert change.after["role"] == Role.FRONT_DOOR_MANAGER
+    assert change.staff.role == Role.STRATEGIC_LEADER  # nothing applied yet
+    second = Staff.objects.get(email=SECOND_ADMINISTRATOR.email)
+    assert policy.may_decide_staff_change(second, change)
+    assert not policy.may_decide_staff_change(change.requested_by, change)
 
 
 def test_the_deactivated_account_cannot_sign_in(summary):

@@ -107,3 +107,11 @@ def admin_client(client, administrator):
 def analyst_client(client, analyst):
     client.force_login(analyst)
     return client
+
+
+@pytest.fixture
+def second_administrator(police):
+    """Another administrator, to approve what the first asks for (ADR 0018)."""
+    return make_staff(
+        police, Role.ADMINISTRATOR, "bo.admin@example.org", first_name="Bo", last_name="Admin"
+    )

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from harbour.partnership.models import (
     InformationSharingAgreement,
     Role,
     Staff,
+    StaffChangeRequest,
     Team,
     ThresholdGuidance,
 )
@@ -377,11 +379,35 @@ def test_an_administrator_adds_a_member_of_staff_without_a_password(
     assert "Priya Shah added" in page(response)
     staff = Staff.objects.get(email="priya.shah@example.org")
     assert staff.username == "priya.shah@example.org"
-    assert (staff.agency, staff.team, staff.role) == (police, police_team, Role.REFERRER)
+    # A referrer sees children: the account is added without its role, which waits for a second
+    # administrator (ADR 0018), and the administrator is told so.
+    assert (staff.agency, staff.team, staff.role) == (police, police_team, "")
+    assert "waiting for another administrator to approve it" in page(response)
+    change = StaffChangeRequest.objects.get(staff=staff)
+    assert (change.new_account, change.status, change.after["role"]) == (
+        True,
+        "pending",
+        Role.REFERRER,
+    )
     assert staff.has_usable_password() is False
     event = AuditEvent.objects.get(event="staff.created")
     assert event.object_id == str(staff.pk)
     assert "username" not in event.detail["fields"]
+    assert event.detail["waiting_for_approval"] is True
+
+
+def test_an_account_that_cannot_see_children_is_added_with_its_role_at_once(
+    admin_client, police, police_team
+):
+    response = admin_client.post(
+        reverse("partnership:staff-add"),
+        staff_form(police, police_team, role=Role.ANALYST),
+        follow=True,
+    )
+    assert "waiting for another administrator" not in page(response)
+    staff = Staff.objects.get(email="priya.shah@example.org")
+    assert staff.role == Role.ANALYST
+    assert not StaffChangeRequest.objects.exists()
 
 
 def test_an_administrator_changes_and_deactivates_a_member_of_staff(
@@ -403,8 +429,12 @@ def test_an_administrator_changes_and_deactivates_a_member_of_staff(
     assert response.status_code == 302
     analyst.refresh_from_db()
     assert (analyst.agency, analyst.team, analyst.is_active) == (council, council_team, False)
-    event = AuditEvent.objects.get(event="staff.updated")
-    assert sorted(event.detail["changed"]) == ["agency", "is_active", "team"]
+    # An analyst sees no child, so moving and deactivating them applies at once: one event for
+    # the change of access, none for details that did not change.
+    event = AuditEvent.objects.get(event="staff.access_changed")
+    assert event.detail["changed"] == ["agency", "team", "is_active"]
+    assert event.detail["approved_by"] is None
+    assert not AuditEvent.objects.filter(event="staff.updated").exists()
     assert Staff.objects.filter(pk=analyst.pk).exists()  # deactivated, never deleted
 
 
@@ -429,7 +459,7 @@ def test_nobody_can_deactivate_themselves(admin_client, administrator, council):
     assert_error_summary(response, "is_active", "You cannot deactivate your own account")
     administrator.refresh_from_db()
     assert administrator.is_active is True
-    assert not AuditEvent.objects.filter(event="staff.updated").exists()
+    assert not AuditEvent.objects.filter(event__startswith="staff.").exists()
 
 
 @pytest.mark.parametrize(
@@ -646,3 +676,221 @@ def test_threshold_guidance_is_listed_from_the_lowest_level_of_need(analyst_clie
         )
     ]
     assert positions == sorted(positions)
+
+
+# Changes to who can see children (ADR 0018) ---------------------------------------------------
+
+
+def own_form(administrator, **overrides):
+    values = {
+        "first_name": administrator.first_name,
+        "last_name": administrator.last_name,
+        "email": administrator.email,
+        "role": administrator.role,
+        "job_title": "",
+    }
+    data = staff_form(administrator.agency, **values)
+    data.update(overrides)
+    return data
+
+
+def promotion_form(analyst, council, council_team):
+    return staff_form(
+        council,
+        council_team,
+        first_name="Ana",
+        last_name="Lyst",
+        email=analyst.email,
+        role=Role.FRONT_DOOR_MANAGER,
+        job_title="",
+    )
+
+
+@pytest.fixture
+def dpo_client(council):
+    """The data protection officer's own browser (a client of their own, beside ``client``)."""
+    dpo = Staff.objects.create_user(
+        username="dee.pio@example.org",
+        email="dee.pio@example.org",
+        password="a-test-password",
+        first_name="Dee",
+        last_name="Pio",
+        agency=council,
+        role=Role.DATA_PROTECTION_OFFICER,
+    )
+    dpo_client = Client()
+    dpo_client.force_login(dpo)
+    return dpo_client
+
+
+def test_an_administrator_promoting_themselves_gets_the_govuk_error(
+    admin_client, administrator, police, council_team
+):
+    url = reverse("partnership:staff-edit", args=[administrator.pk])
+    assert "This is your own account" in page(admin_client.get(url))
+    response = admin_client.post(url, own_form(administrator, role=Role.FRONT_DOOR_MANAGER))
+    assert_error_summary(
+        response, "role", "You cannot change your own role. Ask another administrator"
+    )
+    response = admin_client.post(url, own_form(administrator, agency=str(police.pk), team=""))
+    assert_error_summary(
+        response, "agency", "You cannot change your own agency. Ask another administrator"
+    )
+    response = admin_client.post(url, own_form(administrator, team=str(council_team.pk)))
+    assert_error_summary(
+        response, "team", "You cannot change your own team. Ask another administrator"
+    )
+    administrator.refresh_from_db()
+    assert (administrator.role, administrator.team) == (Role.ADMINISTRATOR, None)
+    assert not StaffChangeRequest.objects.exists()
+    assert not AuditEvent.objects.filter(event__startswith="staff.").exists()
+    # The front door stays closed to them in the same session.
+    assert admin_client.get(reverse("frontdoor:queue")).status_code == 403
+
+
+def test_a_promotion_waits_and_the_administrator_who_asked_sees_it_waiting(
+    admin_client, administrator, analyst, council, council_team
+):
+    response = admin_client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+        follow=True,
+    )
+    html = page(response)
+    assert "The change to Ana Lyst&#x27;s access is waiting for another administrator" in html
+    assert "Change waiting for approval" in html  # on the staff list, beside Ana
+    analyst.refresh_from_db()
+    assert analyst.role == Role.ANALYST
+    change = StaffChangeRequest.objects.get()
+
+    html = page(admin_client.get(reverse("partnership:staff-change-list")))
+    assert "Waiting for approval (1)" in html
+    assert "Role: Analyst to Front-door manager" in html
+    assert "Agency: Riverside Police to Riverside Council Children&#x27;s Services" in html
+    assert "Team: No team to Front door" in html
+
+    html = page(admin_client.get(reverse("partnership:staff-change-detail", args=[change.pk])))
+    assert "You asked for this change, so another administrator must decide on it" in html
+    assert 'name="decision"' not in html
+    assert "Withdraw this change" in html
+    # The partnership's home page and the staff page both lead here.
+    for name in ("partnership:home", "partnership:staff-list"):
+        assert reverse("partnership:staff-change-list") in page(admin_client.get(reverse(name)))
+
+
+def test_a_second_administrator_approves_on_the_page(
+    client, administrator, second_administrator, analyst, council, council_team
+):
+    client.force_login(administrator)
+    client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+    )
+    change = StaffChangeRequest.objects.get()
+    client.force_login(second_administrator)
+    url = reverse("partnership:staff-change-detail", args=[change.pk])
+    html = page(client.get(url))
+    assert 'name="decision"' in html
+    assert "Withdraw this change" not in html
+    response = client.post(url, {"decision": "approve"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partnership:staff-change-list")
+    html = page(response)
+    assert "Change approved. It applies now" in html
+    assert "Waiting for approval (0)" in html
+    assert "Approved" in html
+    analyst.refresh_from_db()
+    assert analyst.role == Role.FRONT_DOOR_MANAGER
+    assert AuditEvent.objects.filter(event="staff.access_change_approved").count() == 1
+    # The promoted account opens the front door's queue.
+    client.force_login(analyst)
+    assert client.get(reverse("frontdoor:queue")).status_code == 200
+
+
+def test_a_refusal_without_a_reason_shows_the_error_summary(
+    client, administrator, second_administrator, analyst, council, council_team
+):
+    client.force_login(administrator)
+    client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+    )
+    change = StaffChangeRequest.objects.get()
+    client.force_login(second_administrator)
+    url = reverse("partnership:staff-change-detail", args=[change.pk])
+    response = client.post(url, {"decision": "refuse", "reason": ""})
+    assert_error_summary(response, "reason", "Enter why you are refusing this change")
+    response = client.post(url, {"decision": "refuse", "reason": "Not on the front door rota"})
+    assert response.status_code == 302
+    html = page(client.get(url))
+    assert "Not on the front door rota" in html
+    assert "Refused by" in html
+    analyst.refresh_from_db()
+    assert analyst.role == Role.ANALYST
+
+
+def test_the_administrator_who_asked_cannot_approve_by_posting(
+    admin_client, analyst, council, council_team
+):
+    admin_client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+    )
+    change = StaffChangeRequest.objects.get()
+    response = admin_client.post(
+        reverse("partnership:staff-change-detail", args=[change.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    html = page(response)
+    assert "govuk-error-summary" in html
+    assert "You asked for this change, so another administrator must decide on it" in html
+    analyst.refresh_from_db()
+    assert analyst.role == Role.ANALYST
+    assert StaffChangeRequest.objects.get().status == "pending"
+
+
+def test_the_administrator_who_asked_withdraws(admin_client, analyst, council, council_team):
+    admin_client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+    )
+    change = StaffChangeRequest.objects.get()
+    url = reverse("partnership:staff-change-withdraw", args=[change.pk])
+    assert admin_client.get(url).status_code == 405
+    response = admin_client.post(url, follow=True)
+    assert "Change withdrawn" in page(response)
+    assert StaffChangeRequest.objects.get().status == "withdrawn"
+
+
+def test_the_data_protection_officer_reads_the_changes_but_cannot_decide(
+    client, dpo_client, administrator, analyst, council, council_team
+):
+    client.force_login(administrator)
+    client.post(
+        reverse("partnership:staff-edit", args=[analyst.pk]),
+        promotion_form(analyst, council, council_team),
+    )
+    change = StaffChangeRequest.objects.get()
+    home = page(dpo_client.get(reverse("pages:home")))
+    assert f'href="{reverse("partnership:staff-change-list")}"' in home  # in their navigation
+    html = page(dpo_client.get(reverse("partnership:staff-change-list")))
+    assert "Waiting for approval (1)" in html
+    assert "Role: Analyst to Front-door manager" in html
+    assert "Administrators decide these changes" in html
+    assert ">View<" in html
+    url = reverse("partnership:staff-change-detail", args=[change.pk])
+    html = page(dpo_client.get(url))
+    assert "Ana Lyst" in html
+    assert 'name="decision"' not in html
+    assert dpo_client.post(url, {"decision": "approve"}).status_code == 403
+    withdraw = reverse("partnership:staff-change-withdraw", args=[change.pk])
+    assert dpo_client.post(withdraw).status_code == 403
+    assert StaffChangeRequest.objects.get().status == "pending"
+    # The break-glass queue, the DPO's other review, links to it too.
+    assert reverse("partnership:staff-change-list") in page(
+        dpo_client.get(reverse("access:break-glass-queue"))
+    )
+
+
+def test_other_roles_cannot_read_the_changes(analyst_client, administrator, analyst):
+    assert analyst_client.get(reverse("partnership:staff-change-list")).status_code == 403
+    assert "staff/access-changes" not in page(analyst_client.get(reverse("partnership:home")))

@@ -36,6 +36,7 @@ from harbour.partnership.models import (
     InformationSharingAgreement,
     Role,
     Staff,
+    StaffChangeRequest,
     Team,
     ThresholdGuidance,
 )
@@ -239,6 +240,19 @@ for name, args in {
     "limits:education-limit-edit": "education_limit",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
+# Changes to who can see children (ADR 0018): administrators decide them, the data protection
+# officer reads them; withdrawing one takes POST only.
+STAFF_CHANGE_READERS = {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
+MATRIX.update(
+    {
+        "partnership:staff-change-list": ("none", only(STAFF_CHANGE_READERS)),
+        "partnership:staff-change-detail": ("staff_change", only(STAFF_CHANGE_READERS)),
+        "partnership:staff-change-withdraw": (
+            "staff_change",
+            outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+        ),
+    }
+)
 
 # Namespaces that guard themselves. There is no Django admin. The automated referrals API (`api`)
 # is for other agencies' systems with bearer tokens, not browser sessions: a signed-in session
@@ -453,6 +467,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "agency": lambda: {"pk": Agency.objects.earliest("pk").pk},
         "team": lambda: {"pk": Team.objects.earliest("pk").pk},
         "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
+        # The demo leaves one change waiting for a second administrator.
+        "staff_change": lambda: {"pk": StaffChangeRequest.objects.earliest("pk").pk},
         "agreement": lambda: {"pk": InformationSharingAgreement.objects.earliest("pk").pk},
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
         "education_limit": lambda: {"status": "reduced_timetable"},
