@@ -584,3 +584,27 @@ def decide_child_alerts(actor: Any, child: Any) -> Decision:
     if not decision.allowed or decision.basis == "break_glass":
         raise NotFound(child.pk)
     return decision
+
+
+# Clocks by urgency: who is alerted when an immediate referral is not rated in time (issue 12,
+# part 1; ADR 0019) -----------------------------------------------------------------------------
+
+
+def clock_alert_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Referrals whose clock alerts (the banner on every page) the actor sees: those sent to the
+    front door of their own agency, for the front door's practitioners and managers. Anyone else
+    sees none."""
+    if not can(actor, Action.FRONT_DOOR_TRIAGE):
+        return queryset.none()
+    return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
+
+
+def clock_alert_recipients(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is sent a notification when an immediate referral at this front door is not rated in
+    time: its agency's active front-door managers (practitioners see the banner; managers
+    answer for the clock)."""
+    if not front_door.is_active:
+        return staff.none()
+    return staff.filter(
+        agency_id=front_door.pk, role=Role.FRONT_DOOR_MANAGER, is_active=True
+    ).order_by("pk")

@@ -20,7 +20,7 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
-from harbour.frontdoor.models import RapidResponse, RapidResponseChild
+from harbour.frontdoor.models import BankHoliday, RapidResponse, RapidResponseChild
 from harbour.identity.models import (
     AgencyEvent,
     FlagRule,
@@ -180,6 +180,11 @@ MATRIX.update(
         "frontdoor:rules": ("none", only({Role.ADMINISTRATOR})),
         "frontdoor:rule-edit": ("rule", only({Role.ADMINISTRATOR})),
         "frontdoor:service-level-edit": ("service_level", only({Role.ADMINISTRATOR})),
+        # Clocks by urgency (ADR 0019): the partnership's levels, hours and bank holidays.
+        "frontdoor:clock-level-edit": ("clock_level", only({Role.ADMINISTRATOR})),
+        "frontdoor:working-hours-edit": ("none", only({Role.ADMINISTRATOR})),
+        "frontdoor:bank-holiday-add": ("none", only({Role.ADMINISTRATOR})),
+        "frontdoor:bank-holiday-remove": ("bank_holiday", only({Role.ADMINISTRATOR})),
     }
 )
 # The person index (ADR 0014): the front door reviews pairs and reads people; only its managers
@@ -448,7 +453,9 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "audit_case": lambda: {"case_id": data["audit"].cases.earliest("pk").pk},
         "report_table": lambda: {"table": "concerns"},
         "rule": lambda: {"item": "reason"},
-        "service_level": lambda: {"step": "rag"},
+        "service_level": lambda: {"step": "strategy_meeting"},
+        "clock_level": lambda: {"clock": "immediate", "step": "rag"},
+        "bank_holiday": lambda: {"holiday_id": BankHoliday.objects.earliest("pk").pk},
         "agency": lambda: {"pk": Agency.objects.earliest("pk").pk},
         "team": lambda: {"pk": Team.objects.earliest("pk").pk},
         "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
