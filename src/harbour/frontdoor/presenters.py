@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from harbour.frontdoor.codes import ServiceClock, Urgency
+
+if TYPE_CHECKING:
+    from harbour.frontdoor.models import Referral
 
 
 def _plural(count: int, word: str) -> str:
@@ -51,12 +55,12 @@ class ClockPresenter:
     received_at: dt.datetime | None
 
     @classmethod
-    def of(cls, referral: object) -> ClockPresenter:
+    def of(cls, referral: Referral) -> ClockPresenter:
         return cls(
-            service_clock=getattr(referral, "service_clock", ""),
-            out_of_hours=getattr(referral, "received_out_of_hours", False),
-            urgency=getattr(referral, "urgency", ""),
-            received_at=getattr(referral, "received_at", None),
+            service_clock=referral.service_clock,
+            out_of_hours=referral.received_out_of_hours,
+            urgency=referral.urgency,
+            received_at=referral.received_at,
         )
 
     @property

@@ -642,6 +642,7 @@ def test_every_timestamp_is_in_order(summary):
             late += final.decided_at > r.decision_due_at
             on_time += final.decided_at <= r.decision_due_at
         for e in r.escalations.all():
+            assert r.escalation_from is not None
             assert r.escalation_from <= e.raised_at < NOW
             assert e.resolved_at is None or e.raised_at < e.resolved_at <= (r.closed_at or NOW)
     assert late > 0

@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-def local(*args: int) -> dt.datetime:
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     """A moment on the clock on Riverside's wall."""
-    return dt.datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 FRIDAY_EVENING = local(2026, 11, 20, 17, 30)
