@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo   install, build, load the synthetic partnership and serve http://127.0.0.1:8000"
-	@echo "make test   lint, types, and the whole suite on SQLite and on PostgreSQL"
+	@echo "make test   lint (ruff, the import layers), types, and the whole suite on SQLite and on PostgreSQL"
 	@echo "make bench  benchmarks: quality and speed against named baselines"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -63,6 +63,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: setup
 	$(BIN)/mypy

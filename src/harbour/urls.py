@@ -3,10 +3,13 @@ from django.urls import include, path
 from harbour.frontdoor.api import api
 
 urlpatterns = [
+    path("", include("harbour.pages.urls")),
     path("", include("harbour.web.urls")),
     path("children/", include("harbour.children.urls")),
     path("access/", include("harbour.access.urls")),
     path("partnership/", include("harbour.partnership.urls")),
+    # The children app's education limits, found among the partnership's pages (ADR 0020).
+    path("partnership/education-limits/", include("harbour.children.limit_urls")),
     path("language/", include("harbour.language.urls")),
     path("identity/", include("harbour.identity.urls")),
     path("", include("harbour.frontdoor.urls")),

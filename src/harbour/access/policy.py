@@ -136,7 +136,7 @@ ROLE_PURPOSE: dict[str, Purpose] = {
     Role.DATA_PROTECTION_OFFICER: Purpose.AUDIT,
 }
 
-ALL_SECTIONS = frozenset(c.value for c in DataCategory)
+BREAK_GLASS = "break_glass"
 
 
 class NotFound(Exception):
@@ -153,7 +153,14 @@ class Decision:
     basis: str = ""
     # True when the child is findable but not visible: the actor may break glass.
     may_break_glass: bool = False
+    # The data categories of Harbour's shared record of the child that the actor may see.
     sections: frozenset[str] = field(default_factory=frozenset)
+    # Another agency's own records (its events, the people named in them, its record of a need,
+    # the evidence of a flag) are shown entry by entry: in full where they are the actor's own
+    # agency's (``agency_id``), or where an agreement in force between the two agencies covers
+    # the entry's data category for the actor's purpose (``shared``: agency id -> categories).
+    agency_id: int | None = None
+    shared: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
 
 
 def is_active_actor(actor: Any) -> bool:
@@ -210,6 +217,17 @@ def partner_agency_ids(actor: Any, purpose: str, category: str = DataCategory.ID
     return ids
 
 
+def shared_categories(actor: Any, purpose: str) -> dict[int, frozenset[str]]:
+    """For each other active agency, the data categories that agreements in force between it and
+    the actor's agency cover for this purpose (one query however many agreements)."""
+    shared: dict[int, set[str]] = {}
+    for agreement in agreements_in_force(actor, purpose):
+        for party in agreement.parties.all():
+            if party.is_active and party.pk != actor.agency_id:
+                shared.setdefault(party.pk, set()).update(agreement.data_categories)
+    return {agency_id: frozenset(categories) for agency_id, categories in shared.items()}
+
+
 def _relationship_q(actor: Any) -> Q:
     return Q(staff_id=actor.pk) | Q(agency_id=actor.agency_id)
 
@@ -241,6 +259,19 @@ def children_worked_with(
     who = Q(staff_id=actor.pk) if personal else _relationship_q(actor)
     relationship = WorkingRelationship.objects.current().filter(who, child=OuterRef("pk"))
     return queryset.filter(Exists(relationship))
+
+
+def personal_relationships(actor: Any) -> QuerySet[WorkingRelationship]:
+    """The actor's own current working relationships with children (lead practitioner, team
+    around the child, panel), for lists of "your" children; none without the capability."""
+    if not can(actor, Action.CHILD_VIEW):
+        return WorkingRelationship.objects.none()
+    return WorkingRelationship.objects.current().filter(staff_id=actor.pk)
+
+
+def is_break_glass(basis: str) -> bool:
+    """Whether a decision's (or an audit event's) basis is a break-glass grant."""
+    return basis == BREAK_GLASS
 
 
 def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
@@ -283,7 +314,7 @@ def relationship_bases(actor: Any, child_ids: Iterable[Any]) -> dict[Any, str]:
         elif child_id in agency:
             bases[child_id] = f"agency:{min(agency[child_id])}"
         elif child_id in granted:
-            bases[child_id] = "break_glass"
+            bases[child_id] = BREAK_GLASS
     return bases
 
 
@@ -292,32 +323,46 @@ def relationship_basis(actor: Any, child: Any) -> str:
     return relationship_bases(actor, [child.pk]).get(child.pk, "")
 
 
-def sections_for(actor: Any, child: Any, basis: str, purpose: str) -> frozenset[str]:
-    """Which data categories of the child's record the actor may see.
+def sections_for(basis: str) -> frozenset[str]:
+    """The data categories of Harbour's shared record of the child that the actor sees whole,
+    whoever recorded each entry: the child's identity, for anyone who may open the child (finding
+    the child already needed an agreement covering it, or a working relationship). Every other
+    entry is shown one by one (``record_entry_shown``): a relationship says which children, an
+    agreement says which of another agency's data (ADR 0017)."""
+    return frozenset({DataCategory.IDENTITY}) if basis else frozenset()
 
-    A working relationship — personal, or the actor's agency's own record or open referral —
-    sees every section: the agency is working with the child. Otherwise (break-glass) the actor
-    sees the categories that the agreements with the agencies holding the child cover."""
-    if basis.startswith(("relationship:", "agency:")):
-        return ALL_SECTIONS
-    holders = set(
-        WorkingRelationship.objects.current()
-        .filter(child=child, kind=RelationshipKind.AGENCY_RECORD)
-        .values_list("agency_id", flat=True)
+
+def agency_entry_shown(decision: Decision, agency_id: int | None, data_category: str) -> bool:
+    """Whether another agency's own record about a child (an event and who was named in it, its
+    record of a need, a flag's evidence) is shown in full: only where the viewer may see the
+    child, and the entry is their own agency's or an agreement in force between the two agencies
+    covers its data category for the viewer's purpose. Otherwise the viewer sees only that the
+    agency holds a record dated D, and whom to ask."""
+    if not decision.allowed or agency_id is None:
+        return False
+    if agency_id == decision.agency_id:
+        return True
+    return data_category in decision.shared.get(agency_id, frozenset())
+
+
+def may_change_record(actor: Any, decision: Decision) -> bool:
+    """Whether the actor may add to (and change what they can see of) the child's record whose
+    decision this is: a working relationship, never break-glass, which is for reading in an
+    emergency; and a role that changes records."""
+    return (
+        decision.allowed and decision.basis != BREAK_GLASS and can(actor, Action.CHILD_RECORD_EDIT)
     )
-    sections: set[str] = {DataCategory.IDENTITY}
-    for agreement in agreements_in_force(actor, purpose):
-        if holders & {p.pk for p in agreement.parties.all()}:
-            sections.update(agreement.data_categories)
-    return frozenset(sections)
 
 
-def agency_event_shown(decision: Decision, data_category: str) -> bool:
-    """Whether another agency's event about a child (its chronology entry, or who was involved
-    with the child in it) is shown in full: only where the viewer's decision on the child covers
-    the event's data category. Otherwise the viewer sees only that the agency holds a record of
-    an event on that date, and whom to ask."""
-    return decision.allowed and data_category in decision.sections
+def record_entry_shown(decision: Decision, agency_id: int | None, data_category: str) -> bool:
+    """Whether an entry of Harbour's shared record of a child (a need, the child's words, a
+    plan…), recorded by ``agency_id``, is shown: where the viewer sees its section whole
+    (``sections_for``), or as for another agency's own records (``agency_entry_shown``)."""
+    if not decision.allowed:
+        return False
+    return data_category in decision.sections or agency_entry_shown(
+        decision, agency_id, data_category
+    )
 
 
 def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decision:
@@ -346,16 +391,23 @@ def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decisi
     if basis:
         if action == Action.CHILD_BREAK_GLASS:
             return Decision(False, basis=basis)
-        if action == Action.CHILD_RECORD_EDIT and basis == "break_glass":
+        if action == Action.CHILD_RECORD_EDIT and basis == BREAK_GLASS:
             # Break-glass is for reading in an emergency; changing the record needs a
             # working relationship.
             raise Forbidden(action)
-        return Decision(True, basis=basis, sections=sections_for(actor, child, basis, purpose))
+        shared = shared_categories(actor, purpose)
+        return Decision(
+            True,
+            basis=basis,
+            sections=sections_for(basis),
+            agency_id=actor.agency_id,
+            shared=shared,
+        )
     findable = findable_children(actor, type(child).objects.filter(pk=child.pk), purpose).exists()
     if not findable:
         raise NotFound(child.pk)
     if action == Action.CHILD_BREAK_GLASS:
-        return Decision(True, basis="break_glass", may_break_glass=True)
+        return Decision(True, basis=BREAK_GLASS, may_break_glass=True)
     return Decision(False, may_break_glass=True)
 
 
@@ -572,16 +624,50 @@ def alert_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     their agency works with."""
     if not can(actor, Action.CHILD_ALERTS_VIEW):
         return queryset.none()
-    front_door = actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
-    return children_worked_with(actor, queryset, personal=not front_door)
+    return children_worked_with(actor, queryset, personal=not _alerts_agency_wide(actor))
+
+
+def _alerts_agency_wide(actor: Any) -> bool:
+    """A front door's alerts are for every child its agency works with; anyone else's for the
+    children they work with themselves."""
+    return actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
+
+
+def entry_sharing(actor: Any, action: Action = Action.CHILD_VIEW) -> Decision:
+    """For a list of children the actor works with (each already authorised, e.g. by
+    ``children_worked_with`` or ``alert_children``), which entries about them the actor sees in
+    full (``agency_entry_shown``, ``record_entry_shown``): the same entry-by-entry rule as on a
+    child's own pages, which depends on the actor's agency and agreements, not on the child."""
+    if not can(actor, action):
+        return Decision(False)
+    return Decision(
+        True,
+        basis="list",
+        sections=frozenset({DataCategory.IDENTITY}),
+        agency_id=actor.agency_id,
+        shared=shared_categories(actor, purpose_for(actor)),
+    )
+
+
+def alert_list_sharing(actor: Any) -> Decision:
+    """``entry_sharing`` for the lists of flags and needs discrepancies."""
+    return entry_sharing(actor, Action.CHILD_ALERTS_VIEW)
+
+
+def alerts_open(actor: Any, decision: Decision) -> bool:
+    """Whether a child's flags and needs discrepancies open for an actor whose decision on the
+    child is this one: they bring several agencies' records together, so only through a working
+    relationship with the child (never break-glass), and for a role that works with them."""
+    return (
+        can(actor, Action.CHILD_ALERTS_VIEW) and decision.allowed and decision.basis != BREAK_GLASS
+    )
 
 
 def decide_child_alerts(actor: Any, child: Any) -> Decision:
-    """A child's flags and needs discrepancies bring several agencies' records together, so they
-    are shown only through a working relationship with the child (never break-glass)."""
+    """The decision on a child's flags and needs discrepancies page (``alerts_open``)."""
     require_capability(actor, Action.CHILD_ALERTS_VIEW)
     decision = decide_child(actor, Action.CHILD_VIEW, child, purpose_for(actor))
-    if not decision.allowed or decision.basis == "break_glass":
+    if not alerts_open(actor, decision):
         raise NotFound(child.pk)
     return decision
 

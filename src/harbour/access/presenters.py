@@ -1,10 +1,12 @@
-"""Plain-English labels for audit events, for the people who read access logs."""
+"""Plain-English labels for audit events, for the people who read access logs, and the child a
+break-glass grant opened, for its review."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harbour.access.models import AuditEvent
+from harbour.access import policy
+from harbour.access.models import AuditEvent, BreakGlassGrant
 from harbour.partnership.models import Role
 
 EVENT_LABELS = {
@@ -61,4 +63,21 @@ class AuditEventPresenter:
 
     @property
     def break_glass(self) -> bool:
-        return self.event.basis == "break_glass"
+        return policy.is_break_glass(self.event.basis)
+
+
+@dataclass(frozen=True)
+class GrantChildPresenter:
+    """The child a break-glass grant opened, as its review names them. The access app sits below
+    the children app (ADR 0020), so it reads the child through the grant, not ``ChildPresenter``;
+    the name and date of birth read as they do there."""
+
+    grant: BreakGlassGrant
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.grant.child.given_name} {self.grant.child.family_name}"
+
+    @property
+    def date_of_birth(self) -> str:
+        return self.grant.child.date_of_birth.strftime("%-d %B %Y")

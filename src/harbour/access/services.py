@@ -1,4 +1,5 @@
-"""Writes for access: working relationships, break-glass grants and their review."""
+"""Writes for access: working relationships, break-glass grants and their review. A child is
+typed as the policy types it, ``Any``: this app sits below the children app (ADR 0020)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from harbour.access.models import (
     ReviewOutcome,
     WorkingRelationship,
 )
-from harbour.children.models import Child
 from harbour.partnership.models import Agency
 
 MIN_BREAK_GLASS_REASON = 20
@@ -30,7 +30,7 @@ REASON_TOO_SHORT = (
 @transaction.atomic
 def working_relationship_start(
     *,
-    child: Child,
+    child: Any,
     kind: RelationshipKind,
     staff: Any = None,
     agency: Agency | None = None,
@@ -61,7 +61,7 @@ def working_relationship_start(
 
 
 @transaction.atomic
-def break_glass_grant(*, actor: Any, child: Child, reason: str) -> BreakGlassGrant:
+def break_glass_grant(*, actor: Any, child: Any, reason: str) -> BreakGlassGrant:
     reason = reason.strip()
     if len(reason) < MIN_BREAK_GLASS_REASON:
         raise ValidationError({"reason": REASON_TOO_SHORT})

@@ -5,7 +5,6 @@ from harbour.access import views
 app_name = "access"
 
 urlpatterns = [
-    path("children/<uuid:child_id>/viewed-by/", views.child_access_log, name="child-access-log"),
     path("break-glass/", views.break_glass_queue, name="break-glass-queue"),
     path("break-glass/<uuid:grant_id>/", views.break_glass_review, name="break-glass-review"),
     path("audit-trail/", views.audit_trail, name="audit-trail"),

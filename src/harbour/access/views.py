@@ -10,24 +10,8 @@ from django.shortcuts import redirect, render
 
 from harbour.access import policy, selectors, services
 from harbour.access.forms import BreakGlassReviewForm
-from harbour.access.presenters import AuditEventPresenter
-from harbour.children.presenters import ChildPresenter
+from harbour.access.presenters import GrantChildPresenter
 from harbour.web.responses import policy_errors
-
-
-@login_required
-@policy_errors
-def child_access_log(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    child, events, _ = selectors.child_access_log(actor=request.user, child_id=child_id)
-    return render(
-        request,
-        "access/child_access_log.html",
-        {
-            "child": ChildPresenter(child),
-            "child_id": child.pk,
-            "events": [AuditEventPresenter(event) for event in events],
-        },
-    )
 
 
 @login_required
@@ -65,7 +49,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
     return render(
         request,
         "access/break_glass_review.html",
-        {"grant": grant, "child": ChildPresenter(grant.child), "form": form},
+        {"grant": grant, "child": GrantChildPresenter(grant), "form": form},
     )
 
 

@@ -25,6 +25,7 @@ from harbour.children.models import (
     EducationLimit,
     TransitionPlan,
 )
+from harbour.children.sections import SECTION_CATEGORY
 from harbour.partnership.models import AgencyType
 
 LONG_WAIT_DAYS = 547  # eighteen months
@@ -80,11 +81,18 @@ class AttentionItem:
 
 def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
     """The named children this person or their agency works with who need someone to look
-    again. Only working relationships count (they see every section of the record), so no
-    reason shown comes from a section the person could not open."""
+    again. A reason comes only from an entry the person may see (``policy.record_entry_shown``:
+    their own agency's, or shared with it by an agreement), so none tells them what another
+    agency keeps from them."""
     policy.require_capability(actor, policy.Action.CHILD_VIEW)
     today = timezone.localdate()
     visible = policy.children_worked_with(actor, Child.objects.all())
+    sharing = policy.entry_sharing(actor)
+
+    def shown(entry: Any, category: str) -> bool:
+        agency_id = entry.recorded_by_agency_id or entry.child.recorded_by_id
+        return policy.record_entry_shown(sharing, agency_id, category)
+
     items: dict[Any, AttentionItem] = {}
 
     def note(child: Child, reason: str) -> None:
@@ -101,6 +109,8 @@ def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
         .filter(_over_limit(today))
         .select_related("child")[:MAX_LISTED]
     ):
+        if not shown(episode, SECTION_CATEGORY["education"]):
+            continue
         weeks = (today - episode.start_date).days // 7
         note(episode.child, f"{episode.get_status_display()} for {weeks} weeks")
     for assessment in (
@@ -112,6 +122,8 @@ def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
         .select_related("child")
         .order_by("referred_on")[:MAX_LISTED]
     ):
+        if not shown(assessment, SECTION_CATEGORY["needs"]):
+            continue
         months = (today - assessment.referred_on).days * 12 // 365
         note(assessment.child, f"Waiting {months} months for {assessment.get_kind_display()}")
     listed = sorted(items.values(), key=lambda i: (i.child.family_name, i.child.given_name))

@@ -4,6 +4,7 @@ from django import forms
 
 from harbour.access import policy
 from harbour.access.models import RelationshipKind
+from harbour.children import limits
 from harbour.children.codes import (
     SEN_TYPE_OF_NEED,
     ActionStatus,
@@ -49,8 +50,10 @@ class ChildSearchForm(forms.Form):
         return data
 
 
-class ChildProfileForm(forms.Form):
-    preferred_name = text_field("Preferred name (optional)", max_length=100)
+class ChildCommunicationForm(forms.Form):
+    """How to communicate with the child: communication needs and developmental age (health
+    data, in its own category)."""
+
     communication = text_field(
         "How to communicate with me (optional)",
         rows=4,
@@ -71,24 +74,36 @@ class ChildProfileForm(forms.Form):
         max_length=5000,
         help_text="Where the child's development differs from their age, and how",
     )
+
+
+class ChildAboutForm(forms.Form):
+    """Who the child is in their own terms: strengths, interests and wishes."""
+
+    preferred_name = text_field("Preferred name (optional)", max_length=100)
     strengths = text_field(
         "Strengths (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
     interests = text_field(
         "Interests (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
-    identity_and_culture = text_field(
-        "Identity and culture (optional)",
-        rows=3,
-        checked=CheckContext.CASE_NOTE,
-        max_length=5000,
-        help_text="As the child describes them",
-    )
     wishes = text_field(
         "Wishes and feelings (optional)", rows=3, checked=CheckContext.CASE_NOTE, max_length=5000
     )
     preferred_professional = text_field(
         "Who the child would like to work with (optional)", max_length=200
+    )
+
+
+class ChildCultureForm(forms.Form):
+    """Faith, heritage and culture as the child describes them (special category data, in its
+    own category)."""
+
+    identity_and_culture = text_field(
+        "Faith, heritage and culture (optional)",
+        rows=4,
+        checked=CheckContext.CASE_NOTE,
+        max_length=5000,
+        help_text="As the child describes them, in their words",
     )
 
 
@@ -519,3 +534,22 @@ class PlanReviewForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class EducationLimitForm(forms.Form):
+    max_days = forms.IntegerField(
+        label="Limit in days",
+        help_text=(
+            f"A whole number of days from {limits.MIN_DAYS} to {limits.MAX_DAYS}. For example, "
+            "42 for 6 weeks"
+        ),
+        min_value=limits.MIN_DAYS,
+        max_value=limits.MAX_DAYS,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the limit in days",
+            "invalid": limits.DAYS_RANGE,
+            "min_value": limits.DAYS_RANGE,
+            "max_value": limits.DAYS_RANGE,
+        },
+    )

@@ -1,7 +1,12 @@
 """The child's whole record, section by section, as one policy decision allows it.
 
-Each section belongs to a data category of the information-sharing agreements; a section the
-viewer may not see is not loaded at all, and the page says whom to ask."""
+Each section belongs to a data category of the information-sharing agreements. The team around
+the child sees its shared record whole. Anyone else who may open the child (their agency's own
+record of the child, a referral open at its front door, break-glass) sees each entry that their
+own agency recorded, or that an agreement in force between their agency and the agency that
+recorded it covers (``policy.record_entry_shown``); for the rest the page says which agency
+holds entries dated when, and whom to ask. An entry nobody attributed to an agency (one that
+arrived with the child from another system) is the agency's that first recorded the child."""
 
 from __future__ import annotations
 
@@ -30,35 +35,17 @@ from harbour.children.models import (
     TransitionPlan,
     VoiceEntry,
 )
+from harbour.children.sections import PROFILE_FIELDS, SECTION_CATEGORY, SECTION_LABELS
 from harbour.children.selectors import child_find_for_actor
 from harbour.partnership.models import DataCategory
 
-# Record section -> the data category an agreement must cover to show it.
-SECTION_LABELS: dict[str, str] = {
-    "communication": "how to communicate with the child",
-    "about": "strengths, identity and wishes",
-    "needs": "needs and assessments",
-    "voice": "the child's own words",
-    "education": "education",
-    "family": "family and siblings",
-    "involvement": "who is working with the child",
-    "plans": "plans",
-    "formulation": "formulation meetings",
-    "transition": "transition to adult services",
-}
 
-SECTION_CATEGORY: dict[str, str] = {
-    "communication": DataCategory.IDENTITY,
-    "about": DataCategory.IDENTITY,
-    "needs": DataCategory.HEALTH,
-    "voice": DataCategory.SOCIAL_CARE,
-    "education": DataCategory.EDUCATION,
-    "family": DataCategory.FAMILY,
-    "involvement": DataCategory.SOCIAL_CARE,
-    "plans": DataCategory.SOCIAL_CARE,
-    "formulation": DataCategory.SOCIAL_CARE,
-    "transition": DataCategory.SOCIAL_CARE,
-}
+@dataclass(frozen=True)
+class Withheld:
+    """An entry the viewer may not see: only whose it is and when."""
+
+    agency: str
+    on: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +90,11 @@ class ChildRecord:
     plans: list[Plan] = field(default_factory=list)
     formulations: list[FormulationMeeting] = field(default_factory=list)
     transition_plan: TransitionPlan | None = None
+    # Section -> entries in it that the viewer may not see (whose, and when).
+    withheld: dict[str, list[Withheld]] = field(default_factory=dict)
+    # The child's ethnicity, recorded with the child by the agency that first recorded them.
+    ethnicity_shown: bool = False
+    alerts_open: bool = False  # the child's flags and needs across agencies open for the viewer
     can_view_access_log: bool = False
     editable: frozenset[str] = frozenset()  # sections this actor may change
     can_appoint: bool = False  # may add people to the team around the child
@@ -118,6 +110,29 @@ class ChildRecord:
         }
 
     today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def withheld_summary(self) -> list[tuple[str, list[tuple[str, int, dt.date | None]]]]:
+        """For each section with entries the viewer may not see: its label, and for each agency
+        holding them how many and the latest date."""
+        summary = []
+        for section in SECTION_LABELS:
+            held = self.withheld.get(section)
+            if not held:
+                continue
+            by_agency: dict[str, list[dt.date | None]] = {}
+            for item in held:
+                by_agency.setdefault(item.agency, []).append(item.on)
+            summary.append(
+                (
+                    SECTION_LABELS[section],
+                    [
+                        (agency, len(dates), max((d for d in dates if d), default=None))
+                        for agency, dates in sorted(by_agency.items())
+                    ],
+                )
+            )
+        return summary
 
     @property
     def has_ehc_plan(self) -> bool:
@@ -189,65 +204,175 @@ def _siblings(actor: Any, family: list[FamilyMember]) -> list[SiblingInvolvement
     ]
 
 
+class _Entries:
+    """Which of the record's entries the viewer may see, entry by entry."""
+
+    def __init__(self, child: Child, decision: policy.Decision) -> None:
+        self.child = child
+        self.decision = decision
+        self.withheld: dict[str, list[Withheld]] = {}
+
+    def agency_of(self, entry: Any) -> Any:
+        return getattr(entry, "recorded_by_agency", None) or self.child.recorded_by
+
+    def shown(self, section: str, agency: Any) -> bool:
+        agency_id = agency.pk if agency is not None else self.child.recorded_by_id
+        return policy.record_entry_shown(self.decision, agency_id, SECTION_CATEGORY[section])
+
+    def keep(
+        self,
+        section: str,
+        entries: Any,
+        on: Any = lambda e: None,
+        agency: Any = None,
+    ) -> list[Any]:
+        kept: list[Any] = []
+        for entry in entries:
+            whose = agency(entry) if agency is not None else self.agency_of(entry)
+            if self.shown(section, whose):
+                kept.append(entry)
+            else:
+                name = whose.name if whose is not None else self.child.recorded_by.name
+                self.withheld.setdefault(section, []).append(Withheld(name, on(entry)))
+        return kept
+
+
+def _relationship_agency(relationship: WorkingRelationship) -> Any:
+    if relationship.agency is not None:
+        return relationship.agency
+    return relationship.staff.agency if relationship.staff else None
+
+
 def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Decision:
     """The record, or (when the actor may only break glass) the decision saying so. One access
-    event for the child, naming the sections shown, and one for each sibling whose involvement
-    is shown."""
+    event for the child, naming the sections shown, and one for each sibling whose name is
+    shown."""
     child, decision = child_find_for_actor(
         actor=actor, child_id=child_id, action=policy.Action.CHILD_VIEW
     )
     if not decision.allowed:
         return decision
-    shown = frozenset(
-        s for s, category in SECTION_CATEGORY.items() if category in decision.sections
-    )
+    entries = _Entries(child, decision)
     record = ChildRecord(
         child=child,
         basis=decision.basis,
         categories=decision.sections,
-        shown=shown,
-        hidden=frozenset(SECTION_CATEGORY) - shown,
+        shown=frozenset(),
+        hidden=frozenset(),
         contacts=_contacts(child),
         other_names=list(child.other_names.all()),
     )
-    if "communication" in shown or "about" in shown:
-        record.profile = ChildProfile.objects.filter(child=child).first()
-    if "needs" in shown:
-        record.needs = list(child.needs.select_related("recorded_by_agency"))
-        record.assessments = list(child.assessments.all())
-    if "voice" in shown:
-        record.voice = list(child.voice.select_related("recorded_by", "recorded_by_agency")[:20])
-    if "education" in shown:
-        record.education = list(child.education.select_related("setting"))
-        record.education_alerts = education_alerts(record.education, record.today)
-    if "family" in shown:
-        record.family = list(child.family.all())
-        record.siblings = _siblings(actor, record.family)
-    if "involvement" in shown:
-        record.involvement = list(
-            WorkingRelationship.objects.current()
-            .filter(child=child)
-            .select_related("staff", "staff__agency", "agency")
-            .order_by("kind")
-        )
-    if "plans" in shown:
-        record.plans = list(
-            child.plans.prefetch_related("actions__owner_agency", "reviews").select_related(
-                "recorded_by"
+    profile = ChildProfile.objects.filter(child=child).select_related("recorded_by_agency").first()
+    if profile is not None:
+        visible_parts = [
+            part
+            for part in PROFILE_FIELDS
+            if entries.keep(part, [profile], on=lambda p: p.updated_at.date())
+        ]
+        if visible_parts:
+            # Only the parts the viewer may see: the others are blanked on this copy.
+            for part, names in PROFILE_FIELDS.items():
+                if part not in visible_parts:
+                    for name in names:
+                        setattr(profile, name, "")
+            record.profile = profile
+    record.needs = entries.keep(
+        "needs",
+        child.needs.select_related("recorded_by_agency"),
+        on=lambda n: n.start_date,
+    )
+    record.assessments = entries.keep(
+        "needs",
+        child.assessments.select_related("recorded_by_agency"),
+        on=lambda a: a.referred_on,
+    )
+    record.voice = entries.keep(
+        "voice",
+        child.voice.select_related("recorded_by", "recorded_by_agency")[:20],
+        on=lambda v: v.said_on,
+    )
+    record.education = entries.keep(
+        "education",
+        child.education.select_related("setting", "recorded_by_agency"),
+        on=lambda e: e.start_date,
+    )
+    record.education_alerts = education_alerts(record.education, record.today)
+    # Family members arrive with the child's record: the recording agency's.
+    record.family = entries.keep("family", child.family.all(), agency=lambda m: child.recorded_by)
+    record.siblings = _siblings(actor, record.family)
+    record.involvement = entries.keep(
+        "involvement",
+        WorkingRelationship.objects.current()
+        .filter(child=child)
+        .select_related("staff", "staff__agency", "agency")
+        .order_by("kind"),
+        on=lambda r: r.started_on,
+        agency=_relationship_agency,
+    )
+    record.plans = entries.keep(
+        "plans",
+        child.plans.prefetch_related("actions__owner_agency", "reviews").select_related(
+            "recorded_by", "recorded_by_agency"
+        ),
+        on=lambda plan: plan.started_on,
+    )
+    record.formulations = entries.keep(
+        "formulation",
+        child.formulations.select_related("plan", "recorded_by_agency"),
+        on=lambda m: m.held_on,
+    )
+    transition = (
+        TransitionPlan.objects.filter(child=child).select_related("recorded_by_agency").first()
+    )
+    kept = entries.keep("transition", [transition] if transition else [], on=lambda t: t.agreed_on)
+    record.transition_plan = kept[0] if kept else None
+    record.withheld = entries.withheld
+    record.ethnicity_shown = policy.record_entry_shown(
+        decision, child.recorded_by_id, DataCategory.ETHNICITY
+    )
+    editing = policy.may_change_record(actor, decision)
+    record.alerts_open = policy.alerts_open(actor, decision)
+    if editing:
+        # Working with the child: every section, to read what may be read and add to it.
+        shown = frozenset(SECTION_CATEGORY)
+    else:
+        shown = (
+            frozenset(
+                section
+                for section, category in SECTION_CATEGORY.items()
+                if category in decision.sections or section in entries.withheld
             )
+            | {
+                section
+                for section, present in (
+                    ("needs", record.needs or record.assessments),
+                    ("voice", record.voice),
+                    ("education", record.education),
+                    ("family", record.family),
+                    ("involvement", record.involvement),
+                    ("plans", record.plans),
+                    ("formulation", record.formulations),
+                    ("transition", record.transition_plan),
+                )
+                if present
+            }
+            | {part for part in PROFILE_FIELDS if record.profile and part not in entries.withheld}
         )
-    if "formulation" in shown:
-        record.formulations = list(child.formulations.select_related("plan"))
-    if "transition" in shown:
-        record.transition_plan = TransitionPlan.objects.filter(child=child).first()
+    record.shown = shown
+    record.hidden = frozenset(entries.withheld)
     try:
         record.can_view_access_log = policy.decide_child(
             actor, policy.Action.CHILD_ACCESS_LOG_VIEW, child, "audit"
         ).allowed
     except (policy.Forbidden, policy.NotFound):
         record.can_view_access_log = False
-    if decision.basis != "break_glass" and policy.can(actor, policy.Action.CHILD_RECORD_EDIT):
-        record.editable = shown
+    if editing:
+        record.editable = frozenset(
+            section
+            for section in shown
+            # One entry per child: changing it needs sight of it.
+            if section not in ("transition", *PROFILE_FIELDS) or section not in entries.withheld
+        )
         record.can_appoint = policy.may_appoint_team(actor, child)
     purpose = policy.purpose_for(actor)
     audit_record(
@@ -257,7 +382,10 @@ def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Dec
         section="record",
         purpose=purpose,
         basis=decision.basis,
-        detail={"sections": sorted(shown)},
+        detail={
+            "sections": sorted(shown),
+            "withheld": {section: len(held) for section, held in sorted(entries.withheld.items())},
+        },
     )
     for member in record.family:
         if member.related_child_id:

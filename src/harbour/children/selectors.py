@@ -7,13 +7,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.access.models import WorkingRelationship
+from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.models import (
     Assessment,
     Child,
@@ -23,8 +23,10 @@ from harbour.children.models import (
     Plan,
     TransitionPlan,
 )
+from harbour.partnership.models import DataCategory
 
 MAX_SEARCH_RESULTS = 50
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,8 @@ def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
     panel), for their home page. Agency-wide records are not listed: they are found by search."""
     children = policy.children_worked_with(actor, Child.objects.all(), personal=True)
     relationships = (
-        WorkingRelationship.objects.current()
-        .filter(staff_id=actor.pk, child__in=children)
+        policy.personal_relationships(actor)
+        .filter(child__in=children)
         .select_related("child")
         .order_by("child__family_name", "child__given_name", "kind")
     )
@@ -202,38 +204,50 @@ def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: s
     return child
 
 
-def child_profile_for_edit(*, child: Child) -> ChildProfile | None:
-    """The profile to prefill the form with; the caller has checked and audited the edit."""
-    return ChildProfile.objects.filter(child=child).first()
+def _entry_for_edit(actor: Any, child: Child, entry: M, category: str) -> M:
+    """An entry of the child's record that a form will change: one the actor may not see does
+    not exist for them (``services.require_record_edit``)."""
+    from harbour.children.services import require_record_edit
+
+    require_record_edit(actor=actor, child=child, category=category, entry=entry)
+    return entry
 
 
-def transition_plan_for_edit(*, child: Child) -> TransitionPlan | None:
-    return TransitionPlan.objects.filter(child=child).first()
+def child_profile_for_edit(*, actor: Any, child: Child, category: str) -> ChildProfile | None:
+    """The profile to prefill a form for one part of it with; the caller has checked and
+    audited the edit of the child (``child_for_edit``)."""
+    profile = ChildProfile.objects.filter(child=child).first()
+    return _entry_for_edit(actor, child, profile, category) if profile else None
 
 
-def plan_for_edit(*, child: Child, plan_id: int) -> Plan:
+def transition_plan_for_edit(*, actor: Any, child: Child) -> TransitionPlan | None:
+    plan = TransitionPlan.objects.filter(child=child).first()
+    return _entry_for_edit(actor, child, plan, DataCategory.SOCIAL_CARE) if plan else None
+
+
+def plan_for_edit(*, actor: Any, child: Child, plan_id: int) -> Plan:
     """One of this child's plans; another child's plan id is not found."""
     plan = Plan.objects.filter(child=child, pk=plan_id).first()
     if plan is None:
         raise policy.NotFound(plan_id)
-    return plan
+    return _entry_for_edit(actor, child, plan, DataCategory.SOCIAL_CARE)
 
 
-def need_for_edit(*, child: Child, need_id: int) -> Need:
+def need_for_edit(*, actor: Any, child: Child, need_id: int) -> Need:
     """One of this child's needs; another child's need id is not found. The caller has checked
     and audited the edit (``child_for_edit``)."""
     need = Need.objects.filter(child=child, pk=need_id).first()
     if need is None:
         raise policy.NotFound(need_id)
-    return need
+    return _entry_for_edit(actor, child, need, DataCategory.HEALTH)
 
 
-def assessment_for_edit(*, child: Child, assessment_id: int) -> Assessment:
+def assessment_for_edit(*, actor: Any, child: Child, assessment_id: int) -> Assessment:
     """One of this child's assessments; another child's assessment id is not found."""
     assessment = Assessment.objects.filter(child=child, pk=assessment_id).first()
     if assessment is None:
         raise policy.NotFound(assessment_id)
-    return assessment
+    return _entry_for_edit(actor, child, assessment, DataCategory.HEALTH)
 
 
 def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
@@ -247,3 +261,22 @@ def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
         .exclude(pk=child.pk)
         .order_by("given_name")
     )
+
+
+def lead_practitioner_name(child: Any) -> str:
+    """Whom to ask, besides the agency: the child's current lead practitioner, if any."""
+    relationship = (
+        WorkingRelationship.objects.current()
+        .filter(child_id=child.pk, kind=RelationshipKind.LEAD_PRACTITIONER, staff__isnull=False)
+        .select_related("staff")
+        .first()
+    )
+    if relationship is None or relationship.staff is None:
+        return ""
+    return str(relationship.staff)
+
+
+def whom_to_ask(agency_name: str, lead_practitioner: str) -> str:
+    if lead_practitioner:
+        return f"ask {agency_name} or the lead practitioner, {lead_practitioner}"
+    return f"ask {agency_name}"

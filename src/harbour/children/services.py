@@ -31,20 +31,27 @@ from harbour.children.models import (
     TransitionPlan,
     VoiceEntry,
 )
+from harbour.children.sections import PROFILE_FIELDS, SECTION_CATEGORY
 from harbour.partnership.models import Agency, DataCategory
 
 
-def require_record_edit(*, actor: Any, child: Child, category: str) -> policy.Decision:
+def require_record_edit(
+    *, actor: Any, child: Child, category: str, entry: Any = None
+) -> policy.Decision:
     """May the actor change this part of the child's record? Needs a working relationship (not
-    break-glass) and an agreement covering the section's data category."""
+    break-glass): adding an entry adds the actor's own agency's data, in any section. Changing
+    an ``entry`` already there needs sight of it (``policy.record_entry_shown``); one the actor
+    may not see does not exist for them."""
     decision = policy.decide_child(
         actor, policy.Action.CHILD_RECORD_EDIT, child, policy.purpose_for(actor)
     )
     if not decision.allowed:
         # Found only through an agreement: there is nothing here for them to change.
         raise policy.NotFound(child.pk)
-    if category not in decision.sections:
-        raise policy.Forbidden(policy.Action.CHILD_RECORD_EDIT)
+    if entry is not None:
+        agency_id = getattr(entry, "recorded_by_agency_id", None) or child.recorded_by_id
+        if not policy.record_entry_shown(decision, agency_id, category):
+            raise policy.NotFound(entry.pk)
     return decision
 
 
@@ -67,11 +74,16 @@ def _recorded(actor: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def child_profile_update(*, actor: Any, child: Child, **fields: str) -> ChildProfile:
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.IDENTITY)
-    profile = ChildProfile.objects.filter(child=child).first() or ChildProfile(
-        child=child, **_recorded(actor)
-    )
+def child_profile_update(*, actor: Any, child: Child, part: str, **fields: str) -> ChildProfile:
+    """Change one part of the child's profile (how to communicate with them; strengths,
+    interests and wishes; faith, heritage and culture), each in its own data category."""
+    names = PROFILE_FIELDS.get(part)
+    if names is None or not set(fields) <= set(names):
+        raise ValueError(f"Not fields of the profile's {part!r} part: {sorted(fields)}")
+    category = SECTION_CATEGORY[part]
+    existing = ChildProfile.objects.filter(child=child).first()
+    decision = require_record_edit(actor=actor, child=child, category=category, entry=existing)
+    profile = existing or ChildProfile(child=child, **_recorded(actor))
     for name, value in fields.items():
         setattr(profile, name, value.strip())
     _save(
@@ -79,7 +91,7 @@ def child_profile_update(*, actor: Any, child: Child, **fields: str) -> ChildPro
         obj=profile,
         child=child,
         event="child.profile_updated",
-        section="profile",
+        section=part,
         basis=decision.basis,
     )
     return profile
@@ -160,10 +172,12 @@ def _not_in_future(field: str, value: dt.date, label: str) -> None:
 def need_end(*, actor: Any, child: Child, need_id: int, end_date: dt.date) -> Need:
     """The need has ended (met, resolved or no longer relevant). The row stays in the record,
     with the date it ended."""
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
     need = Need.objects.select_for_update().filter(pk=need_id, child=child).first()
     if need is None:
         raise policy.NotFound(need_id)
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.HEALTH, entry=need
+    )
     if need.end_date is not None:
         raise ValidationError(f"This need already ended on {need.end_date:%-d %B %Y}")
     _not_in_future("end_date", end_date, "The date the need ended")
@@ -198,12 +212,14 @@ def assessment_close(
 ) -> Assessment:
     """A pending assessment is completed (with its outcome) or withdrawn: the wait ends on
     ``completed_on`` and the child leaves the waiting lists and counts."""
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.HEALTH)
     assessment = (
         Assessment.objects.select_for_update().filter(pk=assessment_id, child=child).first()
     )
     if assessment is None:
         raise policy.NotFound(assessment_id)
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.HEALTH, entry=assessment
+    )
     if assessment.status != AssessmentStatus.WAITING:
         raise ValidationError(
             f"This assessment is already {assessment.get_status_display().lower()}"
@@ -390,9 +406,11 @@ def plan_action_add(
     due_on: dt.date | None = None,
     chosen_by_child: bool = False,
 ) -> PlanAction:
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
     if plan.child_id != child.pk:
         raise policy.NotFound(plan.pk)
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.SOCIAL_CARE, entry=plan
+    )
     if plan.closed_on is not None:
         raise ValidationError("This plan is closed: add actions to the current plan")
     action = PlanAction(
@@ -426,10 +444,11 @@ def transition_plan_save(
     housing: str = "",
     health: str = "",
 ) -> TransitionPlan:
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
-    plan = TransitionPlan.objects.filter(child=child).first() or TransitionPlan(
-        child=child, agreed_on=agreed_on, **_recorded(actor)
+    existing = TransitionPlan.objects.filter(child=child).first()
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.SOCIAL_CARE, entry=existing
     )
+    plan = existing or TransitionPlan(child=child, agreed_on=agreed_on, **_recorded(actor))
     plan.agreed_on = agreed_on
     plan.adult_services, plan.probation = adult_services.strip(), probation.strip()
     plan.housing, plan.health = housing.strip(), health.strip()
@@ -499,9 +518,11 @@ def plan_review_add(
     child_views: str = "",
     close_plan: bool = False,
 ) -> PlanReview:
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
     if plan.child_id != child.pk:
         raise policy.NotFound(plan.pk)
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.SOCIAL_CARE, entry=plan
+    )
     if plan.closed_on is not None:
         raise ValidationError("This plan is closed")
     if held_on < plan.started_on:
@@ -538,12 +559,14 @@ def plan_review_add(
 
 @transaction.atomic
 def plan_action_set_status(*, actor: Any, child: Child, action_id: int, status: str) -> PlanAction:
-    decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
     action = (
         PlanAction.objects.select_related("plan").filter(pk=action_id, plan__child=child).first()
     )
     if action is None:
         raise policy.NotFound(action_id)
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.SOCIAL_CARE, entry=action.plan
+    )
     if action.plan.closed_on is not None:
         raise ValidationError("This plan is closed")
     action.status = status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,11 +62,6 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _alerts_visible(actor: Any, basis: str) -> bool:
-    """Flags and needs across agencies open through a working relationship, not break-glass."""
-    return policy.can(actor, policy.Action.CHILD_ALERTS_VIEW) and basis != "break_glass"
-
-
 @login_required
 @policy_errors
 def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
@@ -78,8 +74,7 @@ def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         {
             "record": result,
             "child": ChildPresenter(result.child),
-            "hidden_labels": [record.SECTION_LABELS[s] for s in sorted(result.hidden)],
-            "alerts_visible": _alerts_visible(request.user, result.basis),
+            "alerts_visible": result.alerts_open,
         },
     )
 
@@ -119,20 +114,47 @@ class RecordForm:
     save: Callable[..., Any]
     # Extra arguments for the form, from the actor and the child (such as sibling candidates).
     form_kwargs: Callable[[Any, Any], dict[str, Any]] | None = None
-    # The existing object the form changes, if any (one per child: profile, transition plan).
-    instance: Callable[[Any], Any] | None = None
+    # The existing object the form changes, if any (one per child: profile, transition plan),
+    # from the actor and the child.
+    instance: Callable[[Any, Any], Any] | None = None
 
 
 RECORD_FORMS: dict[str, RecordForm] = {
-    "profile": RecordForm(
-        forms.ChildProfileForm,
-        DataCategory.IDENTITY,
+    "communication": RecordForm(
+        forms.ChildCommunicationForm,
+        DataCategory.COMMUNICATION,
         "communication",
-        "How to communicate with {name}, and who they are",
+        "How to communicate with {name}",
+        "Save",
+        "How to communicate with them is saved",
+        functools.partial(services.child_profile_update, part="communication"),
+        instance=lambda actor, child: selectors.child_profile_for_edit(
+            actor=actor, child=child, category=DataCategory.COMMUNICATION
+        ),
+    ),
+    "profile": RecordForm(
+        forms.ChildAboutForm,
+        DataCategory.IDENTITY,
+        "about",
+        "{name}'s strengths, interests and wishes",
         "Save",
         "Profile saved",
-        services.child_profile_update,
-        instance=lambda child: selectors.child_profile_for_edit(child=child),
+        functools.partial(services.child_profile_update, part="about"),
+        instance=lambda actor, child: selectors.child_profile_for_edit(
+            actor=actor, child=child, category=DataCategory.IDENTITY
+        ),
+    ),
+    "culture": RecordForm(
+        forms.ChildCultureForm,
+        DataCategory.FAITH_CULTURE,
+        "culture",
+        "{name}'s faith, heritage and culture",
+        "Save",
+        "Faith, heritage and culture saved",
+        functools.partial(services.child_profile_update, part="culture"),
+        instance=lambda actor, child: selectors.child_profile_for_edit(
+            actor=actor, child=child, category=DataCategory.FAITH_CULTURE
+        ),
     ),
     "need": RecordForm(
         forms.NeedForm,
@@ -217,7 +239,7 @@ RECORD_FORMS: dict[str, RecordForm] = {
         "Save transition plan",
         "Transition plan saved",
         services.transition_plan_save,
-        instance=lambda child: selectors.transition_plan_for_edit(child=child),
+        instance=lambda actor, child: selectors.transition_plan_for_edit(actor=actor, child=child),
     ),
 }
 
@@ -235,7 +257,7 @@ def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpR
         return forbidden(request)
     name = ChildPresenter(child).full_name
     back = reverse("children:summary", args=[child.pk]) + f"#{spec.section}"
-    instance = spec.instance(child) if spec.instance else None
+    instance = spec.instance(request.user, child) if spec.instance else None
     return form_page(
         request,
         form_class=spec.form_class,
@@ -294,7 +316,7 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "chronology": result,
             "child": ChildPresenter(result.child),
             "form": form,
-            "alerts_visible": policy.can(request.user, policy.Action.CHILD_ALERTS_VIEW),
+            "alerts_visible": result.alerts_open,
         },
     )
 
@@ -305,7 +327,7 @@ def plan_action_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
     )
-    plan = selectors.plan_for_edit(child=child, plan_id=plan_id)
+    plan = selectors.plan_for_edit(actor=request.user, child=child, plan_id=plan_id)
     back = reverse("children:summary", args=[child.pk]) + "#plans"
     return form_page(
         request,
@@ -330,7 +352,7 @@ def plan_review_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
     )
-    plan = selectors.plan_for_edit(child=child, plan_id=plan_id)
+    plan = selectors.plan_for_edit(actor=request.user, child=child, plan_id=plan_id)
     back = reverse("children:summary", args=[child.pk]) + "#plans"
     return form_page(
         request,
@@ -355,7 +377,7 @@ def need_end(request: HttpRequest, child_id: uuid.UUID, need_id: int) -> HttpRes
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
     )
-    need = selectors.need_for_edit(child=child, need_id=need_id)
+    need = selectors.need_for_edit(actor=request.user, child=child, need_id=need_id)
     back = reverse("children:summary", args=[child.pk]) + "#needs"
     if need.end_date is not None:
         messages.info(request, f"This need ended on {need.end_date:%-d %B %Y}")
@@ -388,7 +410,9 @@ def assessment_close(request: HttpRequest, child_id: uuid.UUID, assessment_id: i
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
     )
-    assessment = selectors.assessment_for_edit(child=child, assessment_id=assessment_id)
+    assessment = selectors.assessment_for_edit(
+        actor=request.user, child=child, assessment_id=assessment_id
+    )
     back = reverse("children:summary", args=[child.pk]) + "#needs"
     if assessment.status != AssessmentStatus.WAITING:
         messages.info(

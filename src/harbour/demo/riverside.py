@@ -151,7 +151,9 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
             DataCategory.IDENTITY,
             DataCategory.FAMILY,
             DataCategory.ETHNICITY,
+            DataCategory.FAITH_CULTURE,
             DataCategory.HEALTH,
+            DataCategory.COMMUNICATION,
             DataCategory.EDUCATION,
         ),
         special_category_condition=_SCHEDULE_1_18,
@@ -180,8 +182,10 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
         data_categories=(
             DataCategory.IDENTITY,
             DataCategory.ETHNICITY,
+            DataCategory.FAITH_CULTURE,
             DataCategory.CRIMINAL,
             DataCategory.HEALTH,
+            DataCategory.COMMUNICATION,
         ),
         special_category_condition=_SCHEDULE_1_18,
         summary=(

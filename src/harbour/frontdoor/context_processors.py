@@ -1,5 +1,6 @@
 """The banner on every page of a front door's staff when an immediate referral there is not rated
-within its clock (ADR 0019)."""
+within its clock (ADR 0019). The web kit's base template knows no app: it draws the templates
+named in ``page_banners``, and this names the front door's when there is something to say."""
 
 from __future__ import annotations
 
@@ -17,14 +18,23 @@ def clock_alerts(request: HttpRequest) -> dict[str, Any]:
     front door's managers by a notification, once, in the request's transaction (the same
     service ``harbour frontdoor clocks`` runs)."""
     cached = getattr(request, "_harbour_clock_alerts", None)
-    if cached is not None:  # a page that renders more than one template reads them once
-        return {"clock_alerts": cached}
+    if cached is None:  # a page that renders more than one template reads them once
+        cached = _clock_alerts(request)
+        request._harbour_clock_alerts = cached  # type: ignore[attr-defined]
+    if not cached:
+        return {}
+    return {"clock_alerts": cached, "page_banners": [BANNER]}
+
+
+BANNER = "frontdoor/clock_alerts.html"
+
+
+def _clock_alerts(request: HttpRequest) -> list[selectors.ClockAlert]:
     user = getattr(request, "user", None)
     if not policy.can(user, policy.Action.FRONT_DOOR_TRIAGE):
-        return {}
+        return []
     alerts = selectors.clock_alerts(actor=user)
     untold = [alert.referral_id for alert in alerts if not alert.managers_told]
     if untold:
         services.clock_alerts_notify(now=alerts[0].now, referral_ids=untold)
-    request._harbour_clock_alerts = alerts  # type: ignore[attr-defined]
-    return {"clock_alerts": alerts}
+    return alerts

@@ -642,11 +642,12 @@ def audit_findings_for_referrer(*, referral: Referral) -> list[AuditedReferral]:
     return list(referral.audits.filter(fed_back_at__isnull=False).select_related("audit"))
 
 
-def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str]]:
+def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str, Agency]]:
     """The child's referrals, decisions and strategy meetings for the chronology, as (date,
-    title, description, agency). The chronology's own access decision and audit event cover
-    them: they are part of who is involved with the child."""
-    entries: list[tuple[dt.date, str, str, str]] = []
+    title, description, whom it names as its source, the agency whose record it is: the front
+    door it was sent to). The chronology's own access decision and audit event cover them: they
+    are part of who is involved with the child."""
+    entries: list[tuple[dt.date, str, str, str, Agency]] = []
     concerns = dict(Concern.choices)
     for referral in _referrals().filter(child_id=child_id).exclude(status=Status.DRAFT):
         assert referral.received_at is not None
@@ -657,6 +658,7 @@ def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str]]
                 f"Referral {referral.reference} to the front door",
                 f"{named}. {referral.reason}".strip(". "),
                 referral.referring_agency.name,
+                referral.front_door,
             )
         )
         decision = current_decision(referral)
@@ -667,6 +669,7 @@ def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str]]
                     f"Decision on {referral.reference}: {decision.get_outcome_display()}",
                     decision.rationale,
                     referral.front_door.name,
+                    referral.front_door,
                 )
             )
         for meeting in referral.meetings.all():
@@ -677,6 +680,7 @@ def referral_entries(child_id: uuid.UUID) -> list[tuple[dt.date, str, str, str]]
                         "Strategy meeting held",
                         meeting.decisions,
                         referral.front_door.name,
+                        referral.front_door,
                     )
                 )
     return entries

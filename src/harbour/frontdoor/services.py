@@ -280,7 +280,7 @@ def _front_door_relationship(
     )
     if not exists:
         access_services.working_relationship_start(
-            child=referral.child,  # type: ignore[arg-type]
+            child=referral.child,
             kind=kind,
             agency=referral.front_door,
             note=note,

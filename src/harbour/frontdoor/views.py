@@ -31,10 +31,13 @@ from harbour.frontdoor.codes import (
 )
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import BankHoliday, CompletenessRule, ServiceLevel, WorkingHours
-from harbour.language.forms import language_findings_for
 from harbour.web import navigation
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import csv_response, policy_errors
+from harbour.web.wording import wording_findings_for
+
+# The navigation item the front door's pages belong to, its queue (``harbour.pages.navigation``).
+FRONT_DOOR = "frontdoor:queue"
 
 # The referrer's journey -------------------------------------------------------------------------
 
@@ -156,7 +159,7 @@ def question(request: HttpRequest, referral_id: int, slug: str) -> HttpResponse:
                 return redirect("frontdoor:check", referral_id=referral.pk)
             return redirect("frontdoor:question", referral_id=referral.pk, slug=following)
     if form.is_bound:
-        language_findings_for(form)
+        wording_findings_for(form)
     slugs = [q.slug for q in forms.QUESTIONS]
     index = slugs.index(slug)
     if from_check:
@@ -306,9 +309,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         ],
         "audit_findings": selectors.audit_findings_for_referrer(referral=referral),
         # The address is under /referrals/ for both: which tab is current depends on who looks.
-        **navigation.current_item(
-            request, navigation.FRONT_DOOR if at_front_door else "frontdoor:home"
-        ),
+        **navigation.current_item(request, FRONT_DOOR if at_front_door else "frontdoor:home"),
     }
     if at_front_door:
         now = timezone.now()
@@ -388,7 +389,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 )
             ),
             "is_manager": policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
-            "other_lists": navigation.held_by(request.user, navigation.FRONT_DOOR),
+            "other_lists": navigation.held_by(request.user, FRONT_DOOR),
         },
     )
 

@@ -61,15 +61,13 @@ def _acknowledge_page(
     failed: int | None = None
     if request.method == "POST":
         if form.is_valid():
-            item = next((i for i in items if i.pk == form.cleaned_data["item"]), None)
-            if item is None:
+            alert = next((i for i in items if i.pk == form.cleaned_data["item"]), None)
+            if alert is None:
                 raise policy.NotFound(form.cleaned_data["item"])
+            item = alert.item
             if item.status == AlertStatus.OPEN:
                 services.alert_acknowledge(
-                    actor=request.user,
-                    item=item,
-                    action_taken=form.cleaned_data["action_taken"],
-                    basis=decision.basis,
+                    actor=request.user, item=item, action_taken=form.cleaned_data["action_taken"]
                 )
                 messages.success(request, "Acknowledged, with what was done")
             return redirect(request.path)

@@ -1,21 +1,160 @@
 """Reads for cumulative-harm flags and needs discrepancies, each through the policy and audited:
-every child named on a list or page is an access event (views never query these models)."""
+every child named on a list or page is an access event (views never query these models).
+
+A flag's evidence and a discrepancy's holders are other agencies' own records, so each is shown
+in full only as the policy allows it entry by entry (``policy.agency_entry_shown``); otherwise
+the page says which agency holds a record dated when, and whom to ask. A flag whose records the
+viewer may not all see keeps its rule and explanation back (they would tell what the hidden
+records say); a discrepancy none of whose holders the viewer may see keeps back which need it is.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 
 from harbour.access import policy
 from harbour.children.models import Child
 from harbour.children.selectors import child_find_for_actor
+from harbour.identity import events as agency_events
 from harbour.identity.audit import audit_children
-from harbour.identity.models import AlertStatus, FlagRule, HarmFlag, NeedsDiscrepancy
+from harbour.identity.models import (
+    EVENT_KIND_CATEGORY,
+    SOURCE_NEED_CATEGORY,
+    AgencyEvent,
+    AlertStatus,
+    FlagRule,
+    HarmFlag,
+    NeedsDiscrepancy,
+)
+from harbour.identity.needs import HARBOUR_KEY
+from harbour.partnership.models import Agency, DataCategory
 
 MAX_LIST = 500
 A = TypeVar("A", HarmFlag, NeedsDiscrepancy)
+# Harbour's own record of a need is in the record's needs section.
+HARBOUR_NEEDS_CATEGORY = DataCategory.HEALTH
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record behind an alert: shown in full, or only whose it is and when."""
+
+    data: dict[str, Any]
+    shown: bool
+    agency: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Alert(Generic[A]):
+    """A flag or discrepancy with the records behind it, as the viewer may see them."""
+
+    item: A
+    rows: list[Row]
+    ask: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.item.pk
+
+    @property
+    def withheld_agencies(self) -> list[str]:
+        return sorted({r.agency for r in self.rows if not r.shown})
+
+    @property
+    def complete(self) -> bool:
+        """Every record behind it may be seen."""
+        return all(r.shown for r in self.rows)
+
+    @property
+    def any_shown(self) -> bool:
+        return any(r.shown for r in self.rows)
+
+
+def _day(value: str) -> str:
+    try:
+        on = dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{on.day} {on:%B %Y}"
+
+
+def _flag_alerts(decision: policy.Decision, flags: list[HarmFlag], ask: str = "") -> list[Alert]:
+    """Each flag's evidence, row by row, as the viewer may see it (one query for the events)."""
+    ids = {row.get("event") for flag in flags for row in flag.evidence}
+    events = {
+        pk: (agency_id, kind)
+        for pk, agency_id, kind in AgencyEvent.objects.filter(pk__in=ids).values_list(
+            "pk", "agency_id", "kind"
+        )
+    }
+    alerts: list[Alert] = []
+    for flag in flags:
+        rows = []
+        for row in flag.evidence:
+            agency_id, kind = events.get(row.get("event"), (None, ""))
+            category = EVENT_KIND_CATEGORY.get(kind, "")
+            rows.append(
+                Row(
+                    row,
+                    policy.agency_entry_shown(decision, agency_id, category),
+                    str(row.get("agency", "")),
+                    str(row.get("date") or _day(str(row.get("occurred_on", "")))),
+                )
+            )
+        alerts.append(Alert(flag, rows, ask))
+    return alerts
+
+
+def _holder_agency_ids(items: Iterable[NeedsDiscrepancy]) -> dict[str, int]:
+    """Agency ids for holders stored before each holder named its agency (agency names are
+    unique)."""
+    names = {h.get("agency", "") for i in items for h in i.holders if "agency_id" not in h}
+    if not names:
+        return {}
+    return dict(Agency.objects.filter(name__in=names).values_list("name", "pk"))
+
+
+def _need_alerts(
+    decision: policy.Decision, items: list[NeedsDiscrepancy], ask: str = ""
+) -> list[Alert]:
+    by_name = _holder_agency_ids(items)
+    alerts: list[Alert] = []
+    for item in items:
+        category = SOURCE_NEED_CATEGORY.get(item.kind, DataCategory.HEALTH)
+        rows = []
+        for holder in item.holders:
+            if "agency_id" in holder:
+                agency_id = holder["agency_id"]
+            elif holder.get("source") == HARBOUR_KEY:
+                agency_id = None  # who recorded it was not kept: not shown
+            else:
+                agency_id = by_name.get(str(holder.get("agency", "")))
+            if holder.get("source") == HARBOUR_KEY:
+                # Harbour's own record of the need is in the record's needs section.
+                shown = policy.record_entry_shown(decision, agency_id, HARBOUR_NEEDS_CATEGORY)
+            else:
+                shown = policy.agency_entry_shown(decision, agency_id, category)
+            rows.append(
+                Row(
+                    holder,
+                    shown,
+                    str(holder.get("agency", "")),
+                    _day(str(holder.get("recorded_on", ""))),
+                )
+            )
+        alerts.append(Alert(item, rows, ask))
+    return alerts
+
+
+def _ask(child: Child) -> str:
+    return agency_events.lead_practitioner_name(child)
 
 
 def _open_on_list(actor: Any, items: QuerySet[A], section: str) -> list[A]:
@@ -34,17 +173,19 @@ def _open_on_list(actor: Any, items: QuerySet[A], section: str) -> list[A]:
     return shown
 
 
-def needs_list(*, actor: Any) -> list[NeedsDiscrepancy]:
+def needs_list(*, actor: Any) -> list[Alert[NeedsDiscrepancy]]:
     """Open needs discrepancies for the children on the actor's list, newest first."""
     needs = NeedsDiscrepancy.objects.select_related("child").order_by("-raised_at", "pk")
-    return _open_on_list(actor, needs, "needs_list")
+    shown = _open_on_list(actor, needs, "needs_list")
+    return _need_alerts(policy.alert_list_sharing(actor), shown)
 
 
-def flags_list(*, actor: Any) -> list[HarmFlag]:
+def flags_list(*, actor: Any) -> list[Alert[HarmFlag]]:
     """Open cumulative-harm flags for the children on the actor's list, newest first: the order
     they were raised, never a score."""
     flags = HarmFlag.objects.select_related("child", "rule").order_by("-raised_at", "-pk")
-    return _open_on_list(actor, flags, "flags_list")
+    shown = _open_on_list(actor, flags, "flags_list")
+    return _flag_alerts(policy.alert_list_sharing(actor), shown)
 
 
 def child_for_alerts(*, actor: Any, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
@@ -58,26 +199,30 @@ def child_for_alerts(*, actor: Any, child_id: uuid.UUID) -> tuple[Child, policy.
     )
 
 
-def child_needs(*, actor: Any, child: Child, decision: policy.Decision) -> list[NeedsDiscrepancy]:
+def child_needs(
+    *, actor: Any, child: Child, decision: policy.Decision
+) -> list[Alert[NeedsDiscrepancy]]:
     audit_children(
         actor=actor, event="identity.needs.viewed", child_ids=[child.pk], basis=decision.basis
     )
-    return list(
+    items = list(
         NeedsDiscrepancy.objects.filter(child=child)
         .select_related("acknowledged_by")
         .order_by("-raised_at", "pk")
     )
+    return _need_alerts(decision, items, _ask(child))
 
 
-def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[HarmFlag]:
+def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[Alert[HarmFlag]]:
     audit_children(
         actor=actor, event="identity.flags.viewed", child_ids=[child.pk], basis=decision.basis
     )
-    return list(
+    flags = list(
         HarmFlag.objects.filter(child=child)
         .select_related("rule", "acknowledged_by")
         .order_by("-raised_at", "-pk")
     )
+    return _flag_alerts(decision, flags, _ask(child))
 
 
 def flag_rules(*, actor: Any) -> list[FlagRule]:

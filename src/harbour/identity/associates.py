@@ -4,10 +4,11 @@ known to pose a risk to children marked.
 
 Co-involvement comes from three places: the people an event names (``EventParticipant``), the
 events on other people's records that name one of this child's records, and other people's
-records of the same event (same agency, same reference). Only events whose data category the
-viewer's decision covers count (``policy.agency_event_shown``); the agencies holding the others
-are listed, to ask. A child the viewer may not see is shown only as "another child" and whom to
-ask. A small network picture is drawn with networkx as an inline SVG; the list is its accessible
+records of the same event (same agency, same reference). Only events the viewer may see in full
+count (``policy.agency_entry_shown``: their own agency's, or covered for their category by an
+agreement between the two agencies); the agencies holding the others are listed, to ask. A child
+the viewer may not see, or one known only by a name, is shown only as "another child" and whom
+to ask. A small network picture is drawn with networkx as an inline SVG; the list is its accessible
 equivalent."""
 
 from __future__ import annotations
@@ -146,13 +147,19 @@ class _Builder:
         key = f"name:{participant.name.strip().lower()}:{participant.is_adult}"
         associate = self.by_key.get(key)
         if associate is None:
-            associate = Associate(
-                key,
-                participant.name,
-                is_child=not participant.is_adult,
-                is_adult=participant.is_adult,
-                age=participant.approximate_age,
-            )
+            if participant.is_adult:
+                associate = Associate(
+                    key, participant.name, False, True, age=participant.approximate_age
+                )
+            else:
+                # Someone named but not known to be an adult may be a child: never named here.
+                associate = Associate(
+                    key,
+                    "Another child",
+                    True,
+                    False,
+                    ask=agency_events.whom_to_ask(event.agency.name, ""),
+                )
             self.by_key[key] = associate
         associate.poses_risk = associate.poses_risk or participant.poses_risk
         associate.involvements.append(
@@ -163,7 +170,7 @@ class _Builder:
         own_events = agency_events.events_for_child(self.child)
         shown: list[AgencyEvent] = []
         for event in own_events:
-            if policy.agency_event_shown(self.decision, event.data_category):
+            if policy.agency_entry_shown(self.decision, event.agency_id, event.data_category):
                 shown.append(event)
             else:
                 name = event.agency.name
@@ -185,7 +192,7 @@ class _Builder:
         )
         for participant in naming_me:
             event = participant.event
-            if policy.agency_event_shown(self.decision, event.data_category):
+            if policy.agency_entry_shown(self.decision, event.agency_id, event.data_category):
                 pairs.append((event.source_record, event))
         references = {(e.agency_id, e.source_reference) for e in shown}
         if references:

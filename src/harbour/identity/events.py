@@ -1,13 +1,14 @@
 """Other agencies' events for a Harbour child: the person the index links to the child
 (``Person.child``, following merges), that person's source records, and what each agency's
 record says happened (``AgencyEvent``). No policy here: callers decide what the viewer may see
-(``policy.agency_event_shown``) and audit."""
+(``policy.agency_entry_shown``) and audit. Whom to ask about what a viewer may not see is the
+children app's (``lead_practitioner_name``, ``whom_to_ask``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.children.selectors import lead_practitioner_name, whom_to_ask
 from harbour.identity.models import AgencyEvent, Person, PersonRecord
 from harbour.identity.people import person_kept
 
@@ -41,20 +42,10 @@ def events_for_child(child: Any) -> list[AgencyEvent]:
     )
 
 
-def lead_practitioner_name(child: Any) -> str:
-    """Whom to ask, besides the agency: the child's current lead practitioner, if any."""
-    relationship = (
-        WorkingRelationship.objects.current()
-        .filter(child_id=child.pk, kind=RelationshipKind.LEAD_PRACTITIONER, staff__isnull=False)
-        .select_related("staff")
-        .first()
-    )
-    if relationship is None or relationship.staff is None:
-        return ""
-    return str(relationship.staff)
-
-
-def whom_to_ask(agency_name: str, lead_practitioner: str) -> str:
-    if lead_practitioner:
-        return f"ask {agency_name} or the lead practitioner, {lead_practitioner}"
-    return f"ask {agency_name}"
+__all__ = [
+    "events_for_child",
+    "lead_practitioner_name",
+    "person_for_child",
+    "source_record_ids_for_child",
+    "whom_to_ask",
+]

@@ -531,6 +531,19 @@ class SourceNeedKind(models.TextChoices):
     ASSESSMENT_PENDING = ASSESSMENT_PENDING, "Waiting for an assessment"
 
 
+#: Which data category an agency's record of each kind of need is, for the access policy.
+SOURCE_NEED_CATEGORY: dict[str, str] = {
+    SourceNeedKind.SEN_SUPPORT: DataCategory.EDUCATION,
+    SourceNeedKind.EHC_PLAN: DataCategory.EDUCATION,
+    SourceNeedKind.NEURODEVELOPMENTAL: DataCategory.HEALTH,
+    SourceNeedKind.MENTAL_HEALTH: DataCategory.HEALTH,
+    SourceNeedKind.SLCN: DataCategory.COMMUNICATION,
+    SourceNeedKind.PHYSICAL: DataCategory.HEALTH,
+    SourceNeedKind.LEARNING_DISABILITY: DataCategory.HEALTH,
+    SourceNeedKind.ASSESSMENT_PENDING: DataCategory.HEALTH,
+}
+
+
 class SourceNeed(models.Model):
     """A need as one agency's record of a person has it (``identity.needs`` compares them)."""
 

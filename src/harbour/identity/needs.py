@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from harbour.access.audit import audit_record
 from harbour.children.codes import AssessmentStatus, NeedKind
-from harbour.children.models import Assessment, Need
+from harbour.children.models import Assessment, Child, Need
 from harbour.identity.models import (
     ASSESSMENT_PENDING,
     HARBOUR_SOURCE_SYSTEM,
@@ -51,6 +51,8 @@ class Holding:
     kind: str
     detail: str
     recorded_on: dt.date | None
+    # The agency whose entry it is: for Harbour's own record, the agency that recorded the need.
+    agency_id: int | None = None
 
 
 @dataclass
@@ -96,6 +98,7 @@ def _records_by_child(person_of: dict[int, int] | None) -> dict[Any, list[int]]:
 
 def _harbour_holdings(child_ids: list[Any], today: dt.date) -> dict[Any, list[Holding]]:
     found: dict[Any, list[Holding]] = defaultdict(list)
+    recorded_by = dict(Child.objects.filter(pk__in=child_ids).values_list("pk", "recorded_by_id"))
     for need in Need.objects.filter(child_id__in=child_ids).exclude(kind=NeedKind.OTHER):
         if need.end_date and need.end_date < today:
             continue
@@ -107,6 +110,7 @@ def _harbour_holdings(child_ids: list[Any], today: dt.date) -> dict[Any, list[Ho
                 need.kind,
                 need.description,
                 need.start_date or need.recorded_at.date(),
+                need.recorded_by_agency_id or recorded_by.get(need.child_id),
             )
         )
     for assessment in Assessment.objects.filter(
@@ -120,6 +124,7 @@ def _harbour_holdings(child_ids: list[Any], today: dt.date) -> dict[Any, list[Ho
                 ASSESSMENT_PENDING,
                 f"{assessment.get_kind_display()}, referred {assessment.referred_on:%-d %B %Y}",
                 assessment.referred_on,
+                assessment.recorded_by_agency_id or recorded_by.get(assessment.child_id),
             )
         )
     return found
@@ -190,6 +195,7 @@ def reconcile(
                             need.kind,
                             need.detail,
                             need.recorded_on,
+                            record.agency_id,
                         )
                     )
             for kind, lacking in compare(list(sources.values()), holdings):
@@ -197,6 +203,8 @@ def reconcile(
                 seen.add(ident)
                 shown = [
                     {
+                        "source": h.source,
+                        "agency_id": h.agency_id,
                         "agency": h.label,
                         "reference": h.reference,
                         "detail": h.detail,

@@ -549,10 +549,15 @@ def _acknowledged(item: HarmFlag | NeedsDiscrepancy) -> tuple[str, dict[str, Any
 
 @transaction.atomic
 def alert_acknowledge(
-    *, actor: Any, item: HarmFlag | NeedsDiscrepancy, action_taken: str, basis: str
+    *, actor: Any, item: HarmFlag | NeedsDiscrepancy, action_taken: str
 ) -> HarmFlag | NeedsDiscrepancy:
-    """The practitioner has seen the flag or discrepancy and says what was done (audited, with
-    the basis of the decision that opened the child's page)."""
+    """The practitioner has seen the flag or discrepancy and says what was done. The service asks
+    the policy itself whether the actor may (``policy.decide_child_alerts``: a working
+    relationship with the child, never break-glass) and audits with that decision's basis; a
+    flag on a person not linked to a Harbour child is no one's to acknowledge here."""
+    if item.child is None:
+        raise policy.NotFound(item.pk)
+    decision = policy.decide_child_alerts(actor, item.child)
     text = action_taken.strip()
     if not text:
         raise ValidationError({"action_taken": "Say what was done"})
@@ -566,7 +571,7 @@ def alert_acknowledge(
         actor=actor,
         event=event,
         child_id=item.child_id,
-        basis=basis,
+        basis=decision.basis,
         subject=item,
         detail=detail,
     )

@@ -1,26 +1,16 @@
-"""The checked textarea that any form can opt into, the server-side helper that shows the same
-suggestions when the form is submitted (for people without JavaScript), and the forms of the
-language pages.
+"""The child-centred language checker as the web kit's wording checker (``LanguageChecker``,
+given to the kit when Django starts: ``LanguageConfig.ready``), the checked textarea with the
+language app's default context, and the forms of the language pages.
 
-Opting in::
+The kit (``harbour.web.wording``) draws the textarea and asks the checker: the web kit sits below
+every app (ADR 0020), so the language app gives it the checker rather than the kit importing it.
+Any form opts in with ``text_field(..., checked=CheckContext.CASE_NOTE)`` or::
 
     note = forms.CharField(widget=LanguageCheckedTextarea(context=CheckContext.CASE_NOTE))
-
-and, in the view, after validating (whether or not the form is valid)::
-
-    findings = language_findings_for(form, actor=request.user)
-
-Suggestions never block: the helper only attaches them to the widgets so that the re-rendered
-form shows them, and returns them for the view to show on the next page if it redirects.
-
-While the person types, htmx posts the field (and the enclosing form's CSRF token, nothing else)
-to ``language:check`` after each pause and puts the answer in the field's status region. The
-textarea must sit inside a ``<form>`` with ``{% csrf_token %}``, as every Harbour form does.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -29,78 +19,36 @@ from django.urls import reverse
 from harbour.language import selectors, services
 from harbour.language.checker import Finding
 from harbour.language.models import CheckContext, CheckSource
+from harbour.web.wording import CheckedTextarea
 
-# The htmx request sends only these and the field itself, not the rest of the form.
-FIELD_PARAM = "language_field"
-CONTEXT_PARAM = "language_context"
 MAX_CHECK_CHARACTERS = 50_000
 
 
-class LanguageCheckedTextarea(forms.Textarea):
-    """A GOV.UK textarea (it is a ``Textarea``, so the form renderer gives it the govuk-textarea
-    classes and the hint and error ARIA) with child-centred language suggestions as you type."""
+class LanguageChecker:
+    """Checks wording for the kit: as you type (``language:check``) and on submit, where with an
+    actor the check is recorded for the leaders' report (counts only, never the text)."""
 
-    template_name = "language/widgets/checked_textarea.html"
+    suggestions_template = "language/_suggestions.html"
+
+    def check_url(self) -> str:
+        return reverse("language:check")
+
+    def check(self, text: str, *, context: str, actor: Any = None) -> list[Finding]:
+        text = text[:MAX_CHECK_CHARACTERS]
+        if actor is not None:
+            return services.language_check_record(
+                actor=actor, text=text, context=context, source=CheckSource.SUBMIT
+            )
+        return selectors.partnership_checker().check(text)
+
+
+class LanguageCheckedTextarea(CheckedTextarea):
+    """The kit's checked textarea; without a context the wording is checked as "other"."""
 
     def __init__(
         self, attrs: dict[str, Any] | None = None, *, context: str = CheckContext.OTHER
     ) -> None:
-        super().__init__(attrs)
-        self.context = str(context)
-        self.findings: list[Finding] | None = None
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        region_id = f"{widget_attrs.get('id') or f'id_{name}'}-language"
-        widget_attrs.update(
-            {
-                "hx-post": reverse("language:check"),
-                "hx-trigger": "keyup changed delay:800ms",
-                "hx-target": f"#{region_id}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-                "hx-params": f"csrfmiddlewaretoken,{name},{FIELD_PARAM},{CONTEXT_PARAM}",
-                "hx-vals": json.dumps({FIELD_PARAM: name, CONTEXT_PARAM: self.context}),
-            }
-        )
-        described = str(widget_attrs.get("aria-describedby", "")).split()
-        widget_attrs["aria-describedby"] = " ".join([*described, region_id])
-        context["widget"]["language"] = {"region_id": region_id, "findings": self.findings}
-        return context
-
-
-def _submitted_text(form: forms.BaseForm, name: str) -> str:
-    cleaned = getattr(form, "cleaned_data", None)
-    if cleaned is not None and name in cleaned:
-        return str(cleaned[name] or "")
-    return str(form.data.get(form.add_prefix(name), "") or "")
-
-
-def language_findings_for(
-    form: forms.BaseForm, *, actor: Any = None, context: str | None = None
-) -> dict[str, list[Finding]]:
-    """Check every ``LanguageCheckedTextarea`` of a submitted form and attach the findings to
-    the widgets, so the re-rendered form shows them. With ``actor`` the check is recorded (as a
-    check on save, for the leaders' report); it never raises for the form's sake and never
-    blocks the submission."""
-    results: dict[str, list[Finding]] = {}
-    if not form.is_bound:
-        return results
-    for name, field in form.fields.items():
-        widget = field.widget
-        if not isinstance(widget, LanguageCheckedTextarea):
-            continue
-        text = _submitted_text(form, name)[:MAX_CHECK_CHARACTERS]
-        if actor is not None:
-            findings = services.language_check_record(
-                actor=actor, text=text, context=context or widget.context, source=CheckSource.SUBMIT
-            )
-        else:
-            findings = selectors.partnership_checker().check(text)
-        widget.findings = findings
-        results[name] = findings
-    return results
+        super().__init__(attrs, context=context)
 
 
 class CheckWordingForm(forms.Form):

@@ -18,13 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from harbour.language import permissions, selectors, services
 from harbour.language.checker import load_default_rules
 from harbour.language.forms import (
-    CONTEXT_PARAM,
-    FIELD_PARAM,
     MAX_CHECK_CHARACTERS,
     CheckWordingForm,
     LanguageRuleForm,
     RuleSwitchForm,
-    language_findings_for,
 )
 from harbour.language.models import CheckContext, CheckSource
 from harbour.language.presenters import (
@@ -33,6 +30,7 @@ from harbour.language.presenters import (
     month_label,
 )
 from harbour.web.responses import csv_response, policy_errors
+from harbour.web.wording import CONTEXT_PARAM, FIELD_PARAM, wording_findings_for
 
 _NOT_TEXT = {"csrfmiddlewaretoken", FIELD_PARAM, CONTEXT_PARAM}
 
@@ -84,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = CheckWordingForm(request.POST if request.method == "POST" else None)
     checked = False
     if form.is_bound and form.is_valid():
-        language_findings_for(form, actor=request.user, context=CheckContext.OTHER)
+        wording_findings_for(form, actor=request.user, context=CheckContext.OTHER)
         checked = True
     return render(request, "language/home.html", {"form": form, "checked": checked})
 

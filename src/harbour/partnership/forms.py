@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 
-from harbour.children import limits
 from harbour.partnership import services
 from harbour.partnership.models import (
     Agency,
@@ -295,23 +294,4 @@ class ThresholdGuidanceForm(forms.Form):
         required=False,
         empty_label="Not recorded",
         error_messages={"invalid_choice": "Select an agency from the list"},
-    )
-
-
-class EducationLimitForm(forms.Form):
-    max_days = forms.IntegerField(
-        label="Limit in days",
-        help_text=(
-            f"A whole number of days from {limits.MIN_DAYS} to {limits.MAX_DAYS}. For example, "
-            "42 for 6 weeks"
-        ),
-        min_value=limits.MIN_DAYS,
-        max_value=limits.MAX_DAYS,
-        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
-        error_messages={
-            "required": "Enter the limit in days",
-            "invalid": limits.DAYS_RANGE,
-            "min_value": limits.DAYS_RANGE,
-            "max_value": limits.DAYS_RANGE,
-        },
     )

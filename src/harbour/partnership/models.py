@@ -101,8 +101,15 @@ class Purpose(models.TextChoices):
 class DataCategory(models.TextChoices):
     IDENTITY = "identity", "Identity and contact details"
     FAMILY = "family", "Family and relationships"
-    ETHNICITY = "ethnicity", "Ethnicity and cultural heritage (special category)"
+    ETHNICITY = "ethnicity", "Ethnicity (special category)"
+    # Religious belief and the culture a child describes are special category data of their
+    # own, as communication needs and developmental age are health data: neither is identity.
+    FAITH_CULTURE = "faith_culture", "Faith, heritage and culture (special category)"
     HEALTH = "health", "Health and needs (special category)"
+    COMMUNICATION = (
+        "communication",
+        "Communication needs and developmental age (special category: health)",
+    )
     EDUCATION = "education", "Education"
     CRIMINAL = "criminal", "Offences and police intelligence (criminal offence data)"
     SOCIAL_CARE = "social_care", "Social care involvement"

@@ -23,10 +23,4 @@ urlpatterns = [
     path("threshold-guidance/add/", views.threshold_add, name="threshold-add"),
     path("threshold-guidance/<int:pk>/", views.threshold_detail, name="threshold-detail"),
     path("threshold-guidance/<int:pk>/change/", views.threshold_edit, name="threshold-edit"),
-    path("education-limits/", views.education_limit_list, name="education-limit-list"),
-    path(
-        "education-limits/<slug:status>/change/",
-        views.education_limit_edit,
-        name="education-limit-edit",
-    ),
 ]

@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from harbour.access import policy
-from harbour.children import limits
 from harbour.partnership import forms, selectors, services
 from harbour.partnership.presenters import AgreementPresenter, ThresholdGuidancePresenter
 from harbour.web.formpages import FormPage, form_page
@@ -402,53 +401,5 @@ def threshold_edit(request: HttpRequest, pk: int) -> HttpResponse:
             title=f"Change {guidance.title}",
             caption=f"Version {guidance.version}",
             back_url=reverse("partnership:threshold-detail", args=[guidance.pk]),
-        ),
-    )
-
-
-# Education limits -----------------------------------------------------------------------------
-
-
-@login_required
-@policy_errors
-def education_limit_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "partnership/education_limit_list.html",
-        {
-            "limits": limits.education_limits(actor=request.user),
-            "can_manage": _can_manage(request),
-        },
-    )
-
-
-@login_required
-@policy_errors
-def education_limit_edit(request: HttpRequest, status: str) -> HttpResponse:
-    _require_manage(request)
-    limit = limits.education_limit_for_edit(actor=request.user, status=status)
-    label = limit.get_status_display()
-    return form_page(
-        request,
-        form_class=forms.EducationLimitForm,
-        instance=limit,
-        save=lambda data: limits.education_limit_set(
-            actor=request.user, status=status, max_days=data["max_days"]
-        ),
-        done=lambda saved: (
-            f"Limit for {label.lower()} set to {limits.limit_text(saved.max_days)}",
-            reverse("partnership:education-limit-list"),
-        ),
-        page=FormPage(
-            title=f"Change the limit for {label.lower()}"
-            if limit.pk
-            else f"Set a limit for {label.lower()}",
-            caption="Education limits",
-            back_url=reverse("partnership:education-limit-list"),
-            intro=(
-                "A child whose current education has had this status for longer than the limit "
-                "is shown on their record with an alert and listed for their workers to look "
-                "again. A change applies straight away."
-            ),
         ),
     )

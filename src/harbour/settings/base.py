@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "harbour.identity",
     "harbour.language",
     "harbour.frontdoor",
+    "harbour.pages",
     "harbour.demo",
 ]
 
@@ -81,7 +82,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partnership.Staff"
 LOGIN_URL = "web:sign-in"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

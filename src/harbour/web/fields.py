@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from harbour.language.forms import LanguageCheckedTextarea
+from harbour.web.wording import CheckedTextarea
 
 
 def past_or_today(form: forms.Form, field: str, label: str) -> None:
@@ -29,10 +29,10 @@ def text_field(
     **kwargs: Any,
 ) -> forms.CharField:
     """A GOV.UK text input or textarea; ``checked`` names the kind of writing, and turns on the
-    child-centred language suggestions for it."""
+    wording checker's suggestions for it (``web.wording``)."""
     widget: forms.Widget
     if checked:
-        widget = LanguageCheckedTextarea(attrs={"rows": rows or 4}, context=checked)
+        widget = CheckedTextarea(attrs={"rows": rows or 4}, context=checked)
     elif rows:
         widget = forms.Textarea(attrs={"rows": rows})
     else:

@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from harbour.language.forms import language_findings_for
+from harbour.web.wording import wording_findings_for
 
 M = TypeVar("M", bound=Model)
 
@@ -69,14 +69,14 @@ def form_page(
             return redirect(url)
     if form.is_bound:
         # Shown beside the fields when the form comes back with errors; never blocks anything.
-        language_findings_for(form)
+        wording_findings_for(form)
     return render(request, "web/form_page.html", {"form": form, "page": page})
 
 
 def suggest_wording(request: HttpRequest, form: django_forms.Form) -> None:
     """Check the saved free text for victim-blaming or adultifying language, record the check
     for the leaders' report, and suggest other words in a banner. The text is saved as written."""
-    findings = language_findings_for(form, actor=request.user)
+    findings = wording_findings_for(form, actor=request.user)
     phrases = [f for found in findings.values() for f in found]
     if phrases:
         suggestions = "; ".join(f"“{f.text}”: {f.suggestion}" for f in phrases[:5])

@@ -1,28 +1,23 @@
-"""Service navigation by role: each entry names the capability that shows it.
-
-The header keeps to one row at desktop width (GOV.UK's 960 px container), so labels are short and
-a role's header holds its areas of work, not every page: the service name links home, and for
-front-door staff the front door holds the person index's lists (records to review, flags, needs
-across agencies) — its pages mark "Front door" as current and its queue links to them. Every item
-the role may use is still listed on the home page."""
+"""Service navigation by role: which items a user may use, which one is current, and which the
+header holds (the rest are held by another item, whose page links to them). The items and the
+capability each needs are the service's, not the kit's: ``harbour.pages.navigation`` gives them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from harbour.access import policy
-from harbour.access.policy import Action
-
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    action: Action | None  # None: every signed-in member of staff
+    action: str | None  # the capability that shows it; None: every signed-in member of staff
     # The item that holds this one, for those who may use both: it is not in their header, and
     # its pages mark the holder as current.
     within: str = ""
@@ -30,31 +25,24 @@ class NavItem:
     also: tuple[str, ...] = ()
 
 
-FRONT_DOOR = "frontdoor:queue"
+@dataclass(frozen=True)
+class Navigation:
+    """The items, in order, and who may use them. The kit sits below every app (ADR 0020): the
+    app that composes the service gives it these (``use_navigation``, ``PagesConfig.ready``)."""
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("Find a child", "children:search", Action.CHILD_SEARCH),
-    NavItem("Front door", FRONT_DOOR, Action.FRONT_DOOR_TRIAGE),
-    NavItem("Referrals", "frontdoor:home", Action.REFERRAL_MAKE),
-    NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
-    NavItem(
-        "Records to review", "identity:review-queue", Action.IDENTITY_REVIEW, within=FRONT_DOOR
-    ),
-    NavItem("Flags", "identity:flags", Action.CHILD_ALERTS_VIEW, within=FRONT_DOOR),
-    NavItem("Needs across agencies", "identity:needs", Action.CHILD_ALERTS_VIEW, within=FRONT_DOOR),
-    # The cohort report links to the front-door report: for leaders and analysts it is a report.
-    NavItem(
-        "Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW, also=("frontdoor:report",)
-    ),
-    NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
-    NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
-    NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),
-    NavItem("Import records", "identity:import", Action.IDENTITY_IMPORT),
-    NavItem("Flag rules", "identity:flag-rules", Action.FLAG_RULES_MANAGE),
-    NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
-    NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),
-    NavItem("Partnership", "partnership:home", Action.PARTNERSHIP_VIEW),
-)
+    items: tuple[NavItem, ...]
+    # Whether the user is active staff with a role (anyone else sees no navigation).
+    is_active: Callable[[Any], bool]
+    # Whether the user may use the capability an item names.
+    may_use: Callable[[Any, str], bool]
+
+
+_navigation: Navigation | None = None
+
+
+def use_navigation(navigation: Navigation | None) -> None:
+    global _navigation  # one navigation for the process, given once when Django starts
+    _navigation = navigation
 
 
 def _current(items: list[NavItem], urls: dict[str, str], path: str) -> str:
@@ -76,9 +64,10 @@ def navigation_for(user: Any, current_path: str, current: str = "") -> list[dict
     """Every item the user may use, in order, each with its label, address, whether it is the
     current one and whether it is in the header (``in_header``; the home page lists them all).
     ``current`` names the current item when a page's address does not say which it is."""
-    if not policy.is_active_actor(user):
+    navigation = _navigation
+    if navigation is None or not navigation.is_active(user):
         return []
-    items = [i for i in NAVIGATION if i.action is None or policy.can(user, i.action)]
+    items = [i for i in navigation.items if i.action is None or navigation.may_use(user, i.action)]
     urls = {i.url_name: reverse(i.url_name) for i in items}
     held = {i.url_name: i.within for i in items if i.within in urls}
     current = current or _current(items, urls, current_path)

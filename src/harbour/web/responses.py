@@ -1,5 +1,9 @@
 """Answers to policy refusals, rendered inside the request's transaction so that the audit event
-of a denied attempt commits with it."""
+of a denied attempt commits with it, and CSV downloads.
+
+The kit sits below every app (ADR 0020), so it does not import the access policy: the access
+app tells it which refusals to answer, and how (``answer_refusal``, from ``AccessConfig.ready``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from harbour.access import policy
-
 
 def not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
@@ -22,18 +24,27 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
+# Each refusal and its answer, in the order they are tried.
+_REFUSALS: dict[type[Exception], Callable[[HttpRequest], HttpResponse]] = {}
+
+
+def answer_refusal(refusal: type[Exception], answer: Callable[[HttpRequest], HttpResponse]) -> None:
+    """Have ``policy_errors`` answer ``refusal`` (and its subclasses) with ``answer``."""
+    _REFUSALS[refusal] = answer
+
+
 def policy_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn ``policy.NotFound`` into 404 and ``policy.Forbidden`` into 403, as responses (not
-    exceptions), so the transaction — and any denial event — commits."""
+    """Turn the policy's refusals into their answers (``policy.NotFound`` into 404 and
+    ``policy.Forbidden`` into 403), as responses (not exceptions), so the transaction — and any
+    denial event — commits."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except policy.NotFound:
-            return not_found(request)
-        except policy.Forbidden:
-            return forbidden(request)
+        except tuple(_REFUSALS) as refusal:
+            answer = next(a for kind, a in _REFUSALS.items() if isinstance(refusal, kind))
+            return answer(request)
 
     return wrapper
 

@@ -5,7 +5,6 @@ from harbour.web import views
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("accessibility/", views.accessibility, name="accessibility"),

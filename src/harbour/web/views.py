@@ -5,17 +5,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-
-from harbour.access import policy
-from harbour.children import selectors as children_selectors
-from harbour.children.presenters import ChildPresenter
-from harbour.frontdoor import selectors as frontdoor_selectors
-from harbour.web.navigation import navigation_for
 
 
 class SignInForm(AuthenticationForm):
@@ -43,25 +36,6 @@ class SignInView(auth_views.LoginView):
 
 
 sign_out = auth_views.LogoutView.as_view()
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "web/home.html",
-        {
-            "has_role": policy.is_active_actor(user),
-            "tasks": [item for item in navigation_for(user, "") if item["url"] != "/"],
-            "children": [
-                (item, ChildPresenter(item.child))
-                for item in children_selectors.children_worked_with(actor=user)
-            ],
-            "children_limit": children_selectors.MAX_CHILDREN_WORKED_WITH,
-            "unread": frontdoor_selectors.unread_count(actor=user),
-        },
-    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -38,17 +38,17 @@ def area():
 
 # page -> (who opens it, url, children it shows)
 PAGES = {
-    "home (children you work with)": lambda a: (a["lead"], reverse("web:home"), 1),
+    "home (children you work with)": lambda a: (a["lead"], reverse("pages:home"), 1),
     "summary": lambda a: (a["lead"], reverse("children:summary", args=[a["children"][0].pk]), 1),
     "search": lambda a: (a["lead"], reverse("children:search") + "?name=Adeyemi-Clarke", 3),
     "access log (lead practitioner)": lambda a: (
         a["lead"],
-        reverse("access:child-access-log", args=[a["children"][0].pk]),
+        reverse("pages:child-access-log", args=[a["children"][0].pk]),
         1,
     ),
     "access log (DPO)": lambda a: (
         a["dpo"],
-        reverse("access:child-access-log", args=[a["children"][2].pk]),
+        reverse("pages:child-access-log", args=[a["children"][2].pk]),
         1,
     ),
     "break-glass review": lambda a: (
@@ -93,7 +93,7 @@ def test_no_child_data_when_the_audit_cannot_be_written(client, area, page, monk
 def test_the_home_page_lists_the_children_a_person_works_with_and_audits_each(client, area):
     client.force_login(area["lead"])
     before = AuditEvent.objects.count()
-    body = client.get(reverse("web:home")).content.decode()
+    body = client.get(reverse("pages:home")).content.decode()
     assert "Children you work with" in body
     assert "Kai Adeyemi-Clarke" in body
     assert "Zara" not in body  # held by the agency, but not a personal relationship

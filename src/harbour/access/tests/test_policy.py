@@ -72,7 +72,7 @@ def test_an_expired_agreement_grants_nothing():
     assert ids(policy.findable_children(officer, Child.objects.all(), "safeguarding")) == set()
 
 
-def test_a_personal_relationship_shows_the_child_and_every_section(area):
+def test_a_personal_relationship_shows_the_child_and_its_agencys_entries(area):
     worker = make_staff(area["club"])
     child = make_child(area["council"])
     hold_record(child, area["council"])
@@ -80,7 +80,12 @@ def test_a_personal_relationship_shows_the_child_and_every_section(area):
     decision = policy.decide_child(worker, Action.CHILD_VIEW, child, "safeguarding")
     assert decision.allowed
     assert decision.basis == "relationship:team_around_child"
-    assert decision.sections == policy.ALL_SECTIONS
+    # A relationship says which child; the club has no agreement with the council, so of the
+    # council's entries it sees the child's identity only, and all of its own.
+    assert decision.sections == {"identity"}
+    assert policy.record_entry_shown(decision, area["club"].pk, "social_care")
+    assert not policy.record_entry_shown(decision, area["council"].pk, "social_care")
+    assert not policy.agency_entry_shown(decision, area["council"].pk, "identity")
 
 
 def test_an_ended_relationship_grants_nothing(area):
@@ -91,7 +96,7 @@ def test_an_ended_relationship_grants_nothing(area):
         policy.decide_child(worker, Action.CHILD_VIEW, child, "safeguarding")
 
 
-def test_sections_follow_the_agreements_with_the_holding_agencies(area):
+def test_break_glass_sees_identity_whole_and_other_entries_by_agreement(area):
     officer = make_staff(area["police"])
     child = make_child(area["council"])
     hold_record(child, area["council"])
@@ -103,7 +108,11 @@ def test_sections_follow_the_agreements_with_the_holding_agencies(area):
     )
     decision = policy.decide_child(officer, Action.CHILD_VIEW, child, "safeguarding")
     assert decision.allowed and decision.basis == "break_glass"
-    assert decision.sections == {"identity", "family"}
+    assert decision.sections == {"identity"}
+    council = area["council"].pk
+    assert policy.record_entry_shown(decision, council, "family")
+    assert not policy.record_entry_shown(decision, council, "health")
+    assert policy.record_entry_shown(decision, officer.agency_id, "health")  # their own
 
 
 def test_an_expired_break_glass_grant_grants_nothing(area):

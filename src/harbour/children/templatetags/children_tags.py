@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 
 from harbour.children.models import Assessment
+from harbour.children.record import ChildRecord
 
 register = template.Library()
 
@@ -34,3 +35,17 @@ def wait_text(assessment: Assessment, today: dt.date) -> str:
 @register.filter
 def days_text(days: int) -> str:
     return duration_text(days)
+
+
+@register.simple_tag
+def withheld_in(record: ChildRecord, *sections: str) -> list[tuple[str, int, dt.date | None]]:
+    """For the sections of one card: each agency holding entries the viewer may not see, how
+    many, and the latest date."""
+    by_agency: dict[str, list[dt.date | None]] = {}
+    for section in sections:
+        for item in record.withheld.get(section, []):
+            by_agency.setdefault(item.agency, []).append(item.on)
+    return [
+        (agency, len(dates), max((d for d in dates if d), default=None))
+        for agency, dates in sorted(by_agency.items())
+    ]

@@ -10,7 +10,7 @@ from harbour.access.models import AuditEvent, RelationshipKind
 from harbour.children.attention import Count, eighteenth_birthday_window
 from harbour.children.models import Assessment, EducationEpisode, EducationLimit, TransitionPlan
 from harbour.partnership.models import AgencyType, Role
-from harbour.testing import hold_record, make_agency, make_child, make_staff, relate
+from harbour.testing import hold_record, make_agency, make_agreement, make_child, make_staff, relate
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -91,3 +91,25 @@ def test_the_eighteenth_birthday_window():
     low, high = eighteenth_birthday_window(dt.date(2026, 11, 25))
     assert low == dt.date(2008, 11, 26)  # turned 18 today is not "within a year"
     assert high == dt.date(2009, 11, 25)
+
+
+def test_a_reason_comes_only_from_an_entry_the_caseworker_may_see(client, area):
+    """The hospital recorded Sade's assessment wait, and the youth justice service has no
+    agreement with it: the wait is not a reason on the youth justice worker's list (it would
+    tell them the hospital's health record) until an agreement covers health."""
+    hospital = make_agency("hospital", AgencyType.NHS_TRUST, name="Riverside Hospital")
+    yjs = area["worker"].agency
+    sade = make_child(yjs, given_name="Sade", date_of_birth=dt.date(2012, 5, 1))
+    hold_record(sade, yjs)
+    Assessment.objects.create(
+        child=sade,
+        kind="camhs",
+        referred_on=TODAY - dt.timedelta(days=900),
+        recorded_by_agency=hospital,
+    )
+    client.force_login(area["worker"])
+    body = client.get(reverse("children:attention")).content.decode()
+    assert "Sade" not in body
+    make_agreement(yjs, hospital, purposes=["safeguarding"], categories=["health"])
+    body = client.get(reverse("children:attention")).content.decode()
+    assert "Sade" in body and "Waiting 29 months for Child and adolescent mental health" in body

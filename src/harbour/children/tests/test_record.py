@@ -83,10 +83,12 @@ def test_sections_outside_the_agreement_are_not_rendered_and_say_whom_to_ask(cli
     )
     client.force_login(area["officer"])
     body = client.get(reverse("children:summary", args=[area["child"].pk])).content.decode()
-    assert "How to communicate with Tyrese" in body  # identity is shared
-    assert "Needs and assessments" not in body
+    assert "Campbell" in body and "Personal details" in body  # identity is shared
+    # Communication needs are health data: not in the police's agreement with the council.
+    assert "Give one instruction at a time" not in body
     assert "EHC plan" not in body
     assert "I want to go back to college." not in body
+    assert "Agency council holds 2 more entries here that you may not see" in body
     assert "Parts of this record you cannot see" in body
     assert "Grace Lead" in body
     assert "Add a need" not in body  # break-glass reads; it never changes the record
@@ -219,17 +221,34 @@ def test_bad_input_shows_a_govuk_error_and_saves_nothing(client, area, part, dat
     ).exists()
 
 
-def test_the_profile_form_is_prefilled_and_updates(client, area):
+def test_the_profile_forms_are_prefilled_and_update_each_part(client, area):
     client.force_login(area["lead"])
-    url = reverse("children:record-change", args=[area["child"].pk, "profile"])
-    assert "Give one instruction at a time" in client.get(url).content.decode()
+    communication = reverse("children:record-change", args=[area["child"].pk, "communication"])
+    assert "Give one instruction at a time" in client.get(communication).content.decode()
+    response = client.post(communication, {"communication": "Short sentences."})
+    assert response.status_code == 302
+    about = reverse("children:record-change", args=[area["child"].pk, "profile"])
+    page = client.get(about).content.decode()
+    assert "Give one instruction" not in page and "Short sentences" not in page
+    # A field of another part is not this form's: it is ignored, not saved.
     response = client.post(
-        url, {"communication": "Short sentences.", "strengths": "Kind to his sister"}
+        about, {"strengths": "Kind to his sister", "identity_and_culture": "Sikh"}
     )
     assert response.status_code == 302
+    culture = reverse("children:record-change", args=[area["child"].pk, "culture"])
+    assert client.post(culture, {"identity_and_culture": "Proud of his Jamaican heritage"})[
+        "Location"
+    ].endswith("#culture")
     profile = ChildProfile.objects.get(child=area["child"])
+    assert profile.communication == "Short sentences."
     assert profile.strengths == "Kind to his sister"
-    assert AuditEvent.objects.filter(event="child.profile_updated").count() == 1
+    assert profile.identity_and_culture == "Proud of his Jamaican heritage"
+    updates = AuditEvent.objects.filter(event="child.profile_updated")
+    assert sorted(updates.values_list("section", flat=True)) == [
+        "about",
+        "communication",
+        "culture",
+    ]
 
 
 def test_an_unknown_part_is_404(client, area):
@@ -283,7 +302,8 @@ def test_the_chronology_leaves_out_sections_the_viewer_cannot_see(client, area):
     body = client.get(reverse("children:chronology", args=[area["child"].pk])).content.decode()
     assert "I want to go back to college." not in body
     assert "Referred for" not in body
-    assert "Not shown, because your agency" in body
+    assert f"Agency council holds a record dated {TODAY.day} {TODAY:%B %Y}" in body
+    assert "ask Agency council or the lead practitioner, Grace Lead" in body
 
 
 def test_a_child_cannot_be_their_own_sibling(client, area):
@@ -510,3 +530,25 @@ def test_a_plan_is_reviewed_its_actions_marked_done_and_then_closed(client, area
     action.refresh_from_db()
     assert action.status == "done"  # a closed plan's actions stay as they were
     assert AuditEvent.objects.filter(event="child.plan_closed").count() == 1
+
+
+def test_the_flags_and_needs_tabs_are_offered_only_where_they_open(client, area):
+    """One rule (``policy.alerts_open``) for the record's and the chronology's tabs and for the
+    pages themselves: under break-glass none of them offers a tab that would answer 404."""
+    child = area["child"]
+    flags_url = reverse("identity:child-flags", args=[child.pk])
+    client.force_login(area["lead"])
+    for name in ("children:summary", "children:chronology"):
+        assert flags_url in client.get(reverse(name, args=[child.pk])).content.decode()
+    assert client.get(flags_url).status_code == 200
+    officer = make_staff(area["police"], role=Role.LEAD_PRACTITIONER)
+    BreakGlassGrant.objects.create(
+        child=child,
+        staff=officer,
+        reason="An urgent and sufficient reason",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    client.force_login(officer)
+    for name in ("children:summary", "children:chronology"):
+        assert flags_url not in client.get(reverse(name, args=[child.pk])).content.decode()
+    assert client.get(flags_url).status_code == 404

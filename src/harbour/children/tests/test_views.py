@@ -202,7 +202,7 @@ def test_access_log_for_lead_practitioner_and_dpo(client, area):
     dpo = make_staff(council, role=Role.DATA_PROTECTION_OFFICER)
     client.force_login(area["officer"])
     client.get(reverse("children:summary", args=[area["pupil"].pk]))  # a denied attempt
-    url = reverse("access:child-access-log", args=[area["jordan"].pk])
+    url = reverse("pages:child-access-log", args=[area["jordan"].pk])
     assert client.get(url).status_code == 403  # a referrer's role never sees access logs
     client.force_login(lead)
     summary = client.get(reverse("children:summary", args=[area["jordan"].pk])).content.decode()

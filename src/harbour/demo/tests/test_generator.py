@@ -279,7 +279,15 @@ def test_the_agreements_are_exactly_the_five_expected(summary):
     assert "Schedule 1 paragraph 18" in mash.special_category_condition
     assert agreements["ISA-VRU-2025"].purposes == ["analysis"]
     assert sorted(agreements["ISA-SCHOOLS-2025"].data_categories) == sorted(
-        ["identity", "family", "ethnicity", "health", "education"]
+        [
+            "identity",
+            "family",
+            "ethnicity",
+            "faith_culture",
+            "health",
+            "communication",
+            "education",
+        ]
     )
     old = agreements["ISA-OLD-2022"]
     assert old.end_date == dt.date(2025, 3, 31)

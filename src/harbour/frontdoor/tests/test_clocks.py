@@ -297,7 +297,7 @@ def test_the_banner_is_on_every_page_of_the_front_door_once_the_clock_passes(cli
     Referral.objects.filter(pk=referral.pk).update(
         rag_due_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    for url in (reverse("frontdoor:queue"), reverse("web:home"), reverse("children:search")):
+    for url in (reverse("frontdoor:queue"), reverse("pages:home"), reverse("children:search")):
         body = client.get(url).content.decode()
         assert "data-clock-alerts" in body
         assert "An immediate referral has not been rated in time" in body
@@ -307,9 +307,9 @@ def test_the_banner_is_on_every_page_of_the_front_door_once_the_clock_passes(cli
     # The first page drawn told the managers, once, in its transaction.
     assert Notification.objects.filter(referral=referral).count() == 1
     client.force_login(partnership["practitioner"])
-    assert "data-clock-alerts" in client.get(reverse("web:home")).content.decode()
+    assert "data-clock-alerts" in client.get(reverse("pages:home")).content.decode()
     client.force_login(partnership["officer"])
-    assert "data-clock-alerts" not in client.get(reverse("web:home")).content.decode()
+    assert "data-clock-alerts" not in client.get(reverse("pages:home")).content.decode()
     assert Notification.objects.filter(referral=referral).count() == 1
 
 

@@ -20,7 +20,7 @@ from harbour.identity.models import (
     Person,
     PersonRecord,
 )
-from harbour.partnership.models import AgencyType, DataCategory, Role
+from harbour.partnership.models import Agency, AgencyType, DataCategory, Role
 from harbour.testing import (
     agency_event,
     hold_record,
@@ -114,12 +114,16 @@ def break_glass(child, staff):
     )
 
 
-def test_an_event_is_shown_only_where_the_decision_covers_its_category():
-    decision = policy.Decision(True, sections=frozenset({DataCategory.CRIMINAL}))
-    assert policy.agency_event_shown(decision, DataCategory.CRIMINAL)
-    assert not policy.agency_event_shown(decision, DataCategory.HEALTH)
-    refused = policy.Decision(False, sections=frozenset({DataCategory.CRIMINAL}))
-    assert not policy.agency_event_shown(refused, DataCategory.CRIMINAL)
+def test_an_entry_is_shown_only_if_it_is_the_viewers_agencys_or_an_agreement_covers_it():
+    decision = policy.Decision(True, agency_id=1, shared={2: frozenset({DataCategory.CRIMINAL})})
+    assert policy.agency_entry_shown(decision, 1, DataCategory.HEALTH)  # their own agency's
+    assert policy.agency_entry_shown(decision, 2, DataCategory.CRIMINAL)
+    assert not policy.agency_entry_shown(decision, 2, DataCategory.HEALTH)
+    assert not policy.agency_entry_shown(decision, 3, DataCategory.CRIMINAL)  # no agreement
+    assert not policy.agency_entry_shown(decision, None, DataCategory.CRIMINAL)
+    refused = policy.Decision(False, agency_id=1, shared={2: frozenset({DataCategory.CRIMINAL})})
+    assert not policy.agency_entry_shown(refused, 2, DataCategory.CRIMINAL)
+    assert not policy.agency_entry_shown(refused, 1, DataCategory.CRIMINAL)
 
 
 def test_each_kind_of_event_has_the_data_category_the_policy_sees(area):
@@ -129,25 +133,64 @@ def test_each_kind_of_event_has_the_data_category_the_policy_sees(area):
     assert ed.data_category == DataCategory.HEALTH
 
 
-def test_the_lead_practitioner_sees_other_agencies_events_with_their_agency(client, area):
+def test_the_lead_practitioner_sees_other_agencies_events_only_by_agreement(client, area):
+    """A personal working relationship says which child; the agreements say which of another
+    agency's records. The council has an agreement with the police covering criminal offence
+    data, and none with the hospital."""
     client.force_login(area["lead"])
     url = reverse("children:chronology", args=[area["child"].pk])
     before = AuditEvent.objects.count()
     body = client.get(url).content.decode()
     assert "Tyrese was threatened and his phone taken." in body
-    assert "Tyrese had a deep cut to his hand glued." in body
     assert "Riverside Police" in body and "Riverside Hospital" in body
-    assert body.index("deep cut") < body.index("phone taken")  # newest first
     assert "Also named: another young person, Dean Marsh (an adult who poses a risk" in body
     assert "Jaylen" not in body  # the associates page decides who may see another child
+    # The hospital's attendance: only that the hospital holds a record that day, whom to ask.
+    assert "deep cut" not in body and "ATT-26-000777" not in body
+    assert "Riverside Hospital holds a record dated 5 March 2026" in body
+    assert "ask Riverside Hospital or the lead practitioner, Grace Lead" in body
+    assert body.index("Riverside Hospital holds a record") < body.index("phone taken")
     audit = AuditEvent.objects.filter(sequence__gt=before).get()
     assert audit.section == "chronology"
     assert audit.detail["agency_events"] == 2
-    assert audit.detail["agency_events_withheld"] == 0
+    assert audit.detail["agency_events_withheld"] == 1
     only_hospital = client.get(url, {"agency": "Riverside Hospital"}).content.decode()
-    assert "deep cut" in only_hospital and "phone taken" not in only_hospital
+    assert (
+        "Riverside Hospital holds a record" in only_hospital and "phone taken" not in only_hospital
+    )
     only_events = client.get(url, {"types": "agency_event"}).content.decode()
     assert "2 entries" in only_events
+
+
+def test_an_agreement_with_the_hospital_covering_health_shows_its_entry_in_full(client, area):
+    hospital = Agency.objects.get(code="hospital")
+    make_agreement(hospital, area["council"], purposes=["safeguarding"], categories=["health"])
+    client.force_login(area["lead"])
+    body = client.get(reverse("children:chronology", args=[area["child"].pk])).content.decode()
+    assert "Tyrese had a deep cut to his hand glued." in body
+    assert "holds a record dated" not in body
+
+
+def test_an_agreement_for_another_purpose_or_category_shows_nothing_more(client, area):
+    hospital = Agency.objects.get(code="hospital")
+    make_agreement(hospital, area["council"], purposes=["analysis"], categories=["health"])
+    make_agreement(hospital, area["council"], purposes=["safeguarding"], categories=["education"])
+    client.force_login(area["lead"])
+    body = client.get(reverse("children:chronology", args=[area["child"].pk])).content.decode()
+    assert "deep cut" not in body
+    assert "Riverside Hospital holds a record dated 5 March 2026" in body
+
+
+def test_the_agencys_own_events_are_shown_without_an_agreement(client, area):
+    hospital = Agency.objects.get(code="hospital")
+    nurse = make_staff(hospital, role=Role.REFERRER)
+    relate(area["child"], nurse, kind=RelationshipKind.TEAM_AROUND_CHILD)
+    client.force_login(nurse)
+    body = client.get(reverse("children:chronology", args=[area["child"].pk])).content.decode()
+    assert "Tyrese had a deep cut to his hand glued." in body
+    # The police's robbery is not the hospital's, and no agreement shares it with the hospital.
+    assert "phone taken" not in body and "Dean Marsh" not in body
+    assert "Riverside Police holds a record dated 1 March 2026" in body
 
 
 def test_an_event_outside_the_viewers_categories_shows_only_that_it_exists_and_whom_to_ask(
@@ -163,7 +206,7 @@ def test_an_event_outside_the_viewers_categories_shows_only_that_it_exists_and_w
     assert "deep cut" not in body
     assert "ATT-26-000777" not in body
     assert "Violence with injury" not in body and "violence with injury" not in body
-    assert "Riverside Hospital holds a record of an event on 5 March 2026" in body
+    assert "Riverside Hospital holds a record dated 5 March 2026" in body
     assert "ask Riverside Hospital or the lead practitioner, Grace Lead" in body
     audit = AuditEvent.objects.filter(sequence__gt=before).get()
     assert audit.basis == "break_glass"
@@ -238,4 +281,5 @@ def test_events_follow_a_merged_person_to_the_person_kept(client, area):
     Person.objects.filter(child=child).update(merged_into=kept)
     client.force_login(area["lead"])
     body = client.get(reverse("children:chronology", args=[child.pk])).content.decode()
-    assert "phone taken" in body and "deep cut" in body
+    assert "phone taken" in body
+    assert "Riverside Hospital holds a record dated 5 March 2026" in body

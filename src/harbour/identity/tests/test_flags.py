@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from harbour.access import policy
 from harbour.access.models import AuditEvent, RelationshipKind
 from harbour.identity import flags, services
 from harbour.identity.flags import Ev, Participant, RuleSpec
@@ -31,7 +32,7 @@ from harbour.identity.models import (
     SourceRecord,
 )
 from harbour.partnership.models import AgencyType, Role
-from harbour.testing import make_agency, make_child, make_staff, relate
+from harbour.testing import make_agency, make_agreement, make_child, make_staff, relate
 
 D0 = dt.date(2026, 1, 1)
 _ids = count(1)
@@ -293,7 +294,7 @@ def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Clien
     ).exists()
     url = reverse("identity:child-flags", args=[world["child"].pk])
     page = client.get(url)
-    assert page.status_code == 200 and "E20" in page.content.decode()
+    assert page.status_code == 200 and "E40" in page.content.decode()
     empty = client.post(url, {"item": flag.pk, "action_taken": " "})
     assert empty.status_code == 400 and "Say what was done" in empty.content.decode()
     done = client.post(url, {"item": flag.pk, "action_taken": "Discussed at strategy meeting"})
@@ -305,17 +306,57 @@ def test_acknowledge_on_the_page_is_audited(world: dict[str, Any], client: Clien
     assert event.detail == {"rule": flag.rule.code, "version": flag.rule.version}
 
 
+def test_a_flags_records_are_shown_only_by_agreement(world: dict[str, Any], client: Client) -> None:
+    """The lead practitioner works for the police, with no agreement with the hospital: the
+    police's own records behind a flag are shown, the hospital's only as held, and the rule
+    and its explanation are kept back because they would tell what the hidden record says."""
+    flags.raise_flags()
+    client.force_login(world["lead"])
+    ed = world["events"][1].agency
+    url = reverse("identity:child-flags", args=[world["child"].pk])
+    body = client.get(url).content.decode()
+    assert "E0" in body and "E40" in body
+    assert "E20" not in body
+    assert f"{ed.name} holds a record dated 21 January 2026" in body
+    assert "Three or more incidents" not in body and "incidents of violence" not in body
+    assert f"A cumulative-harm rule was met by records held by {ed.name}" in body
+    listing = client.get(reverse("identity:flags")).content.decode()
+    assert f"A rule met by records held by {ed.name}" in listing
+    make_agreement(world["police"], ed, purposes=["safeguarding"], categories=["health"])
+    body = client.get(url).content.decode()
+    assert "E20" in body and "holds a record dated" not in body
+    cluster = HarmFlag.objects.get(rule__code="violence-cluster", child=world["child"])
+    assert cluster.rule.title in body
+
+
 def test_acknowledging_needs_words_whatever_calls_it(world: dict[str, Any]) -> None:
     flags.raise_flags()
     flag = HarmFlag.objects.filter(child=world["child"]).first()
     assert flag is not None
     with pytest.raises(ValidationError, match="Say what was done"):
-        services.alert_acknowledge(
-            actor=world["lead"], item=flag, action_taken="  ", basis="relationship:lead"
-        )
+        services.alert_acknowledge(actor=world["lead"], item=flag, action_taken="  ")
     flag.refresh_from_db()
     assert flag.status == AlertStatus.OPEN
     assert not AuditEvent.objects.filter(event="identity.flag.acknowledged").exists()
+
+
+def test_acknowledging_asks_the_policy_whatever_calls_it(world: dict[str, Any]) -> None:
+    """The service does not trust its caller: someone without a working relationship with the
+    child cannot acknowledge its flag, and the basis audited is the service's own decision's."""
+    flags.raise_flags()
+    flag = HarmFlag.objects.filter(child=world["child"]).first()
+    assert flag is not None
+    stranger = make_staff(make_agency(), Role.LEAD_PRACTITIONER)
+    with pytest.raises(policy.NotFound):
+        services.alert_acknowledge(actor=stranger, item=flag, action_taken="Looked")
+    referrer = make_staff(world["police"], Role.REFERRER)
+    with pytest.raises(policy.Forbidden):
+        services.alert_acknowledge(actor=referrer, item=flag, action_taken="Looked")
+    flag.refresh_from_db()
+    assert flag.status == AlertStatus.OPEN
+    services.alert_acknowledge(actor=world["lead"], item=flag, action_taken="Discussed")
+    event = AuditEvent.objects.get(event="identity.flag.acknowledged")
+    assert event.basis == "relationship:lead_practitioner"
 
 
 def test_pages_refuse_those_without_a_relationship(world: dict[str, Any], client: Client) -> None:

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from harbour.language import services
-from harbour.language.forms import LanguageCheckedTextarea, language_findings_for
+from harbour.language.forms import LanguageCheckedTextarea
 from harbour.language.models import CheckContext, LanguageCheck, LanguageRule
+from harbour.web.wording import wording_findings_for
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_the_widget_renders_a_govuk_textarea_with_htmx_and_a_status_region():
 def test_the_helper_attaches_findings_so_the_form_shows_them_without_javascript(practitioner):
     form = NoteForm({"note": "She refuses to engage."})
     assert form.is_valid()
-    findings = language_findings_for(form, actor=practitioner)
+    findings = wording_findings_for(form, actor=practitioner)
     assert [f.rule_id for f in findings["note"]] == ["not_engaging"]
     rendered = str(form["note"].as_field_group())
     assert "services have not yet found a way to engage her" in rendered
@@ -154,10 +155,10 @@ def test_the_helper_also_works_on_an_invalid_form_and_without_an_actor():
 
     form = TwoFields({"note": "He is gang affiliated.", "when": "not a date"})
     assert not form.is_valid()
-    findings = language_findings_for(form)
+    findings = wording_findings_for(form)
     assert [f.rule_id for f in findings["note"]] == ["gang_label"]
     assert not LanguageCheck.objects.exists()
-    assert language_findings_for(NoteForm()) == {}
+    assert wording_findings_for(NoteForm()) == {}
 
 
 def test_check_wording_works_without_javascript(client, practitioner):

@@ -71,7 +71,7 @@ def only(roles: Iterable[str], allowed: Any = OK, others: Any = FORBIDDEN) -> di
 
 # url name -> (how to build its arguments, expected outcome per principal)
 MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
-    "web:home": ("none", outcomes(OK)),
+    "pages:home": ("none", outcomes(OK)),
     "web:sign-in": ("none", outcomes(HOME, anonymous=OK)),
     "web:sign-out": ("none", outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "web:accessibility": ("none", outcomes(OK, anonymous=OK)),
@@ -95,7 +95,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
         "visible_child_action",
         outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     ),
-    "access:child-access-log": (
+    "pages:child-access-log": (
         "access_log_child",
         only({Role.LEAD_PRACTITIONER, Role.DATA_PROTECTION_OFFICER}),
     ),
@@ -226,7 +226,7 @@ for name, args in {
     "partnership:agreement-detail": "agreement",
     "partnership:threshold-list": "none",
     "partnership:threshold-detail": "threshold",
-    "partnership:education-limit-list": "none",
+    "limits:education-limit-list": "none",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_VIEWERS))
 for name, args in {
@@ -240,7 +240,7 @@ for name, args in {
     "partnership:agreement-edit": "agreement",
     "partnership:threshold-add": "none",
     "partnership:threshold-edit": "threshold",
-    "partnership:education-limit-edit": "education_limit",
+    "limits:education-limit-edit": "education_limit",
 }.items():
     MATRIX[name] = (args, only(PARTNERSHIP_ADMINS))
 
@@ -490,7 +490,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
 
 
 def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
-    """A plan of a child the user may change (made here: the matrix is about access)."""
+    """A plan of a child the user may change (made here: the matrix is about access), recorded
+    by the user's agency, so that it is theirs to see whatever their relationship."""
     children = Child.objects.exclude(pk=data["grant"].child_id)
     child = (
         policy.visible_children(user, children).earliest("pk")
@@ -498,7 +499,11 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
         else children.earliest("pk")
     )
     plan = Plan.objects.create(
-        child=child, plan_type="child_in_need", outcomes="x", started_on=dt.date(2026, 1, 5)
+        child=child,
+        plan_type="child_in_need",
+        outcomes="x",
+        started_on=dt.date(2026, 1, 5),
+        recorded_by_agency=user.agency if user else None,
     )
     return {"child_id": child.pk, "plan_id": plan.pk}
 
@@ -506,14 +511,22 @@ def plan_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dic
 def need_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
     """An open need of a child the user may change (made here: the matrix is about access)."""
     child_id = plan_kwargs(user, data, can_view)["child_id"]
-    need = Need.objects.create(child_id=child_id, kind="other", description="x")
+    need = Need.objects.create(
+        child_id=child_id,
+        kind="other",
+        description="x",
+        recorded_by_agency=user.agency if user else None,
+    )
     return {"child_id": child_id, "need_id": need.pk}
 
 
 def assessment_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
     child_id = plan_kwargs(user, data, can_view)["child_id"]
     assessment = Assessment.objects.create(
-        child_id=child_id, kind="camhs", referred_on=dt.date(2025, 1, 6)
+        child_id=child_id,
+        kind="camhs",
+        referred_on=dt.date(2025, 1, 6),
+        recorded_by_agency=user.agency if user else None,
     )
     return {"child_id": child_id, "assessment_id": assessment.pk}
 
@@ -588,7 +601,7 @@ def observed(response: Any) -> Any:
         location = response["Location"]
         if location.startswith(reverse("web:sign-in")):
             return LOGIN
-        if location == reverse("web:home"):
+        if location == reverse("pages:home"):
             return HOME
         return f"302 to {location}"
     return response.status_code

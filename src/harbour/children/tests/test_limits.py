@@ -15,15 +15,43 @@ from harbour.access.models import AuditEvent
 from harbour.children import limits
 from harbour.children.models import EducationEpisode, EducationLimit
 from harbour.children.record import education_alerts
-from harbour.testing import make_child
+from harbour.partnership.models import AgencyType, Role
+from harbour.testing import make_agency, make_child, make_staff
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("partnership:education-limit-list")
+LIST = reverse("limits:education-limit-list")
 
 
 def edit_url(status):
-    return reverse("partnership:education-limit-edit", args=[status])
+    return reverse("limits:education-limit-edit", args=[status])
+
+
+@pytest.fixture
+def council(db):
+    return make_agency("riverside-csc", AgencyType.CHILDRENS_SOCIAL_CARE)
+
+
+@pytest.fixture
+def administrator(council):
+    return make_staff(council, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def analyst(db):
+    return make_staff(make_agency("riverside-police", AgencyType.POLICE), Role.ANALYST)
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from harbour.pages.navigation import NAVIGATION
 from harbour.partnership.models import AgencyType, Role
 from harbour.testing import make_agency, make_staff
-from harbour.web.navigation import NAVIGATION, navigation_for
+from harbour.web.navigation import navigation_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,54 @@
+"""Pages that bring several apps together, above them all in the layers (ADR 0020): the home
+page (the children you work with, your messages, what you can do) and "who has viewed this
+record" (the access app's audit log about one of the children app's children)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from harbour.access import policy
+from harbour.access.presenters import AuditEventPresenter
+from harbour.children import selectors as children_selectors
+from harbour.children.presenters import ChildPresenter
+from harbour.frontdoor import selectors as frontdoor_selectors
+from harbour.pages import selectors
+from harbour.web.navigation import navigation_for
+from harbour.web.responses import policy_errors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "has_role": policy.is_active_actor(user),
+            "tasks": [item for item in navigation_for(user, "") if item["url"] != "/"],
+            "children": [
+                (item, ChildPresenter(item.child))
+                for item in children_selectors.children_worked_with(actor=user)
+            ],
+            "children_limit": children_selectors.MAX_CHILDREN_WORKED_WITH,
+            "unread": frontdoor_selectors.unread_count(actor=user),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def child_access_log(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    child, events, _ = selectors.child_access_log(actor=request.user, child_id=child_id)
+    return render(
+        request,
+        "pages/child_access_log.html",
+        {
+            "child": ChildPresenter(child),
+            "child_id": child.pk,
+            "events": [AuditEventPresenter(event) for event in events],
+        },
+    )
