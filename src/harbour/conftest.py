@@ -62,6 +62,12 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+def message_banner(page: Any) -> Any:
+    """The banner with the page's message (what was saved, a suggestion), not the banner of
+    immediate referrals past their clock that front-door staff see on every page (ADR 0019)."""
+    return page.locator(".govuk-notification-banner:not([data-clock-alerts])")
+
+
 def assert_accessible(page: Any, name: str) -> None:
     """Axe finds nothing, and save a screenshot for people to look at."""
     violations = axe_violations(page)

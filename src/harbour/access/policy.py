@@ -800,3 +800,27 @@ def may_decide_staff_change(actor: Any, change: Any) -> bool:
 def may_withdraw_staff_change(actor: Any, change: Any) -> bool:
     """The administrator who asked for a change may withdraw it while it waits."""
     return can(actor, Action.PARTNERSHIP_MANAGE) and change.requested_by_id == actor.pk
+
+
+# Clocks by urgency: who is alerted when an immediate referral is not rated in time (issue 12,
+# part 1; ADR 0019) -----------------------------------------------------------------------------
+
+
+def clock_alert_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Referrals whose clock alerts (the banner on every page) the actor sees: those sent to the
+    front door of their own agency, for the front door's practitioners and managers. Anyone else
+    sees none."""
+    if not can(actor, Action.FRONT_DOOR_TRIAGE):
+        return queryset.none()
+    return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
+
+
+def clock_alert_recipients(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is sent a notification when an immediate referral at this front door is not rated in
+    time: its agency's active front-door managers (practitioners see the banner; managers
+    answer for the clock)."""
+    if not front_door.is_active:
+        return staff.none()
+    return staff.filter(
+        agency_id=front_door.pk, role=Role.FRONT_DOOR_MANAGER, is_active=True
+    ).order_by("pk")

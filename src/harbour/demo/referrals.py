@@ -60,7 +60,7 @@ from harbour.demo.signins import (
     REFERRER,
     SCHOOL_DSL,
 )
-from harbour.frontdoor import completeness
+from harbour.frontdoor import clocks, completeness
 from harbour.frontdoor.codes import (
     AuditGrade,
     AuditQuestion,
@@ -73,6 +73,7 @@ from harbour.frontdoor.codes import (
     ParentsAware,
     Rag,
     Sampling,
+    ServiceClock,
     Source,
     Status,
     Step,
@@ -90,10 +91,10 @@ from harbour.frontdoor.models import (
     Referral,
     ReferralAudit,
     ReferralDecision,
-    ServiceLevel,
     SourceTask,
     StrategyMeeting,
 )
+from harbour.frontdoor.working_time import WorkingTime
 from harbour.partnership.models import Agency, Role, Staff, ThresholdGuidance, ThresholdLevel
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ OUTCOME_BY_RAG: dict[tuple[str, str], float] = {
 }
 # Decided after the decision was due, on top of those the weekend makes late.
 LATE_DECISION_RATE = 0.08
+# The open immediate referral not yet rated arrived this long before "now": just past its hour.
+JUST_LATE = dt.timedelta(minutes=75)
 
 # Strategy meetings: of those held, the shares held late (after the service level), out of hours
 # (evenings, early mornings, weekends) and without police or health; a few ordinary ones
@@ -617,7 +620,8 @@ class ReferralPhase:
             self.today = self.now.astimezone(LONDON).date()
         self.front_door = agencies[FRONT_DOOR_CODE]
         self.rules: list[CompletenessRule] = []
-        self.levels: dict[str, ServiceLevel] = {}
+        self.levels: clocks.Levels = {}
+        self.working_time = WorkingTime()
         self.staff: list[Staff] = []
         self.referred: dict[uuid.UUID, int] = {}
         self.pools: dict[str, tuple[list[_Child], list[float]]] = {}
@@ -657,7 +661,10 @@ class ReferralPhase:
     def run(self) -> dict[str, int]:
         self.ensure_rules()
         self.rules = list(CompletenessRule.objects.all())
-        self.levels = {level.step: level for level in ServiceLevel.objects.all()}
+        # The clocks by urgency, the working hours and bank holidays (ADR 0019), as the front
+        # door's services read them.
+        self.levels = clocks.service_levels()
+        self.working_time = clocks.working_time()
         self.plan_open()  # first: the open referrals' relationships depend on nothing else
         self.staff = list(
             Staff.objects.filter(agency__isnull=False, is_active=True)
@@ -684,13 +691,33 @@ class ReferralPhase:
         starting.seed(django_apps, None)
         meetings = importlib.import_module("harbour.frontdoor.migrations.0004_meetings_and_audits")
         meetings.seed_strategy_meeting_level(django_apps, None)
+        by_urgency = importlib.import_module("harbour.frontdoor.migrations.0007_clocks_by_urgency")
+        by_urgency.seed_clocks(django_apps, None)
 
     def due(self, step: str, received: dt.datetime) -> dt.datetime | None:
-        level = self.levels.get(step)
-        return level.due(received) if level else None
+        """When a step with no clock (a strategy meeting) is due."""
+        level = self.levels.get((step, ""))
+        return level.due(received, self.working_time) if level else None
 
     def due_or(self, step: str, received: dt.datetime, hours: float) -> dt.datetime:
         return self.due(step, received) or received + dt.timedelta(hours=hours)
+
+    def timed(self, urgency: str, received: dt.datetime) -> clocks.ReferralClock:
+        """A referral's clock, as the front door's services set it when it arrives."""
+        return clocks.referral_clock(
+            urgency=urgency, received=received, levels=self.levels, working=self.working_time
+        )
+
+    def escalation_from(self, received: dt.datetime, urgency: str = "") -> dt.datetime:
+        return self.timed(urgency, received).escalation_from or received + dt.timedelta(hours=72)
+
+    def clock(self, r: Referral) -> None:
+        """Put the referral on the clock its stated urgency and arrival call for."""
+        assert r.received_at is not None
+        timed = self.timed(r.urgency, r.received_at)
+        r.service_clock, r.received_out_of_hours = timed.clock, timed.out_of_hours
+        r.rag_due_at, r.decision_due_at = timed.rag_due_at, timed.decision_due_at
+        r.escalation_from = timed.escalation_from
 
     # -- open on the reference date -------------------------------------------------------------
 
@@ -802,7 +829,7 @@ class ReferralPhase:
             received = self.sendable(origin, self.now - self.hours(*ago[state]), plan.bulk)
             if received <= born:
                 received = self.between(max(born, self.now - dt.timedelta(hours=12)), self.now)
-            escalation_from = self.due_or(Step.FEEDBACK, received, 72)
+            escalation_from = self.escalation_from(received)
             if state != ESCALATED or escalation_from < self.now - dt.timedelta(hours=12):
                 break
         plan.received = received = min(received, self.now - dt.timedelta(minutes=30))
@@ -832,7 +859,7 @@ class ReferralPhase:
                 self.now - dt.timedelta(minutes=20),
             )
         if state == ESCALATED:
-            escalation_from = self.due_or(Step.FEEDBACK, received, 72)
+            escalation_from = self.escalation_from(received)
             plan.escalated = True
             plan.escalated_at = self.between(
                 escalation_from + dt.timedelta(hours=1),
@@ -1145,7 +1172,8 @@ class ReferralPhase:
         immediate referrals at once, the rest in working hours, some late."""
         received = plan.received
         urgent = plan.urgency == Urgency.IMMEDIATE
-        decision_due = self.due_or(Step.DECISION, received, 24)
+        timed = self.timed(plan.urgency, received)
+        decision_due = timed.decision_due_at or received + dt.timedelta(hours=24)
         start = received
         if not plan.chosen_by_referrer:
             plan.confirmed_at = start = received + self.hours(0.1, 2.0)
@@ -1153,8 +1181,13 @@ class ReferralPhase:
             plan.rag_at = start + self.hours(0.1, 1.5)
             decided = plan.rag_at + self.hours(0.5, 5.0)
         else:
-            delay = self.pick((((0.3, 4.0), 0.65), ((4.0, 20.0), 0.28), ((20.0, 40.0), 0.07)))
-            plan.rag_at = self.working(start + self.hours(*delay))
+            if timed.clock == ServiceClock.OUT_OF_HOURS:
+                # The emergency duty team rates it in the night or at the weekend; the front
+                # door decides in its working hours.
+                plan.rag_at = start + self.hours(0.2, 2.5)
+            else:
+                delay = self.pick((((0.3, 4.0), 0.65), ((4.0, 20.0), 0.28), ((20.0, 40.0), 0.07)))
+                plan.rag_at = self.working(start + self.hours(*delay))
             if self.chance(LATE_DECISION_RATE):
                 decided = max(decision_due, plan.rag_at) + self.hours(1.0, 50.0)
             else:
@@ -1164,7 +1197,7 @@ class ReferralPhase:
                     decided = plan.rag_at + self.hours(0.3, 2.5)
             decided = self.working(decided) if decided > decision_due else decided
         if plan.escalated:
-            escalation_from = self.due_or(Step.FEEDBACK, received, 72)
+            escalation_from = self.escalation_from(received, plan.urgency)
             decided = max(decided, self.working(escalation_from + self.hours(3.0, 30.0)))
             plan.escalated_at = self.between(
                 escalation_from + dt.timedelta(minutes=30), decided - dt.timedelta(minutes=30)
@@ -1314,9 +1347,7 @@ class ReferralPhase:
         if not origin.automated:
             self.complete_required(plan, r)
         self.score(r)
-        r.rag_due_at = self.due(Step.RAG, plan.received)
-        r.decision_due_at = self.due(Step.DECISION, plan.received)
-        r.escalation_from = self.due(Step.FEEDBACK, plan.received)
+        self.clock(r)
         if plan.linked and plan.child is not None:
             r.child_id = plan.child.id
             r.child_confirmed_at = None if plan.chosen_by_referrer else plan.confirmed_at
@@ -1551,8 +1582,11 @@ class ReferralPhase:
         return self.pick(options)
 
     def guarantee_immediate(self) -> None:
-        """At least two open referrals say the child may be at risk of significant harm now."""
+        """At least two open referrals say the child may be at risk of significant harm now,
+        and one of them, made on the form, arrived an hour and a quarter ago and is not rated
+        yet: just past its one-hour clock, so the front door's staff see the alert (ADR 0019)."""
         open_plans = [p for p in self.plans if p.state != CLOSED]
+        self.guarantee_one_just_late(open_plans)
         immediate = [
             p for p in open_plans if p.referral and p.referral.urgency == Urgency.IMMEDIATE
         ]
@@ -1570,6 +1604,30 @@ class ReferralPhase:
                 plan.rag = r.rag = Rag.RED.value
                 r.rag_rationale = self.rag_rationale(plan)
             self.score(r)
+            self.clock(r)
+
+    def guarantee_one_just_late(self, open_plans: list[_Planned]) -> None:
+        """An immediate referral received 75 minutes before "now", not rated: one made on the
+        form about a confirmed child and waiting to be rated (an immediate one where there is
+        one), moved to that time. Nothing random is drawn, so the rest is as it was."""
+        waiting = [
+            p
+            for p in open_plans
+            if p.state == RECEIVED and p.linked and not p.origin.automated and p.referral
+        ]
+        if not waiting:
+            return
+        waiting.sort(key=lambda p: (p.urgency != Urgency.IMMEDIATE, p.received))
+        plan = waiting[0]
+        r = plan.referral
+        assert r is not None
+        plan.received = r.received_at = self.now - JUST_LATE
+        if plan.confirmed_at is not None:
+            plan.confirmed_at = plan.received + dt.timedelta(minutes=12)
+            r.child_confirmed_at = None if plan.chosen_by_referrer else plan.confirmed_at
+        plan.urgency = r.urgency = Urgency.IMMEDIATE.value
+        self.score(r)
+        self.clock(r)
 
     def guarantee_a_meeting_to_come(self) -> None:
         """At least one decision waiting for countersignature calls for a strategy meeting, so
@@ -1942,7 +2000,7 @@ class ReferralPhase:
                 convened_at=convened,
                 scheduled_for=scheduled,
                 due_by=self.due(Step.STRATEGY_MEETING, decided),
-                out_of_hours=is_out_of_hours(scheduled),
+                out_of_hours=is_out_of_hours(scheduled, self.working_time),
                 status=MeetingStatus.HELD if is_held else MeetingStatus.PLANNED,
                 held_at=scheduled if is_held else None,
                 recorded_by=convener if is_held else None,
@@ -1996,13 +2054,13 @@ class ReferralPhase:
 
     def office_slot(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` if it is in office hours, else a time early in the next office day."""
-        if not is_out_of_hours(moment):
+        if not is_out_of_hours(moment, self.working_time):
             return moment
         local = self.local(moment)
         day = local.date()
-        if local.weekday() >= 5 or local.hour >= 9:
+        if not self.working_time.is_working_day(day) or local.hour >= 9:
             day += dt.timedelta(days=1)
-        while day.weekday() >= 5:
+        while not self.working_time.is_working_day(day):
             day += dt.timedelta(days=1)
         return self.at(day, self.rng.uniform(9.0, 11.5))
 

@@ -128,7 +128,24 @@ class Step(models.TextChoices):
 
 class Unit(models.TextChoices):
     HOURS = "hours", "Hours"
-    WORKING_DAYS = "working_days", "Working days (Monday to Friday)"
+    WORKING_DAYS = "working_days", "Working days (Monday to Friday, not bank holidays)"
+
+
+class ServiceClock(models.TextChoices):
+    """Which service levels a referral is timed by (ADR 0019): chosen when it arrives from the
+    urgency the referrer gave and whether it arrived out of hours."""
+
+    IMMEDIATE = "immediate", "Immediate"
+    TODAY = "today", "Today"
+    ROUTINE = "routine", "Routine"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours (emergency duty team)"
+
+
+# The steps timed by the referral's own clock; the others (a strategy meeting, a rapid response)
+# have one service level each, whatever the urgency.
+REFERRAL_STEPS = (Step.RAG, Step.DECISION, Step.FEEDBACK)
+# Clocks that must run in hours: a working-day clock would leave the child waiting for Monday.
+HOURS_ONLY_CLOCKS = frozenset({ServiceClock.IMMEDIATE, ServiceClock.OUT_OF_HOURS})
 
 
 class MeetingRole(models.TextChoices):

@@ -418,11 +418,17 @@ class CompletenessRuleForm(forms.Form):
     )
 
 
+# The longest a service level may be, in its unit: a week in hours, four weeks of working days.
+MAX_HOURS = 168
+MAX_WORKING_DAYS = 20
+
+
 class ServiceLevelForm(forms.Form):
     amount = forms.IntegerField(
         label="Time allowed",
         min_value=1,
         max_value=500,
+        help_text="A whole number: of hours, or of working days",
         error_messages={
             "required": "Enter the time allowed",
             "invalid": "Time allowed must be a whole number",
@@ -430,7 +436,81 @@ class ServiceLevelForm(forms.Form):
             "max_value": "Time allowed must be 500 or less",
         },
     )
-    unit = forms.ChoiceField(label="Counted in", choices=Unit.choices, widget=forms.RadioSelect)
+    unit = forms.ChoiceField(
+        label="Counted in",
+        choices=Unit.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select hours or working days"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        amount, unit = data.get("amount"), data.get("unit")
+        if amount is not None and unit == Unit.HOURS and amount > MAX_HOURS:
+            self.add_error("amount", f"Time allowed in hours must be {MAX_HOURS} (a week) or less")
+        if amount is not None and unit == Unit.WORKING_DAYS and amount > MAX_WORKING_DAYS:
+            self.add_error(
+                "amount",
+                f"Time allowed in working days must be {MAX_WORKING_DAYS} (four weeks) or less",
+            )
+        return data
+
+
+def _clock_time(label: str, hint: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=5,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"data-width": "5", "inputmode": "numeric"}),
+        error_messages={"required": f"Enter the time the office {label.lower()}"},
+    )
+
+
+def _parse_clock_time(text: str) -> dt.time | None:
+    try:
+        hours, minutes = (int(part) for part in text.strip().replace(".", ":").split(":"))
+        return dt.time(hours, minutes)
+    except ValueError:
+        return None
+
+
+class WorkingHoursForm(forms.Form):
+    opens_at = _clock_time("Opens", "24-hour clock, for example 09:00")
+    closes_at = _clock_time("Closes", "24-hour clock, for example 17:00")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = kwargs.get("initial") or {}
+        kwargs["initial"] = {
+            name: f"{value:%H:%M}" if isinstance(value, dt.time) else value
+            for name, value in initial.items()
+        }
+        super().__init__(*args, **kwargs)
+
+    def _clean_time(self, name: str) -> dt.time:
+        moment = _parse_clock_time(self.cleaned_data[name])
+        if moment is None:
+            raise forms.ValidationError("Enter a real time on the 24-hour clock, like 09:00")
+        return moment
+
+    def clean_opens_at(self) -> dt.time:
+        return self._clean_time("opens_at")
+
+    def clean_closes_at(self) -> dt.time:
+        return self._clean_time("closes_at")
+
+
+class BankHolidayForm(forms.Form):
+    day = GovukDateField(
+        label="Date",
+        help_text="For example, 14 4 2028. A bank holiday on a weekend moves to a weekday: add "
+        "that day",
+        error_messages={"required": "Enter the date of the bank holiday"},
+    )
+    name = text_field("Name", required="Enter the bank holiday's name", max_length=100)
+
+
+class RemoveBankHolidayForm(forms.Form):
+    """Nothing to fill in: the page asks to confirm."""
 
 
 # Strategy meetings and audits -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.frontdoor import clocks
 from harbour.frontdoor.codes import (
     MEETING_ROLE_AGENCY_TYPES,
     REQUIRED_MEETING_ROLES,
@@ -37,17 +38,18 @@ from harbour.frontdoor.models import (
     StrategyMeeting,
 )
 from harbour.frontdoor.services import audit_referral
+from harbour.frontdoor.working_time import WorkingTime
 from harbour.partnership.models import Agency, Staff
 
 # Decisions that call for a strategy meeting.
 MEETING_OUTCOMES = frozenset({Outcome.CHILD_PROTECTION, Outcome.RISK_OUTSIDE_THE_HOME})
-OFFICE_HOURS = (9, 17)  # Monday to Friday, local time
 MAX_SAMPLE = 50
 
 
-def is_out_of_hours(when: dt.datetime) -> bool:
-    local = timezone.localtime(when)
-    return local.weekday() >= 5 or not (OFFICE_HOURS[0] <= local.hour < OFFICE_HOURS[1])
+def is_out_of_hours(when: dt.datetime, working: WorkingTime | None = None) -> bool:
+    """Outside the front door's working hours (the partnership's, with its bank holidays: the
+    same definition that puts a referral on the out-of-hours clock, ADR 0019)."""
+    return (working or clocks.working_time()).out_of_hours(when)
 
 
 def _audit(actor: Any, event: str, referral: Referral, subject: Any, **detail: Any) -> None:
@@ -96,15 +98,16 @@ def meeting_convene(
         errors.setdefault("scheduled_for", []).append("The meeting date must be this week or later")
     if errors:
         raise ValidationError(errors)
-    level = ServiceLevel.objects.filter(step=Step.STRATEGY_MEETING).first()
+    level = ServiceLevel.objects.filter(step=Step.STRATEGY_MEETING, clock="").first()
+    working = clocks.working_time()
     meeting = StrategyMeeting.objects.create(
         referral=referral,
         child_id=referral.child_id,
         convened_by=actor,
         convened_at=timezone.now(),
         scheduled_for=scheduled_for,
-        due_by=level.due(decision.decided_at) if level else None,
-        out_of_hours=is_out_of_hours(scheduled_for),
+        due_by=level.due(decision.decided_at, working) if level else None,
+        out_of_hours=is_out_of_hours(scheduled_for, working),
         status=MeetingStatus.PLANNED,
     )
     MeetingAgency.objects.bulk_create(

@@ -28,12 +28,14 @@ from harbour.frontdoor.codes import (
     Rag,
     RapidStatus,
     Sampling,
+    ServiceClock,
     Source,
     Status,
     Step,
     Unit,
     Urgency,
 )
+from harbour.frontdoor.working_time import DEFAULT_CLOSES, DEFAULT_OPENS, WorkingTime
 from harbour.partnership.models import Agency, Team, ThresholdGuidance
 
 
@@ -111,10 +113,16 @@ class Referral(models.Model):
     completeness_score = models.PositiveSmallIntegerField(null=True, blank=True)
     completeness_missing = models.JSONField(default=list, blank=True)
 
-    # The service-level clock, fixed when the referral is received.
+    # The service-level clock, fixed when the referral is received: which clock (from the urgency
+    # and whether it arrived out of hours, ADR 0019) and when each step is due by it.
+    service_clock = models.CharField(max_length=20, choices=ServiceClock.choices, blank=True)
+    received_out_of_hours = models.BooleanField(default=False)
     rag_due_at = models.DateTimeField(null=True, blank=True)
     decision_due_at = models.DateTimeField(null=True, blank=True)
     escalation_from = models.DateTimeField(null=True, blank=True)
+    # When the front door's managers were told an immediate referral was not rated in time
+    # (once: ``services.clock_alerts_notify``).
+    rating_overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
     rag_rationale = models.TextField(blank=True)
@@ -287,27 +295,71 @@ class CompletenessRule(models.Model):
 
 
 class ServiceLevel(models.Model):
-    """How long the front door has for a step, counted from when the referral was received."""
+    """How long the front door has for a step, counted from when the referral was received. The
+    steps of a referral (rating, decision, when its referrer may escalate) have one level for
+    each clock (``ServiceClock``: immediate, today, routine, out of hours); a strategy meeting and
+    a rapid response have one level each, with no clock."""
 
-    step = models.CharField(max_length=20, choices=Step.choices, unique=True)
+    step = models.CharField(max_length=20, choices=Step.choices)
+    clock = models.CharField(max_length=20, choices=ServiceClock.choices, blank=True)
     amount = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     unit = models.CharField(max_length=20, choices=Unit.choices)
 
     class Meta:
-        ordering = ["step"]
+        ordering = ["clock", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "clock"], name="service_level_step_clock")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.amount} {self.get_unit_display().lower()}"
+        clock = f" ({self.get_clock_display().lower()})" if self.clock else ""
+        return f"{self.get_step_display()}{clock}: {self.amount} {self.get_unit_display().lower()}"
 
-    def due(self, start: dt.datetime) -> dt.datetime:
-        if self.unit == Unit.HOURS:
-            return start + dt.timedelta(hours=self.amount)
-        due, left = start, self.amount
-        while left:
-            due += dt.timedelta(days=1)
-            if due.weekday() < 5:
-                left -= 1
-        return due
+    @property
+    def in_words(self) -> str:
+        """ "1 hour", "24 hours", "3 working days"."""
+        unit = "hour" if self.unit == Unit.HOURS else "working day"
+        return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
+
+    def due(self, start: dt.datetime, working: WorkingTime | None = None) -> dt.datetime:
+        """When the step is due, counted from ``start`` on the front door's working time (its
+        bank holidays come from ``working``; without it only weekends are skipped)."""
+        return (working or WorkingTime()).due(self.amount, self.unit, start)
+
+
+class WorkingHours(models.Model):
+    """When the front door's office is open, Monday to Friday except bank holidays: the
+    partnership's own hours, one row. Outside them a referral is received out of hours and, unless
+    it is routine, the emergency duty team's clock applies (ADR 0019)."""
+
+    opens_at = models.TimeField("Opens", default=DEFAULT_OPENS)
+    closes_at = models.TimeField("Closes", default=DEFAULT_CLOSES)
+
+    class Meta:
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="working_hours_open_before_close",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opens_at:%H:%M} to {self.closes_at:%H:%M}"
+
+
+class BankHoliday(models.Model):
+    """A day the front door's office is closed: not a working day, and out of hours all day.
+    Administrators keep the list (the seeded one is England and Wales's for 2025 to 2027)."""
+
+    day = models.DateField("Date", unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.day:%-d %B %Y})"
 
 
 class EscalationStage(models.Model):

@@ -31,6 +31,7 @@ from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.codes import Relationship
 from harbour.children.models import Child, FamilyMember
+from harbour.frontdoor import clocks
 from harbour.frontdoor.codes import LinkKind, RapidStatus, Step
 from harbour.frontdoor.models import RapidResponse, RapidResponseChild, ServiceLevel
 from harbour.identity.models import (
@@ -561,8 +562,10 @@ def rapid_response_open(
     if not links:
         raise ValidationError("No child known to Harbour is linked to this incident")
     at = at or timezone.now()
-    level = ServiceLevel.objects.filter(step=Step.RAPID_RESPONSE).first()
-    convene_by = level.due(at) if level is not None else at + dt.timedelta(hours=24)
+    level = ServiceLevel.objects.filter(step=Step.RAPID_RESPONSE, clock="").first()
+    convene_by = (
+        level.due(at, clocks.working_time()) if level is not None else at + dt.timedelta(hours=24)
+    )
     try:
         with transaction.atomic():
             response = RapidResponse.objects.create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -17,17 +17,20 @@ from harbour.access.audit import audit_record
 from harbour.children import record as child_records
 from harbour.children.models import Child
 from harbour.children.selectors import ChildSearch, child_search
-from harbour.frontdoor import completeness
+from harbour.frontdoor import clocks, completeness
 from harbour.frontdoor.codes import (
     MEETING_ROLE_AGENCY_TYPES,
     OPEN_STATUSES,
+    REFERRAL_STEPS,
     Concern,
     MeetingRole,
+    ServiceClock,
     Status,
     Urgency,
 )
 from harbour.frontdoor.models import (
     AuditedReferral,
+    BankHoliday,
     CompletenessRule,
     DecisionState,
     Escalation,
@@ -39,6 +42,8 @@ from harbour.frontdoor.models import (
     ServiceLevel,
     StrategyMeeting,
 )
+from harbour.frontdoor.presenters import ClockPresenter, duration_in_words
+from harbour.frontdoor.working_time import WorkingTime
 from harbour.identity.matching import person_matches
 from harbour.partnership.models import Agency, ThresholdGuidance, ThresholdLevel
 
@@ -115,6 +120,7 @@ class Clock:
     due_at: dt.datetime | None
     overdue: bool
     due_soon: bool
+    kind: ClockPresenter | None = None  # which clock times the referral, and why
 
     @property
     def tag(self) -> tuple[str, str]:
@@ -134,7 +140,7 @@ def clock_for(referral: Referral, now: dt.datetime) -> Clock:
         step = "countersignature"
     overdue = due is not None and now > due
     soon = due is not None and not overdue and due - now <= APPROACHING
-    return Clock(step, due, overdue, soon)
+    return Clock(step, due, overdue, soon, ClockPresenter.of(referral))
 
 
 @dataclass(frozen=True)
@@ -204,11 +210,71 @@ def front_door_queue(*, actor: Any, page: Any = 1) -> list[QueueRow]:
     return front_door_queue_page(actor=actor, page=page).rows
 
 
+# Clock alerts (ADR 0019) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockAlert:
+    """An immediate referral not rated within its clock, as the banner on every page of its
+    front door's staff names it: its reference and how late, never the child."""
+
+    referral_id: int
+    reference: str
+    received_at: dt.datetime
+    due_at: dt.datetime
+    now: dt.datetime
+    managers_told: bool
+
+    @property
+    def overdue_by(self) -> str:
+        return duration_in_words(self.now - self.due_at)
+
+    @property
+    def allowed(self) -> str:
+        return duration_in_words(self.due_at - self.received_at)
+
+
+def _rating_overdue(referrals: QuerySet[Referral], now: dt.datetime) -> QuerySet[Referral]:
+    """Immediate referrals not yet rated whose rating was due before ``now``: "past its clock"
+    is strictly after the moment it was due."""
+    return referrals.filter(
+        service_clock=ServiceClock.IMMEDIATE,
+        status=Status.RECEIVED,
+        rag="",
+        rag_due_at__lt=now,
+    )
+
+
+def clock_alerts(*, actor: Any, now: dt.datetime | None = None) -> list[ClockAlert]:
+    """The immediate referrals at the actor's front door not rated within their clock, the
+    latest first, computed when the page is drawn (true the moment a clock passes, with no
+    scheduler). Who sees them is the policy's (``clock_alert_referrals``). Only the reference
+    and the times are read and shown — no child's details — so drawing the banner is not an
+    access event; opening the referral is."""
+    now = now or timezone.now()
+    overdue = _rating_overdue(policy.clock_alert_referrals(actor, Referral.objects.all()), now)
+    return [
+        ClockAlert(
+            referral_id=pk,
+            reference=reference or "",
+            received_at=received_at,
+            due_at=due_at,
+            now=now,
+            managers_told=notified_at is not None,
+        )
+        for pk, reference, received_at, due_at, notified_at in overdue.order_by(
+            "rag_due_at", "pk"
+        ).values_list("pk", "reference", "received_at", "rag_due_at", "rating_overdue_notified_at")
+        if received_at is not None and due_at is not None
+    ]
+
+
 @dataclass(frozen=True)
 class Oversight:
     awaiting_countersign: list[QueueRow]
     against_the_clock: list[QueueRow]  # overdue or due soon
     escalations: list[Escalation]
+    immediate_not_rated: list[QueueRow] = field(default_factory=list)  # past the clock
 
 
 def oversight(*, actor: Any) -> Oversight:
@@ -226,20 +292,38 @@ def oversight(*, actor: Any) -> Oversight:
         for r in rows
         if r.decision is not None and r.decision.state == DecisionState.AWAITING_COUNTERSIGN
     ]
-    against = [r for r in rows if r.clock.overdue or r.clock.due_soon]
+    # The immediate referrals not rated in time, first on the page, whatever else is pressing
+    # (and not listed again below it).
+    late_immediate = [
+        QueueRow(r, clock_for(r, now), current_decision(r))
+        for r in _rating_overdue(_open_at_front_door(actor), now).order_by("rag_due_at", "pk")[
+            :MAX_LIST
+        ]
+    ]
+    late_ids = {row.referral.pk for row in late_immediate}
+    against = [
+        r for r in rows if (r.clock.overdue or r.clock.due_soon) and r.referral.pk not in late_ids
+    ]
     listed = {id(row) for row in awaiting + against}
     for row in rows:
         if id(row) in listed:
             _audit_shown(
                 actor, row.referral, section="oversight_queue", basis=policy.REFERRAL_FRONT_DOOR
             )
+    for row in late_immediate:
+        _audit_shown(
+            actor, row.referral, section="oversight_clock_alerts", basis=policy.REFERRAL_FRONT_DOOR
+        )
     escalations = list(
         Escalation.objects.filter(
             referral__front_door_id=actor.agency_id, resolved_at__isnull=True
         ).select_related("referral", "raised_by", "referral__referring_agency")
     )
     return Oversight(
-        awaiting_countersign=awaiting, against_the_clock=against, escalations=escalations
+        awaiting_countersign=awaiting,
+        against_the_clock=against,
+        escalations=escalations,
+        immediate_not_rated=late_immediate,
     )
 
 
@@ -425,8 +509,58 @@ def completeness_rules() -> list[tuple[CompletenessRule, completeness.Item]]:
     ]
 
 
+@dataclass(frozen=True)
+class ClockLevels:
+    """One clock's service levels for the rules page: the steps of a referral on it."""
+
+    clock: str
+    label: str
+    description: str
+    levels: list[ServiceLevel]
+
+
+CLOCK_DESCRIPTIONS = {
+    ServiceClock.IMMEDIATE: "The referrer says the child may be at risk of significant harm now. "
+    "Counted in hours, through evenings, nights and weekends.",
+    ServiceClock.OUT_OF_HOURS: "Received outside the front door's working hours, unless "
+    "immediate or routine: the emergency duty team rates it. Counted in hours.",
+    ServiceClock.TODAY: "The referrer asks the front door to look at it within 24 hours, or does "
+    "not say how urgent it is.",
+    ServiceClock.ROUTINE: "The referrer says it is routine: it may wait for the next working day.",
+}
+CLOCK_ORDER = (
+    ServiceClock.IMMEDIATE,
+    ServiceClock.OUT_OF_HOURS,
+    ServiceClock.TODAY,
+    ServiceClock.ROUTINE,
+)
+
+
 def service_levels() -> list[ServiceLevel]:
-    return list(ServiceLevel.objects.all())
+    """The levels with no clock: a strategy meeting's and a rapid response's."""
+    return list(ServiceLevel.objects.filter(clock=""))
+
+
+def clock_levels() -> list[ClockLevels]:
+    """Each clock with its steps' levels, immediate first, steps in a referral's order."""
+    by_key = clocks.service_levels()
+    return [
+        ClockLevels(
+            clock=clock,
+            label=ClockPresenter(clock, False, "", None).name,
+            description=CLOCK_DESCRIPTIONS[clock],
+            levels=[by_key[(step, clock)] for step in REFERRAL_STEPS if (step, clock) in by_key],
+        )
+        for clock in CLOCK_ORDER
+    ]
+
+
+def working_time() -> WorkingTime:
+    return clocks.working_time()
+
+
+def bank_holidays() -> list[BankHoliday]:
+    return list(BankHoliday.objects.all())
 
 
 def escalation_route() -> list[EscalationStage]:

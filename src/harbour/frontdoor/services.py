@@ -19,9 +19,20 @@ from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.codes import Ethnicity
 from harbour.children.models import Child
-from harbour.frontdoor import completeness
-from harbour.frontdoor.codes import OPEN_STATUSES, Outcome, Rag, Source, Status, Step
+from harbour.frontdoor import clocks, completeness, presenters
+from harbour.frontdoor.codes import (
+    HOURS_ONLY_CLOCKS,
+    OPEN_STATUSES,
+    Outcome,
+    Rag,
+    ServiceClock,
+    Source,
+    Status,
+    Step,
+    Unit,
+)
 from harbour.frontdoor.models import (
+    BankHoliday,
     CompletenessRule,
     DecisionState,
     Escalation,
@@ -30,7 +41,9 @@ from harbour.frontdoor.models import (
     ReferralDecision,
     ServiceLevel,
     SourceTask,
+    WorkingHours,
 )
+from harbour.frontdoor.working_time import WorkingTime
 from harbour.partnership.models import Agency, Role, Staff, Team, ThresholdGuidance
 
 # Outcomes after which the front door's agency goes on working with the child and so keeps a
@@ -68,19 +81,22 @@ def assess(referral: Referral) -> completeness.Completeness:
 @dataclass(frozen=True)
 class IntakeRules:
     """What receiving a referral reads besides the referral: the front door it goes to, the
-    completeness rules and the service levels. Read once for a batch (a bulk file's rows) and
-    passed to each, rather than read again for every referral."""
+    completeness rules, the service levels of every clock and the front door's working time.
+    Read once for a batch (a bulk file's rows) and passed to each, rather than read again for
+    every referral."""
 
     front_door: Agency | None
     completeness_rules: tuple[CompletenessRule, ...]
-    service_levels: Mapping[str, ServiceLevel]
+    service_levels: clocks.Levels
+    working: WorkingTime
 
 
 def intake_rules() -> IntakeRules:
     return IntakeRules(
         front_door=front_door_agency(),
         completeness_rules=tuple(rules()),
-        service_levels={level.step: level for level in ServiceLevel.objects.all()},
+        service_levels=clocks.service_levels(),
+        working=clocks.working_time(),
     )
 
 
@@ -121,19 +137,30 @@ def audit_referral(
     )
 
 
-def _set_clock(
+def _start_clock(
     referral: Referral,
     start: dt.datetime,
-    steps: dict[str, str],
-    levels: Mapping[str, ServiceLevel] | None = None,
+    *,
+    rules: IntakeRules | None = None,
+    escalation: bool = True,
 ) -> None:
-    """Fix the referral's due times (``steps``: service-level step -> field) from ``start``, by
-    ``levels`` (step -> service level; read from the database when not given)."""
-    if levels is None:
-        levels = {level.step: level for level in ServiceLevel.objects.all()}
-    for step, field in steps.items():
-        level = levels.get(step)
-        setattr(referral, field, level.due(start) if level else None)
+    """Put the referral on its clock from ``start`` (ADR 0019): which clock its urgency and the
+    hour call for, and when its rating, decision and (unless ``escalation`` is False) its
+    referrer's escalation fall due, by the partnership's levels and working time (``rules``, or
+    read now)."""
+    timed = clocks.referral_clock(
+        urgency=referral.urgency,
+        received=start,
+        levels=rules.service_levels if rules else clocks.service_levels(),
+        working=rules.working if rules else clocks.working_time(),
+    )
+    referral.service_clock = timed.clock
+    referral.received_out_of_hours = timed.out_of_hours
+    referral.rag_due_at = timed.rag_due_at
+    referral.decision_due_at = timed.decision_due_at
+    if escalation:
+        referral.escalation_from = timed.escalation_from
+    referral.rating_overdue_notified_at = None
 
 
 def _notify(recipients: Any, referral: Referral, message: str) -> None:
@@ -231,16 +258,7 @@ def _receive(
     referral.received_at = now
     referral.completeness_score = result.score
     referral.completeness_missing = [item.key for item in result.missing]
-    _set_clock(
-        referral,
-        now,
-        {
-            Step.RAG: "rag_due_at",
-            Step.DECISION: "decision_due_at",
-            Step.FEEDBACK: "escalation_from",
-        },
-        rules.service_levels if rules else None,
-    )
+    _start_clock(referral, now, rules=rules)
     referral.save()
     referral.reference = f"FD-{now:%Y}-{referral.pk:06d}"
     referral.save(update_fields=["reference"])
@@ -578,7 +596,9 @@ def referral_reopen(*, actor: Any, referral: Referral, reason: str) -> Referral:
     )
     referral.status = Status.RATED if referral.rag else Status.RECEIVED
     referral.closed_at = None
-    _set_clock(referral, now, {Step.RAG: "rag_due_at", Step.DECISION: "decision_due_at"})
+    # A new clock from now (immediate, or out of hours if it is reopened in the night); the
+    # referrer's time to escalate stays as it was.
+    _start_clock(referral, now, escalation=False)
     referral.save()
     if referral.child_id is not None:
         _open_relationship(referral, actor=actor)
@@ -650,6 +670,61 @@ def escalation_resolve(*, actor: Any, escalation: Escalation, resolution: str) -
     return escalation
 
 
+# Clocks by urgency: telling the managers (ADR 0019) -----------------------------------------
+
+
+def rating_overdue_message(referral: Referral) -> str:
+    assert referral.rag_due_at is not None and referral.received_at is not None
+    allowed = presenters.duration_in_words(referral.rag_due_at - referral.received_at)
+    due = timezone.localtime(referral.rag_due_at)
+    return (
+        f"Immediate referral {referral.reference} was not rated within {allowed}: it was due "
+        f"at {due:%H:%M} on {due:%A %-d %B}"
+    )
+
+
+@transaction.atomic
+def clock_alerts_notify(
+    *, now: dt.datetime | None = None, referral_ids: list[int] | None = None
+) -> int:
+    """Tell the managers of its front door, once, of each immediate referral not rated within
+    its clock: a notification each and an audit event (the banner on their pages says so from
+    the moment the clock passes; this is what stays in their messages). Runs when a front-door
+    page is drawn (for the referrals in its banner, ``referral_ids``) and from
+    ``harbour frontdoor clocks`` for every front door.
+    A referral is claimed by a conditional update before anyone is told, so two requests at
+    once tell the managers once. Returns how many referrals the managers were told about."""
+    now = now or timezone.now()
+    overdue = Referral.objects.filter(
+        service_clock=ServiceClock.IMMEDIATE,
+        status=Status.RECEIVED,
+        rag="",
+        rag_due_at__lt=now,
+        rating_overdue_notified_at__isnull=True,
+    ).select_related("front_door")
+    if referral_ids is not None:
+        overdue = overdue.filter(pk__in=referral_ids)
+    told = 0
+    for referral in overdue.order_by("rag_due_at", "pk"):
+        claimed = Referral.objects.filter(
+            pk=referral.pk, rating_overdue_notified_at__isnull=True
+        ).update(rating_overdue_notified_at=now)
+        if not claimed:
+            continue
+        recipients = list(policy.clock_alert_recipients(referral.front_door, Staff.objects.all()))
+        _notify(recipients, referral, rating_overdue_message(referral))
+        audit_referral(
+            None,
+            "referral.rating_overdue",
+            referral,
+            system_actor="frontdoor:clocks",
+            due=referral.rag_due_at.isoformat() if referral.rag_due_at else "",
+            told=len(recipients),
+        )
+        told += 1
+    return told
+
+
 @transaction.atomic
 def notifications_mark_read(*, actor: Any) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
@@ -678,11 +753,43 @@ def completeness_rule_update(
     return rule
 
 
+def _service_level_errors(level: ServiceLevel, amount: int, unit: str) -> dict[str, str]:
+    """What is wrong with this time for this level, beyond its shape (the form checks that)."""
+    if level.clock in HOURS_ONLY_CLOCKS and unit != Unit.HOURS:
+        clock = ServiceClock(level.clock).label.lower()
+        return {
+            "unit": f"The {clock} clock runs in hours, through evenings and weekends: choose "
+            "hours, or a referral received on a Friday evening would wait for Monday"
+        }
+    if level.clock and level.step in (Step.RAG, Step.DECISION) and unit == Unit.HOURS:
+        # On one clock the rating cannot be due after the decision it leads to.
+        other_step = Step.DECISION if level.step == Step.RAG else Step.RAG
+        other = ServiceLevel.objects.filter(
+            step=other_step, clock=level.clock, unit=Unit.HOURS
+        ).first()
+        if other is not None and level.step == Step.RAG and amount > other.amount:
+            return {
+                "amount": f"The rating must be due no later than the decision, which on this "
+                f"clock is due within {other.in_words}"
+            }
+        if other is not None and level.step == Step.DECISION and amount < other.amount:
+            return {
+                "amount": f"The decision cannot be due before the rating, which on this clock "
+                f"is due within {other.in_words}"
+            }
+    return {}
+
+
 @transaction.atomic
 def service_level_update(
     *, actor: Any, level: ServiceLevel, amount: int, unit: str
 ) -> ServiceLevel:
+    """Change the time the front door has for a step on one clock. Referrals keep the clock they
+    were received on; the change times the ones received from now on."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    errors = _service_level_errors(level, amount, unit)
+    if errors:
+        raise ValidationError(errors)
     level.amount = amount
     level.unit = unit
     level.full_clean()
@@ -691,6 +798,65 @@ def service_level_update(
         actor=actor,
         event="frontdoor.service_level_changed",
         subject=level,
-        detail={"step": level.step, "amount": amount, "unit": unit},
+        detail={"step": level.step, "clock": level.clock, "amount": amount, "unit": unit},
     )
     return level
+
+
+@transaction.atomic
+def working_hours_update(*, actor: Any, opens_at: dt.time, closes_at: dt.time) -> WorkingHours:
+    """Change when the front door's office is open (outside it, referrals are out of hours)."""
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": "The office must close later in the day than it opens"})
+    hours = WorkingHours.objects.order_by("pk").first() or WorkingHours()
+    hours.opens_at, hours.closes_at = opens_at, closes_at
+    hours.full_clean()
+    hours.save()
+    audit_record(
+        actor=actor,
+        event="frontdoor.working_hours_changed",
+        subject=hours,
+        detail={"opens_at": f"{opens_at:%H:%M}", "closes_at": f"{closes_at:%H:%M}"},
+    )
+    return hours
+
+
+@transaction.atomic
+def bank_holiday_add(*, actor: Any, day: dt.date, name: str) -> BankHoliday:
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    existing = BankHoliday.objects.filter(day=day).first()
+    if existing is not None:
+        raise ValidationError(
+            {"day": f"{day:%-d %B %Y} is already in the list, as {existing.name}"}
+        )
+    if day.weekday() >= 5:
+        raise ValidationError(
+            {
+                "day": f"{day:%-d %B %Y} is a {day:%A}: weekends are never working days. Add "
+                "the weekday the bank holiday moves to (the substitute day)"
+            }
+        )
+    holiday = BankHoliday(day=day, name=name.strip())
+    holiday.full_clean()
+    holiday.save()
+    audit_record(
+        actor=actor,
+        event="frontdoor.bank_holiday_added",
+        subject=holiday,
+        detail={"day": day.isoformat(), "name": holiday.name},
+    )
+    return holiday
+
+
+@transaction.atomic
+def bank_holiday_remove(*, actor: Any, holiday: BankHoliday) -> BankHoliday:
+    policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    audit_record(
+        actor=actor,
+        event="frontdoor.bank_holiday_removed",
+        subject=holiday,
+        detail={"day": holiday.day.isoformat(), "name": holiday.name},
+    )
+    holiday.delete()
+    return holiday

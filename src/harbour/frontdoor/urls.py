@@ -90,4 +90,17 @@ urlpatterns = [
         views.service_level_edit,
         name="service-level-edit",
     ),
+    # A referral's steps have a time on each clock (ADR 0019).
+    path(
+        "front-door/rules/clocks/<slug:clock>/<slug:step>/",
+        views.service_level_edit,
+        name="clock-level-edit",
+    ),
+    path("front-door/rules/working-hours/", views.working_hours_edit, name="working-hours-edit"),
+    path("front-door/rules/bank-holidays/add/", views.bank_holiday_add, name="bank-holiday-add"),
+    path(
+        "front-door/rules/bank-holidays/<int:holiday_id>/remove/",
+        views.bank_holiday_remove,
+        name="bank-holiday-remove",
+    ),
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -19,9 +20,17 @@ from django.views.decorators.http import require_POST
 from harbour.access import policy
 from harbour.children.selectors import ChildSearch, child_search
 from harbour.frontdoor import forms, meetings, reports, selectors, services
-from harbour.frontdoor.codes import AuditQuestion, Concern, KnownNeed, MeetingRole, Status, Step
+from harbour.frontdoor.codes import (
+    HOURS_ONLY_CLOCKS,
+    AuditQuestion,
+    Concern,
+    KnownNeed,
+    MeetingRole,
+    Status,
+    Step,
+)
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
-from harbour.frontdoor.models import CompletenessRule, ServiceLevel
+from harbour.frontdoor.models import BankHoliday, CompletenessRule, ServiceLevel, WorkingHours
 from harbour.web import navigation
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import csv_response, policy_errors
@@ -304,8 +313,12 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     }
     if at_front_door:
         now = timezone.now()
+        clock = selectors.clock_for(referral, now) if referral.is_open else None
         context.update(
-            clock=selectors.clock_for(referral, now) if referral.is_open else None,
+            clock=clock,
+            clock_reason=clock.kind.reason(selectors.working_time().describe())
+            if clock is not None and clock.kind is not None
+            else "",
             history=selectors.history(actor=request.user, referral=referral),
             can_countersign=policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
             # The meeting follows the decision, so it can be convened after the referral closes.
@@ -581,12 +594,22 @@ def resolve_escalation(request: HttpRequest, escalation_id: int) -> HttpResponse
 @policy_errors
 def rules(request: HttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    holidays = selectors.bank_holidays()
+    today = timezone.localdate()
     return render(
         request,
         "frontdoor/rules.html",
         {
             "rules": selectors.completeness_rules(),
+            "clocks": selectors.clock_levels(),
             "levels": selectors.service_levels(),
+            "working": selectors.working_time(),
+            "bank_holidays": [h for h in holidays if h.day >= today],
+            "past_bank_holidays": len([h for h in holidays if h.day < today]),
+            # Warn before the list runs out: next year's must be added in time.
+            "bank_holidays_run_out": not any(
+                h.day >= today + dt.timedelta(days=365) for h in holidays
+            ),
             "route": selectors.escalation_route(),
         },
     )
@@ -614,12 +637,21 @@ def rule_edit(request: HttpRequest, item: str) -> HttpResponse:
 
 @login_required
 @policy_errors
-def service_level_edit(request: HttpRequest, step: str) -> HttpResponse:
+def service_level_edit(request: HttpRequest, step: str, clock: str = "") -> HttpResponse:
+    """One step's time on one clock (``clock`` is empty for a step with no clock: a strategy
+    meeting's, a rapid response's)."""
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
-    level = ServiceLevel.objects.filter(step=step).first()
+    level = ServiceLevel.objects.filter(step=step, clock=clock).first()
     if level is None:
         raise Http404(step)
     back = reverse("frontdoor:rules")
+    caption = f"Service level: {level.get_clock_display().lower()} clock" if clock else ""
+    intro = (
+        "Referrals keep the clock they were received on: a change times the referrals received "
+        "from now on."
+    )
+    if clock in HOURS_ONLY_CLOCKS:
+        intro += " This clock runs in hours, through evenings, nights and weekends."
     return form_page(
         request,
         form_class=forms.ServiceLevelForm,
@@ -628,7 +660,84 @@ def service_level_edit(request: HttpRequest, step: str) -> HttpResponse:
             actor=request.user, level=level, amount=data["amount"], unit=data["unit"]
         ),
         done=lambda lv: (f"Service level changed: {lv}", back),
-        page=FormPage(title=Step(step).label, caption="Service level", back_url=back),
+        page=FormPage(
+            title=Step(step).label,
+            caption=caption or "Service level",
+            back_url=back,
+            intro=intro,
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def working_hours_edit(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    back = reverse("frontdoor:rules")
+    return form_page(
+        request,
+        form_class=forms.WorkingHoursForm,
+        instance=WorkingHours.objects.order_by("pk").first(),
+        save=lambda data: services.working_hours_update(
+            actor=request.user, opens_at=data["opens_at"], closes_at=data["closes_at"]
+        ),
+        done=lambda hours: (f"Working hours changed: {hours}, Monday to Friday", back),
+        page=FormPage(
+            title="The front door's working hours",
+            caption="Front-door rules",
+            back_url=back,
+            intro="Monday to Friday, except bank holidays. A referral received outside these "
+            "hours is out of hours: unless it is immediate or routine, the emergency duty team's "
+            "clock applies.",
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def bank_holiday_add(request: HttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    back = reverse("frontdoor:rules") + "#bank-holidays-heading"
+    return form_page(
+        request,
+        form_class=forms.BankHolidayForm,
+        instance=None,
+        save=lambda data: services.bank_holiday_add(
+            actor=request.user, day=data["day"], name=data["name"]
+        ),
+        done=lambda holiday: (f"Bank holiday added: {holiday}", back),
+        page=FormPage(
+            title="Add a bank holiday",
+            caption="Front-door rules",
+            back_url=back,
+            submit="Add bank holiday",
+            intro="A bank holiday is not a working day, and referrals received on it are out of "
+            "hours.",
+        ),
+    )
+
+
+@login_required
+@policy_errors
+def bank_holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
+    holiday = BankHoliday.objects.filter(pk=holiday_id).first()
+    if holiday is None:
+        raise Http404(holiday_id)
+    back = reverse("frontdoor:rules") + "#bank-holidays-heading"
+    return form_page(
+        request,
+        form_class=forms.RemoveBankHolidayForm,
+        instance=None,
+        save=lambda data: services.bank_holiday_remove(actor=request.user, holiday=holiday),
+        done=lambda _: (f"Bank holiday removed: {holiday}", back),
+        page=FormPage(
+            title=f"Remove {holiday.name}, {holiday.day:%-d %B %Y}?",
+            caption="Front-door rules",
+            back_url=back,
+            submit="Remove bank holiday",
+            intro="The day becomes a working day for referrals received from now on.",
+        ),
     )
 
 

@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "harbour.web.context_processors.navigation",
+                "harbour.frontdoor.context_processors.clock_alerts",
             ],
         },
     },

@@ -25,7 +25,7 @@ from harbour.demo.referrals import (
     reference_moment,
 )
 from harbour.demo.signins import FRONT_DOOR_MANAGER, FRONT_DOOR_PRACTITIONER, REFERRER
-from harbour.frontdoor import completeness, selectors
+from harbour.frontdoor import clocks, completeness, selectors
 from harbour.frontdoor.codes import (
     EXTRA_FAMILIAL,
     MEETING_ROLE_AGENCY_TYPES,
@@ -38,6 +38,7 @@ from harbour.frontdoor.codes import (
     MeetingStatus,
     Outcome,
     Sampling,
+    ServiceClock,
     Source,
     Status,
 )
@@ -96,7 +97,8 @@ def referrals() -> list[Referral]:
 
 
 def levels() -> dict[str, ServiceLevel]:
-    return {level.step: level for level in ServiceLevel.objects.all()}
+    """The levels with no clock (a strategy meeting's)."""
+    return {level.step: level for level in ServiceLevel.objects.filter(clock="")}
 
 
 def is_overdue(referral: Referral) -> bool:
@@ -463,6 +465,19 @@ def test_most_referrals_are_closed_and_the_queue_shows_every_state(summary):
     assert states[Status.RATED] >= 2
     assert states[Status.DECIDED] >= 2
     assert sum(r.urgency == "immediate" for r in open_now) >= 2
+    # One immediate referral is just past its hour, not rated: the front door is alerted.
+    just_late = [
+        r
+        for r in open_now
+        if r.service_clock == ServiceClock.IMMEDIATE
+        and not r.rag
+        and r.rag_due_at is not None
+        and r.rag_due_at < NOW
+    ]
+    assert any(r.received_at == NOW - dt.timedelta(minutes=75) for r in just_late)
+    manager = Staff.objects.get(email=FRONT_DOOR_MANAGER.email)
+    alerts = selectors.clock_alerts(actor=manager, now=NOW)
+    assert {a.referral_id for a in alerts} == {r.pk for r in just_late}
     assert any(is_overdue(r) for r in open_now)
     assert any(not is_overdue(r) for r in open_now)
     unconfirmed = [r for r in rows if r.child_id is None]
@@ -585,7 +600,7 @@ def test_open_referrals_open_a_relationship_and_closed_ones_ended_it(summary):
 
 
 def test_every_timestamp_is_in_order(summary):
-    clock = levels()
+    by_clock, working = clocks.service_levels(), clocks.working_time()
     late = on_time = 0
     year_ago = NOW - dt.timedelta(days=365)
     for r in referrals():
@@ -593,9 +608,14 @@ def test_every_timestamp_is_in_order(summary):
         assert year_ago <= r.created_at <= r.received_at < NOW
         assert r.incident_date is not None
         assert r.incident_date <= r.received_at.astimezone(LONDON).date()
-        assert r.rag_due_at == clock["rag"].due(r.received_at)
-        assert r.decision_due_at == clock["decision"].due(r.received_at)
-        assert r.escalation_from == clock["feedback"].due(r.received_at)
+        # On the clock the front door's services would have put it on (ADR 0019).
+        timed = clocks.referral_clock(
+            urgency=r.urgency, received=r.received_at, levels=by_clock, working=working
+        )
+        assert (r.service_clock, r.received_out_of_hours) == (timed.clock, timed.out_of_hours)
+        assert r.rag_due_at == timed.rag_due_at
+        assert r.decision_due_at == timed.decision_due_at
+        assert r.escalation_from == timed.escalation_from
         if r.child_confirmed_at is not None:
             assert r.received_at < r.child_confirmed_at < NOW
             assert r.child_confirmed_by is not None
@@ -622,6 +642,7 @@ def test_every_timestamp_is_in_order(summary):
             late += final.decided_at > r.decision_due_at
             on_time += final.decided_at <= r.decision_due_at
         for e in r.escalations.all():
+            assert r.escalation_from is not None
             assert r.escalation_from <= e.raised_at < NOW
             assert e.resolved_at is None or e.raised_at < e.resolved_at <= (r.closed_at or NOW)
     assert late > 0
@@ -681,6 +702,7 @@ def test_decisions_for_an_enquiry_or_the_roth_pathway_have_a_strategy_meeting(su
     inviting police, health, children's social care and a school; held ones with what was
     decided and who came, the rest still to come."""
     clock = levels()["strategy_meeting"]
+    working = clocks.working_time()
     front_door = Team.objects.get(is_front_door=True).agency
     meetings = {
         m.referral_id: m
@@ -705,7 +727,7 @@ def test_decisions_for_an_enquiry_or_the_roth_pathway_have_a_strategy_meeting(su
         assert meeting.convened_by.role in (Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER)
         assert decision.decided_at <= meeting.convened_at < NOW
         assert meeting.convened_at < meeting.scheduled_for
-        assert meeting.due_by == clock.due(decision.decided_at)
+        assert meeting.due_by == clock.due(decision.decided_at, working)
         assert meeting.out_of_hours == is_out_of_hours(meeting.held_at or meeting.scheduled_for)
         invited = list(meeting.agencies.all())
         roles = [i.role for i in invited]
@@ -757,10 +779,10 @@ def test_decisions_for_an_enquiry_or_the_roth_pathway_have_a_strategy_meeting(su
     absent = [m for m in held if without(m, MeetingRole.POLICE) or without(m, MeetingRole.HEALTH)]
     assert late and len(late) <= 0.4 * len(held)
     assert out_of_hours and len(out_of_hours) < len(held)
-    for meeting in out_of_hours:  # evenings, early mornings and weekends
+    for meeting in out_of_hours:  # evenings, early mornings, weekends and bank holidays
         assert meeting.held_at is not None
         local = meeting.held_at.astimezone(LONDON)
-        assert local.hour >= 17 or local.hour < 9 or local.weekday() >= 5
+        assert local.hour >= 17 or local.hour < 9 or not working.is_working_day(local.date())
     assert absent and len(absent) <= 0.4 * len(held)
     for meeting in absent:
         assert "did not attend" in meeting.decisions

@@ -57,7 +57,10 @@ def seed(apps, schema_editor):
             item=item, defaults={"weight": weight, "mandatory": mandatory}
         )
     for step, (amount, unit) in SERVICE_LEVELS.items():
-        ServiceLevel.objects.get_or_create(step=step, defaults={"amount": amount, "unit": unit})
+        # By step alone: from 0007 a referral's steps have a level for each clock, and the demo
+        # runs this again on a database that has them.
+        if not ServiceLevel.objects.filter(step=step).exists():
+            ServiceLevel.objects.create(step=step, amount=amount, unit=unit)
     for order, title, who, how in ESCALATION:
         EscalationStage.objects.get_or_create(
             order=order, defaults={"title": title, "who": who, "how": how}

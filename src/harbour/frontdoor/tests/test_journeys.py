@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, demo_sign_in, message_banner
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS, REFERRER
 from harbour.frontdoor import services
@@ -83,7 +83,7 @@ def test_a_referral_from_the_officer_to_the_outcome(page, base):
     _continue(page)
     # The language checker suggests other words, and never blocks.
     expect(page.locator("h1")).to_have_text("The child's voice")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("placing himself at risk")
+    expect(message_banner(page)).to_contain_text("placing himself at risk")
     assert_accessible(page, "referral-question-voice-with-a-wording-suggestion")
     # Skip straight to the answers: the required items are still missing.
     page.get_by_role("link", name="Check your answers").click()
@@ -124,7 +124,7 @@ def test_a_referral_from_the_officer_to_the_outcome(page, base):
     assert_accessible(page, "front-door-confirm-child")
     page.check("#child-new")
     page.click("button:has-text('Confirm')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Child confirmed")
+    expect(message_banner(page)).to_contain_text("Child confirmed")
     page.get_by_role("link", name="Rate red, amber or green").click()
     page.check("input[name=rag][value=amber]")
     page.fill("#id_rag_rationale", "Robbery by older boys, third incident; no protective adult.")
@@ -140,7 +140,7 @@ def test_a_referral_from_the_officer_to_the_outcome(page, base):
     assert_accessible(page, "front-door-decide-error")
     page.fill("#id_parents_as_partners", "Mother wants help keeping him safe; she leads on routes.")
     page.click("button:has-text('Record decision')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("A manager will")
+    expect(message_banner(page)).to_contain_text("A manager will")
     _sign_out(page)
 
     demo_sign_in(page, base, Role.FRONT_DOOR_MANAGER)
@@ -150,12 +150,12 @@ def test_a_referral_from_the_officer_to_the_outcome(page, base):
     page.get_by_role("link", name=f"Countersign {referral.reference}").click()
     page.check("input[name=agree][value=yes]")
     page.click("button:has-text('Save')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Countersigned")
+    expect(message_banner(page)).to_contain_text("Countersigned")
     _sign_out(page)
 
     demo_sign_in(page, base, Role.REFERRER)
     page.get_by_role("link", name="Referrals", exact=True).first.click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(str(referral.reference))
+    expect(message_banner(page)).to_contain_text(str(referral.reference))
     page.get_by_role("link", name=str(referral.reference)).first.click()
     expect(page.locator(".govuk-summary-card")).to_contain_text("Risk outside the home")
     expect(page.locator(".govuk-summary-card")).to_contain_text("a social worker will call")
@@ -300,7 +300,7 @@ def test_the_referrer_escalates_and_the_manager_answers(page, base):
     assert_accessible(page, "referral-escalation-route")
     page.fill("#id_reason", "Jordan was hurt again at the weekend and we have heard nothing.")
     page.click("button:has-text('Escalate')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Escalated")
+    expect(message_banner(page)).to_contain_text("Escalated")
     waiting = page.locator(".govuk-inset-text").filter(has_text="Escalated by")
     expect(waiting).to_contain_text("Waiting for a manager's answer")
     expect(page.get_by_role("link", name="Escalate: no outcome yet")).to_have_count(0)
@@ -320,14 +320,14 @@ def test_the_referrer_escalates_and_the_manager_answers(page, base):
     assert_accessible(page, "front-door-resolve-escalation")
     page.fill("#id_resolution", "Sorry for the delay: decided today, and I have called you.")
     page.click("button:has-text('Resolve')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Escalation resolved")
+    expect(message_banner(page)).to_contain_text("Escalation resolved")
     expect(page.get_by_role("link", name=f"Resolve the escalation of {reference}")).to_have_count(0)
     _sign_out(page)
 
     demo_sign_in(page, base, Role.REFERRER)
     page.get_by_role("link", name="Referrals", exact=True).first.click()
     answered = f"Your escalation of referral {reference} has been answered"
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(answered)
+    expect(message_banner(page)).to_contain_text(answered)
     page.get_by_role("link", name="All messages").click()
     expect(page.locator("h1")).to_have_text("Messages")
     message = page.locator("main li").filter(has_text=answered)
@@ -360,7 +360,7 @@ def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
     page.fill("#id_rationale", "Stabbed twice in a month: reasonable cause to suspect harm.")
     page.fill("#id_feedback_to_referrer", "Section 47 enquiry started; strategy meeting tonight.")
     page.click("button:has-text('Record decision')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision recorded")
+    expect(message_banner(page)).to_contain_text("Decision recorded")
 
     page.get_by_role("link", name="Convene a strategy meeting").click()
     # Out of hours, and within a working day of the decision: tonight, or first thing tomorrow.
@@ -376,7 +376,7 @@ def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
     for role in ("police", "health", "social_care", "education"):
         page.locator(f"input[name=agencies_{role}]").first.check()
     page.click("button:has-text('Convene meeting')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("(out of hours)")
+    expect(message_banner(page)).to_contain_text("(out of hours)")
     assert_accessible(page, "strategy-meeting")
     meeting = StrategyMeeting.objects.get(referral=referral)
     assert meeting.out_of_hours and meeting.agencies.count() == 4
@@ -423,7 +423,7 @@ def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
     page.fill("#id_sample_size", "3")
     page.select_option("#id_agency", label=str(school))
     page.click("button:has-text('Draw the sample')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("referrals sampled")
+    expect(message_banner(page)).to_contain_text("referrals sampled")
     assert_accessible(page, "referral-audit")
     page.locator("table.govuk-table a").first.click()
     page.click("button:has-text('Save scores')")
@@ -434,5 +434,5 @@ def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
     page.fill("#id_findings", "The reason was clear; the child's own words were missing.")
     page.click("button:has-text('Save scores')")
     page.locator("button:has-text('Feed back')").first.click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Findings sent")
+    expect(message_banner(page)).to_contain_text("Findings sent")
     assert Notification.objects.filter(message__startswith="Audit findings").exists()

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, demo_sign_in, message_banner
 from harbour.demo.generator import generate
 from harbour.frontdoor.codes import RapidStatus
 from harbour.frontdoor.models import RapidResponse
@@ -35,7 +35,7 @@ def base(live_server: Any) -> str:
 def _name_contact(page: Any, index: int) -> None:
     page.select_option("#id_contact", index=index)
     page.click("button:has-text('Name this person')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("named as the contact")
+    expect(message_banner(page)).to_contain_text("named as the contact")
 
 
 def test_a_rapid_response_from_the_incident_to_closing(page, base):
@@ -53,7 +53,7 @@ def test_a_rapid_response_from_the_incident_to_closing(page, base):
     assert_accessible(page, "rapid-incident")
     page.click("button:has-text('Open a rapid response')")
 
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("opened")
+    expect(message_banner(page)).to_contain_text("opened")
     expect(page.locator("h1")).to_contain_text("Rapid response RR-")
     expect(page.locator(".govuk-warning-text")).to_contain_text("no named contact")
     assert_accessible(page, "rapid-response-open")
@@ -92,7 +92,7 @@ def test_a_rapid_response_from_the_incident_to_closing(page, base):
         page.locator(".govuk-summary-card a", has_text="Name a contact").first.click()
         _name_contact(page, 2)
     page.click("button:has-text('Close the rapid response')")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("closed")
+    expect(message_banner(page)).to_contain_text("closed")
     expect(page.locator(".govuk-tag", has_text="Closed")).to_be_visible()
     assert_accessible(page, "rapid-response-closed")
     assert RapidResponse.objects.get(pk=response.pk).status == RapidStatus.CLOSED

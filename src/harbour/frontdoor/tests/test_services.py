@@ -14,7 +14,7 @@ from harbour.access.models import AuditEvent, RelationshipKind, WorkingRelations
 from harbour.children.codes import Ethnicity
 from harbour.children.models import Child
 from harbour.frontdoor import selectors, services
-from harbour.frontdoor.codes import Concern, Outcome, Source, Status, Step, Unit
+from harbour.frontdoor.codes import Concern, Outcome, ServiceClock, Source, Status, Step, Unit
 from harbour.frontdoor.models import (
     CompletenessRule,
     DecisionState,
@@ -51,13 +51,15 @@ def test_required_items_block_sending_and_name_what_is_missing(partnership):
     assert referral.status == Status.DRAFT and referral.reference is None
 
 
-def test_a_complete_referral_is_received_scored_and_on_the_clock(partnership):
-    before = timezone.now()
+def test_a_complete_referral_is_received_scored_and_on_the_clock(partnership, clock_at):
+    # In working hours (out of hours, the emergency duty team's clock applies: ADR 0019).
+    before = clock_at(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC))
     referral = sent(partnership)
     assert referral.status == Status.RECEIVED
     assert referral.reference == f"FD-{referral.received_at:%Y}-{referral.pk:06d}"
     assert referral.completeness_score == 100
     assert referral.completeness_missing == []
+    assert referral.service_clock == ServiceClock.TODAY and not referral.received_out_of_hours
     assert referral.rag_due_at == referral.received_at + dt.timedelta(hours=24)
     assert referral.decision_due_at > referral.received_at
     assert referral.received_at >= before

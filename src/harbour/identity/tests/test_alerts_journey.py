@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from harbour.access.models import AuditEvent, WorkingRelationship
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, demo_sign_in, message_banner
 from harbour.demo.generator import generate
 from harbour.demo.models import GroundTruth
 from harbour.identity import flags, needs
@@ -64,7 +64,7 @@ def test_a_lead_practitioner_acknowledges_a_flag(page: Any, base: str) -> None:
 
     page.get_by_label("What was done").first.fill("Discussed with the police; strategy meeting")
     page.get_by_role("button", name="Acknowledge").first.click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Acknowledged")
+    expect(message_banner(page)).to_contain_text("Acknowledged")
     assert HarmFlag.objects.filter(status=AlertStatus.ACKNOWLEDGED).count() == 1
 
     page.locator("main").get_by_role("link", name="Needs across agencies").click()
@@ -99,7 +99,7 @@ def test_an_administrator_changes_a_rules_numbers(page: Any, base: str) -> None:
     page.get_by_label("Recorded by at least how many agencies").fill("2")
     page.get_by_label("Within how many days").fill("120")
     page.get_by_role("button", name="Save as a new version").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("is now version 2")
+    expect(message_banner(page)).to_contain_text("is now version 2")
     rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
     assert (rule.version, rule.parameters["count"], rule.parameters["days"]) == (2, 4, 120)
 

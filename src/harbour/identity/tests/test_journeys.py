@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, demo_sign_in, message_banner
 from harbour.demo.generator import generate
 from harbour.identity import linking
 from harbour.identity.models import ReviewPair, ReviewStatus
@@ -49,7 +49,7 @@ def test_the_front_door_reviews_a_pair(page, base):
     page.get_by_label("No, different people").check()
     page.get_by_label("Why?").fill("Twins: the school confirmed they are two children")
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("different people")
+    expect(message_banner(page)).to_contain_text("different people")
     assert_accessible(page, "identity-review-decided")
     assert ReviewPair.objects.filter(status=ReviewStatus.REJECTED).count() == 1
 
@@ -77,4 +77,4 @@ def test_an_administrator_imports_person_records(page, live_server, tmp_path):
     page.get_by_label("Whose records are these?").select_option(label="Riverside Police")
     page.set_input_files("#id_file", str(good))
     page.get_by_role("button", name="Check and import").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 new")
+    expect(message_banner(page)).to_contain_text("2 new")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from harbour.conftest import assert_accessible, demo_sign_in
+from harbour.conftest import assert_accessible, demo_sign_in, message_banner
 from harbour.demo import riverside as rv
 from harbour.demo.generator import generate
 from harbour.demo.models import GroundTruth
@@ -97,9 +97,7 @@ def test_a_manager_merges_across_nhs_numbers_then_splits_the_record_back_out(
         "Police confirmed the custody record's NHS number was mistyped"
     )
     page.get_by_role("button", name="Merge").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "P-000002 is now part of P-000001"
-    )
+    expect(message_banner(page)).to_contain_text("P-000002 is now part of P-000001")
     expect(page.locator("h1")).to_have_text("P-000001")
     expect(page.locator("main")).to_contain_text("RVP-JOURNEY-1")
     assert_accessible(page, "identity-person-merged")
@@ -123,7 +121,7 @@ def test_a_manager_merges_across_nhs_numbers_then_splits_the_record_back_out(
         "Police now say the custody record is the child's cousin"
     )
     page.get_by_role("button", name="Split").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("The records are now P-")
+    expect(message_banner(page)).to_contain_text("The records are now P-")
     assert_accessible(page, "identity-person-split")
     split = PersonChange.objects.get(kind=ChangeKind.SPLIT)
     assert split.source_record_ids == [police.pk]
@@ -192,9 +190,7 @@ def test_the_front_door_works_through_held_records(page: Any, base: str) -> None
         "The ambulance crew's NHS number is this child's"
     )
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "The record is now part of P-000001"
-    )
+    expect(message_banner(page)).to_contain_text("The record is now part of P-000001")
     expect(page.locator("h1")).to_have_text("Held records")
     assert_accessible(page, "identity-held-records-decided")
 
@@ -204,7 +200,7 @@ def test_the_front_door_works_through_held_records(page: Any, base: str) -> None
         "Asked the police for Jay's date of birth"
     )
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("stays held")
+    expect(message_banner(page)).to_contain_text("stays held")
 
     page.get_by_role("link", name="Liquidlogic LCS LCS-TEST").click()
     page.get_by_label("Close it: it is not a record of a person").check()
@@ -212,7 +208,7 @@ def test_the_front_door_works_through_held_records(page: Any, base: str) -> None
         "A test record made when the system was set up"
     )
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("closed")
+    expect(message_banner(page)).to_contain_text("closed")
     expect(page.locator("table tbody tr")).to_have_count(1)
     expect(page.locator("table")).to_contain_text("RVP-0002")
 

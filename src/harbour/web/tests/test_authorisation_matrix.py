@@ -20,7 +20,7 @@ from harbour.demo.signins import DEMO_SIGN_INS
 from harbour.frontdoor import meetings as frontdoor_meetings
 from harbour.frontdoor import services as frontdoor_services
 from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_ROLES
-from harbour.frontdoor.models import RapidResponse, RapidResponseChild
+from harbour.frontdoor.models import BankHoliday, RapidResponse, RapidResponseChild
 from harbour.identity.models import (
     AgencyEvent,
     FlagRule,
@@ -181,6 +181,11 @@ MATRIX.update(
         "frontdoor:rules": ("none", only({Role.ADMINISTRATOR})),
         "frontdoor:rule-edit": ("rule", only({Role.ADMINISTRATOR})),
         "frontdoor:service-level-edit": ("service_level", only({Role.ADMINISTRATOR})),
+        # Clocks by urgency (ADR 0019): the partnership's levels, hours and bank holidays.
+        "frontdoor:clock-level-edit": ("clock_level", only({Role.ADMINISTRATOR})),
+        "frontdoor:working-hours-edit": ("none", only({Role.ADMINISTRATOR})),
+        "frontdoor:bank-holiday-add": ("none", only({Role.ADMINISTRATOR})),
+        "frontdoor:bank-holiday-remove": ("bank_holiday", only({Role.ADMINISTRATOR})),
     }
 )
 # The person index (ADR 0014): the front door reviews pairs and reads people; only its managers
@@ -463,7 +468,9 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "audit_case": lambda: {"case_id": data["audit"].cases.earliest("pk").pk},
         "report_table": lambda: {"table": "concerns"},
         "rule": lambda: {"item": "reason"},
-        "service_level": lambda: {"step": "rag"},
+        "service_level": lambda: {"step": "strategy_meeting"},
+        "clock_level": lambda: {"clock": "immediate", "step": "rag"},
+        "bank_holiday": lambda: {"holiday_id": BankHoliday.objects.earliest("pk").pk},
         "agency": lambda: {"pk": Agency.objects.earliest("pk").pk},
         "team": lambda: {"pk": Team.objects.earliest("pk").pk},
         "staff": lambda: {"pk": Staff.objects.earliest("pk").pk},
@@ -644,7 +651,9 @@ def test_a_child_outside_every_agreement_is_404_and_the_attempt_is_audited(
         response = client.get(reverse(name, args=[out_of_reach.pk]))
         assert response.status_code == NOT_FOUND
         assert out_of_reach.family_name not in response.content.decode()
-        denial = AuditEvent.objects.filter(sequence__gt=before).get()
+        # The user's own events: a front-door page may also tell the managers of an immediate
+        # referral past its clock (ADR 0019), a system event.
+        denial = AuditEvent.objects.filter(sequence__gt=before, actor_id=user.pk).get()
         assert denial.event == "child.access_denied"
         assert denial.outcome == "denied"
         assert denial.child_id == out_of_reach.pk

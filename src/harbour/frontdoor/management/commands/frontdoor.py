@@ -1,5 +1,6 @@
 """``harbour frontdoor token create|list|revoke``: the bearer tokens other agencies' systems use
-to send referrals to the automated referrals API (ADR 0011)."""
+to send referrals to the automated referrals API (ADR 0011). ``harbour frontdoor clocks``: tell
+front-door managers of immediate referrals not rated within their clock (ADR 0019)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,30 @@ from typing import Annotated
 
 import typer
 from django.core.exceptions import ValidationError
-from django_typer.management import TyperCommand, group
+from django_typer.management import TyperCommand, command, group
 
-from harbour.frontdoor import tokens
+from harbour.frontdoor import services, tokens
 from harbour.frontdoor.models import ApiToken
 from harbour.partnership.models import Agency
 
 
 class Command(TyperCommand):
-    help = "The front door's automated referral feeds."
+    help = "The front door's automated referral feeds, and its clocks."
+
+    @command()
+    def clocks(self) -> None:
+        """Send each front-door manager a notification, once, for every immediate referral at
+        their front door not rated within its clock. Safe to run as often as you like (every few
+        minutes from cron): a referral the managers were told about is not told again. The
+        banner on their pages needs nothing running: it is worked out as each page is drawn."""
+        told = services.clock_alerts_notify()
+        if told:
+            self.stdout.write(
+                f"Told the front-door managers about {told} immediate "
+                f"referral{'' if told == 1 else 's'} not rated in time."
+            )
+        else:
+            self.stdout.write("No immediate referral newly past its clock.")
 
     @group()
     def token(self) -> None:
