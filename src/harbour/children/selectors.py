@@ -252,15 +252,31 @@ def assessment_for_edit(*, actor: Any, child: Child, assessment_id: int) -> Asse
 
 def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
     """Children the actor may see who share the child's last name or postcode: the choices
-    when linking a family member to a child known to Harbour. Never the child themselves."""
+    when linking a family member to a child known to Harbour. Never the child themselves. The
+    list names each of them to the actor, so each is an access event (naming the child whose
+    record is being changed), and the choices are exactly the children audited."""
     same = Q(family_name__iexact=child.family_name)
     if child.postcode:
         same |= Q(postcode=child.postcode)
-    return (
+    ids = sorted(
         policy.visible_children(actor, Child.objects.filter(same))
         .exclude(pk=child.pk)
-        .order_by("given_name")
+        .values_list("pk", flat=True),
+        key=str,
     )
+    bases = policy.relationship_bases(actor, ids)
+    purpose = policy.purpose_for(actor)
+    for candidate_id in ids:
+        audit_record(
+            actor=actor,
+            event="child.viewed",
+            child_id=candidate_id,
+            section="sibling_candidates",
+            purpose=purpose,
+            basis=bases.get(candidate_id, ""),
+            detail={"via_child": str(child.pk)},
+        )
+    return Child.objects.filter(pk__in=ids).order_by("given_name")
 
 
 def lead_practitioner_name(child: Any) -> str:
