@@ -26,6 +26,7 @@ from harbour.access.audit import audit_record
 from harbour.children.models import Child
 from harbour.children.selectors import child_find_for_actor
 from harbour.identity import events as agency_events
+from harbour.identity.audit import audit_children
 from harbour.identity.models import AgencyEvent, EventParticipant, PersonRecord, SourceRecord
 
 ADULT_AGE = 18
@@ -317,6 +318,27 @@ def network_svg(child_name: str, associates: list[Associate]) -> str:
     return "".join(parts)
 
 
+def _audit_named_children(actor: Any, child: Child, associates: list[Associate]) -> None:
+    """Each other child named on the page is a read of that child too: an access event of
+    their own (so it is in their "who has viewed this record"), with the actor's basis for
+    seeing them and the child they were reached through. Children shown only as "another child"
+    are not named, so not read."""
+    named = [a.child_id for a in associates if a.child_id is not None]
+    bases = policy.relationship_bases(actor, named)
+    by_basis: dict[str, list[uuid.UUID]] = {}
+    for child_id in named:
+        by_basis.setdefault(bases.get(child_id, ""), []).append(child_id)
+    for basis, child_ids in sorted(by_basis.items()):
+        audit_children(
+            actor=actor,
+            event="child.viewed",
+            child_ids=child_ids,
+            basis=basis,
+            section="associate_of_another_child",
+            detail={"via_child": str(child.pk)},
+        )
+
+
 def child_associates(*, actor: Any, child_id: uuid.UUID) -> Associates | policy.Decision:
     """The child's associates for a viewer with the child visible (a casework role with a
     working relationship or break-glass grant); the policy's decision otherwise, as for the
@@ -342,6 +364,7 @@ def child_associates(*, actor: Any, child_id: uuid.UUID) -> Associates | policy.
             "withheld": builder.withheld,
         },
     )
+    _audit_named_children(actor, child, associates)
     return Associates(
         child=child,
         associates=associates,

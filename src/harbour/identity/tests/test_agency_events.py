@@ -233,11 +233,15 @@ def test_the_associates_list_marks_adults_who_pose_a_risk_and_names_visible_chil
     assert reverse("children:summary", args=[area["friend"].pk]) in body
     assert 'role="img"' in body and "<svg" in body
     assert "1 March 2026" in body or "1 Mar 2026" in body
-    audit = AuditEvent.objects.filter(sequence__gt=before).get()
-    assert audit.section == "associates"
+    audit = AuditEvent.objects.filter(sequence__gt=before, section="associates").get()
+    assert audit.child_id == area["child"].pk
     assert audit.event == "child.viewed"
     assert audit.detail["associates"] == 2
     assert audit.detail["children_shown"] == [str(area["friend"].pk)]
+    # The other child named is read too: an event of their own, reached through this child.
+    named = AuditEvent.objects.filter(sequence__gt=before).exclude(pk=audit.pk).get()
+    assert (named.child_id, named.section) == (area["friend"].pk, "associate_of_another_child")
+    assert named.detail == {"via_child": str(area["child"].pk)}
 
 
 def test_associates_the_viewer_may_not_see_are_another_child_and_whom_to_ask(client, area):
