@@ -824,3 +824,10 @@ def clock_alert_recipients(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
     return staff.filter(
         agency_id=front_door.pk, role=Role.FRONT_DOOR_MANAGER, is_active=True
     ).order_by("pk")
+
+
+# Messages (issue 10, part 2) ---------------------------------------------------------------------
+
+#: The basis of reading a message about a referral one may not open: audit findings sent to the
+#: rest of the referrer's team.
+NOTIFICATION_RECIPIENT = "notification:recipient"

@@ -2246,7 +2246,8 @@ class ReferralPhase:
         return len(notifications)
 
     def feed_back(self, case: AuditedReferral) -> list[Notification]:
-        """The findings to the referrer (about their referral) and the rest of their team."""
+        """The findings to the referrer and the rest of their team, each message naming the
+        referral (as ``audit_feed_back`` sends them)."""
         r = case.referral
         assert case.audited_at is not None
         case.fed_back_at = at = self.working(case.audited_at + self.hours(1.0, 72.0))
@@ -2254,7 +2255,7 @@ class ReferralPhase:
         return [
             self.note(
                 recipient,
-                r if recipient.pk == r.referrer_id else None,
+                r,  # named, so reading it is audited; only the referrer's opens it
                 message,
                 at,
                 read=self.chance(0.8),

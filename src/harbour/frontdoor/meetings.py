@@ -311,7 +311,9 @@ def audit_feed_back(*, actor: Any, case: AuditedReferral) -> AuditedReferral:
     Notification.objects.bulk_create(
         Notification(
             recipient=r,
-            referral=referral if r.pk == referral.referrer_id else None,
+            # Every message names its referral, so reading it is audited for the child (the
+            # findings are about them); only those who may see the referral can open it.
+            referral=referral,
             message=f"Audit findings for referral {referral.reference} from your team: "
             f"{case.findings[:200]}",
         )

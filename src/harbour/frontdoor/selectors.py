@@ -339,11 +339,36 @@ def my_referrals(*, actor: Any) -> list[Referral]:
     return referrals
 
 
-def notifications(*, actor: Any, unread_only: bool = False) -> list[Notification]:
+@dataclass(frozen=True)
+class Message:
+    notification: Notification
+    # The referral the message is about opens for its reader (their own, or their front
+    # door's); audit findings sent to the rest of a referrer's team do not.
+    may_open: bool
+
+
+def notifications(*, actor: Any, unread_only: bool = False) -> list[Message]:
+    """The actor's messages, newest first. A message about a referral tells its reader about
+    the child the referral is about (audit findings often name them), so each referral with a
+    child is an access event, once however many messages."""
     items = Notification.objects.filter(recipient=actor).select_related("referral")
     if unread_only:
         items = items.filter(read_at__isnull=True)
-    return list(items[:50])
+    messages: list[Message] = []
+    audited: set[int] = set()
+    for notification in items[:50]:
+        referral = notification.referral
+        basis = policy.referral_basis(actor, referral) if referral is not None else ""
+        messages.append(Message(notification, may_open=bool(basis)))
+        if referral is not None and referral.child_id is not None and referral.pk not in audited:
+            audited.add(referral.pk)
+            _audit_shown(
+                actor,
+                referral,
+                section="notification",
+                basis=basis or policy.NOTIFICATION_RECIPIENT,
+            )
+    return messages
 
 
 def unread_count(*, actor: Any) -> int:

@@ -363,10 +363,10 @@ def escalate(request: HttpRequest, referral_id: int) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     if not policy.is_active_actor(request.user):
         raise policy.Forbidden("notifications")
-    items = selectors.notifications(actor=request.user)
     if request.method == "POST":
         services.notifications_mark_read(actor=request.user)
         return redirect("frontdoor:notifications")
+    items = selectors.notifications(actor=request.user)
     return render(request, "frontdoor/notifications.html", {"items": items})
 
 
