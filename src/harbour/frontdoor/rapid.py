@@ -352,7 +352,9 @@ def _show(
                 named=child is not None,
                 label=str(child) if child is not None else "Another child",
                 ask="" if child is not None else "ask " + " or ".join(agencies),
-                reasons=link.reasons,
+                # The facts behind a link (which record, which date, what role) are details of
+                # the child: only for a child the viewer may be told about.
+                reasons=link.reasons if child is not None else [],
                 contact=contact,
                 row=row,
             )
@@ -474,10 +476,30 @@ def responses(actor: Any) -> list[RapidResponse]:
     return sorted(found, key=lambda r: (order[RapidStatus(r.status)], -r.opened_at.timestamp()))
 
 
+@dataclass(frozen=True)
+class Account:
+    """Whether the agency's own account of an incident (what its record says happened) is
+    shown: it is about the child on that record, so only when the viewer may be told who that
+    child is (or the record is of nobody in Harbour). Otherwise, whom to ask."""
+
+    shown: bool
+    ask: str = ""
+
+
+def incident_account(actor: Any, incident: AgencyEvent) -> Account:
+    child_id = _children_of_records({incident.source_record_id}).get(incident.source_record_id)
+    if child_id is None or (
+        policy.rapid_response_children(actor, Child.objects.filter(pk=child_id)).exists()
+    ):
+        return Account(True)
+    return Account(False, f"ask {incident.agency.name}, who recorded it")
+
+
 @dataclass
 class ResponseView:
     response: RapidResponse
     children: list[ShownChild]
+    account: Account
 
     @property
     def without_contact(self) -> list[ShownChild]:
@@ -502,7 +524,9 @@ def response_for_actor(actor: Any, response_id: int) -> ResponseView:
     }
     links = [Link(row.child_id, row.link, list(row.reasons)) for row in rows.values()]
     links.sort(key=lambda x: (LINK_ORDER[LinkKind(x.link)], str(x.child_id)))
-    return ResponseView(response, _show(actor, links, rows))
+    return ResponseView(
+        response, _show(actor, links, rows), incident_account(actor, response.incident)
+    )
 
 
 def contact_choices(actor: Any) -> list[Any]:

@@ -60,6 +60,7 @@ def rapid_incident(request: HttpRequest, event_id: int) -> HttpResponse:
         {
             "incident": incident,
             "children": rapid.incident_links(request.user, incident),
+            "account": rapid.incident_account(request.user, incident),
             "existing": existing,
             "errors": errors,
             "associate_days": rapid.ASSOCIATE_DAYS,
