@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "child.break_glass": "Opened with a break-glass reason",
     "break_glass.reviewed": "Reviewed a break-glass access",
     "relationship.started": "Working relationship started",
+    "referral.viewed": "Viewed a referral",
 }
 SECTION_LABELS = {
     "record": "the child's record",
@@ -23,6 +24,9 @@ SECTION_LABELS = {
     "access_log": "who has viewed this record",
     "break_glass_review": "a break-glass review",
     "family_of_another_child": "the family of another child",
+    "associate_of_another_child": "named among another child's associates",
+    "sibling_candidates": "a choice of relative on another child's family form",
+    "notification": "a message about a referral",
 }
 BASIS_LABELS = {
     "break_glass": "Break-glass reason",
@@ -36,6 +40,7 @@ BASIS_LABELS = {
     "agency:agency_record": "Agency's own record",
     "agency:open_referral": "Referral open at the agency",
     "agency:team_around_child": "Agency in the team around the child",
+    "notification:recipient": "A message sent to them",
 }
 
 
