@@ -103,7 +103,11 @@ class World:
 
 
 def _years_ago(today: dt.date, years: int, days: int = 0) -> dt.date:
-    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+    try:
+        birthday = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        birthday = today.replace(year=today.year - years, day=28)
+    return birthday - dt.timedelta(days=days)
 
 
 def build_world() -> World:
