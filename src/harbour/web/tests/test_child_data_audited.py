@@ -142,7 +142,7 @@ def _notifications(w: World) -> list[Visit]:
 
 PAGES: dict[str, Visits] = {
     # Home: the children this person works with.
-    "web:home": lambda w: [Visit("lead", {}), Visit("panel", {})],
+    "pages:home": lambda w: [Visit("lead", {}), Visit("panel", {})],
     # Finding and reading a child.
     "children:search": lambda w: (
         [
@@ -175,7 +175,7 @@ PAGES: dict[str, Visits] = {
         )
     ],
     # Who has viewed a record; break-glass and the trail, for the data protection officer.
-    "access:child-access-log": lambda w: [
+    "pages:child-access-log": lambda w: [
         Visit("lead", {"child_id": w.child("quillon").pk}),
         Visit("dpo", {"child_id": w.child("ambrose").pk}),
     ],
@@ -355,10 +355,10 @@ NO_CHILD_DATA: dict[str, str] = {
             "threshold-add",
             "threshold-detail",
             "threshold-edit",
-            "education-limit-list",
-            "education-limit-edit",
         )
     },
+    "limits:education-limit-list": _ADMIN,
+    "limits:education-limit-edit": _ADMIN,
 }
 
 
@@ -588,7 +588,7 @@ def test_the_home_page_lists_the_children_a_person_works_with_and_audits_each(
     client: Client, world: World
 ) -> None:
     client.force_login(world.staff["lead"])
-    response = client.get(reverse("web:home"))
+    response = client.get(reverse("pages:home"))
     body = response.content.decode()
     assert "Children you work with" in body
     assert "Quillon Marchetti-Oyelaran" in body and "Thaddeus Brightwater-Nkemelu" in body
@@ -616,7 +616,7 @@ def test_each_child_named_among_associates_is_in_their_own_who_has_viewed(
     assert all(e.detail == {"via_child": str(quillon.pk)} for e in named)
     assert all(e.event == "child.viewed" and e.actor_id == world.staff["lead"].pk for e in named)
     client.force_login(world.staff["dpo"])
-    log = client.get(reverse("access:child-access-log", args=[thaddeus.pk])).content.decode()
+    log = client.get(reverse("pages:child-access-log", args=[thaddeus.pk])).content.decode()
     assert "Viewed: named among another child&#x27;s associates" in log
     assert world.staff["lead"].email in log
     # A child shown only as another child (Ambrose, known only to the boxing club) is not
