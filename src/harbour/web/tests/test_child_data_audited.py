@@ -320,6 +320,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "line-numbered errors in that file, never a record Harbour holds",
     "identity:flag-rules": _RULES,
     "identity:flag-rule-edit": _RULES,
+    "identity:flag-rule-switch": _RULES,
     "language:home": "checking one's own wording",
     "language:check": "POST only: suggestions for the text just sent",
     "language:rules": _RULES,
