@@ -300,7 +300,10 @@ PAGES: dict[str, Visits] = {
     ],
 }
 
-_ADMIN = "partnership administration (agencies, teams, staff, agreements, guidance, limits)"
+_ADMIN = (
+    "partnership administration (agencies, teams, staff and changes to their access waiting for "
+    "a second administrator, agreements, guidance, limits)"
+)
 _RULES = "the partnership's rules, set by administrators; no child"
 _POST_ONLY = "POST only: a write that answers with a redirect, never a page"
 NO_CHILD_DATA: dict[str, str] = {
@@ -316,6 +319,10 @@ NO_CHILD_DATA: dict[str, str] = {
     "frontdoor:rules": _RULES,
     "frontdoor:rule-edit": _RULES,
     "frontdoor:service-level-edit": _RULES,
+    "frontdoor:clock-level-edit": _RULES,
+    "frontdoor:working-hours-edit": _RULES,
+    "frontdoor:bank-holiday-add": _RULES,
+    "frontdoor:bank-holiday-remove": _RULES,
     "identity:import": "administrators upload an agency's file; the answer is counts and "
     "line-numbered errors in that file, never a record Harbour holds",
     "identity:flag-rules": _RULES,
@@ -348,6 +355,9 @@ NO_CHILD_DATA: dict[str, str] = {
             "staff-list",
             "staff-add",
             "staff-edit",
+            "staff-change-list",
+            "staff-change-detail",
+            "staff-change-withdraw",
             "agreement-list",
             "agreement-add",
             "agreement-detail",
