@@ -815,10 +815,10 @@ def clock_alert_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
 
 
-def clock_alert_recipients(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
-    """Who is sent a notification when an immediate referral at this front door is not rated in
-    time: its agency's active front-door managers (practitioners see the banner; managers
-    answer for the clock)."""
+def front_door_managers(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who answers for a front door: its agency's active front-door managers. They are told of
+    decisions waiting for their countersignature, of escalations, and of an immediate referral
+    not rated in time (practitioners see the banner; managers answer for the clock)."""
     if not front_door.is_active:
         return staff.none()
     return staff.filter(
@@ -831,3 +831,88 @@ def clock_alert_recipients(front_door: Any, staff: QuerySet[M]) -> QuerySet[M]:
 #: The basis of reading a message about a referral one may not open: audit findings sent to the
 #: rest of the referrer's team.
 NOTIFICATION_RECIPIENT = "notification:recipient"
+
+
+# Scopes: "my", "my front door's", "my team's" (issue 10, part 3) -------------------------------
+
+
+def front_door_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Referrals sent to the actor's front door (drafts are their authors' alone): its queue, its
+    audit samples. None without the front door's capability."""
+    if not can(actor, Action.FRONT_DOOR_TRIAGE):
+        return queryset.none()
+    return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
+
+
+def front_door_escalations(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Escalations of referrals sent to the actor's front door, for its managers."""
+    if not can(actor, Action.FRONT_DOOR_COUNTERSIGN):
+        return queryset.none()
+    return queryset.filter(referral__front_door_id=actor.agency_id)
+
+
+def own_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The referrals the actor wrote themselves, drafts included."""
+    if not can(actor, Action.REFERRAL_MAKE):
+        return queryset.none()
+    return queryset.filter(referrer_id=actor.pk)
+
+
+def front_door_audits(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The rounds of referral audits at the actor's front door, for its managers."""
+    if not can(actor, Action.REFERRAL_AUDIT):
+        return queryset.none()
+    return queryset.filter(front_door_id=actor.agency_id)
+
+
+def front_door_rapid_responses(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The rapid responses the actor's front door opened."""
+    if not can(actor, Action.RAPID_RESPONSE):
+        return queryset.none()
+    return queryset.filter(front_door_id=actor.agency_id)
+
+
+def own_messages(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The messages addressed to the actor; none to anyone signed out or inactive."""
+    if not is_active_actor(actor):
+        return queryset.none()
+    return queryset.filter(recipient_id=actor.pk)
+
+
+def audit_findings_recipients(referral: Any, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is sent the findings of an audit of a referral: the person who referred, and the
+    active members of the team they referred from (the findings are for the team's learning).
+    A referral from another agency's system has no one here to tell. Only those who may see the
+    referral can open it from the message (``referral_basis``); reading the message is audited
+    for the child."""
+    people = Q(pk=referral.referrer_id) if referral.referrer_id is not None else Q(pk__in=[])
+    if referral.referring_team_id is not None:
+        people |= Q(team_id=referral.referring_team_id)
+    return staff.filter(people, is_active=True).order_by("pk")
+
+
+def people_who_work_with_children(staff: QuerySet[M]) -> QuerySet[M]:
+    """Active staff whose role works with children: those who may be offered as members of the
+    team around a child (``decide_team_appointment`` decides each appointment)."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.CHILD_VIEW in actions]
+    return staff.filter(is_active=True, role__in=roles, agency__is_active=True)
+
+
+def at_front_door(basis: str) -> bool:
+    """Whether a referral's basis for the actor is the front door it was sent to."""
+    return basis == REFERRAL_FRONT_DOOR
+
+
+def may_escalate_as_referrer(actor: Any, referral: Any) -> bool:
+    """Only the person who sent a referral escalates it (when the time has passed, which the
+    front door's rules decide)."""
+    return referral_basis(actor, referral) == REFERRAL_REFERRER
+
+
+def decide_referral_escalation(actor: Any, referral: Any) -> str:
+    """Raise ``Forbidden`` or ``NotFound`` unless the actor sent this referral; otherwise return
+    the basis."""
+    basis = decide_referral(actor, Action.REFERRAL_MAKE, referral)
+    if basis != REFERRAL_REFERRER:
+        raise NotFound(referral.pk)
+    return basis

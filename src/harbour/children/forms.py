@@ -498,13 +498,8 @@ class TeamMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["staff"]
         assert isinstance(field, forms.ModelChoiceField)
-        casework = [
-            role
-            for role, actions in policy.ROLE_ACTIONS.items()
-            if policy.Action.CHILD_VIEW in actions
-        ]
         field.queryset = (
-            Staff.objects.filter(is_active=True, role__in=casework)
+            policy.people_who_work_with_children(Staff.objects.all())
             .select_related("agency")
             .order_by("agency__name", "last_name")
         )

@@ -24,7 +24,6 @@ from harbour.frontdoor.codes import (
     MeetingStatus,
     Outcome,
     Sampling,
-    Status,
     Step,
 )
 from harbour.frontdoor.models import (
@@ -183,7 +182,7 @@ def meeting_action_add(
 
 
 def _sample_pool(actor: Any, criteria: Mapping[str, Any]) -> Any:
-    pool = Referral.objects.filter(front_door_id=actor.agency_id).exclude(status=Status.DRAFT)
+    pool = policy.front_door_referrals(actor, Referral.objects.all())
     if criteria.get("agency"):
         pool = pool.filter(referring_agency_id=criteria["agency"])
     if criteria.get("received_from"):
@@ -299,10 +298,7 @@ def audit_feed_back(*, actor: Any, case: AuditedReferral) -> AuditedReferral:
     if case.fed_back_at is not None:
         raise ValidationError("The findings have already been fed back")
     referral = case.referral
-    recipients = {s.pk: s for s in [referral.referrer] if s is not None and s.is_active}
-    if referral.referring_team_id:
-        for member in Staff.objects.filter(team_id=referral.referring_team_id, is_active=True):
-            recipients.setdefault(member.pk, member)
+    recipients = {s.pk: s for s in policy.audit_findings_recipients(referral, Staff.objects.all())}
     if not recipients:
         raise ValidationError(
             f"This referral came from {referral.referring_agency}'s system: nobody in Harbour "

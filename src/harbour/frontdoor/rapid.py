@@ -468,7 +468,7 @@ def responses(actor: Any) -> list[RapidResponse]:
     """The actor's front door's rapid responses, open first."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
     found = list(
-        RapidResponse.objects.filter(front_door_id=actor.agency_id)
+        policy.front_door_rapid_responses(actor, RapidResponse.objects.all())
         .select_related("incident__agency")
         .prefetch_related("children")
     )
@@ -511,7 +511,7 @@ def response_for_actor(actor: Any, response_id: int) -> ResponseView:
     (audited), or ``NotFound``."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
     response = (
-        RapidResponse.objects.filter(pk=response_id, front_door_id=actor.agency_id)
+        policy.front_door_rapid_responses(actor, RapidResponse.objects.filter(pk=response_id))
         .select_related("incident__agency", "opened_by", "recorded_by", "closed_by")
         .prefetch_related("agencies_present")
         .first()
@@ -539,8 +539,9 @@ def contact_choices(actor: Any) -> list[Any]:
         .order_by("agency__name", "last_name", "first_name")
     )
     found = [p for p in people if not policy.appointee_refusal(actor, p, "be named")]
-    # The actor's own agency first.
-    return sorted(found, key=lambda p: p.agency_id != actor.agency_id)
+    # The actor's own agency first (an order, not an access decision).
+    own = actor.agency_id
+    return sorted(found, key=lambda p: p.agency_id != own)
 
 
 # Writes -----------------------------------------------------------------------------------------
@@ -595,7 +596,7 @@ def rapid_response_open(
             response = RapidResponse.objects.create(
                 reference=_next_reference(at),
                 incident=incident,
-                front_door=Agency.objects.get(pk=actor.agency_id),
+                front_door=actor.agency,
                 opened_by=actor,
                 opened_at=at,
                 convene_by=convene_by,

@@ -178,9 +178,7 @@ def _clock_ordered(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
 
 def _open_at_front_door(actor: Any) -> QuerySet[Referral]:
     return _clock_ordered(
-        policy.referrals_visible(
-            actor, _referrals().filter(status__in=OPEN_STATUSES, front_door_id=actor.agency_id)
-        )
+        policy.front_door_referrals(actor, _referrals().filter(status__in=OPEN_STATUSES))
     )
 
 
@@ -315,8 +313,8 @@ def oversight(*, actor: Any) -> Oversight:
             actor, row.referral, section="oversight_clock_alerts", basis=policy.REFERRAL_FRONT_DOOR
         )
     escalations = list(
-        Escalation.objects.filter(
-            referral__front_door_id=actor.agency_id, resolved_at__isnull=True
+        policy.front_door_escalations(
+            actor, Escalation.objects.filter(resolved_at__isnull=True)
         ).select_related("referral", "raised_by", "referral__referring_agency")
     )
     return Oversight(
@@ -332,7 +330,7 @@ def oversight(*, actor: Any) -> Oversight:
 
 def my_referrals(*, actor: Any) -> list[Referral]:
     policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
-    referrals = list(_referrals().filter(referrer_id=actor.pk)[:MAX_LIST])
+    referrals = list(policy.own_referrals(actor, _referrals())[:MAX_LIST])
     for referral in referrals:
         basis = policy.REFERRAL_AUTHOR if referral.status == Status.DRAFT else "referral:referrer"
         _audit_shown(actor, referral, section="my_referrals", basis=basis)
@@ -351,7 +349,7 @@ def notifications(*, actor: Any, unread_only: bool = False) -> list[Message]:
     """The actor's messages, newest first. A message about a referral tells its reader about
     the child the referral is about (audit findings often name them), so each referral with a
     child is an access event, once however many messages."""
-    items = Notification.objects.filter(recipient=actor).select_related("referral")
+    items = policy.own_messages(actor, Notification.objects.all()).select_related("referral")
     if unread_only:
         items = items.filter(read_at__isnull=True)
     messages: list[Message] = []
@@ -374,7 +372,7 @@ def notifications(*, actor: Any, unread_only: bool = False) -> list[Message]:
 def unread_count(*, actor: Any) -> int:
     if not policy.is_active_actor(actor):
         return 0
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
+    return policy.own_messages(actor, Notification.objects.filter(read_at__isnull=True)).count()
 
 
 # Around a referral at the front door ------------------------------------------------------------
@@ -629,7 +627,7 @@ def audits(*, actor: Any) -> list[AuditSummary]:
     """The audit rounds at the actor's front door, with progress (no child is named)."""
     policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
     rounds = (
-        ReferralAudit.objects.filter(front_door_id=actor.agency_id)
+        policy.front_door_audits(actor, ReferralAudit.objects.all())
         .select_related("created_by")
         .annotate(
             scored=Count("cases", filter=Q(cases__audited_at__isnull=False)),
@@ -641,7 +639,7 @@ def audits(*, actor: Any) -> list[AuditSummary]:
 
 def audit_for_actor(*, actor: Any, audit_id: int) -> tuple[ReferralAudit, list[AuditedReferral]]:
     policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
-    audit = ReferralAudit.objects.filter(pk=audit_id, front_door_id=actor.agency_id).first()
+    audit = policy.front_door_audits(actor, ReferralAudit.objects.filter(pk=audit_id)).first()
     if audit is None:
         raise policy.NotFound(audit_id)
     cases = list(audit.cases.select_related("referral", "referral__referring_agency", "audited_by"))

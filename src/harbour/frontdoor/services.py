@@ -44,7 +44,7 @@ from harbour.frontdoor.models import (
     WorkingHours,
 )
 from harbour.frontdoor.working_time import WorkingTime
-from harbour.partnership.models import Agency, Role, Staff, Team, ThresholdGuidance
+from harbour.partnership.models import Agency, Staff, Team, ThresholdGuidance
 
 # Outcomes after which the front door's agency goes on working with the child and so keeps a
 # record of them; after the others its sight of the child ends with the referral.
@@ -170,9 +170,8 @@ def _notify(recipients: Any, referral: Referral, message: str) -> None:
 
 
 def _front_door_managers(agency_id: int) -> Any:
-    return Staff.objects.filter(
-        agency_id=agency_id, role=Role.FRONT_DOOR_MANAGER, is_active=True
-    ).order_by("pk")
+    front_door = Agency.objects.get(pk=agency_id)
+    return policy.front_door_managers(front_door, Staff.objects.all())
 
 
 # Making a referral on the form ------------------------------------------------------------------
@@ -629,9 +628,7 @@ def may_escalate(referral: Referral, now: dt.datetime | None = None) -> bool:
 def referral_escalate(*, actor: Any, referral: Referral, reason: str = "") -> Escalation:
     """The referrer has had no outcome within the partnership's time: raise it with the front
     door's managers, who must resolve it."""
-    basis = policy.decide_referral(actor, policy.Action.REFERRAL_MAKE, referral)
-    if basis != policy.REFERRAL_REFERRER:
-        raise policy.NotFound(referral.pk)
+    policy.decide_referral_escalation(actor, referral)
     if not may_escalate(referral):
         raise ValidationError(
             "You can escalate a referral once the partnership's time for an outcome has passed "
@@ -711,7 +708,7 @@ def clock_alerts_notify(
         ).update(rating_overdue_notified_at=now)
         if not claimed:
             continue
-        recipients = list(policy.clock_alert_recipients(referral.front_door, Staff.objects.all()))
+        recipients = list(policy.front_door_managers(referral.front_door, Staff.objects.all()))
         _notify(recipients, referral, rating_overdue_message(referral))
         audit_referral(
             None,
@@ -727,9 +724,8 @@ def clock_alerts_notify(
 
 @transaction.atomic
 def notifications_mark_read(*, actor: Any) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(read_at__isnull=True)
+    return policy.own_messages(actor, unread).update(read_at=timezone.now())
 
 
 # The partnership's rules ------------------------------------------------------------------------

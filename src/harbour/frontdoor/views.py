@@ -297,13 +297,14 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     if referral.status == Status.DRAFT:
         return redirect("frontdoor:check", referral_id=referral.pk)
     basis = policy.referral_basis(request.user, referral)
-    at_front_door = basis == policy.REFERRAL_FRONT_DOOR
+    at_front_door = policy.at_front_door(basis)
     context: dict[str, Any] = {
         "referral": referral,
         "answers": _answers(referral),
         "at_front_door": at_front_door,
         "decision": selectors.current_decision(referral),
-        "may_escalate": basis == policy.REFERRAL_REFERRER and services.may_escalate(referral),
+        "may_escalate": policy.may_escalate_as_referrer(request.user, referral)
+        and services.may_escalate(referral),
         "missing": [
             ITEMS_BY_KEY[k].label for k in referral.completeness_missing if k in ITEMS_BY_KEY
         ],
