@@ -48,8 +48,12 @@ postgres:
 demo: setup
 	mkdir -p var
 	rm -f var/harbour.sqlite3
+	rm -rf var/insight-store var/insight-files
 	$(HARBOUR) migrate -v 0
 	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN)
+	# Two years of Riverside's public and partners' files, imported as an analyst would.
+	$(HARBOUR) demo insight-files var/insight-files | while read -r format path; do \
+		$(HARBOUR) insight import --format "$$format" "$$path" || exit 1; done
 	$(HARBOUR) link train
 	$(HARBOUR) link run
 	$(HARBOUR) identity reconcile
@@ -82,6 +86,7 @@ bench: setup postgres
 	$(BIN)/python benchmarks/linkage_batch.py
 	$(BIN)/python benchmarks/frontdoor_intake.py
 	$(BIN)/python benchmarks/frontdoor_queue.py
+	$(BIN)/python benchmarks/insight_import.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

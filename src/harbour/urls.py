@@ -12,6 +12,7 @@ urlpatterns = [
     path("partnership/education-limits/", include("harbour.children.limit_urls")),
     path("language/", include("harbour.language.urls")),
     path("identity/", include("harbour.identity.urls")),
+    path("insight/", include("harbour.insight.urls")),
     path("", include("harbour.frontdoor.urls")),
     path("api/", api.urls),  # the automated referrals API and its docs (ADR 0011)
     # No Django admin: the partnership is run through its own audited pages (ADR 0002).

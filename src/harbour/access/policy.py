@@ -68,6 +68,10 @@ class Action(enum.StrEnum):
     # partnership's flag rules (issue 4, parts 6 and 7).
     CHILD_ALERTS_VIEW = "child.alerts.view"
     FLAG_RULES_MANAGE = "identity.flag_rules.manage"
+    # The insight store (issue 13): what is in it, and importing public and partners' files
+    # into it. Aggregate and pseudonymised data only (see the section at the end).
+    INSIGHT_VIEW = "insight.view"
+    INSIGHT_IMPORT = "insight.import"
 
 
 _CASEWORK = frozenset(
@@ -101,10 +105,21 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
     Role.ANALYST: frozenset(
-        {Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW, Action.LANGUAGE_REPORT_VIEW}
+        {
+            Action.PARTNERSHIP_VIEW,
+            Action.COHORT_REPORT_VIEW,
+            Action.LANGUAGE_REPORT_VIEW,
+            Action.INSIGHT_VIEW,
+            Action.INSIGHT_IMPORT,
+        }
     ),
     Role.STRATEGIC_LEADER: frozenset(
-        {Action.PARTNERSHIP_VIEW, Action.COHORT_REPORT_VIEW, Action.LANGUAGE_REPORT_VIEW}
+        {
+            Action.PARTNERSHIP_VIEW,
+            Action.COHORT_REPORT_VIEW,
+            Action.LANGUAGE_REPORT_VIEW,
+            Action.INSIGHT_VIEW,
+        }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {
@@ -133,6 +148,8 @@ ROLE_PURPOSE: dict[str, Purpose] = {
     Role.FRONT_DOOR_MANAGER: Purpose.SAFEGUARDING,
     Role.LEAD_PRACTITIONER: Purpose.SAFEGUARDING,
     Role.PANEL_CHAIR: Purpose.PREVENTION,
+    Role.ANALYST: Purpose.ANALYSIS,
+    Role.STRATEGIC_LEADER: Purpose.ANALYSIS,
     Role.DATA_PROTECTION_OFFICER: Purpose.AUDIT,
 }
 
@@ -916,3 +933,25 @@ def decide_referral_escalation(actor: Any, referral: Any) -> str:
     if basis != REFERRAL_REFERRER:
         raise NotFound(referral.pk)
     return basis
+
+
+# The insight store (issue 13, parts 1, 2 and 8; ADR 0022) ----------------------------------------
+
+# Analysts build the store and read it; leaders read it (``ROLE_ACTIONS``). Nothing in it names a
+# child: police.uk, the census, DfE's statistics, ISTV and boundaries are aggregate or anonymous,
+# and Harbour's own data will enter it only as pseudonymised extracts. Every read of it is for
+# strategic analysis (``ROLE_PURPOSE``).
+INSIGHT_PURPOSE = Purpose.ANALYSIS
+
+
+def may_import_insight(actor: Any) -> bool:
+    """May the actor import files into the store (and see how each import went)?"""
+    return can(actor, Action.INSIGHT_IMPORT)
+
+
+def insight_imports_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The store is the partnership's, not an agency's: whoever may import sees every import
+    (who brought what in, when, and its problems by line); anyone else sees none."""
+    if not may_import_insight(actor):
+        return queryset.none()
+    return queryset

@@ -9,9 +9,7 @@ nothing, so importing the same file again is safe. The import is audited (counts
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +24,19 @@ from harbour.identity.linkage.model import normalise_postcode
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
 from harbour.identity.sources import upsert_source_records
 from harbour.partnership.models import Agency
+from harbour.tabular import (
+    MAX_ERRORS,
+    ImportRejected,
+    LineError,
+    decode,
+    problems,
+    read_csv,
+    schema_errors,
+)
+
+__all__ = ["MAX_ERRORS", "ImportRejected", "LineError", "import_person_records"]
 
 MAX_ROWS = 200_000
-MAX_ERRORS = 200
 SYSTEM_ACTOR = "identity-import"
 SEXES = ("M", "F", "U")
 
@@ -48,28 +56,6 @@ FIELDS: dict[str, str] = {
     "as_of": "as_of",
 }
 REQUIRED = ("source_system", "source_id")
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    column: str | None
-    detail: str
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.column}" if self.column else "")
-        shown = f" (got {self.value!r})" if self.value is not None else ""
-        return f"{where}: {self.detail}{shown}"
-
-
-class ImportRejected(Exception):
-    """The file was rejected as a whole; ``errors`` names each problem by line."""
-
-    def __init__(self, message: str, errors: list[LineError] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or []
-        self.error_count = len(self.errors)
 
 
 @dataclass
@@ -167,9 +153,7 @@ class PersonRecordFile(pa.DataFrameModel):
 
 
 _MESSAGES = {
-    "not_nullable": "is required",
     "column_in_schema": "is not a column Harbour knows (see docs/identity-import.md)",
-    "column_in_dataframe": "is a required column and is missing",
     "multiple_fields_uniqueness": "repeats a source_system and source_id of another line",
 }
 
@@ -192,44 +176,14 @@ def _message(check: str, column: str | None) -> str:
 
 def parse(content: bytes) -> tuple[list[str], list[dict[str, str | None]], list[int]]:
     """(header, rows, the line each row starts on). Raises ``ImportRejected``."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRejected(f"The file must be UTF-8 text (byte {error.start} is not)") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[LineError] = []
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        if not any(header):
-            raise ImportRejected("The file is empty: it needs a header line and rows")
-        if len(set(header)) != len(header):
-            errors.append(LineError(1, None, "the header names a column twice"))
-        rows: list[dict[str, str | None]] = []
-        lines: list[int] = []
-        start = reader.line_num + 1
-        for cells in reader:
-            if not cells or not any(cell.strip() for cell in cells):
-                start = reader.line_num + 1
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportRejected(f"A file may hold at most {MAX_ROWS:,} rows; split it")
-            if len(cells) != len(header):
-                errors.append(
-                    LineError(start, None, f"has {len(cells)} cells; the header has {len(header)}")
-                )
-            else:
-                rows.append({n: (c.strip() or None) for n, c in zip(header, cells, strict=True)})
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportRejected(
-            f"The file is not valid CSV: {error} (line {reader.line_num})"
-        ) from None
-    if errors:
-        raise ImportRejected("The file's lines do not match its header; nothing was saved", errors)
-    if not rows:
-        raise ImportRejected("The file has a header but no rows")
-    return header, rows, lines
+    table = read_csv(
+        decode(content), max_rows=MAX_ROWS, normalise_header=lambda name: name.strip().lower()
+    )
+    rows = [
+        {n: (c.strip() or None) for n, c in zip(table.header, cells, strict=True)}
+        for cells in table.rows
+    ]
+    return table.header, rows, table.lines
 
 
 def validate(content: bytes) -> tuple[pd.DataFrame, list[int]]:
@@ -239,27 +193,8 @@ def validate(content: bytes) -> tuple[pd.DataFrame, list[int]]:
     try:
         frame = PersonRecordFile.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as failure:
-        errors = []
-        for case in failure.failure_cases.to_dict("records"):
-            index = case.get("index")
-            schema_level = case.get("schema_context") == "DataFrameSchema"
-            column = case.get("failure_case") if schema_level else case.get("column")
-            has_index = index is not None and not pd.isna(index)
-            value = None if schema_level else case.get("failure_case")
-            errors.append(
-                LineError(
-                    line=lines[int(index)] if has_index else 1,
-                    column=str(column) if column is not None else None,
-                    detail=_message(str(case.get("check")), column),
-                    value=None if value is None or pd.isna(value) else str(value)[:60],
-                )
-            )
-        errors.sort(key=lambda e: (e.line, e.column or ""))
-        raise ImportRejected(
-            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the file; "
-            "nothing was saved",
-            errors,
-        ) from None
+        errors = schema_errors(failure.failure_cases, lines, _message)
+        raise ImportRejected(problems(len(errors)), errors) from None
     return frame, lines
 
 

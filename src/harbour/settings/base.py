@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "django_typer",
     # Django Ninja, for the automated referrals API; listed so its Swagger page uses the
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "harbour.identity",
     "harbour.language",
     "harbour.frontdoor",
+    "harbour.insight",
     "harbour.pages",
     "harbour.demo",
 ]
@@ -123,6 +125,18 @@ HARBOUR_PARTNERSHIP_NAME = env.str(
 )
 # How long a break-glass grant lasts before the practitioner must give a reason again.
 HARBOUR_BREAK_GLASS_HOURS = env.int("HARBOUR_BREAK_GLASS_HOURS", default=8)
+
+# The insight store (ADR 0022): Parquet files partitioned by source and month. Production points
+# it at its own volume (or a mount of object storage); the catalogue is in the database.
+HARBOUR_INSIGHT_STORE = env.path(
+    "HARBOUR_INSIGHT_STORE", default=str(PROJECT_DIR / "var" / "insight-store")
+)
+# The partnership's choice for a file with bad rows: refuse it whole (the default), or set the
+# bad rows aside, listed with their problems, and import the rest.
+HARBOUR_INSIGHT_QUARANTINE_ROWS = env.bool("HARBOUR_INSIGHT_QUARANTINE_ROWS", default=False)
+# How an import started from the page runs: "thread" (beside the web process, so the page can
+# show its progress) or "inline" (in the request, after it commits).
+HARBOUR_INSIGHT_RUNNER = env.str("HARBOUR_INSIGHT_RUNNER", default="thread")
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ from harbour.identity.models import (
     ReviewPair,
     SourceRecord,
 )
+from harbour.insight.models import SourceImport
 from harbour.language.models import LanguageRule
 from harbour.partnership.models import (
     Agency,
@@ -215,6 +216,16 @@ MATRIX.update(
         "identity:flag-rules": ("none", only({Role.ADMINISTRATOR})),
         "identity:flag-rule-edit": ("flag_rule", only({Role.ADMINISTRATOR})),
         "identity:flag-rule-switch": ("flag_rule", only({Role.ADMINISTRATOR})),
+    }
+)
+# The insight store (issue 13; ADR 0022): analysts import and read it, leaders read it.
+INSIGHT_READERS = {Role.ANALYST, Role.STRATEGIC_LEADER}
+MATRIX.update(
+    {
+        "insight:store": ("none", only(INSIGHT_READERS)),
+        "insight:store-csv": ("none", only(INSIGHT_READERS)),
+        "insight:import": ("none", only({Role.ANALYST})),
+        "insight:import-run": ("insight_import", only({Role.ANALYST})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
@@ -492,6 +503,18 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
                 and user is not None
                 and policy.can(user, policy.Action.CHILD_ALERTS_VIEW)
                 else any_child
+            ).pk
+        },
+        "insight_import": lambda: {
+            "import_id": (
+                SourceImport.objects.first()
+                or SourceImport.objects.create(
+                    format="police-uk-street",
+                    table="police_street",
+                    file_name="2024-01-riverside-street.csv",
+                    file_hash="0" * 64,
+                    status="refused",
+                )
             ).pk
         },
         "flag_rule": lambda: {

@@ -370,6 +370,11 @@ NO_CHILD_DATA: dict[str, str] = {
     },
     "limits:education-limit-list": _ADMIN,
     "limits:education-limit-edit": _ADMIN,
+    "insight:store": "the analytical store's catalogue: published and partners' files, counts",
+    "insight:store-csv": "the analytical store's catalogue as CSV: files and counts, no person",
+    "insight:import": "an analyst uploads a public or partner's aggregate file (police.uk, "
+    "census, ISTV …): never a person",
+    "insight:import-run": "an import's progress: counts and line-numbered errors in that file",
 }
 
 

@@ -1,7 +1,10 @@
-"""``harbour demo generate`` and ``harbour demo sign-ins``: the synthetic Riverside partnership."""
+"""``harbour demo generate``, ``insight-files`` and ``sign-ins``: the synthetic Riverside
+partnership."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -63,6 +66,24 @@ class Command(TyperCommand):
         (run after `harbour link run`: the linked children come from the person index)."""
         opened = open_rapid_responses()
         self.stdout.write(f"Opened {opened} rapid response{'' if opened == 1 else 's'}.")
+
+    @command(name="insight-files")
+    def insight_files(
+        self,
+        directory: Annotated[Path, typer.Argument(help="Where to write the files")],
+        last_month: Annotated[
+            str, typer.Option(help="The last month, YYYY-MM (default: last month)")
+        ] = "",
+    ) -> None:
+        """Two years of Riverside's public and partners' files, in their publishers' formats,
+        for `harbour insight import` (one line a file: FORMAT PATH)."""
+        from harbour.demo.insight_files import write_demo_files
+
+        if not last_month:
+            today = timezone.localdate().replace(day=1)
+            last_month = (today - dt.timedelta(days=1)).strftime("%Y-%m")
+        for format_code, path in write_demo_files(directory, last_month=last_month).items():
+            self.stdout.write(f"{format_code} {path}")
 
     @command(name="sign-ins")
     def sign_ins(self) -> None:

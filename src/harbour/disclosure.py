@@ -1,0 +1,206 @@
+"""Small numbers protected in one place (issue 13, part 7): every count Harbour publishes about
+children, on a page or in an export, goes through here.
+
+* A count of 1 to 4 could identify a child: it is suppressed (primary suppression). 0 is shown.
+* A table with totals could give a suppressed count back by subtraction, so more cells are
+  suppressed until no published number reveals one (secondary suppression): in every row and
+  column whose total is published, a suppressed cell never stands alone, and a check by linear
+  programming (the best an attacker with the published table can do) finds no suppressed cell
+  whose value is fixed by the published ones; where it finds one, another cell of its row is
+  suppressed and the table is checked again.
+* A suppressed cell is shown as ``[c]`` (the Government Statistical Service's symbol for a value
+  kept confidential), whichever the reason, so the symbol does not say which cells are small.
+
+Plain Python (no Django): the pages of every app and their CSVs can call it. The insight pages
+(issue 13, parts 3 to 6) use it; the front-door, language and cohort reports are to be moved onto
+it (they show raw counts, or "fewer than 5" beside a total that gives the count back)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog  # type: ignore[import-untyped]  # no stubs installed
+
+THRESHOLD = 5
+SYMBOL = "[c]"
+NOTE = (
+    "[c] not shown, to protect children's privacy: a count of 1 to 4, or a number from which "
+    "one could be worked out"
+)
+SMALL, SECONDARY = "small", "secondary"
+
+
+@dataclass(frozen=True)
+class Published:
+    """One count as it may be published: its value, or ``[c]``."""
+
+    true_value: int
+    suppressed: bool = False
+    reason: str = ""
+
+    @property
+    def value(self) -> int | None:
+        return None if self.suppressed else self.true_value
+
+    def __str__(self) -> str:
+        return SYMBOL if self.suppressed else f"{self.true_value:,}"
+
+    @property
+    def csv(self) -> str:
+        return SYMBOL if self.suppressed else str(self.true_value)
+
+
+def is_small(value: int, threshold: int = THRESHOLD) -> bool:
+    return 0 < value < threshold
+
+
+def protect_count(value: int, *, threshold: int = THRESHOLD) -> Published:
+    """A count published on its own, with nothing to subtract it from."""
+    return Published(value, suppressed=is_small(value, threshold), reason=SMALL)
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A table of counts with its row totals, column totals and grand total, each protected."""
+
+    cells: list[list[Published]]
+    row_totals: list[Published]
+    column_totals: list[Published]
+    total: Published
+
+    @property
+    def suppressed(self) -> int:
+        every = [c for row in self.cells for c in row] + self.row_totals + self.column_totals
+        return sum(c.suppressed for c in [*every, self.total])
+
+
+def _lines(rows: int, columns: int) -> list[list[tuple[int, int]]]:
+    """Each line of the bordered table ((rows + 1) x (columns + 1), totals last): its cells, the
+    last being the line's total. Every row and column of the bordered table sums to its total."""
+    lines = [[(i, j) for j in range(columns + 1)] for i in range(rows + 1)]
+    lines += [[(i, j) for i in range(rows + 1)] for j in range(columns + 1)]
+    return lines
+
+
+def fixed_cells(
+    bordered: np.ndarray, hidden: set[tuple[int, int]], published_lines: list[list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """The hidden cells whose value the published numbers fix: for each, the least and the most
+    it can be (counts are whole and not negative; each published line adds up) are equal."""
+    order = sorted(hidden)
+    if not order:
+        return []
+    index = {cell: k for k, cell in enumerate(order)}
+    equations, results = [], []
+    for line in published_lines:
+        *parts, total = line
+        row = np.zeros(len(order))
+        known = 0.0
+        for cell in parts:
+            if cell in index:
+                row[index[cell]] += 1
+            else:
+                known += bordered[cell]
+        if total in index:
+            row[index[total]] -= 1
+        else:
+            known -= bordered[total]
+        if row.any():
+            equations.append(row)
+            results.append(-known)
+    if not equations:
+        return []
+    a_eq, b_eq = np.array(equations), np.array(results)
+    found = []
+    for k, cell in enumerate(order):
+        goal = np.zeros(len(order))
+        goal[k] = 1
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        # Row and column sums make a totally unimodular system, so these bounds are whole
+        # numbers, as an attacker's would be. Unbounded above (status 3): not fixed.
+        if low.status == 0 and high.status == 0 and abs(-high.fun - low.fun) < 0.5:
+            found.append(cell)
+    return found
+
+
+def protect_table(
+    counts: Sequence[Sequence[int]],
+    *,
+    threshold: int = THRESHOLD,
+    totals: bool = True,
+) -> ProtectedTable:
+    """Protect a table of counts and its totals (``totals=False``: none are published, so only
+    the small cells need hiding)."""
+    if not counts or not counts[0]:
+        return ProtectedTable(
+            cells=[[] for _ in counts], row_totals=[], column_totals=[], total=Published(0)
+        )
+    matrix = np.array(counts, dtype=np.int64)
+    if matrix.ndim != 2 or (matrix < 0).any():
+        raise ValueError("counts must be a rectangle of whole numbers, none negative")
+    rows, columns = matrix.shape
+    bordered = np.zeros((rows + 1, columns + 1), dtype=np.int64)
+    bordered[:rows, :columns] = matrix
+    bordered[:rows, columns] = matrix.sum(axis=1)
+    bordered[rows, :columns] = matrix.sum(axis=0)
+    bordered[rows, columns] = matrix.sum()
+    shown = {
+        (i, j)
+        for i in range(rows + 1)
+        for j in range(columns + 1)
+        if totals or (i < rows and j < columns)
+    }
+    small = {cell for cell in shown if is_small(int(bordered[cell]), threshold)}
+    hidden = set(small)
+    lines = _lines(rows, columns) if totals else []
+
+    def hide_another(line: list[tuple[int, int]]) -> bool:
+        """Hide the smallest count in the line that is not yet hidden (a cell before a total,
+        a non-zero before a zero): the least information lost."""
+        candidates = [c for c in line if c not in hidden]
+        if not candidates:
+            return False
+        best = min(
+            candidates,
+            key=lambda c: (bordered[c] == 0, c == line[-1], int(bordered[c]), c),
+        )
+        hidden.add(best)
+        return True
+
+    for _ in range(4 * (rows + 1) * (columns + 1) + 4):
+        changed = False
+        for line in lines:
+            if sum(c in hidden for c in line) == 1:
+                changed |= hide_another(line)
+        if changed:
+            continue
+        exposed = fixed_cells(bordered, hidden, lines)
+        if not exposed:
+            break
+        i, j = exposed[0]
+        row_line = lines[i]
+        if not hide_another(row_line):
+            hide_another(lines[rows + 1 + j])
+    else:  # pragma: no cover - the loop hides a cell each time round, so it ends
+        raise RuntimeError("secondary suppression did not settle")
+
+    def published(cell: tuple[int, int]) -> Published:
+        value = int(bordered[cell])
+        if cell not in hidden:
+            return Published(value)
+        return Published(value, suppressed=True, reason=SMALL if cell in small else SECONDARY)
+
+    return ProtectedTable(
+        cells=[[published((i, j)) for j in range(columns)] for i in range(rows)],
+        row_totals=[published((i, columns)) for i in range(rows)],
+        column_totals=[published((rows, j)) for j in range(columns)],
+        total=published((rows, columns)),
+    )
+
+
+def protect_column(counts: Sequence[int], *, threshold: int = THRESHOLD) -> ProtectedTable:
+    """A list of counts with their total: a table of one column."""
+    return protect_table([[c] for c in counts], threshold=threshold)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsightConfig(AppConfig):
+    name = "harbour.insight"
+    verbose_name = "Insight: the analytical store"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from harbour.insight import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("", views.store, name="store"),
+    path("store.csv", views.store_csv, name="store-csv"),
+    path("import/", views.import_file, name="import"),
+    path("imports/<uuid:import_id>/", views.import_run, name="import-run"),
+]
