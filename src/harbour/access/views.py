@@ -5,18 +5,19 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy, selectors, services
 from harbour.access.forms import BreakGlassReviewForm
 from harbour.access.presenters import GrantChildPresenter
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.responses import policy_errors
 
 
 @login_required
 @policy_errors
-def break_glass_queue(request: HttpRequest) -> HttpResponse:
+def break_glass_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.BREAK_GLASS_REVIEW)
     return render(
         request,
@@ -30,7 +31,7 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
+def break_glass_review(request: AuthenticatedHttpRequest, grant_id: uuid.UUID) -> HttpResponse:
     grant = selectors.break_glass_for_review(actor=request.user, grant_id=grant_id)
     form = BreakGlassReviewForm(request.POST or None)
     if request.method == "POST" and grant.reviewed_at is None and form.is_valid():
@@ -55,7 +56,7 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @policy_errors
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
     before_raw = request.GET.get("before", "")
     before = int(before_raw) if before_raw.isdigit() else None
     events = selectors.audit_events_page(actor=request.user, before=before)

@@ -26,7 +26,7 @@ from harbour.children.models import (
     TransitionPlan,
 )
 from harbour.children.sections import SECTION_CATEGORY
-from harbour.partnership.models import AgencyType
+from harbour.partnership.models import AgencyType, Staff
 
 LONG_WAIT_DAYS = 547  # eighteen months
 SUPPRESS_BELOW = 5
@@ -79,7 +79,7 @@ class AttentionItem:
     reasons: list[str] = field(default_factory=list)
 
 
-def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
+def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
     """The named children this person or their agency works with who need someone to look
     again. A reason comes only from an entry the person may see (``policy.record_entry_shown``:
     their own agency's, or shared with it by an agreement), so none tells them what another
@@ -173,7 +173,7 @@ class CohortReport:
     waits: list[WaitRow]
 
 
-def cohort_report(*, actor: Any) -> CohortReport:
+def cohort_report(*, actor: Staff) -> CohortReport:
     """Counts for leaders about children in serious youth violence work. No names, no ids."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     today = timezone.localdate()

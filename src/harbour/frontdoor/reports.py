@@ -36,6 +36,7 @@ from harbour.frontdoor.models import (
     ReferralDecision,
     StrategyMeeting,
 )
+from harbour.partnership.models import Staff
 
 PERIODS = {"3": 3, "6": 6, "12": 12}  # months back from today
 DEFAULT_PERIOD = "12"
@@ -174,7 +175,7 @@ TABLES: dict[str, Callable[[_Period], Table]] = {
 }
 
 
-def front_door_report(*, actor: Any, period: str = DEFAULT_PERIOD) -> Report:
+def front_door_report(*, actor: Staff, period: str = DEFAULT_PERIOD) -> Report:
     """Every table, for the page."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     inputs = _Period(period)
@@ -189,7 +190,7 @@ class ReportTable:
     table: Table
 
 
-def front_door_table(*, actor: Any, key: str, period: str = DEFAULT_PERIOD) -> ReportTable | None:
+def front_door_table(*, actor: Staff, key: str, period: str = DEFAULT_PERIOD) -> ReportTable | None:
     """One table, for its CSV, computed alone; None when there is no table of that key."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     build = TABLES.get(key)

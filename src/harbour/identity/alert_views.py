@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy
@@ -23,6 +23,7 @@ from harbour.identity import flags as flag_service
 from harbour.identity.forms import FlagRuleForm, FlagRuleSwitchForm
 from harbour.identity.models import AlertStatus
 from harbour.identity.presenters import FlagRuleUse, flag_rule_parameters
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.formpages import add_service_errors
 from harbour.web.responses import policy_errors
 
@@ -39,20 +40,20 @@ class AcknowledgeForm(forms.Form):
 
 @login_required
 @policy_errors
-def needs_list(request: HttpRequest) -> HttpResponse:
+def needs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = alerts.needs_list(actor=request.user)
     return render(request, "identity/needs_list.html", {"items": items})
 
 
 @login_required
 @policy_errors
-def flags_list(request: HttpRequest) -> HttpResponse:
+def flags_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = alerts.flags_list(actor=request.user)
     return render(request, "identity/flags_list.html", {"items": items})
 
 
 def _acknowledge_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     child_id: uuid.UUID,
     *,
     template: str,
@@ -86,7 +87,7 @@ def _acknowledge_page(
 
 @login_required
 @policy_errors
-def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_needs(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
@@ -97,7 +98,7 @@ def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_flags(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
@@ -108,7 +109,7 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rules(request: HttpRequest) -> HttpResponse:
+def flag_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     rules = alerts.flag_rules(actor=request.user)
     return render(
         request,
@@ -119,7 +120,7 @@ def flag_rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rule = alerts.current_flag_rule(actor=request.user, pk=pk)
     form = FlagRuleForm(request.POST if request.method == "POST" else None, rule=rule)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_rule_switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Switch the current version of a rule off (it raises no new flags; raised flags stay) or
     on again, with why."""
     rule = alerts.current_flag_rule(actor=request.user, pk=pk)

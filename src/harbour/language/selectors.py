@@ -27,6 +27,7 @@ from harbour.language.checker import (
     load_default_rules,
 )
 from harbour.language.models import CheckSource, LanguageCheck, LanguageCheckFinding, LanguageRule
+from harbour.partnership.models import Staff
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +91,13 @@ def rule_titles() -> dict[str, str]:
     return titles
 
 
-def partnership_rules(*, actor: Any) -> list[LanguageRule]:
+def partnership_rules(*, actor: Staff) -> list[LanguageRule]:
     """The partnership's rules in use or switched off; retired (deleted) rules are not listed."""
     permissions.require_manage_rules(actor)
     return list(LanguageRule.objects.filter(retired_at__isnull=True).select_related("added_by"))
 
 
-def partnership_rule_get(*, actor: Any, rule_id: str) -> LanguageRule:
+def partnership_rule_get(*, actor: Staff, rule_id: str) -> LanguageRule:
     """One of the partnership's rules to change; a retired rule is not found."""
     permissions.require_manage_rules(actor)
     rule = LanguageRule.objects.filter(rule_id=rule_id, retired_at__isnull=True).first()
@@ -105,7 +106,7 @@ def partnership_rule_get(*, actor: Any, rule_id: str) -> LanguageRule:
     return rule
 
 
-def rule_findings(*, actor: Any, rule: LanguageRule) -> int:
+def rule_findings(*, actor: Staff, rule: LanguageRule) -> int:
     """How many times the rule has found wording, on save or while typing (counts, no text)."""
     permissions.require_manage_rules(actor)
     found = LanguageCheckFinding.objects.filter(rule_id=rule.rule_id).aggregate(n=Sum("count"))
@@ -158,7 +159,7 @@ def _month(value: Any) -> dt.date:
     return value
 
 
-def language_report(*, actor: Any, months: int = REPORT_MONTHS) -> LanguageReport:
+def language_report(*, actor: Staff, months: int = REPORT_MONTHS) -> LanguageReport:
     """Suggestions by team and month, and by rule, for the last ``months`` calendar months.
 
     Counts on save are what ended up in records; checks while typing run at each pause, so
