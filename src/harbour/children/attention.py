@@ -27,9 +27,9 @@ from harbour.children.models import (
 )
 from harbour.children.sections import SECTION_CATEGORY
 from harbour.partnership.models import AgencyType, Staff
+from harbour.web import published
 
 LONG_WAIT_DAYS = 547  # eighteen months
-SUPPRESS_BELOW = 5
 MAX_LISTED = 100
 
 
@@ -149,10 +149,9 @@ class Count:
 
     @property
     def shown(self) -> str:
-        """Counts of 1 to 4 could identify a child: they are shown as 'fewer than 5'."""
-        if 0 < self.value < SUPPRESS_BELOW:
-            return f"fewer than {SUPPRESS_BELOW}"
-        return f"{self.value:,}"
+        """Counts of 1 to 4 could identify a child: they are shown as ``[c]``
+        (``harbour.disclosure``, at the partnership's threshold)."""
+        return str(published.count(self.value))
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,7 @@ def cohort_report(*, actor: Staff) -> CohortReport:
             child__in=cohort, kind=kind, status=AssessmentStatus.WAITING
         ).values_list("referred_on", flat=True)
         days = [(today - referred).days for referred in pending]
-        median = statistics.median(days) if len(days) >= SUPPRESS_BELOW else None
+        median = statistics.median(days) if len(days) >= published.threshold() else None
         waits.append(
             WaitRow(
                 kind.label,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from harbour import disclosure
 from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
@@ -295,7 +296,11 @@ def attention(request: AuthenticatedHttpRequest) -> HttpResponse:
 @policy_errors
 def cohort_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = attention_lists.cohort_report(actor=request.user)
-    return render(request, "children/cohort_report.html", {"report": report})
+    return render(
+        request,
+        "children/cohort_report.html",
+        {"report": report, "suppression_note": disclosure.NOTE},
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from harbour.access import policy
+from harbour.disclosure import Published
 from harbour.language import permissions
 from harbour.language.checker import (
     ABOUT_ANYONE,
@@ -28,6 +29,7 @@ from harbour.language.checker import (
 )
 from harbour.language.models import CheckSource, LanguageCheck, LanguageCheckFinding, LanguageRule
 from harbour.partnership.models import Staff
+from harbour.web import published
 
 logger = logging.getLogger(__name__)
 
@@ -121,19 +123,19 @@ class TeamMonthRow:
     month: dt.date
     agency: str
     team: str
-    checks_on_save: int
-    checks_with_suggestions: int
-    suggestions_on_save: int
-    checks_while_typing: int
-    by_rule: dict[str, int]
+    checks_on_save: Published
+    checks_with_suggestions: Published
+    suggestions_on_save: Published
+    checks_while_typing: Published
+    by_rule: dict[str, Published]
 
 
 @dataclass(frozen=True)
 class RuleRow:
     rule_id: str
     title: str
-    found_on_save: int
-    suggested_while_typing: int
+    found_on_save: Published
+    suggested_while_typing: Published
 
 
 @dataclass(frozen=True)
@@ -216,12 +218,14 @@ def language_report(*, actor: Staff, months: int = REPORT_MONTHS) -> LanguageRep
                 month=month,
                 agency=agency,
                 team=team,
-                checks_on_save=row["checks_on_save"],
-                checks_with_suggestions=row["with_suggestions"],
-                suggestions_on_save=row["suggestions_on_save"] or 0,
-                checks_while_typing=row["checks_while_typing"],
+                checks_on_save=published.count(row["checks_on_save"]),
+                checks_with_suggestions=published.count(row["with_suggestions"]),
+                suggestions_on_save=published.count(row["suggestions_on_save"] or 0),
+                checks_while_typing=published.count(row["checks_while_typing"]),
                 by_rule={
-                    rule_id: per_team_rule[(month, row["agency__name"], row["team__name"], rule_id)]
+                    rule_id: published.count(
+                        per_team_rule[(month, row["agency__name"], row["team__name"], rule_id)]
+                    )
                     for rule_id in rule_ids
                 },
             )
@@ -230,8 +234,8 @@ def language_report(*, actor: Staff, months: int = REPORT_MONTHS) -> LanguageRep
         RuleRow(
             rule_id=rule_id,
             title=titles.get(rule_id, rule_id),
-            found_on_save=(by_rule.get(rule_id) or {}).get("on_save") or 0,
-            suggested_while_typing=(by_rule.get(rule_id) or {}).get("typing") or 0,
+            found_on_save=published.count((by_rule.get(rule_id) or {}).get("on_save") or 0),
+            suggested_while_typing=published.count((by_rule.get(rule_id) or {}).get("typing") or 0),
         )
         for rule_id in rule_ids
     ]

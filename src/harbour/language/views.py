@@ -30,6 +30,7 @@ from harbour.language.presenters import (
     month_label,
 )
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import published
 from harbour.web.responses import csv_response, policy_errors
 from harbour.web.wording import CONTEXT_PARAM, FIELD_PARAM, wording_findings_for
 
@@ -126,11 +127,16 @@ def report_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 row.month.strftime("%Y-%m"),
                 row.agency,
                 row.team,
-                row.checks_on_save,
-                row.checks_with_suggestions,
-                row.suggestions_on_save,
-                row.checks_while_typing,
-                *(row.by_rule[rule_id] for rule_id in data.rule_ids),
+                *(
+                    published.csv_cell(n)
+                    for n in (
+                        row.checks_on_save,
+                        row.checks_with_suggestions,
+                        row.suggestions_on_save,
+                        row.checks_while_typing,
+                        *(row.by_rule[rule_id] for rule_id in data.rule_ids),
+                    )
+                ),
             )
             for row in data.team_months
         ),
