@@ -4,6 +4,7 @@ event per child shown in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.models import (
+    OUTWARD_CODE,
     Assessment,
     Child,
     ChildName,
@@ -48,7 +50,10 @@ class SearchResult:
 
 
 def normalise_postcode(value: str) -> str:
+    """``rv12ab`` → ``RV1 2AB``; the first part of one alone (``sw1a``) → ``SW1A``."""
     compact = "".join(value.upper().split())
+    if len(compact) <= 4 and re.match(OUTWARD_CODE, compact):
+        return compact
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
@@ -73,6 +78,8 @@ def child_search(*, actor: Staff, search: ChildSearch) -> tuple[list[SearchResul
         children = children.filter(date_of_birth=search.date_of_birth)
     if search.postcode.strip():
         postcode = normalise_postcode(search.postcode)
+        if re.match(OUTWARD_CODE, postcode):
+            postcode += " "  # the whole district: RV3 is not RV34
         children = children.filter(postcode__istartswith=postcode)
     found = list(
         children.order_by("family_name", "given_name", "date_of_birth")[: MAX_SEARCH_RESULTS + 1]

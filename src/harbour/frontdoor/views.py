@@ -78,11 +78,18 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _draft(request: AuthenticatedHttpRequest, referral_id: int) -> Any:
+    """The referrer's draft; once sent (Back after sending, an old tab), its page, which says
+    what was sent and what happens next, rather than "not found"."""
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
     )
     if referral.status != Status.DRAFT:
-        raise policy.NotFound(referral_id)
+        messages.info(
+            request,
+            f"Referral {referral.reference} has been sent, so it cannot be changed. "
+            "This is what you sent.",
+        )
+        return redirect("frontdoor:detail", referral_id=referral.pk)
     return referral
 
 
@@ -90,6 +97,8 @@ def _draft(request: AuthenticatedHttpRequest, referral_id: int) -> Any:
 @policy_errors
 def find_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     form = forms.FindChildForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
@@ -111,6 +120,8 @@ def find_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRespo
 @policy_errors
 def choose_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     child = None
     chosen = request.POST.get("child", "")
     if chosen:
@@ -135,6 +146,8 @@ def _initial(referral: Any, form_class: type[django_forms.Form]) -> dict[str, An
 @policy_errors
 def question(request: AuthenticatedHttpRequest, referral_id: int, slug: str) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     step = forms.QUESTIONS_BY_SLUG.get(slug)
     if step is None:
         raise Http404(slug)
@@ -243,6 +256,8 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
 @policy_errors
 def check(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     errors: list[dict[str, str]] = []
     result = None
     if request.method == "POST":
@@ -966,5 +981,5 @@ def report_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     return csv_response(
         f"front-door-{found.table.key}-{found.since:%Y-%m}-to-{found.until:%Y-%m-%d}.csv",
         found.table.columns,
-        found.table.rows,
+        reports.csv_rows(found.table),
     )
