@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.access.models import AuditEvent, BreakGlassGrant
+from harbour.access.models import BreakGlassGrant
 from harbour.partnership.models import Staff
 
 
@@ -44,14 +44,3 @@ def break_glass_for_review(*, actor: Staff, grant_id: uuid.UUID) -> BreakGlassGr
         subject=grant,
     )
     return grant
-
-
-def audit_events_page(
-    *, actor: Staff, before: int | None = None, size: int = 100
-) -> list[AuditEvent]:
-    """The whole trail for the DPO, newest first. It lists child ids, not names."""
-    policy.require_capability(actor, policy.Action.AUDIT_TRAIL_VIEW)
-    events = AuditEvent.objects.order_by("-sequence")
-    if before is not None:
-        events = events.filter(sequence__lt=before)
-    return list(events[:size])

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from harbour.access import policy
+from harbour.access import policy, trail
 from harbour.access.presenters import AuditEventPresenter
 from harbour.children import selectors as children_selectors
 from harbour.children.presenters import ChildPresenter
@@ -50,6 +50,9 @@ def child_access_log(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> 
         {
             "child": ChildPresenter(child),
             "child_id": child.pk,
-            "events": [AuditEventPresenter(event) for event in events],
+            "events": [
+                (AuditEventPresenter(event), row)
+                for event, row in zip(events, trail.rows(events), strict=True)
+            ],
         },
     )

@@ -238,7 +238,8 @@ def test_access_log_for_lead_practitioner_and_dpo(client, area):
     assert url in summary
     page = client.get(url)
     assert page.status_code == 200
-    assert lead.username in page.content.decode()
+    assert lead.get_full_name() in page.content.decode()
+    assert lead.username not in page.content.decode()
     client.force_login(dpo)
     assert client.get(url).status_code == 200
     assert events(section="access_log").count() == 2
