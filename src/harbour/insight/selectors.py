@@ -85,3 +85,100 @@ def import_for_actor(*, actor: Any, import_id: uuid.UUID) -> SourceImport:
         policy.require_capability(actor, policy.Action.INSIGHT_IMPORT)
         raise policy.NotFound(import_id)
     return found
+
+
+@dataclass(frozen=True)
+class NeedsFigures:
+    """The needs assessment's figures as the store's queries give them (before suppression:
+    the presenters protect every count before it is shown or exported)."""
+
+    violent_by_month: pd.DataFrame
+    assaults_by_month: pd.DataFrame
+    violent_by_lsoa: pd.DataFrame
+    assaults_by_lsoa: pd.DataFrame
+    assaults_when: pd.DataFrame
+    searches_by_age: pd.DataFrame
+    searches_by_sex: pd.DataFrame
+    searches_by_ethnic_group: pd.DataFrame
+    assaults_by_weapon: pd.DataFrame
+    crimes_by_type: pd.DataFrame
+    months: list[str]
+
+
+def needs_figures(*, actor: Any) -> NeedsFigures:
+    """The strategic needs assessment's aggregates: counts only, no row of a person."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    t = store_tables()
+    run = queries.execute
+    violent = queries.violent_crime(t["police_street"])
+    months = run(queries.rows_by_month(t))
+    return NeedsFigures(
+        violent_by_month=run(queries.seasonal_counts(violent)),
+        assaults_by_month=run(queries.seasonal_counts(t["istv_assaults"])),
+        violent_by_lsoa=run(queries.counts_by_named_lsoa(violent, t["lsoa_boundaries"])),
+        assaults_by_lsoa=run(
+            queries.counts_by_named_lsoa(t["istv_assaults"], t["lsoa_boundaries"])
+        ),
+        assaults_when=run(queries.hour_by_weekday(t["istv_assaults"])),
+        searches_by_age=run(queries.counts_by(t["police_stop_search"], ["age_range"])),
+        searches_by_sex=run(queries.counts_by(t["police_stop_search"], ["gender"])),
+        searches_by_ethnic_group=run(queries.counts_by(t["police_stop_search"], ["ethnic_group"])),
+        assaults_by_weapon=run(queries.counts_by(t["istv_assaults"], ["weapon"])),
+        crimes_by_type=run(queries.counts_by(t["police_street"], ["crime_type"])),
+        months=sorted(
+            m
+            for m in months.loc[
+                months["source"].isin(["police_street", "police_stop_search", "istv_assaults"]),
+                "month",
+            ].unique()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """One stage of children's journeys the store holds: children at it by ethnic group."""
+
+    key: str
+    label: str
+    counts: pd.DataFrame  # ethnic_group, count
+
+
+@dataclass(frozen=True)
+class DisproportionalityFigures:
+    population: pd.DataFrame  # group_code, children, lsoas
+    stages: list[StageFigures]
+    months: list[str]
+
+
+# The stages of a child's journey the store holds, in order. police.uk's stop and search gives
+# the first two; referrals, decisions, plans and flags come with Harbour's own pseudonymised
+# extracts (ADR 0024).
+STAGES = (
+    ("searched", "Stop and search", None),
+    ("arrested", "Arrest after a stop and search", "Arrest"),
+)
+
+
+def disproportionality_figures(*, actor: Any) -> DisproportionalityFigures:
+    """Children at each stage by ethnic group, and children in the population by ethnic group:
+    aggregates only."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    t = store_tables()
+    searches = t["police_stop_search"]
+    stages = []
+    for key, label, outcome in STAGES:
+        table = searches if outcome is None else searches.filter(searches.outcome == outcome)
+        stages.append(
+            StageFigures(
+                key=key,
+                label=label,
+                counts=queries.execute(queries.children_searched_by_ethnic_group(table)),
+            )
+        )
+    month_rows = queries.execute(queries.counts_by(searches, ["month"]))
+    return DisproportionalityFigures(
+        population=queries.execute(queries.children_by_ethnic_group(t["census_population"])),
+        stages=stages,
+        months=sorted(month_rows["month"].dropna()),
+    )

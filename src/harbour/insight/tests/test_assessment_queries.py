@@ -108,9 +108,9 @@ def test_who_was_searched_by_age_sex_and_ethnicity(tables, column, source):
     source = source or "Officer-defined ethnicity"
     expected = frame[source].value_counts(dropna=False)
     got = queries.execute(queries.counts_by(tables["police_stop_search"], [column]))
-    assert {
-        (None if pd.isna(k) else k): v for k, v in as_dict(got, [column]).items()
-    } == {(None if pd.isna(k) else k): v for k, v in expected.items()}
+    assert {(None if pd.isna(k) else k): v for k, v in as_dict(got, [column]).items()} == {
+        (None if pd.isna(k) else k): v for k, v in expected.items()
+    }
 
 
 def test_which_weapons_ed_and_police_record(tables):

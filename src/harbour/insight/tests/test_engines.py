@@ -75,9 +75,7 @@ QUERIES = {
         queries.violent_crime(t["police_street"]), t["lsoa_boundaries"]
     ),
     "assaults by H3 cell": lambda t: queries.counts_by(t["istv_assaults"], ["h3_cell"]),
-    "children by ethnic group": lambda t: queries.children_by_ethnic_group(
-        t["census_population"]
-    ),
+    "children by ethnic group": lambda t: queries.children_by_ethnic_group(t["census_population"]),
     "children searched by ethnic group": lambda t: queries.children_searched_by_ethnic_group(
         t["police_stop_search"]
     ),
