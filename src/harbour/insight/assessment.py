@@ -41,6 +41,20 @@ INTERVAL_WORDS = {
 }
 
 Cell = Published | str
+# Each section's sheet in the board report (Excel allows 31 characters).
+SHEETS = {
+    "trend-police": "Trend - police",
+    "trend-ed": "Trend - emergency departments",
+    "where": "Where - by LSOA",
+    "when": "When - day and hour",
+    "who-age": "Who - age",
+    "who-sex": "Who - sex",
+    "who-ethnicity": "Who - ethnic group",
+    "weapons-ed": "Weapons - ED",
+    "crime-types": "Crime types - police",
+    "searched": "RRI - stop and search",
+    "arrested": "RRI - arrest after a search",
+}
 
 
 @dataclass
@@ -63,6 +77,14 @@ class Section:
     total: Row | None = None
     spec: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> str:
+        return SHEETS.get(self.key, self.title)
+
+    @property
+    def spec_id(self) -> str:
+        return f"{self.key}-spec"
 
     @property
     def empty(self) -> bool:

@@ -78,5 +78,5 @@ def test_any_counts_give_ordered_finite_intervals(counts, population, white):
     population = {**population, "white": white}
     for row in relative_rates(counts, population):
         if row.low is not None and row.high is not None:
-            assert row.low <= row.rri <= row.high
+            assert row.rri is not None and row.low <= row.rri <= row.high
         assert row.rate is None or row.rate >= 0
