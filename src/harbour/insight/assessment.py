@@ -22,6 +22,7 @@ from harbour.insight.engine.disproportionality import (
     BELOW,
     DEFAULT_REFERENCE,
     GROUPS,
+    SHORT_GROUPS,
     SPANS,
     GroupRate,
     relative_rates,
@@ -360,8 +361,9 @@ def stage_section(
     title = f"{label}: children aged 10 to 17 by ethnic group"
     description = (
         f"Children aged 10 to 17 at this stage (police.uk), their rate per 1,000 children of "
-        f"the same group living in the area, and the relative rate index (RRI) against "
-        f"{GROUPS.get(reference, reference)} children with its 95% confidence interval."
+        f"the same group living in the area over the whole period, and the relative rate "
+        f"index (RRI) against {GROUPS.get(reference, reference)} children with its 95% "
+        f"confidence interval."
     )
     if reference not in people:
         return Section(key, title, description, title, "Ethnic group", [], [])
@@ -400,7 +402,7 @@ def stage_section(
             and not rate.is_reference
         ):
             chart_rows.append(
-                {"group": GROUPS[group], "rri": rate.rri, "low": rate.low, "high": rate.high}
+                {"group": SHORT_GROUPS[group], "rri": rate.rri, "low": rate.low, "high": rate.high}
             )
     total_people = sum(people[g] for g in groups)
     chart_data = pd.DataFrame(chart_rows)
@@ -423,7 +425,7 @@ def stage_section(
         spec=charts.relative_rates(
             chart_data,
             title=f"{label}: relative rate index with its 95% interval",
-            reference=GROUPS.get(reference, reference),
+            reference=SHORT_GROUPS.get(reference, reference),
         )
         if len(chart_data)
         else None,

@@ -104,7 +104,7 @@ def relative_rates(data: pd.DataFrame, *, title: str, reference: str) -> dict[st
     """Each group's relative rate index (``group``, ``rri``, ``low``, ``high``) with its 95%
     interval, on a log scale, against a line at 1 (the reference group's rate)."""
     base = alt.Chart(data).encode(
-        y=alt.Y("group:N", title="Ethnic group", axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
     )
     scale = alt.Scale(type="log")
     interval = base.mark_rule(color=GREY, strokeWidth=2).encode(

@@ -31,6 +31,14 @@ GROUPS = {
     "white": "White",
     "other": "Other ethnic group",
 }
+# Short names, where space is short (a chart's axis).
+SHORT_GROUPS = {
+    "asian": "Asian",
+    "black": "Black",
+    "mixed": "Mixed",
+    "white": "White",
+    "other": "Other",
+}
 DEFAULT_REFERENCE = "white"
 ABOVE, BELOW, SPANS = "above", "below", "spans"
 
