@@ -17,6 +17,7 @@ from harbour.insight.engine import FORMATS
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
 from harbour.insight.presenters import HoldingPresenter, ImportPresenter, month_name
+from harbour.web.navigation import current_item
 from harbour.web.responses import csv_response, policy_errors
 
 
@@ -123,6 +124,8 @@ def needs(request: HttpRequest) -> HttpResponse:
             "sections": assessment.needs_sections(figures),
             "period": assessment.period(figures.months),
             "note": disclosure.NOTE,
+            # /insight/ is the store's address; these pages are the needs assessment's item.
+            **current_item(request, "insight:needs"),
         },
     )
 
@@ -144,6 +147,7 @@ def disproportionality(request: HttpRequest) -> HttpResponse:
             "sections": assessment.disproportionality_sections(figures, reference),
             "period": assessment.period(figures.months),
             "note": disclosure.NOTE,
+            **current_item(request, "insight:needs"),
         },
         status=400 if form.errors else 200,
     )

@@ -210,3 +210,10 @@ def test_the_board_report_is_an_audited_excel_of_the_same_protected_tables(clien
     assert (event.actor_id, event.purpose) == (leader.pk, "analysis")
     assert event.detail["recipient"] == leader.get_username()
     assert "board report" in event.detail["what"]
+
+
+@pytest.mark.parametrize("name", ["insight:needs", "insight:disproportionality"])
+def test_the_pages_are_the_needs_assessment_item_of_the_navigation(client, analyst, name):
+    client.force_login(analyst)
+    navigation = client.get(reverse(name)).context["service_navigation"]
+    assert [i["label"] for i in navigation if i["active"]] == ["Needs assessment"]
