@@ -55,6 +55,9 @@ SHEETS = {
     "crime-types": "Crime types - police",
     "searched": "RRI - stop and search",
     "arrested": "RRI - arrest after a search",
+    "harbour-referred": "RRI - referral",
+    "harbour-red": "RRI - rated red",
+    "harbour-nfa": "RRI - no further action",
 }
 
 
@@ -347,7 +350,13 @@ def _number(value: float | None, places: int = 2) -> str:
 
 
 def stage_section(
-    key: str, label: str, counts: pd.DataFrame, population: pd.DataFrame, reference: str
+    key: str,
+    label: str,
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    reference: str,
+    source: str = "police.uk",
+    unit: str = "Searches",
 ) -> Section:
     """Children at a stage by ethnic group, their rate per 1,000 children of the population and
     the RRI against ``reference`` with its interval. Where a count is hidden, so are its rate,
@@ -360,10 +369,10 @@ def stage_section(
     groups = [g for g in GROUPS if g in people]
     title = f"{label}: children aged 10 to 17 by ethnic group"
     description = (
-        f"Children aged 10 to 17 at this stage (police.uk), their rate per 1,000 children of "
-        f"the same group living in the area over the whole period, and the relative rate "
-        f"index (RRI) against {GROUPS.get(reference, reference)} children with its 95% "
-        f"confidence interval."
+        f"{unit} of children aged 10 to 17 at this stage ({source}), their rate per 1,000 "
+        f"children of the same group living in the area over the whole period, and the "
+        f"relative rate index (RRI) against {GROUPS.get(reference, reference)} children with "
+        f"its 95% confidence interval."
     )
     if reference not in people:
         return Section(key, title, description, title, "Ethnic group", [], [])
@@ -413,7 +422,7 @@ def stage_section(
         caption=title,
         header="Ethnic group",
         columns=[
-            "Children",
+            unit,
             "Children in the population (estimate)",
             "Rate per 1,000",
             "Relative rate index",
@@ -444,6 +453,14 @@ def disproportionality_sections(
     figures: DisproportionalityFigures, reference: str = DEFAULT_REFERENCE
 ) -> list[Section]:
     return [
-        stage_section(stage.key, stage.label, stage.counts, figures.population, reference)
+        stage_section(
+            stage.key,
+            stage.label,
+            stage.counts,
+            figures.population,
+            reference,
+            stage.source,
+            stage.unit,
+        )
         for stage in figures.stages
     ]

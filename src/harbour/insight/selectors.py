@@ -3,6 +3,7 @@ child's data: the store holds aggregate, anonymous and (later) pseudonymised row
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pandas as pd
 
 from harbour.access import policy
+from harbour.frontdoor.codes import Outcome, Rag
+from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.insight.engine import queries
 from harbour.insight.models import SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
@@ -142,6 +145,8 @@ class StageFigures:
     key: str
     label: str
     counts: pd.DataFrame  # ethnic_group, count
+    source: str = "police.uk"
+    unit: str = "Searches"  # what a count counts: a child searched twice is two searches
 
 
 @dataclass(frozen=True)
@@ -155,8 +160,8 @@ class DisproportionalityFigures:
 # the first two; referrals, decisions, plans and flags come with Harbour's own pseudonymised
 # extracts (ADR 0024).
 STAGES = (
-    ("searched", "Stop and search", None),
-    ("arrested", "Arrest after a stop and search", "Arrest"),
+    ("searched", "Stop and search", None, "Searches"),
+    ("arrested", "Arrest after a stop and search", "Arrest", "Arrests"),
 )
 
 
@@ -167,18 +172,83 @@ def disproportionality_figures(*, actor: Any) -> DisproportionalityFigures:
     t = store_tables()
     searches = t["police_stop_search"]
     stages = []
-    for key, label, outcome in STAGES:
+    for key, label, outcome, unit in STAGES:
         table = searches if outcome is None else searches.filter(searches.outcome == outcome)
         stages.append(
             StageFigures(
                 key=key,
                 label=label,
                 counts=queries.execute(queries.children_searched_by_ethnic_group(table)),
+                unit=unit,
             )
         )
+    stages.extend(harbour_stages(actor=actor))
     month_rows = queries.execute(queries.counts_by(searches, ["month"]))
     return DisproportionalityFigures(
         population=queries.execute(queries.children_by_ethnic_group(t["census_population"])),
         stages=stages,
         months=sorted(month_rows["month"].dropna()),
     )
+
+
+# Harbour's own stages: referrals received for children aged 10 to 17 on the day, those rated red,
+# and those whose standing (countersigned) decision is no further action.
+HARBOUR_SOURCE = "Harbour's front-door referrals"
+
+
+def five_group(ethnicity: str) -> str:
+    """A referral's ONS 19-group code to the five-group; refused, not known or blank: not
+    stated."""
+    group = ethnicity.partition("_")[0]
+    return group if group in ("white", "mixed", "asian", "black", "other") else "not_stated"
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def harbour_stages(*, actor: Any) -> list[StageFigures]:
+    """Referrals of children aged 10 to 17 by ethnic group at each of Harbour's stages: counts
+    only (the policy gives the referrals to count; nothing about one leaves this function)."""
+    referrals = policy.referrals_for_counting(actor, Referral.objects.all())
+    nfa = set(
+        ReferralDecision.objects.filter(
+            referral__in=referrals,
+            state=DecisionState.COUNTERSIGNED,
+            outcome=Outcome.NO_FURTHER_ACTION,
+        ).values_list("referral_id", flat=True)
+    )
+    counts: dict[str, dict[str, int]] = {"referred": {}, "red": {}, "nfa": {}}
+    for pk, ethnicity, born, received, rag in referrals.values_list(
+        "pk", "ethnicity", "child_date_of_birth", "received_at", "rag"
+    ):
+        if born is None or received is None or not 10 <= _age_on(born, received.date()) <= 17:
+            continue
+        group = five_group(ethnicity)
+        reached = [
+            "referred",
+            *(["red"] if rag == Rag.RED else []),
+            *(["nfa"] if pk in nfa else []),
+        ]
+        for stage in reached:
+            counts[stage][group] = counts[stage].get(group, 0) + 1
+    labels = {
+        "referred": ("Referral to the front door", "Referrals"),
+        "red": ("Referral rated red", "Referrals"),
+        "nfa": ("Decision of no further action", "Decisions"),
+    }
+    return [
+        StageFigures(
+            key=f"harbour-{stage}",
+            label=label,
+            counts=pd.DataFrame(
+                {
+                    "ethnic_group": [None if g == "not_stated" else g for g in counts[stage]],
+                    "count": list(counts[stage].values()),
+                }
+            ),
+            source=HARBOUR_SOURCE,
+            unit=unit,
+        )
+        for stage, (label, unit) in labels.items()
+    ]
