@@ -369,10 +369,10 @@ def stage_section(
     groups = [g for g in GROUPS if g in people]
     title = f"{label}: children aged 10 to 17 by ethnic group"
     description = (
-        f"{unit} of children aged 10 to 17 at this stage ({source}), their rate per 1,000 "
-        f"children of the same group living in the area over the whole period, and the "
-        f"relative rate index (RRI) against {GROUPS.get(reference, reference)} children with "
-        f"its 95% confidence interval."
+        f"Children aged 10 to 17 at this stage, counted as {unit.lower()} ({source}); the "
+        f"rate per 1,000 children of the same group living in the area over the whole "
+        f"period; and the relative rate index (RRI) against "
+        f"{GROUPS.get(reference, reference)} children with its 95% confidence interval."
     )
     if reference not in people:
         return Section(key, title, description, title, "Ethnic group", [], [])

@@ -15,6 +15,8 @@ from harbour.disclosure import Published
 from harbour.insight.assessment import Section
 
 MAX_SHEET_NAME = 31
+# A figure the page shows as text ("1,199", "55.90"): written to Excel as the number it is.
+FIGURE = re.compile(r"^-?[0-9][0-9,]*(\.[0-9]+)?$")
 
 
 def _sheet_name(section: Section, used: set[str]) -> str:
@@ -39,6 +41,7 @@ def board_report(
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     head = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
     number = book.add_format({"num_format": "#,##0", "align": "right"})
+    decimal = book.add_format({"num_format": "#,##0.00", "align": "right"})
     text_right = book.add_format({"align": "right"})
     total_label = book.add_format({"bold": True, "top": 1})
     total_number = book.add_format({"bold": True, "top": 1, "num_format": "#,##0"})
@@ -82,6 +85,9 @@ def board_report(
             for j, cell in enumerate(item.cells, start=1):
                 if isinstance(cell, Published) and not cell.suppressed:
                     sheet.write_number(i, j, cell.true_value, total_number if is_total else number)
+                elif isinstance(cell, str) and FIGURE.match(cell):
+                    figure = float(cell.replace(",", ""))
+                    sheet.write_number(i, j, figure, decimal if "." in cell else number)
                 else:
                     sheet.write_string(i, j, str(cell), total_text if is_total else text_right)
         line += len(rows) + 2

@@ -206,6 +206,12 @@ def test_the_board_report_is_an_audited_excel_of_the_same_protected_tables(clien
         if count < 5:
             assert values[age] == "[c]"
     assert "RRI - stop and search" in book.sheetnames and "When - day and hour" in book.sheetnames
+    # The census populations are numbers in Excel, as the page's figures are; hidden ones [c].
+    stage = book["RRI - stop and search"]
+    rows = {r[0]: r for r in stage.iter_rows(min_row=5, values_only=True) if r[0]}
+    white = rows["White (reference)"]
+    assert white[1] == "[c]" and isinstance(white[2], int | float) and white[2] > 0
+    assert white[3:] == ("[c]",) * 4
     event = AuditEvent.objects.get(event="insight.exported")
     assert (event.actor_id, event.purpose) == (leader.pk, "analysis")
     assert event.detail["recipient"] == leader.get_username()
