@@ -81,6 +81,7 @@ class Section:
     total: Row | None = None
     spec: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    period: str = ""  # the months its figures span, where not the page's
 
     @property
     def sheet(self) -> str:
@@ -357,6 +358,7 @@ def stage_section(
     reference: str,
     source: str = "police.uk",
     unit: str = "Searches",
+    months: Sequence[str] = (),
 ) -> Section:
     """Children at a stage by ethnic group, their rate per 1,000 children of the population and
     the RRI against ``reference`` with its interval. Where a count is hidden, so are its rate,
@@ -375,7 +377,9 @@ def stage_section(
         f"{GROUPS.get(reference, reference)} children with its 95% confidence interval."
     )
     if reference not in people:
-        return Section(key, title, description, title, "Ethnic group", [], [])
+        return Section(
+            key, title, description, title, "Ethnic group", [], [], period=period(months)
+        )
     rates = {r.group: r for r in relative_rates(by_group, people, reference=reference)}
     labels = [*groups, "not_stated"]
     protected = disclosure.protect_column([by_group.get(g, 0) for g in labels])
@@ -438,6 +442,7 @@ def stage_section(
         )
         if len(chart_data)
         else None,
+        period=period(months),
         notes=[
             "The census publishes ethnic group by age only for larger areas, so each LSOA's "
             "children aged 10 to 17 (TS007A: 10 to 14, and three fifths of 15 to 19) are shared "
@@ -461,6 +466,7 @@ def disproportionality_sections(
             reference,
             stage.source,
             stage.unit,
+            stage.months,
         )
         for stage in figures.stages
     ]

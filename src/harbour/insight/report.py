@@ -72,6 +72,8 @@ def board_report(
         sheet.set_column(1, max(1, len(section.columns)), 16)
         sheet.write(0, 0, section.title, heading)
         sheet.write(1, 0, section.description, wrap)
+        if section.period:
+            sheet.write(2, 0, f"Period: {section.period}")
         line = 3
         sheet.write(line, 0, section.header, head)
         for j, column in enumerate(section.columns, start=1):

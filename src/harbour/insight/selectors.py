@@ -147,6 +147,7 @@ class StageFigures:
     counts: pd.DataFrame  # ethnic_group, count
     source: str = "police.uk"
     unit: str = "Searches"  # what a count counts: a child searched twice is two searches
+    months: tuple[str, ...] = ()  # the months its counts span, where not the store's
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,14 @@ def harbour_stages(*, actor: Any) -> list[StageFigures]:
         ).values_list("referral_id", flat=True)
     )
     counts: dict[str, dict[str, int]] = {"referred": {}, "red": {}, "nfa": {}}
+    months: set[str] = set()
     for pk, ethnicity, born, received, rag in referrals.values_list(
         "pk", "ethnicity", "child_date_of_birth", "received_at", "rag"
     ):
         if born is None or received is None or not 10 <= _age_on(born, received.date()) <= 17:
             continue
         group = five_group(ethnicity)
+        months.add(received.strftime("%Y-%m"))
         reached = [
             "referred",
             *(["red"] if rag == Rag.RED else []),
@@ -249,6 +252,7 @@ def harbour_stages(*, actor: Any) -> list[StageFigures]:
             ),
             source=HARBOUR_SOURCE,
             unit=unit,
+            months=tuple(sorted({min(months), max(months)})) if months else (),
         )
         for stage, (label, unit) in labels.items()
     ]

@@ -5,6 +5,9 @@ board report."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
 from playwright.sync_api import expect
@@ -71,5 +74,5 @@ def test_a_leader_reads_the_needs_assessment_and_disproportionality(page, live_s
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the board report (Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "RRI - stop and search" in book.sheetnames

@@ -285,6 +285,9 @@ def test_harbours_own_stages_count_referrals_of_children_by_ethnic_group(client,
     # The total is published, so one more count is hidden with it (the smallest, White's 8).
     assert str(referred["White (reference)"]) == "[c]"
     assert section(response, "harbour-referred").columns[0] == "Referrals"
+    # Its own period (when the referrals arrived), not the store's.
+    assert section(response, "harbour-referred").period == "June 2026"
+    assert "by ethnic group, June 2026" in response.content.decode()
     red = {r.label: r.cells[0] for r in section(response, "harbour-red").rows}
     assert red["Black, Black British, Black Welsh, Caribbean or African"].true_value == 6
     assert red["White (reference)"].true_value == 1
