@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from statsmodels.stats.rates import (  # type: ignore[import-untyped]  # no stubs installed
     confint_poisson_2indep,
 )
@@ -96,15 +97,17 @@ def relative_rates(
         elif rate is not None and ref_rate > 0:
             rri = rate / ref_rate
             if count > 0:
-                low_, high_ = confint_poisson_2indep(
-                    count,
-                    people,
-                    ref_count,
-                    ref_population,
-                    method="wald-log",
-                    compare="ratio",
-                    alpha=alpha,
-                )
+                # A tiny population overflows to infinity: no finite interval (below), no warning.
+                with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                    low_, high_ = confint_poisson_2indep(
+                        count,
+                        people,
+                        ref_count,
+                        ref_population,
+                        method="wald-log",
+                        compare="ratio",
+                        alpha=alpha,
+                    )
                 low, high = _finite(low_), _finite(high_)
         found.append(
             GroupRate(
