@@ -1014,3 +1014,12 @@ def insight_imports_visible(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     if not may_import_insight(actor):
         return queryset.none()
     return queryset
+
+
+def referrals_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Every referral the front doors received, for the store's readers to **count** by group
+    (disproportionality at Harbour's own stages, ADR 0024): the caller returns counts, never a
+    referral or a child. Analysts and leaders may (``INSIGHT_VIEW``, the analysis purpose); anyone
+    else is refused."""
+    require_capability(actor, Action.INSIGHT_VIEW)
+    return queryset.filter(received_at__isnull=False)

@@ -514,31 +514,35 @@ def boundaries_geojsonl() -> str:
 
 def write_demo_files(
     directory: Path, *, last_month: str, months: int = 24, seed: int = 2026
-) -> dict[str, Path]:
-    """Two years of each source up to ``last_month``, one file a format; returns format ->
-    path, in the order to import them (boundaries first, so points can be checked)."""
+) -> list[tuple[str, Path]]:
+    """Two years of each source up to ``last_month``: (format, path) for each file, in the order
+    to import them (boundaries first, so points can be checked). The census has two tables:
+    ethnic group (TS021) and age (TS007A), the denominators of disproportionality's rates."""
     directory.mkdir(parents=True, exist_ok=True)
     year, month = (int(p) for p in last_month.split("-"))
     first_index = year * 12 + month - 1 - (months - 1)
     span = months_between(f"{first_index // 12:04d}-{first_index % 12 + 1:02d}", months)
-    files = {
-        "lsoa-boundaries": ("riverside-lsoa-2021.geojson", boundaries_geojson()),
-        "ons-census": ("TS021-ethnic-group-lsoa-riverside.csv", census_ts021_nomis(seed)),
-        "police-uk-street": ("riverside-street.csv", street_csv(span, 900, seed)),
-        "police-uk-outcomes": ("riverside-outcomes.csv", outcomes_csv(span, 900, seed)),
-        "police-uk-stop-and-search": (
+    files = [
+        ("lsoa-boundaries", "riverside-lsoa-2021.geojson", boundaries_geojson()),
+        ("ons-census", "TS021-ethnic-group-lsoa-riverside.csv", census_ts021_nomis(seed)),
+        ("ons-census", "census2021-ts007a-lsoa.csv", census_ts007a_bulk(seed)),
+        ("police-uk-street", "riverside-street.csv", street_csv(span, 900, seed)),
+        ("police-uk-outcomes", "riverside-outcomes.csv", outcomes_csv(span, 900, seed)),
+        (
+            "police-uk-stop-and-search",
             "riverside-stop-and-search.csv",
             stop_search_csv(span, 120, seed),
         ),
-        "dfe-exclusions": (
+        (
+            "dfe-exclusions",
             "riverside-exclusions.csv",
             exclusions_csv(sorted({int(m[:4]) - 1 for m in span}), seed),
         ),
-        "istv": ("riverside-istv.csv", istv_csv(span, 60, seed)),
-    }
-    written = {}
-    for code, (name, text) in files.items():
+        ("istv", "riverside-istv.csv", istv_csv(span, 60, seed)),
+    ]
+    written = []
+    for code, name, text in files:
         path = directory / name
         path.write_text(text, encoding="utf-8")
-        written[code] = path
+        written.append((code, path))
     return written

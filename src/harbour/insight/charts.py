@@ -33,3 +33,95 @@ def rows_by_month(monthly: pd.DataFrame, labels: dict[str, str]) -> dict[str, An
         .properties(width="container", height=260)
     )
     return chart.to_dict()
+
+
+# The needs assessment and disproportionality (ADR 0024). Every chart draws only numbers its
+# table publishes: a count suppressed there (``[c]``) is left out of the chart's data, never
+# drawn, so the chart cannot give it back.
+BLUE, GREY = COLOURS[0], COLOURS[6]
+
+
+def bars(data: pd.DataFrame, *, title: str, label: str, value: str = "Count") -> dict[str, Any]:
+    """Horizontal bars, one a row of the table (``label``, ``value`` columns), largest first."""
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("label:N", title=label, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("value:Q", title=value),
+            tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("value:Q", title=value)],
+        )
+        .properties(width="container", height=max(120, 22 * len(data)))
+    )
+    return chart.to_dict()
+
+
+def seasonal_lines(data: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """A line a year over the calendar months (``month``, ``month_name``, ``year``, ``value``):
+    the trend and its seasonality at once."""
+    years = sorted(data["year"].unique())
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "month_name:O",
+                title="Month",
+                sort=alt.SortField("month"),
+                axis=alt.Axis(labelAngle=-45),
+            ),
+            y=alt.Y("value:Q", title="Count"),
+            color=alt.Color(
+                "year:N",
+                title="Year",
+                scale=alt.Scale(domain=[str(y) for y in years], range=COLOURS[: len(years)]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["year:N", "month_name:O", alt.Tooltip("value:Q", title="Count")],
+        )
+        .properties(width="container", height=260)
+    )
+    return chart.to_dict()
+
+
+def heatmap(data: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """Counts by weekday and hour (``weekday``, ``hour``, ``value``)."""
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="Hour of the day"),
+            y=alt.Y("weekday:O", title="Day", sort=list(data.attrs.get("weekdays", []))),
+            color=alt.Color("value:Q", title="Count", scale=alt.Scale(scheme="blues")),
+            tooltip=["weekday:O", "hour:O", alt.Tooltip("value:Q", title="Count")],
+        )
+        .properties(width="container", height=220)
+    )
+    return chart.to_dict()
+
+
+def relative_rates(data: pd.DataFrame, *, title: str, reference: str) -> dict[str, Any]:
+    """Each group's relative rate index (``group``, ``rri``, ``low``, ``high``) with its 95%
+    interval, on a log scale, against a line at 1 (the reference group's rate)."""
+    base = alt.Chart(data).encode(
+        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    scale = alt.Scale(type="log")
+    interval = base.mark_rule(color=GREY, strokeWidth=2).encode(
+        x=alt.X("low:Q", title=f"Relative rate index (1 = {reference})", scale=scale),
+        x2="high:Q",
+    )
+    point = base.mark_point(filled=True, size=90, color=BLUE).encode(
+        x=alt.X("rri:Q", scale=scale),
+        tooltip=[
+            "group:N",
+            alt.Tooltip("rri:Q", title="RRI", format=".2f"),
+            alt.Tooltip("low:Q", title="95% interval from", format=".2f"),
+            alt.Tooltip("high:Q", title="to", format=".2f"),
+        ],
+    )
+    one = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="one:Q")
+    chart = alt.layer(interval, point, one, title=title).properties(
+        width="container", height=max(120, 40 * len(data))
+    )
+    return chart.to_dict()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from harbour.insight.engine import FORMATS
+from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024  # a year of street crime for the largest force is ~75 MB
 
@@ -29,3 +30,18 @@ class ImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 200 MB")
         return upload
+
+
+class ReferenceForm(forms.Form):
+    """Disproportionality's reference group: the rates of every other group are set against
+    its rate."""
+
+    reference = forms.ChoiceField(
+        label="Compare each group with",
+        choices=list(GROUPS.items()),
+        initial=DEFAULT_REFERENCE,
+        error_messages={
+            "required": "Select the group to compare each group with",
+            "invalid_choice": "Select one of the five ethnic groups to compare each group with",
+        },
+    )

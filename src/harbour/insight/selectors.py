@@ -3,12 +3,15 @@ child's data: the store holds aggregate, anonymous and (later) pseudonymised row
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 import pandas as pd
 
 from harbour.access import policy
+from harbour.frontdoor.codes import Outcome, Rag
+from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.insight.engine import queries
 from harbour.insight.models import SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
@@ -85,3 +88,171 @@ def import_for_actor(*, actor: Staff, import_id: uuid.UUID) -> SourceImport:
         policy.require_capability(actor, policy.Action.INSIGHT_IMPORT)
         raise policy.NotFound(import_id)
     return found
+
+
+@dataclass(frozen=True)
+class NeedsFigures:
+    """The needs assessment's figures as the store's queries give them (before suppression:
+    the presenters protect every count before it is shown or exported)."""
+
+    violent_by_month: pd.DataFrame
+    assaults_by_month: pd.DataFrame
+    violent_by_lsoa: pd.DataFrame
+    assaults_by_lsoa: pd.DataFrame
+    assaults_when: pd.DataFrame
+    searches_by_age: pd.DataFrame
+    searches_by_sex: pd.DataFrame
+    searches_by_ethnic_group: pd.DataFrame
+    assaults_by_weapon: pd.DataFrame
+    crimes_by_type: pd.DataFrame
+    months: list[str]
+
+
+def needs_figures(*, actor: Staff) -> NeedsFigures:
+    """The strategic needs assessment's aggregates: counts only, no row of a person."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    t = store_tables()
+    run = queries.execute
+    violent = queries.violent_crime(t["police_street"])
+    months = run(queries.rows_by_month(t))
+    return NeedsFigures(
+        violent_by_month=run(queries.seasonal_counts(violent)),
+        assaults_by_month=run(queries.seasonal_counts(t["istv_assaults"])),
+        violent_by_lsoa=run(queries.counts_by_named_lsoa(violent, t["lsoa_boundaries"])),
+        assaults_by_lsoa=run(
+            queries.counts_by_named_lsoa(t["istv_assaults"], t["lsoa_boundaries"])
+        ),
+        assaults_when=run(queries.hour_by_weekday(t["istv_assaults"])),
+        searches_by_age=run(queries.counts_by(t["police_stop_search"], ["age_range"])),
+        searches_by_sex=run(queries.counts_by(t["police_stop_search"], ["gender"])),
+        searches_by_ethnic_group=run(queries.counts_by(t["police_stop_search"], ["ethnic_group"])),
+        assaults_by_weapon=run(queries.counts_by(t["istv_assaults"], ["weapon"])),
+        crimes_by_type=run(queries.counts_by(t["police_street"], ["crime_type"])),
+        months=sorted(
+            m
+            for m in months.loc[
+                months["source"].isin(["police_street", "police_stop_search", "istv_assaults"]),
+                "month",
+            ].unique()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """One stage of children's journeys the store holds: children at it by ethnic group."""
+
+    key: str
+    label: str
+    counts: pd.DataFrame  # ethnic_group, count
+    source: str = "police.uk"
+    unit: str = "Searches"  # what a count counts: a child searched twice is two searches
+    months: tuple[str, ...] = ()  # the months its counts span, where not the store's
+
+
+@dataclass(frozen=True)
+class DisproportionalityFigures:
+    population: pd.DataFrame  # group_code, children, lsoas
+    stages: list[StageFigures]
+    months: list[str]
+
+
+# The stages of a child's journey the store holds, in order. police.uk's stop and search gives
+# the first two; referrals, decisions, plans and flags come with Harbour's own pseudonymised
+# extracts (ADR 0024).
+STAGES = (
+    ("searched", "Stop and search", None, "Searches"),
+    ("arrested", "Arrest after a stop and search", "Arrest", "Arrests"),
+)
+
+
+def disproportionality_figures(*, actor: Staff) -> DisproportionalityFigures:
+    """Children at each stage by ethnic group, and children in the population by ethnic group:
+    aggregates only."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    t = store_tables()
+    searches = t["police_stop_search"]
+    stages = []
+    for key, label, outcome, unit in STAGES:
+        table = searches if outcome is None else searches.filter(searches.outcome == outcome)
+        stages.append(
+            StageFigures(
+                key=key,
+                label=label,
+                counts=queries.execute(queries.children_searched_by_ethnic_group(table)),
+                unit=unit,
+            )
+        )
+    stages.extend(harbour_stages(actor=actor))
+    month_rows = queries.execute(queries.counts_by(searches, ["month"]))
+    return DisproportionalityFigures(
+        population=queries.execute(queries.children_by_ethnic_group(t["census_population"])),
+        stages=stages,
+        months=sorted(month_rows["month"].dropna()),
+    )
+
+
+# Harbour's own stages: referrals received for children aged 10 to 17 on the day, those rated red,
+# and those whose standing (countersigned) decision is no further action.
+HARBOUR_SOURCE = "Harbour's front-door referrals"
+
+
+def five_group(ethnicity: str) -> str:
+    """A referral's ONS 19-group code to the five-group; refused, not known or blank: not
+    stated."""
+    group = ethnicity.partition("_")[0]
+    return group if group in ("white", "mixed", "asian", "black", "other") else "not_stated"
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def harbour_stages(*, actor: Staff) -> list[StageFigures]:
+    """Referrals of children aged 10 to 17 by ethnic group at each of Harbour's stages: counts
+    only (the policy gives the referrals to count; nothing about one leaves this function)."""
+    referrals = policy.referrals_for_counting(actor, Referral.objects.all())
+    nfa = set(
+        ReferralDecision.objects.filter(
+            referral__in=referrals,
+            state=DecisionState.COUNTERSIGNED,
+            outcome=Outcome.NO_FURTHER_ACTION,
+        ).values_list("referral_id", flat=True)
+    )
+    counts: dict[str, dict[str, int]] = {"referred": {}, "red": {}, "nfa": {}}
+    months: set[str] = set()
+    for pk, ethnicity, born, received, rag in referrals.values_list(
+        "pk", "ethnicity", "child_date_of_birth", "received_at", "rag"
+    ):
+        if born is None or received is None or not 10 <= _age_on(born, received.date()) <= 17:
+            continue
+        group = five_group(ethnicity)
+        months.add(received.strftime("%Y-%m"))
+        reached = [
+            "referred",
+            *(["red"] if rag == Rag.RED else []),
+            *(["nfa"] if pk in nfa else []),
+        ]
+        for stage in reached:
+            counts[stage][group] = counts[stage].get(group, 0) + 1
+    labels = {
+        "referred": ("Referral to the front door", "Referrals"),
+        "red": ("Referral rated red", "Referrals"),
+        "nfa": ("Decision of no further action", "Decisions"),
+    }
+    return [
+        StageFigures(
+            key=f"harbour-{stage}",
+            label=label,
+            counts=pd.DataFrame(
+                {
+                    "ethnic_group": [None if g == "not_stated" else g for g in counts[stage]],
+                    "count": list(counts[stage].values()),
+                }
+            ),
+            source=HARBOUR_SOURCE,
+            unit=unit,
+            months=tuple(sorted({min(months), max(months)})) if months else (),
+        )
+        for stage, (label, unit) in labels.items()
+    ]

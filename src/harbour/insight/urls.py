@@ -9,4 +9,7 @@ urlpatterns = [
     path("store.csv", views.store_csv, name="store-csv"),
     path("import/", views.import_file, name="import"),
     path("imports/<uuid:import_id>/", views.import_run, name="import-run"),
+    path("needs-assessment/", views.needs, name="needs"),
+    path("disproportionality/", views.disproportionality, name="disproportionality"),
+    path("board-report.xlsx", views.board_report, name="board-report"),
 ]

@@ -11,12 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from harbour import disclosure
 from harbour.access import policy
-from harbour.insight import charts, forms, selectors, services
+from harbour.insight import assessment, charts, forms, report, selectors, services
 from harbour.insight.engine import FORMATS
+from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
 from harbour.insight.presenters import HoldingPresenter, ImportPresenter, month_name
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web.navigation import current_item
 from harbour.web.responses import csv_response, policy_errors
 
 
@@ -102,3 +105,90 @@ def _import_run(
     run = selectors.import_for_actor(actor=request.user, import_id=import_id)
     template = "insight/_progress.html" if polling else "insight/import_run.html"
     return render(request, template, {"run": ImportPresenter(run)})
+
+
+def _reference(request: AuthenticatedHttpRequest) -> tuple[forms.ReferenceForm, str]:
+    """The reference group asked for (the default when none is), and the form with any error."""
+    data = request.GET if "reference" in request.GET else None
+    form = forms.ReferenceForm(data, initial={"reference": DEFAULT_REFERENCE})
+    if data is not None and form.is_valid():
+        return form, form.cleaned_data["reference"]
+    return form, DEFAULT_REFERENCE
+
+
+@login_required
+@policy_errors
+def needs(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The strategic needs assessment: trend and seasonality, where, when, who and which
+    weapons, each a chart beside its table; counts only, small ones hidden."""
+    figures = selectors.needs_figures(actor=request.user)
+    return render(
+        request,
+        "insight/needs.html",
+        {
+            "sections": assessment.needs_sections(figures),
+            "period": assessment.period(figures.months),
+            "note": disclosure.NOTE,
+            # /insight/ is the store's address; these pages are the needs assessment's item.
+            **current_item(request, "insight:needs"),
+        },
+    )
+
+
+@login_required
+@policy_errors
+def disproportionality(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Disproportionality by stage: rates per 1,000 children of the population and the relative
+    rate index against the chosen group, with intervals."""
+    form, reference = _reference(request)
+    figures = selectors.disproportionality_figures(actor=request.user)
+    return render(
+        request,
+        "insight/disproportionality.html",
+        {
+            "form": form,
+            "reference": reference,
+            "reference_label": GROUPS[reference],
+            "sections": assessment.disproportionality_sections(figures, reference),
+            "period": assessment.period(figures.months),
+            "note": disclosure.NOTE,
+            **current_item(request, "insight:needs"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The board report in Excel: the same sections and protected numbers as the pages; an
+    export, audited with its recipient and purpose."""
+    form, reference = _reference(request)
+    if form.errors:
+        return HttpResponse(form.errors["reference"][0], status=400, content_type="text/plain")
+    needs_figures = selectors.needs_figures(actor=request.user)
+    figures = selectors.disproportionality_figures(actor=request.user)
+    needs_sections = assessment.needs_sections(needs_figures)
+    stage_sections = assessment.disproportionality_sections(figures, reference)
+    made = timezone.localtime()
+    content = report.board_report(
+        [
+            ("Strategic needs assessment", needs_sections),
+            (f"Disproportionality by stage (compared with {GROUPS[reference]})", stage_sections),
+        ],
+        title="Serious youth violence: strategic needs assessment and disproportionality",
+        period=assessment.period(sorted({*needs_figures.months, *figures.months})),
+        made=made.strftime("%d %B %Y, %H:%M"),
+    )
+    services.store_exported(
+        actor=request.user,
+        what=f"the board report (needs assessment; disproportionality against {reference})",
+        rows=sum(len(s.rows) for s in [*needs_sections, *stage_sections]),
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"harbour-board-report-{made.date().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -30,6 +30,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "Reports", "children:cohort-report", Action.COHORT_REPORT_VIEW, also=("frontdoor:report",)
     ),
     NavItem("Language", "language:report", Action.LANGUAGE_REPORT_VIEW),
+    NavItem(
+        "Needs assessment",
+        "insight:needs",
+        Action.INSIGHT_VIEW,
+        also=("insight:disproportionality",),
+    ),
     NavItem("Data store", "insight:store", Action.INSIGHT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),

@@ -158,3 +158,142 @@ def rows_by_month(tables: Tables) -> ir.Table:
     ]
     union = parts[0].union(*parts[1:])
     return union.select("source", "month", "rows").order_by(["source", "month"])
+
+
+# The strategic needs assessment (issue 13, part 3; ADR 0024) -------------------------------------
+
+# police.uk's crime types that are violence, robbery or weapons: the needs assessment's "violent
+# crime" (police.uk publishes no finer split, and no age).
+VIOLENT_CRIME_TYPES = ("Violence and sexual offences", "Robbery", "Possession of weapons")
+
+
+def counts_by(
+    table: ir.Table, by: Sequence[str], *, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Rows by the columns named (age range, sex, ethnic group, weapon, crime type, H3 cell...),
+    over the months given or all of them; rows with none of a column's value are counted under
+    none (null), so nothing drops out of the total."""
+    table = _months(table, months)
+    keys = list(by)
+    return table.group_by(keys).aggregate(count=table.count()).order_by(keys)
+
+
+def violent_crime(street: ir.Table) -> ir.Table:
+    """Street-level crimes of the violent types."""
+    return street.filter(street.crime_type.isin(list(VIOLENT_CRIME_TYPES)))
+
+
+def seasonal_counts(table: ir.Table, *, months: tuple[str, str] | None = None) -> ir.Table:
+    """Rows by year and calendar month (1 to 12): the trend month by month, laid out so each
+    year's months can be set beside the others' (the seasonality view)."""
+    table = _months(table, months)
+    dated = table.mutate(
+        year=table.month.substr(0, 4).cast("int64"),
+        calendar_month=table.month.substr(5, 2).cast("int64"),
+    )
+    return (
+        dated.group_by(["year", "calendar_month"])
+        .aggregate(count=dated.count())
+        .order_by(["year", "calendar_month"])
+    )
+
+
+def month_of_year_profile(table: ir.Table, *, months: tuple[str, str] | None = None) -> ir.Table:
+    """Each calendar month's rows over the years held, the number of such months held, and the
+    mean a month: the month-of-year profile."""
+    table = _months(table, months)
+    dated = table.mutate(calendar_month=table.month.substr(5, 2).cast("int64"))
+    grouped = dated.group_by("calendar_month").aggregate(
+        count=dated.count(), months=dated.month.nunique()
+    )
+    return grouped.mutate(mean=grouped["count"] / grouped.months).order_by("calendar_month")
+
+
+def hour_by_weekday(
+    table: ir.Table, *, at: str | None = None, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Rows by weekday (0 Monday to 6 Sunday) and hour (0 to 23) of the timestamp column ``at``,
+    or of the ``assault_weekday`` and ``assault_hour`` an ISTV return carries; rows with no time
+    are left out."""
+    table = _months(table, months)
+    if at is not None:
+        table = table.filter(table[at].notnull())
+        table = table.mutate(
+            weekday=table[at].day_of_week.index().cast("int64"),
+            hour=table[at].hour().cast("int64"),
+        )
+    else:
+        table = table.filter(table.assault_hour.notnull() & table.assault_weekday.notnull())
+        table = table.mutate(weekday=table.assault_weekday, hour=table.assault_hour)
+    return (
+        table.group_by(["weekday", "hour"])
+        .aggregate(count=table.count())
+        .order_by(["weekday", "hour"])
+    )
+
+
+def counts_by_named_lsoa(
+    table: ir.Table, boundaries: ir.Table, *, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Rows in each LSOA with its name from the boundaries the store holds (the code where it
+    holds none); rows placed in no LSOA are left out."""
+    counted = counts_by_lsoa(table, months=months)
+    names = boundaries.select(code=boundaries.lsoa21cd, name=boundaries.lsoa21nm).distinct()
+    joined = counted.left_join(names, counted.lsoa21cd == names.code)
+    return joined.select(
+        "lsoa21cd",
+        lsoa21nm=ibis.coalesce(joined["name"], joined.lsoa21cd),
+        count=joined["count"],
+    ).order_by("lsoa21cd")
+
+
+# Disproportionality (issue 13, part 4; ADR 0024) --------------------------------------------------
+
+# Children as police.uk's stop and search counts them (its "10-17" age range), and the census age
+# bands that hold them: all of 10 to 14, and three of the five years of 15 to 19 (the census
+# publishes no single years by LSOA, so the years are taken as equally many).
+CHILD_AGE_RANGE = "10-17"
+CHILD_AGE_BANDS = {"Aged 10 to 14 years": 1.0, "Aged 15 to 19 years": 3 / 5}
+
+
+def children_by_ethnic_group(census: ir.Table) -> ir.Table:
+    """Children aged 10 to 17 in each ONS five-group ethnic group over the area: in each LSOA,
+    its children (TS007A) shared among the groups as its people are (TS021); summed. The census
+    publishes ethnic group by age for larger areas only, so this is an estimate, stated as one."""
+    ages = census.filter(
+        (census.table_code == "TS007A") & census.category.isin(list(CHILD_AGE_BANDS))
+    )
+    weight = ibis.cases(
+        *[(ages.category == band, share) for band, share in CHILD_AGE_BANDS.items()],
+        else_=0.0,
+    )
+    children = ages.group_by("lsoa21cd").aggregate(children=(ages["count"] * weight).sum())
+    ethnic = census.filter(census.table_code == "TS021")
+    groups = ethnic.filter(ethnic.level == "group").select(
+        "lsoa21cd", group_code=ethnic.group_code, people=ethnic["count"]
+    )
+    totals = ethnic.filter(ethnic.level == "total").select(
+        total_lsoa=ethnic.lsoa21cd, total=ethnic["count"]
+    )
+    children = children.rename(child_lsoa="lsoa21cd")
+    shared = groups.join(totals, groups.lsoa21cd == totals.total_lsoa)
+    shared = shared.join(children, shared.lsoa21cd == children.child_lsoa)
+    shared = shared.filter(shared.total > 0)
+    estimated = shared.mutate(
+        children=shared.children * shared.people.cast("float64") / shared.total
+    )
+    return (
+        estimated.group_by("group_code")
+        .aggregate(children=estimated.children.sum(), lsoas=estimated.lsoa21cd.nunique())
+        .order_by("group_code")
+    )
+
+
+def children_searched_by_ethnic_group(
+    stop_search: ir.Table, *, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Stop and searches of children (police.uk's 10-17) by the ONS five-group of their
+    self-defined ethnicity (null where it was not stated)."""
+    table = _months(stop_search, months)
+    table = table.filter(table.age_range == CHILD_AGE_RANGE)
+    return table.group_by("ethnic_group").aggregate(count=table.count()).order_by("ethnic_group")

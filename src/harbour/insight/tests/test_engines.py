@@ -60,6 +60,25 @@ QUERIES = {
         t["census_population"], table_code="TS007A", level="detail"
     ),
     "rows by month": queries.rows_by_month,
+    "violent crime by year and month": lambda t: queries.seasonal_counts(
+        queries.violent_crime(t["police_street"])
+    ),
+    "month-of-year profile": lambda t: queries.month_of_year_profile(t["police_street"]),
+    "assaults by weekday and hour": lambda t: queries.hour_by_weekday(t["istv_assaults"]),
+    "searches by weekday and hour": lambda t: queries.hour_by_weekday(
+        t["police_stop_search"], at="searched_at"
+    ),
+    "searches by age and sex": lambda t: queries.counts_by(
+        t["police_stop_search"], ["age_range", "gender"]
+    ),
+    "violence by named LSOA": lambda t: queries.counts_by_named_lsoa(
+        queries.violent_crime(t["police_street"]), t["lsoa_boundaries"]
+    ),
+    "assaults by H3 cell": lambda t: queries.counts_by(t["istv_assaults"], ["h3_cell"]),
+    "children by ethnic group": lambda t: queries.children_by_ethnic_group(t["census_population"]),
+    "children searched by ethnic group": lambda t: queries.children_searched_by_ethnic_group(
+        t["police_stop_search"]
+    ),
 }
 
 

@@ -230,6 +230,9 @@ MATRIX.update(
     {
         "insight:store": ("none", only(INSIGHT_READERS)),
         "insight:store-csv": ("none", only(INSIGHT_READERS)),
+        "insight:needs": ("none", only(INSIGHT_READERS)),
+        "insight:disproportionality": ("none", only(INSIGHT_READERS)),
+        "insight:board-report": ("none", only(INSIGHT_READERS)),
         "insight:import": ("none", only({Role.ANALYST})),
         "insight:import-run": ("insight_import", only({Role.ANALYST})),
     }

@@ -389,6 +389,11 @@ NO_CHILD_DATA: dict[str, str] = {
     "insight:import": "an analyst uploads a public or partner's aggregate file (police.uk, "
     "census, ISTV …): never a person",
     "insight:import-run": "an import's progress: counts and line-numbered errors in that file",
+    "insight:needs": "the strategic needs assessment: counts of police.uk, ISTV and census "
+    "records, small ones hidden; no person",
+    "insight:disproportionality": "rates per 1,000 and relative rate indices by ethnic group: "
+    "counts and census populations, no person",
+    "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
 }
 
 

@@ -82,7 +82,7 @@ class Command(TyperCommand):
         if not last_month:
             today = timezone.localdate().replace(day=1)
             last_month = (today - dt.timedelta(days=1)).strftime("%Y-%m")
-        for format_code, path in write_demo_files(directory, last_month=last_month).items():
+        for format_code, path in write_demo_files(directory, last_month=last_month):
             self.stdout.write(f"{format_code} {path}")
 
     @command(name="activity")
