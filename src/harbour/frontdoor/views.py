@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.children.selectors import ChildSearch, child_search
-from harbour.frontdoor import forms, meetings, reports, selectors, services
+from harbour.frontdoor import forms, meetings, report_charts, reports, selectors, services
 from harbour.frontdoor.codes import (
     HOURS_ONLY_CLOCKS,
     AuditQuestion,
@@ -1021,7 +1021,12 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "frontdoor/report.html",
-        {"report": data, "period": period, "periods": reports.PERIODS},
+        {
+            "report": data,
+            "sections": [(table, report_charts.chart_for(table)) for table in data.tables],
+            "period": period,
+            "periods": reports.PERIODS,
+        },
     )
 
 

@@ -117,3 +117,30 @@ def test_the_page_and_the_csv_show_the_same_protected_numbers(client, partnershi
     assert by_name[school.name][0] == "[c]"
     assert by_name[partnership["police"].name][0] == "[c]"
     assert "2" not in {cell for row in rows[1:] for cell in row[1:2]}
+
+
+@pytest.mark.django_db
+def test_a_chart_beside_each_main_table_draws_only_what_the_table_publishes(client, partnership):
+    import json
+    import re
+
+    for _ in range(6):
+        sent(partnership, concerns=[Concern.SERIOUS_YOUTH_VIOLENCE])
+    for _ in range(2):
+        sent(partnership, concerns=[Concern.MISSING])
+    client.force_login(partnership["manager"])
+    page = client.get(reverse("frontdoor:report")).content.decode()
+    specs = {
+        key: json.loads(text)
+        for key, text in re.findall(
+            r'<script id="([a-z-]+)-spec" type="application/json">(.*?)</script>', page, re.S
+        )
+    }
+    assert {"completeness-by-agency", "concerns"} <= set(specs)
+    assert "web/charts.mjs" in page and 'data-chart="concerns"' in page
+    datasets = specs["concerns"]["datasets"]
+    drawn = {row["label"]: row["value"] for rows in datasets.values() for row in rows}
+    # Six referrals named serious youth violence: drawn. Two named missing: [c] in the table,
+    # so not in the chart.
+    assert drawn[Concern.SERIOUS_YOUTH_VIOLENCE.label] == 6
+    assert Concern.MISSING.label not in drawn
