@@ -32,6 +32,7 @@ from harbour.partnership.models import (
     InformationSharingAgreement,
     Purpose,
     Role,
+    Staff,
 )
 
 M = TypeVar("M", bound=Model)
@@ -190,6 +191,14 @@ def is_active_actor(actor: Any) -> bool:
         and getattr(actor, "agency_id", None)
         and actor.agency.is_active
     )
+
+
+def staff_actor(user: object) -> Staff:
+    """The signed-in person as the member of staff they are (typed for new code); anyone else
+    (an anonymous visitor) may do nothing (``Forbidden``)."""
+    if isinstance(user, Staff):
+        return user
+    raise Forbidden("not a member of staff")
 
 
 def can(actor: Any, action: Action) -> bool:

@@ -76,7 +76,7 @@ def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "record": result,
             "child": ChildPresenter(result.child),
             "happening": happening.happening_now(
-                actor=request.user, child=result.child, decision=result.decision
+                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
             ),
         },
     )
@@ -320,7 +320,7 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "child": ChildPresenter(result.child),
             "form": form,
             "happening": happening.happening_now(
-                actor=request.user, child=result.child, decision=result.decision
+                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
             ),
         },
     )

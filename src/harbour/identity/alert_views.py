@@ -86,7 +86,9 @@ def _acknowledge_page(
             "items": items,
             "form": form,
             "failed": failed,
-            "happening": happening_now(actor=request.user, child=child, decision=decision),
+            "happening": happening_now(
+                actor=policy.staff_actor(request.user), child=child, decision=decision
+            ),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

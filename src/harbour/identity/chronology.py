@@ -100,6 +100,5 @@ class AskAbout:
 def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
     ask = AskAbout(child)
     return [
-        agency_event_entry(event, decision, ask)
-        for event in agency_events.events_for_child(child)
+        agency_event_entry(event, decision, ask) for event in agency_events.events_for_child(child)
     ]

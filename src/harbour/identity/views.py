@@ -347,7 +347,7 @@ def child_associates(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "result": result,
             "child": ChildPresenter(result.child),
             "happening": happening_now(
-                actor=request.user, child=result.child, decision=result.decision
+                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
             ),
         },
     )

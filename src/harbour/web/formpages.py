@@ -41,8 +41,8 @@ def add_service_errors(form: django_forms.Form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def form_page(
