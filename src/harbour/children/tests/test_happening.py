@@ -121,7 +121,9 @@ def test_each_entry_in_the_summary_is_shown_as_the_chronology_shows_it(client, b
     assert "Cumulative-harm flags not yet acknowledged" in summary
     # The flag's rule and explanation only when every record behind it may be seen.
     assert (FLAG_EXPLANATION in summary) is shared
-    held_by = "A cumulative-harm rule was met by records held by Riverside Hospital, Riverside Police"
+    held_by = (
+        "A cumulative-harm rule was met by records held by Riverside Hospital, Riverside Police"
+    )
     assert (held_by in summary) is not shared
 
 
@@ -178,7 +180,7 @@ def test_open_plans_show_their_next_review_and_whether_it_is_overdue(client):
     client.force_login(world["viewer"])
     summary = summary_of(get(client, "children:summary", child))
     assert "Review overdue by 12 days" in summary
-    assert f"Next review <time datetime=\"{today + dt.timedelta(days=5):%Y-%m-%d}\">" in summary
+    assert f'Next review <time datetime="{today + dt.timedelta(days=5):%Y-%m-%d}">' in summary
     assert summary.count("Review overdue") == 1
     assert "Riverside Hospital holds a record dated 1 February 2026" in summary
     assert "Hospital's own safety plan" not in summary
