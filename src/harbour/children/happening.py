@@ -30,8 +30,10 @@ from harbour.children.models import Child
 from harbour.children.record import Contact, contacts_for
 from harbour.partnership.models import Staff
 
-# How many of the latest agency events, and of each other list, the summary shows.
+# How many of the latest agency events the summary shows, and how many open flags (each flag
+# takes several lines: the rest are on the flags tab).
 LATEST = 5
+FLAGS_SHOWN = 3
 
 
 @dataclass(frozen=True)

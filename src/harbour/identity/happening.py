@@ -113,5 +113,5 @@ def _add_flags(happening: HappeningNow, ask: AskAbout) -> None:
                     f"You may not see every record behind it: {ask(' or '.join(holders))}.",
                 )
             )
-    happening.flags = lines[: summary.LATEST]
-    happening.flags_more = max(0, len(lines) - summary.LATEST)
+    happening.flags = lines[: summary.FLAGS_SHOWN]
+    happening.flags_more = max(0, len(lines) - summary.FLAGS_SHOWN)
