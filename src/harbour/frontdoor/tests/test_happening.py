@@ -90,7 +90,9 @@ def test_the_childs_history_says_what_is_happening_now(client, partnership, shar
     assert "ask Riverside Hospital" in summary
     assert ATTENDANCE not in summary
     # Its heading sits under the panel's own heading.
-    assert '<h3 class="govuk-summary-card__title" id="happening-now-title">' in summary
+    assert (
+        '<h3 class="govuk-heading-s govuk-!-margin-bottom-0" id="happening-now-title">' in summary
+    )
 
 
 def test_before_the_child_is_confirmed_there_is_no_summary(client, partnership):
