@@ -25,6 +25,7 @@ from typing import Protocol
 from django.utils import timezone
 
 from harbour.access import policy
+from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.chronology import Entry, RecordEntries
 from harbour.children.models import Child
 from harbour.children.record import Contact, contacts_for
@@ -34,6 +35,8 @@ from harbour.partnership.models import Staff
 # takes several lines: the rest are on the flags tab).
 LATEST = 5
 FLAGS_SHOWN = 3
+# The role ``record.contacts_for`` gives the lead practitioner.
+LEAD_PRACTITIONER = "Lead practitioner"
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,11 @@ class HappeningNow:
 
     @property
     def lead(self) -> Contact | None:
-        return next((c for c in self.contacts if c.role == "Lead practitioner"), None)
+        return next((c for c in self.contacts if c.role == LEAD_PRACTITIONER), None)
 
     @property
     def holders(self) -> list[Contact]:
-        return [c for c in self.contacts if c.role != "Lead practitioner"]
+        return [c for c in self.contacts if c.role != LEAD_PRACTITIONER]
 
 
 class HappeningProvider(Protocol):
@@ -147,6 +150,24 @@ def _plans(happening: HappeningNow) -> list[PlanLine]:
     return lines
 
 
+def _contacts(happening: HappeningNow) -> list[Contact]:
+    """The lead practitioner (whom every withheld entry already names to ask), then each agency
+    that holds a record of the child, where the viewer may see that entry of "who is working
+    with the child" (``RecordEntries.shown``): the record's involvement section withholds the
+    others, so the summary does not name them either."""
+    record = RecordEntries(happening.child, happening.decision)
+    shown = {
+        r.agency.name
+        for r in WorkingRelationship.objects.current()
+        .filter(child=happening.child, kind=RelationshipKind.AGENCY_RECORD, agency__isnull=False)
+        .select_related("agency")
+        if r.agency is not None and record.shown("involvement", r.agency)
+    }
+    return [
+        c for c in contacts_for(happening.child) if c.role == LEAD_PRACTITIONER or c.agency in shown
+    ]
+
+
 def happening_now(*, actor: Staff, child: Child, decision: policy.Decision) -> HappeningNow:
     """The summary for a page that has already decided, and audited, that ``actor`` may see
     ``child`` (``decision``). Raises ``NotFound`` for a decision that does not allow it: the
@@ -160,7 +181,7 @@ def happening_now(*, actor: Staff, child: Child, decision: policy.Decision) -> H
         today=timezone.localdate(),
     )
     happening.plans = _plans(happening)
-    happening.contacts = contacts_for(child)
+    happening.contacts = _contacts(happening)
     for provider in _providers:
         provider(happening)
     return happening

@@ -109,8 +109,13 @@ def test_each_entry_in_the_summary_is_shown_as_the_chronology_shows_it(client, b
     assert (RISKY_ADULT in summary) is shared
     # The school's own exclusion is not an incident, a missing episode or an attendance.
     assert SCHOOL_SUMMARY not in summary
-    # Who to contact, whatever is shared.
+    # Who to contact: the lead practitioner, whatever is shared (every withheld entry names
+    # them to ask); an agency holding a record only where the record's "who is working with the
+    # child" shows that entry. The school's agreement with the council covers identity only.
     assert "Grace Lead</strong>, lead practitioner, Riverside Council" in summary
+    holds = ' <span class="govuk-body-s">(holds a record of Dylan)</span>'
+    assert f"Riverside Council{holds}" not in summary
+    assert (f"Riverside Academy{holds}" in summary) is (basis == "agency_record")
 
     if basis == "break_glass":
         # Flags open only through a working relationship (policy.alerts_open).

@@ -87,8 +87,10 @@ def child(live_server: Any) -> Child:
         role=EventRole.SUSPECT,
     )
     flags.seed_example_rules()
+    rule = FlagRule.objects.filter(is_current=True).first()
+    assert rule is not None
     HarmFlag.objects.create(
-        rule=FlagRule.objects.filter(is_current=True).first(),
+        rule=rule,
         person=Person.objects.get(child=child),
         child=child,
         anchor=stabbing,

@@ -69,7 +69,7 @@ def referral(live_server: Any) -> Any:
     )
     referral.refresh_from_db()
     police = Agency.objects.filter(agency_type=AgencyType.POLICE).first()
-    assert police is not None
+    assert police is not None and referral.child is not None
     stabbing = agency_event(
         linked_record(referral.child, police, "JOURNEY-FD"),
         timezone.localdate() - dt.timedelta(days=1),
