@@ -59,6 +59,7 @@ demo: setup
 	$(HARBOUR) identity reconcile
 	$(HARBOUR) identity flags
 	$(HARBOUR) demo rapid-responses
+	$(HARBOUR) demo activity
 	$(HARBOUR) frontdoor clocks
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"

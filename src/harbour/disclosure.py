@@ -11,9 +11,11 @@ children, on a page or in an export, goes through here.
 * A suppressed cell is shown as ``[c]`` (the Government Statistical Service's symbol for a value
   kept confidential), whichever the reason, so the symbol does not say which cells are small.
 
-Plain Python (no Django): the pages of every app and their CSVs can call it. The insight pages
-(issue 13, parts 3 to 6) use it; the front-door, language and cohort reports are to be moved onto
-it (they show raw counts, or "fewer than 5" beside a total that gives the count back)."""
+Plain Python (no Django): the pages of every app and their CSVs call it — the insight pages, the
+front-door report and its CSVs (``frontdoor/reports.protect``: a column that shares out a total
+protected with it, shares and means over a hidden group hidden), the cohort report
+(``children/attention.Count``) and the language report. The threshold is the partnership's
+setting, ``HARBOUR_DISCLOSURE_THRESHOLD`` (5 unless it chooses more)."""
 
 from __future__ import annotations
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from harbour.access.context import current_client_request_id, current_request_id
 from harbour.access.models import AuditChainHead, AuditEvent
+from harbour.partnership.models import Staff
 
 GENESIS_HASH = "0" * 64
 
@@ -66,7 +68,7 @@ def event_hash(fields: dict[str, Any]) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Staff | AnonymousUser | None,
     event: str,
     child: Any = None,
     child_id: uuid.UUID | None = None,
@@ -82,8 +84,9 @@ def audit_record(
     them pass ``actor=None`` and name themselves in ``system_actor``."""
     if actor is None and not system_actor:
         raise AuditWriteError("An audit event needs an actor")
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if actor is not None and not isinstance(actor, Staff):
         raise AuditWriteError("Anonymous users cannot be audited as actors")
+    staff = actor
     if child is not None:
         child_id = child.pk
     detail = dict(detail or {})
@@ -102,10 +105,10 @@ def audit_record(
                 "occurred_at": timezone.now().astimezone(dt.UTC),
                 "event": event,
                 "outcome": outcome,
-                "actor_id": actor.pk if actor is not None else None,
-                "actor_username": actor.get_username() if actor is not None else system_actor,
-                "actor_role": getattr(actor, "role", "") or "",
-                "actor_agency": actor.agency.code if actor is not None and actor.agency_id else "",
+                "actor_id": staff.pk if staff is not None else None,
+                "actor_username": staff.get_username() if staff is not None else system_actor,
+                "actor_role": staff.role if staff is not None else "",
+                "actor_agency": staff.agency.code if staff is not None and staff.agency else "",
                 "child_id": child_id,
                 "section": section,
                 "purpose": purpose,

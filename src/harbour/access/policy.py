@@ -20,13 +20,16 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from harbour.access.models import BreakGlassGrant, RelationshipKind, WorkingRelationship
 from harbour.partnership.models import (
+    Agency,
     AgencyType,
     DataCategory,
     InformationSharingAgreement,
@@ -165,6 +168,14 @@ class Forbidden(Exception):
     """The actor's role may never do this (answer 403)."""
 
 
+def agency_of(actor: Staff) -> Agency:
+    """The agency an actor acts for. Every active actor has one (``is_active_actor``); an
+    account without one may do nothing that needs it."""
+    if actor.agency is None:
+        raise Forbidden("an account with no agency")
+    return actor.agency
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -181,38 +192,36 @@ class Decision:
     shared: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
 
 
-def is_active_actor(actor: Any) -> bool:
+# Whoever asks: a signed-in member of staff, or a request's anonymous user (or no one) that the
+# entry points below refuse.
+Requester = AbstractBaseUser | AnonymousUser | None
+
+
+def is_active_actor(actor: Requester) -> TypeGuard[Staff]:
     """Signed in, active, with a role, in an agency that is itself active."""
     return bool(
-        actor is not None
-        and getattr(actor, "is_authenticated", False)
+        isinstance(actor, Staff)
+        and actor.is_authenticated
         and actor.is_active
-        and getattr(actor, "role", "")
-        and getattr(actor, "agency_id", None)
+        and actor.role
+        and actor.agency_id
+        and actor.agency is not None
         and actor.agency.is_active
     )
 
 
-def staff_actor(user: object) -> Staff:
-    """The signed-in person as the member of staff they are (typed for new code); anyone else
-    (an anonymous visitor) may do nothing (``Forbidden``)."""
-    if isinstance(user, Staff):
-        return user
-    raise Forbidden("not a member of staff")
-
-
-def can(actor: Any, action: Action) -> bool:
+def can(actor: Requester, action: Action) -> TypeGuard[Staff]:
     """May the actor's role ever do this? (Navigation, and 403 before any object is looked up.)"""
     if not is_active_actor(actor):
         return False
     return action in ROLE_ACTIONS.get(actor.role, frozenset())
 
 
-def purpose_for(actor: Any) -> Purpose:
+def purpose_for(actor: Requester) -> Purpose:
     return ROLE_PURPOSE.get(getattr(actor, "role", ""), Purpose.SAFEGUARDING)
 
 
-def require_capability(actor: Any, action: Action) -> None:
+def require_capability(actor: Requester, action: Action) -> None:
     if not can(actor, action):
         raise Forbidden(action)
 
@@ -222,7 +231,7 @@ def _today() -> dt.date:
 
 
 def agreements_in_force(
-    actor: Any, purpose: str, on: dt.date | None = None
+    actor: Staff, purpose: str, on: dt.date | None = None
 ) -> list[InformationSharingAgreement]:
     if not is_active_actor(actor):
         return []
@@ -234,7 +243,9 @@ def agreements_in_force(
     return [a for a in agreements if purpose in a.purposes]
 
 
-def partner_agency_ids(actor: Any, purpose: str, category: str = DataCategory.IDENTITY) -> set[int]:
+def partner_agency_ids(
+    actor: Staff, purpose: str, category: str = DataCategory.IDENTITY
+) -> set[int]:
     """Agencies whose records of a child the actor's agency may receive for this purpose."""
     ids: set[int] = set()
     for agreement in agreements_in_force(actor, purpose):
@@ -243,7 +254,7 @@ def partner_agency_ids(actor: Any, purpose: str, category: str = DataCategory.ID
     return ids
 
 
-def shared_categories(actor: Any, purpose: str) -> dict[int, frozenset[str]]:
+def shared_categories(actor: Staff, purpose: str) -> dict[int, frozenset[str]]:
     """For each other active agency, the data categories that agreements in force between it and
     the actor's agency cover for this purpose (one query however many agreements)."""
     shared: dict[int, set[str]] = {}
@@ -254,11 +265,11 @@ def shared_categories(actor: Any, purpose: str) -> dict[int, frozenset[str]]:
     return {agency_id: frozenset(categories) for agency_id, categories in shared.items()}
 
 
-def _relationship_q(actor: Any) -> Q:
+def _relationship_q(actor: Staff) -> Q:
     return Q(staff_id=actor.pk) | Q(agency_id=actor.agency_id)
 
 
-def _visible_q(actor: Any) -> Q:
+def _visible_q(actor: Staff) -> Q:
     relationship = WorkingRelationship.objects.current().filter(
         _relationship_q(actor), child=OuterRef("pk")
     )
@@ -268,7 +279,7 @@ def _visible_q(actor: Any) -> Q:
     return Q(Exists(relationship)) | Q(Exists(grant))
 
 
-def visible_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible_children(actor: Requester, queryset: QuerySet[M]) -> QuerySet[M]:
     """Children the actor may open: a working relationship or a break-glass grant."""
     if not can(actor, Action.CHILD_VIEW):
         return queryset.none()
@@ -276,7 +287,7 @@ def visible_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
 
 
 def children_worked_with(
-    actor: Any, queryset: QuerySet[M], *, personal: bool = False
+    actor: Staff, queryset: QuerySet[M], *, personal: bool = False
 ) -> QuerySet[M]:
     """Children the actor (or, unless ``personal``, their agency) has a current working
     relationship with: lists of "your" children. Break-glass grants are not work with a child."""
@@ -287,7 +298,7 @@ def children_worked_with(
     return queryset.filter(Exists(relationship))
 
 
-def personal_relationships(actor: Any) -> QuerySet[WorkingRelationship]:
+def personal_relationships(actor: Staff) -> QuerySet[WorkingRelationship]:
     """The actor's own current working relationships with children (lead practitioner, team
     around the child, panel), for lists of "your" children; none without the capability."""
     if not can(actor, Action.CHILD_VIEW):
@@ -300,7 +311,7 @@ def is_break_glass(basis: str) -> bool:
     return basis == BREAK_GLASS
 
 
-def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
+def findable_children(actor: Requester, queryset: QuerySet[M], purpose: str) -> QuerySet[M]:
     """Children the actor may find in search: visible ones, and those held by an agency that
     shares identity data with the actor's agency for this purpose."""
     if not can(actor, Action.CHILD_SEARCH):
@@ -315,7 +326,7 @@ def findable_children(actor: Any, queryset: QuerySet[M], purpose: str) -> QueryS
     return queryset.filter(_visible_q(actor) | Q(Exists(held_by_partner)))
 
 
-def relationship_bases(actor: Any, child_ids: Iterable[Any]) -> dict[Any, str]:
+def relationship_bases(actor: Staff, child_ids: Iterable[Any]) -> dict[Any, str]:
     """The strongest current reason this actor has to see each child, in two queries however
     many children: a personal relationship, else an agency-wide one, else a break-glass grant.
     Children with no reason are left out."""
@@ -344,7 +355,7 @@ def relationship_bases(actor: Any, child_ids: Iterable[Any]) -> dict[Any, str]:
     return bases
 
 
-def relationship_basis(actor: Any, child: Any) -> str:
+def relationship_basis(actor: Staff, child: Any) -> str:
     """The strongest current reason this actor has to see this child, or ''."""
     return relationship_bases(actor, [child.pk]).get(child.pk, "")
 
@@ -371,7 +382,7 @@ def agency_entry_shown(decision: Decision, agency_id: int | None, data_category:
     return data_category in decision.shared.get(agency_id, frozenset())
 
 
-def may_change_record(actor: Any, decision: Decision) -> bool:
+def may_change_record(actor: Staff, decision: Decision) -> bool:
     """Whether the actor may add to (and change what they can see of) the child's record whose
     decision this is: a working relationship, never break-glass, which is for reading in an
     emergency; and a role that changes records."""
@@ -391,7 +402,7 @@ def record_entry_shown(decision: Decision, agency_id: int | None, data_category:
     )
 
 
-def decide_child(actor: Any, action: Action, child: Any, purpose: str) -> Decision:
+def decide_child(actor: Staff, action: Action, child: Any, purpose: str) -> Decision:
     """Decide an action on one child. Raises ``Forbidden`` when the role may never do it, and
     ``NotFound`` when the child is outside everything the actor may reach."""
     require_capability(actor, action)
@@ -441,7 +452,7 @@ class AppointmentRefused(Exception):
     """The person cannot join the team around this child: the message says why."""
 
 
-def may_appoint_team(actor: Any, child: Any) -> bool:
+def may_appoint_team(actor: Staff, child: Any) -> bool:
     """Who may add people to the team around a child: the child's lead practitioner, or the
     front door of an agency working with the child. (Joining the team opens the whole record to
     the person joining, so it is decided here, with everything else that grants access.)"""
@@ -452,11 +463,11 @@ def may_appoint_team(actor: Any, child: Any) -> bool:
         return True
     return (
         actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
-        and current.filter(agency_id=actor.agency_id).exists()
+        and current.filter(agency=actor.agency).exists()
     )
 
 
-def decide_team_appointment(actor: Any, child: Any, appointee: Any, kind: str) -> None:
+def decide_team_appointment(actor: Staff, child: Any, appointee: Any, kind: str) -> None:
     """Raise ``Forbidden`` if the actor may not appoint anyone to this child's team, and
     ``AppointmentRefused`` if this appointment is not allowed."""
     if not may_appoint_team(actor, child):
@@ -478,7 +489,7 @@ def decide_team_appointment(actor: Any, child: Any, appointee: Any, kind: str) -
         raise AppointmentRefused(refusal)
 
 
-def appointee_refusal(actor: Any, appointee: Any, to_do: str) -> str:
+def appointee_refusal(actor: Staff, appointee: Any, to_do: str) -> str:
     """Why this person cannot be given work with a child by the actor ('' when they can): their
     role must work with children, and their agency must be the actor's or share with it under an
     agreement in force for the actor's purpose."""
@@ -501,7 +512,7 @@ REFERRAL_REFERRER = "referral:referrer"  # the referrer sees what they sent and 
 REFERRAL_FRONT_DOOR = "referral:front_door"  # the receiving front door sees everything
 
 
-def referral_basis(actor: Any, referral: Any) -> str:
+def referral_basis(actor: Staff, referral: Any) -> str:
     """Why this actor may see this referral, or '' (then it does not exist for them).
 
     A draft is its author's alone. Once sent, the referrer keeps sight of what they sent and of
@@ -517,7 +528,7 @@ def referral_basis(actor: Any, referral: Any) -> str:
     return ""
 
 
-def decide_referral(actor: Any, action: Action, referral: Any) -> str:
+def decide_referral(actor: Staff, action: Action, referral: Any) -> str:
     """Raise ``Forbidden`` when the role may never do this, ``NotFound`` when the referral is
     not the actor's to see; otherwise return the basis. Triage and decisions need the front door
     the referral was sent to."""
@@ -534,7 +545,7 @@ def decide_referral(actor: Any, action: Action, referral: Any) -> str:
     return basis
 
 
-def referrals_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def referrals_visible(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Referrals the actor may see: their own (drafts included) and, at a front door, every
     referral sent to it."""
     if not is_active_actor(actor):
@@ -548,16 +559,16 @@ def referrals_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
 # Rapid response after a serious incident (issue 3, part 9; ADR 0016) ---------------------------
 
 
-def rapid_response_agency_ids(actor: Any, data_category: str) -> set[int]:
+def rapid_response_agency_ids(actor: Staff, data_category: str) -> set[int]:
     """Agencies whose events of this data category a front door may use in a rapid response:
     its own, and those sharing that category with it under an agreement in force for its
     purpose. Empty without the capability."""
     if not can(actor, Action.RAPID_RESPONSE):
         return set()
-    return {actor.agency_id} | partner_agency_ids(actor, purpose_for(actor), data_category)
+    return {agency_of(actor).pk} | partner_agency_ids(actor, purpose_for(actor), data_category)
 
 
-def rapid_response_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def rapid_response_children(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Linked children a rapid response names to the actor: those the actor may find (a working
     relationship, or an agency sharing identity data with the actor's agency). Others are shown
     only as another child, and whom to ask."""
@@ -598,16 +609,16 @@ def source_referral_basis(agency: Any, referral: Any) -> str:
 # The person index (ADR 0014) ---------------------------------------------------------------------
 
 
-def identity_agency_ids(actor: Any) -> set[int]:
+def identity_agency_ids(actor: Staff) -> set[int]:
     """Agencies whose person records the actor may read in the person index: their own, and
     those sharing identity data with their agency for their purpose. Empty without the
     capability."""
     if not can(actor, Action.IDENTITY_REVIEW):
         return set()
-    return {actor.agency_id} | partner_agency_ids(actor, purpose_for(actor))
+    return {agency_of(actor).pk} | partner_agency_ids(actor, purpose_for(actor))
 
 
-def review_pairs_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def review_pairs_visible(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Review pairs whose two records both come from agencies the actor may read."""
     agencies = identity_agency_ids(actor)
     if not agencies:
@@ -615,7 +626,7 @@ def review_pairs_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(record_l__agency_id__in=agencies, record_r__agency_id__in=agencies)
 
 
-def decide_review_pair(actor: Any, action: Action, pair: Any) -> str:
+def decide_review_pair(actor: Staff, action: Action, pair: Any) -> str:
     """Raise ``Forbidden`` when the role may never do this, ``NotFound`` when either record
     comes from an agency the actor may not read; otherwise return the basis. Confirming a pair
     whose NHS numbers differ is a merge across NHS numbers: a front-door manager's decision
@@ -627,12 +638,14 @@ def decide_review_pair(actor: Any, action: Action, pair: Any) -> str:
     return "agency:identity_review"
 
 
-def may_override_nhs_number(actor: Any) -> bool:
+def may_override_nhs_number(actor: Staff) -> bool:
     """Only a front-door manager may join records with different NHS numbers, with a reason."""
     return can(actor, Action.IDENTITY_MERGE_SPLIT)
 
 
-def decide_person(actor: Any, action: Action, person: Any, record_agency_ids: Iterable[int]) -> str:
+def decide_person(
+    actor: Staff, action: Action, person: Any, record_agency_ids: Iterable[int]
+) -> str:
     """A person in the index is shown with the records the actor may read; one with none of
     those does not exist for the actor."""
     require_capability(actor, action)
@@ -644,7 +657,7 @@ def decide_person(actor: Any, action: Action, person: Any, record_agency_ids: It
 # Cumulative-harm flags and needs discrepancies (issue 4, parts 6 and 7) ---------------------------
 
 
-def alert_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def alert_children(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Children whose flags and needs discrepancies are on the actor's list: those they work with
     themselves (as lead practitioner or in the team around the child); at a front door, those
     their agency works with."""
@@ -653,13 +666,13 @@ def alert_children(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return children_worked_with(actor, queryset, personal=not _alerts_agency_wide(actor))
 
 
-def _alerts_agency_wide(actor: Any) -> bool:
+def _alerts_agency_wide(actor: Staff) -> bool:
     """A front door's alerts are for every child its agency works with; anyone else's for the
     children they work with themselves."""
     return actor.role in {Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER}
 
 
-def entry_sharing(actor: Any, action: Action = Action.CHILD_VIEW) -> Decision:
+def entry_sharing(actor: Staff, action: Action = Action.CHILD_VIEW) -> Decision:
     """For a list of children the actor works with (each already authorised, e.g. by
     ``children_worked_with`` or ``alert_children``), which entries about them the actor sees in
     full (``agency_entry_shown``, ``record_entry_shown``): the same entry-by-entry rule as on a
@@ -675,12 +688,12 @@ def entry_sharing(actor: Any, action: Action = Action.CHILD_VIEW) -> Decision:
     )
 
 
-def alert_list_sharing(actor: Any) -> Decision:
+def alert_list_sharing(actor: Staff) -> Decision:
     """``entry_sharing`` for the lists of flags and needs discrepancies."""
     return entry_sharing(actor, Action.CHILD_ALERTS_VIEW)
 
 
-def alerts_open(actor: Any, decision: Decision) -> bool:
+def alerts_open(actor: Staff, decision: Decision) -> bool:
     """Whether a child's flags and needs discrepancies open for an actor whose decision on the
     child is this one: they bring several agencies' records together, so only through a working
     relationship with the child (never break-glass), and for a role that works with them."""
@@ -689,7 +702,7 @@ def alerts_open(actor: Any, decision: Decision) -> bool:
     )
 
 
-def decide_child_alerts(actor: Any, child: Any) -> Decision:
+def decide_child_alerts(actor: Staff, child: Any) -> Decision:
     """The decision on a child's flags and needs discrepancies page (``alerts_open``)."""
     require_capability(actor, Action.CHILD_ALERTS_VIEW)
     decision = decide_child(actor, Action.CHILD_VIEW, child, purpose_for(actor))
@@ -746,7 +759,7 @@ DECIDE_OWN_ACCOUNT = (
 )
 
 
-def staff_access_values(staff: Any) -> dict[str, Any]:
+def staff_access_values(staff: Staff) -> dict[str, Any]:
     """An account's access fields as plain data, to compare and to keep on a change request."""
     return {
         "role": staff.role or "",
@@ -765,11 +778,11 @@ def _approval_actions(role: str) -> frozenset[Action]:
     return ROLE_ACTIONS.get(role, frozenset()) & APPROVAL_ACTIONS
 
 
-def is_own_account(actor: Any, staff: Any) -> bool:
+def is_own_account(actor: Staff, staff: Staff) -> bool:
     return staff.pk is not None and staff.pk == getattr(actor, "pk", None)
 
 
-def staff_change_refusal(actor: Any, staff: Any, after: dict[str, Any]) -> dict[str, str]:
+def staff_change_refusal(actor: Staff, staff: Staff, after: dict[str, Any]) -> dict[str, str]:
     """What the actor may not change on this account, field by field, with why. Nobody changes
     their own role, agency or team, or deactivates themselves: another administrator does."""
     if not is_own_account(actor, staff):
@@ -801,13 +814,13 @@ def staff_change_needs_approval(before: dict[str, Any], after: dict[str, Any]) -
     return moved and grants_child_access(after["role"])
 
 
-def may_read_staff_changes(actor: Any) -> bool:
+def may_read_staff_changes(actor: Staff) -> bool:
     """Changes to who can see children are read by the administrators, who decide them, and by
     the data protection officer, who oversees them (the same capability as the audit trail)."""
     return can(actor, Action.PARTNERSHIP_MANAGE) or can(actor, Action.AUDIT_TRAIL_VIEW)
 
 
-def staff_change_decision_refusal(actor: Any, change: Any) -> str:
+def staff_change_decision_refusal(actor: Staff, change: Any) -> str:
     """Why the actor may not approve or refuse this change ('' when they may): it takes an active
     administrator who neither asked for it nor is the account it changes."""
     if not can(actor, Action.PARTNERSHIP_MANAGE):
@@ -819,11 +832,11 @@ def staff_change_decision_refusal(actor: Any, change: Any) -> str:
     return ""
 
 
-def may_decide_staff_change(actor: Any, change: Any) -> bool:
+def may_decide_staff_change(actor: Staff, change: Any) -> bool:
     return not staff_change_decision_refusal(actor, change)
 
 
-def may_withdraw_staff_change(actor: Any, change: Any) -> bool:
+def may_withdraw_staff_change(actor: Staff, change: Any) -> bool:
     """The administrator who asked for a change may withdraw it while it waits."""
     return can(actor, Action.PARTNERSHIP_MANAGE) and change.requested_by_id == actor.pk
 
@@ -832,7 +845,7 @@ def may_withdraw_staff_change(actor: Any, change: Any) -> bool:
 # part 1; ADR 0019) -----------------------------------------------------------------------------
 
 
-def clock_alert_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def clock_alert_referrals(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Referrals whose clock alerts (the banner on every page) the actor sees: those sent to the
     front door of their own agency, for the front door's practitioners and managers. Anyone else
     sees none."""
@@ -862,7 +875,7 @@ NOTIFICATION_RECIPIENT = "notification:recipient"
 # Scopes: "my", "my front door's", "my team's" (issue 10, part 3) -------------------------------
 
 
-def front_door_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def front_door_referrals(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Referrals sent to the actor's front door (drafts are their authors' alone): its queue, its
     audit samples. None without the front door's capability."""
     if not can(actor, Action.FRONT_DOOR_TRIAGE):
@@ -870,35 +883,35 @@ def front_door_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
 
 
-def front_door_escalations(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def front_door_escalations(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Escalations of referrals sent to the actor's front door, for its managers."""
     if not can(actor, Action.FRONT_DOOR_COUNTERSIGN):
         return queryset.none()
     return queryset.filter(referral__front_door_id=actor.agency_id)
 
 
-def own_referrals(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def own_referrals(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """The referrals the actor wrote themselves, drafts included."""
     if not can(actor, Action.REFERRAL_MAKE):
         return queryset.none()
     return queryset.filter(referrer_id=actor.pk)
 
 
-def front_door_audits(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def front_door_audits(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rounds of referral audits at the actor's front door, for its managers."""
     if not can(actor, Action.REFERRAL_AUDIT):
         return queryset.none()
     return queryset.filter(front_door_id=actor.agency_id)
 
 
-def front_door_rapid_responses(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def front_door_rapid_responses(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rapid responses the actor's front door opened."""
     if not can(actor, Action.RAPID_RESPONSE):
         return queryset.none()
     return queryset.filter(front_door_id=actor.agency_id)
 
 
-def own_messages(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def own_messages(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """The messages addressed to the actor; none to anyone signed out or inactive."""
     if not is_active_actor(actor):
         return queryset.none()
@@ -929,13 +942,13 @@ def at_front_door(basis: str) -> bool:
     return basis == REFERRAL_FRONT_DOOR
 
 
-def may_escalate_as_referrer(actor: Any, referral: Any) -> bool:
+def may_escalate_as_referrer(actor: Staff, referral: Any) -> bool:
     """Only the person who sent a referral escalates it (when the time has passed, which the
     front door's rules decide)."""
     return referral_basis(actor, referral) == REFERRAL_REFERRER
 
 
-def decide_referral_escalation(actor: Any, referral: Any) -> str:
+def decide_referral_escalation(actor: Staff, referral: Any) -> str:
     """Raise ``Forbidden`` or ``NotFound`` unless the actor sent this referral; otherwise return
     the basis."""
     basis = decide_referral(actor, Action.REFERRAL_MAKE, referral)
@@ -953,12 +966,12 @@ def decide_referral_escalation(actor: Any, referral: Any) -> str:
 INSIGHT_PURPOSE = Purpose.ANALYSIS
 
 
-def may_import_insight(actor: Any) -> bool:
+def may_import_insight(actor: Staff) -> bool:
     """May the actor import files into the store (and see how each import went)?"""
     return can(actor, Action.INSIGHT_IMPORT)
 
 
-def insight_imports_visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def insight_imports_visible(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """The store is the partnership's, not an agency's: whoever may import sees every import
     (who brought what in, when, and its problems by line); anyone else sees none."""
     if not may_import_insight(actor):

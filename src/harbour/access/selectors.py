@@ -4,16 +4,16 @@ is in ``harbour.pages.selectors``: it reads a child, and this app sits below the
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db.models import QuerySet
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.access.models import AuditEvent, BreakGlassGrant
+from harbour.access.models import BreakGlassGrant
+from harbour.partnership.models import Staff
 
 
-def break_glass_queue(*, actor: Any, reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+def break_glass_queue(*, actor: Staff, reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
     """Break-glass accesses awaiting (or having had) the data protection officer's review.
     Lists staff, reasons and dates; the child is named on the review page, which is audited."""
     if not policy.can(actor, policy.Action.BREAK_GLASS_REVIEW):
@@ -25,7 +25,7 @@ def break_glass_queue(*, actor: Any, reviewed: bool = False) -> QuerySet[BreakGl
     )
 
 
-def break_glass_for_review(*, actor: Any, grant_id: uuid.UUID) -> BreakGlassGrant:
+def break_glass_for_review(*, actor: Staff, grant_id: uuid.UUID) -> BreakGlassGrant:
     policy.require_capability(actor, policy.Action.BREAK_GLASS_REVIEW)
     grant = (
         BreakGlassGrant.objects.select_related("child", "staff", "staff__agency")
@@ -44,14 +44,3 @@ def break_glass_for_review(*, actor: Any, grant_id: uuid.UUID) -> BreakGlassGran
         subject=grant,
     )
     return grant
-
-
-def audit_events_page(
-    *, actor: Any, before: int | None = None, size: int = 100
-) -> list[AuditEvent]:
-    """The whole trail for the DPO, newest first. It lists child ids, not names."""
-    policy.require_capability(actor, policy.Action.AUDIT_TRAIL_VIEW)
-    events = AuditEvent.objects.order_by("-sequence")
-    if before is not None:
-        events = events.filter(sequence__lt=before)
-    return list(events[:size])

@@ -32,11 +32,11 @@ def working_relationship_start(
     *,
     child: Any,
     kind: RelationshipKind,
-    staff: Any = None,
+    staff: Staff | None = None,
     agency: Agency | None = None,
     started_on: dt.date | None = None,
     note: str = "",
-    actor: Any = None,
+    actor: Staff | None = None,
     system_actor: str = "",
 ) -> WorkingRelationship:
     relationship = WorkingRelationship(
@@ -61,7 +61,7 @@ def working_relationship_start(
 
 
 @transaction.atomic
-def break_glass_grant(*, actor: Any, child: Any, reason: str) -> BreakGlassGrant:
+def break_glass_grant(*, actor: Staff, child: Any, reason: str) -> BreakGlassGrant:
     reason = reason.strip()
     if len(reason) < MIN_BREAK_GLASS_REASON:
         raise ValidationError({"reason": REASON_TOO_SHORT})
@@ -89,7 +89,7 @@ def break_glass_grant(*, actor: Any, child: Any, reason: str) -> BreakGlassGrant
 
 @transaction.atomic
 def break_glass_review(
-    *, actor: Any, grant: BreakGlassGrant, outcome: str, note: str
+    *, actor: Staff, grant: BreakGlassGrant, outcome: str, note: str
 ) -> BreakGlassGrant:
     policy.require_capability(actor, policy.Action.BREAK_GLASS_REVIEW)
     if grant.reviewed_at is not None:
@@ -116,7 +116,7 @@ def break_glass_review(
 
 @transaction.atomic
 def working_relationship_end(
-    *, relationship: WorkingRelationship, actor: Any = None, system_actor: str = ""
+    *, relationship: WorkingRelationship, actor: Staff | None = None, system_actor: str = ""
 ) -> WorkingRelationship:
     """End a working relationship today. It is kept, never deleted (the audit trail and the
     record's history still show it), and — as ``ended_on`` is inclusive — it lasts to the end of
@@ -142,7 +142,7 @@ USERNAME_TRIED_LENGTH = 150
 FAILED_SIGN_IN_ACTOR = "sign-in form"
 
 
-def sign_in_record(*, actor: Any) -> None:
+def sign_in_record(*, actor: Staff) -> None:
     """Record a sign-in. Called before the session starts: if the event cannot be written,
     ``AuditWriteError`` stops the sign-in (503) and nobody is signed in unrecorded."""
     audit_record(actor=actor, event="staff.signed_in", subject=actor)
@@ -164,6 +164,6 @@ def sign_in_failed_record(*, username: str) -> None:
     )
 
 
-def sign_out_record(*, actor: Any) -> None:
+def sign_out_record(*, actor: Staff) -> None:
     """Record a sign-out, before the session ends."""
     audit_record(actor=actor, event="staff.signed_out", subject=actor)

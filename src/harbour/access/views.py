@@ -5,18 +5,23 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from harbour.access import policy, selectors, services
-from harbour.access.forms import BreakGlassReviewForm
+from harbour.access import policy, selectors, services, trail
+from harbour.access.forms import AuditTrailFilterForm, BreakGlassReviewForm
 from harbour.access.presenters import GrantChildPresenter
-from harbour.web.responses import policy_errors
+from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web.responses import csv_response, policy_errors
 
 
 @login_required
 @policy_errors
-def break_glass_queue(request: HttpRequest) -> HttpResponse:
+def break_glass_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.BREAK_GLASS_REVIEW)
     return render(
         request,
@@ -30,7 +35,7 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
+def break_glass_review(request: AuthenticatedHttpRequest, grant_id: uuid.UUID) -> HttpResponse:
     grant = selectors.break_glass_for_review(actor=request.user, grant_id=grant_id)
     form = BreakGlassReviewForm(request.POST or None)
     if request.method == "POST" and grant.reviewed_at is None and form.is_valid():
@@ -55,12 +60,54 @@ def break_glass_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @policy_errors
-def audit_trail(request: HttpRequest) -> HttpResponse:
-    before_raw = request.GET.get("before", "")
-    before = int(before_raw) if before_raw.isdigit() else None
-    events = selectors.audit_events_page(actor=request.user, before=before)
+def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.AUDIT_TRAIL_VIEW)
+    form = AuditTrailFilterForm(request.GET)
+    filters = form.filters() if form.is_valid() else trail.TrailFilters()
+    events = trail.trail_events(actor=request.user, filters=filters)
+    page = Paginator(events, trail.PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "access/audit_trail.html",
-        {"events": events, "next_before": events[-1].sequence if len(events) == 100 else None},
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "rows": trail.rows(page),
+            "page_range": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            ),
+            "chain": trail.chain_status(),
+            "query": request.GET.urlencode(),
+        },
     )
+
+
+@login_required
+@policy_errors
+def audit_trail_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.AUDIT_TRAIL_VIEW)
+    form = AuditTrailFilterForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('access:audit-trail')}?{request.GET.urlencode()}")
+    rows = trail.export(actor=request.user, filters=form.filters())
+    stamp = timezone.localdate().isoformat()
+    return csv_response(f"audit-trail-{stamp}.csv", trail.CSV_HEADER, rows)
+
+
+@login_required
+@policy_errors
+@require_POST
+def audit_chain_check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    report = trail.chain_check(actor=request.user)
+    if report.ok:
+        messages.success(
+            request, f"The audit trail is unbroken: {report.events_checked:,} events checked"
+        )
+    else:
+        messages.error(
+            request,
+            f"The audit trail is broken at {report.problem}. Tell the system administrators "
+            "now: they can name the event with harbour audit verify.",
+        )
+    return redirect("access:audit-trail")

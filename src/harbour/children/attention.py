@@ -26,10 +26,10 @@ from harbour.children.models import (
     TransitionPlan,
 )
 from harbour.children.sections import SECTION_CATEGORY
-from harbour.partnership.models import AgencyType
+from harbour.partnership.models import AgencyType, Staff
+from harbour.web import published
 
 LONG_WAIT_DAYS = 547  # eighteen months
-SUPPRESS_BELOW = 5
 MAX_LISTED = 100
 
 
@@ -79,7 +79,7 @@ class AttentionItem:
     reasons: list[str] = field(default_factory=list)
 
 
-def attention_for_caseworker(*, actor: Any) -> list[AttentionItem]:
+def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
     """The named children this person or their agency works with who need someone to look
     again. A reason comes only from an entry the person may see (``policy.record_entry_shown``:
     their own agency's, or shared with it by an agreement), so none tells them what another
@@ -149,10 +149,9 @@ class Count:
 
     @property
     def shown(self) -> str:
-        """Counts of 1 to 4 could identify a child: they are shown as 'fewer than 5'."""
-        if 0 < self.value < SUPPRESS_BELOW:
-            return f"fewer than {SUPPRESS_BELOW}"
-        return f"{self.value:,}"
+        """Counts of 1 to 4 could identify a child: they are shown as ``[c]``
+        (``harbour.disclosure``, at the partnership's threshold)."""
+        return str(published.count(self.value))
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ class CohortReport:
     waits: list[WaitRow]
 
 
-def cohort_report(*, actor: Any) -> CohortReport:
+def cohort_report(*, actor: Staff) -> CohortReport:
     """Counts for leaders about children in serious youth violence work. No names, no ids."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     today = timezone.localdate()
@@ -193,7 +192,7 @@ def cohort_report(*, actor: Any) -> CohortReport:
             child__in=cohort, kind=kind, status=AssessmentStatus.WAITING
         ).values_list("referred_on", flat=True)
         days = [(today - referred).days for referred in pending]
-        median = statistics.median(days) if len(days) >= SUPPRESS_BELOW else None
+        median = statistics.median(days) if len(days) >= published.threshold() else None
         waits.append(
             WaitRow(
                 kind.label,

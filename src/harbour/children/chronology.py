@@ -24,6 +24,7 @@ from harbour.children.codes import AssessmentStatus
 from harbour.children.models import Child
 from harbour.children.sections import SECTION_CATEGORY
 from harbour.children.selectors import child_find_for_actor, lead_practitioner_name, whom_to_ask
+from harbour.partnership.models import Staff
 
 
 class EntryType:
@@ -284,7 +285,7 @@ def _day(on: dt.date) -> str:
 
 
 def child_chronology(
-    *, actor: Any, child_id: uuid.UUID, agency: str = "", types: list[str] | None = None
+    *, actor: Staff, child_id: uuid.UUID, agency: str = "", types: list[str] | None = None
 ) -> Chronology | policy.Decision:
     child, decision = child_find_for_actor(
         actor=actor, child_id=child_id, action=policy.Action.CHILD_VIEW

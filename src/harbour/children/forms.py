@@ -1,6 +1,10 @@
+import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import RelationshipKind
@@ -15,7 +19,8 @@ from harbour.children.codes import (
     PlanType,
     Relationship,
 )
-from harbour.children.models import Child
+from harbour.children.models import OUTWARD_CODE, Child, postcode_validator
+from harbour.children.selectors import normalise_postcode
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, AgencyType, Staff
 from harbour.web.fields import past_or_today, text_field
@@ -38,6 +43,28 @@ class ChildSearchForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
     )
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be today or in the past")
+        return value
+
+    def clean_postcode(self) -> str:
+        """A whole postcode (``RV1 2AB``) or its first part (``RV1``), never a guess."""
+        value = self.cleaned_data.get("postcode", "").strip()
+        if not value:
+            return ""
+        postcode = normalise_postcode(value)
+        if re.match(OUTWARD_CODE, postcode):
+            return postcode
+        try:
+            postcode_validator(postcode)
+        except ValidationError:
+            raise forms.ValidationError(
+                "Enter a postcode, like RV1 2AB, or the first part of one, like RV1"
+            ) from None
+        return postcode
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

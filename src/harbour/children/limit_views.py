@@ -6,19 +6,20 @@ administrators change them. The limits are this app's (``limits.py``), so their 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from harbour.access import policy
 from harbour.children import forms, limits
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import policy_errors
 
 
 @login_required
 @policy_errors
-def education_limit_list(request: HttpRequest) -> HttpResponse:
+def education_limit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "children/education_limit_list.html",
@@ -31,7 +32,7 @@ def education_limit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def education_limit_edit(request: HttpRequest, status: str) -> HttpResponse:
+def education_limit_edit(request: AuthenticatedHttpRequest, status: str) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_MANAGE)
     limit = limits.education_limit_for_edit(actor=request.user, status=status)
     label = limit.get_status_display()

@@ -9,7 +9,6 @@ counts read the rows each time, so a change applies at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.children.codes import EducationStatus
 from harbour.children.models import EducationLimit
+from harbour.partnership.models import Staff
 
 # Full-time education is where a child should be: it has no limit.
 LIMITED_STATUSES: tuple[EducationStatus, ...] = tuple(
@@ -52,7 +52,7 @@ class LimitRow:
         return limit_text(self.max_days) if self.max_days is not None else "No limit"
 
 
-def education_limits(*, actor: Any) -> list[LimitRow]:
+def education_limits(*, actor: Staff) -> list[LimitRow]:
     """Every status that may have a limit, in the order of the status list, with its limit."""
     policy.require_capability(actor, policy.Action.PARTNERSHIP_VIEW)
     limits = dict(EducationLimit.objects.values_list("status", "max_days"))
@@ -62,7 +62,7 @@ def education_limits(*, actor: Any) -> list[LimitRow]:
     ]
 
 
-def education_limit_for_edit(*, actor: Any, status: str) -> EducationLimit:
+def education_limit_for_edit(*, actor: Staff, status: str) -> EducationLimit:
     """The limit to change, or a new one (not saved) where the status has none yet. A status that
     cannot have a limit is not found."""
     policy.require_capability(actor, policy.Action.PARTNERSHIP_MANAGE)
@@ -72,7 +72,7 @@ def education_limit_for_edit(*, actor: Any, status: str) -> EducationLimit:
 
 
 @transaction.atomic
-def education_limit_set(*, actor: Any, status: str, max_days: int) -> EducationLimit:
+def education_limit_set(*, actor: Staff, status: str, max_days: int) -> EducationLimit:
     """Set the limit for a status. Unchanged values write nothing; a change writes its audit
     event, naming the old and new number of days, in the same transaction."""
     policy.require_capability(actor, policy.Action.PARTNERSHIP_MANAGE)

@@ -31,6 +31,8 @@ postcode_validator = RegexValidator(
     r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$",
     "Enter a real postcode, like AA1 1AA",
 )
+# The first part of a postcode (the outward code: area and district), for a search by area.
+OUTWARD_CODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?$"
 lsoa_validator = RegexValidator(r"^[EW]01[0-9]{6}$", "Enter a 2021 LSOA code, like E01000001")
 
 

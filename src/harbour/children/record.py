@@ -37,7 +37,7 @@ from harbour.children.models import (
 )
 from harbour.children.sections import PROFILE_FIELDS, SECTION_CATEGORY, SECTION_LABELS
 from harbour.children.selectors import child_find_for_actor
-from harbour.partnership.models import DataCategory
+from harbour.partnership.models import DataCategory, Staff
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def contacts_for(child: Child) -> list[Contact]:
     return contacts
 
 
-def _siblings(actor: Any, family: list[FamilyMember]) -> list[SiblingInvolvement]:
+def _siblings(actor: Staff, family: list[FamilyMember]) -> list[SiblingInvolvement]:
     sibling_ids = [
         m.related_child_id
         for m in family
@@ -246,7 +246,7 @@ def _relationship_agency(relationship: WorkingRelationship) -> Any:
     return relationship.staff.agency if relationship.staff else None
 
 
-def child_record(*, actor: Any, child_id: uuid.UUID) -> ChildRecord | policy.Decision:
+def child_record(*, actor: Staff, child_id: uuid.UUID) -> ChildRecord | policy.Decision:
     """The record, or (when the actor may only break glass) the decision saying so. One access
     event for the child, naming the sections shown, and one for each sibling whose name is
     shown."""

@@ -4,6 +4,7 @@ event per child shown in the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.models import (
+    OUTWARD_CODE,
     Assessment,
     Child,
     ChildName,
@@ -23,7 +25,7 @@ from harbour.children.models import (
     Plan,
     TransitionPlan,
 )
-from harbour.partnership.models import DataCategory
+from harbour.partnership.models import DataCategory, Staff
 
 MAX_SEARCH_RESULTS = 50
 M = TypeVar("M", bound=Model)
@@ -48,11 +50,14 @@ class SearchResult:
 
 
 def normalise_postcode(value: str) -> str:
+    """``rv12ab`` → ``RV1 2AB``; the first part of one alone (``sw1a``) → ``SW1A``."""
     compact = "".join(value.upper().split())
+    if len(compact) <= 4 and re.match(OUTWARD_CODE, compact):
+        return compact
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult], bool]:
+def child_search(*, actor: Staff, search: ChildSearch) -> tuple[list[SearchResult], bool]:
     """Children matching the search within what the actor may find. Returns the results shown and
     whether there were more than ``MAX_SEARCH_RESULTS``."""
     policy.require_capability(actor, policy.Action.CHILD_SEARCH)
@@ -73,6 +78,8 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
         children = children.filter(date_of_birth=search.date_of_birth)
     if search.postcode.strip():
         postcode = normalise_postcode(search.postcode)
+        if re.match(OUTWARD_CODE, postcode):
+            postcode += " "  # the whole district: RV3 is not RV34
         children = children.filter(postcode__istartswith=postcode)
     found = list(
         children.order_by("family_name", "given_name", "date_of_birth")[: MAX_SEARCH_RESULTS + 1]
@@ -103,7 +110,7 @@ def child_search(*, actor: Any, search: ChildSearch) -> tuple[list[SearchResult]
 
 def child_find_for_actor(
     *,
-    actor: Any,
+    actor: Staff,
     child_id: uuid.UUID,
     action: policy.Action,
     decide: Callable[[Any, Child], policy.Decision] | None = None,
@@ -142,7 +149,7 @@ class ChildWorkedWith:
 MAX_CHILDREN_WORKED_WITH = 50
 
 
-def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
+def children_worked_with(*, actor: Staff) -> list[ChildWorkedWith]:
     """The children this person works with personally (lead practitioner, team around the child,
     panel), for their home page. Agency-wide records are not listed: they are found by search."""
     children = policy.children_worked_with(actor, Child.objects.all(), personal=True)
@@ -173,7 +180,7 @@ def children_worked_with(*, actor: Any) -> list[ChildWorkedWith]:
     return list(shown.values())
 
 
-def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: str) -> Child:
+def child_for_edit(*, actor: Staff, child_id: uuid.UUID, category: str, section: str) -> Child:
     """The child whose record a form will change: checked for editing, and the form's showing of
     the child's name audited. Raises ``NotFound`` (audited) or ``Forbidden``."""
     from harbour.children.services import require_record_edit
@@ -204,7 +211,7 @@ def child_for_edit(*, actor: Any, child_id: uuid.UUID, category: str, section: s
     return child
 
 
-def _entry_for_edit(actor: Any, child: Child, entry: M, category: str) -> M:
+def _entry_for_edit(actor: Staff, child: Child, entry: M, category: str) -> M:
     """An entry of the child's record that a form will change: one the actor may not see does
     not exist for them (``services.require_record_edit``)."""
     from harbour.children.services import require_record_edit
@@ -213,19 +220,19 @@ def _entry_for_edit(actor: Any, child: Child, entry: M, category: str) -> M:
     return entry
 
 
-def child_profile_for_edit(*, actor: Any, child: Child, category: str) -> ChildProfile | None:
+def child_profile_for_edit(*, actor: Staff, child: Child, category: str) -> ChildProfile | None:
     """The profile to prefill a form for one part of it with; the caller has checked and
     audited the edit of the child (``child_for_edit``)."""
     profile = ChildProfile.objects.filter(child=child).first()
     return _entry_for_edit(actor, child, profile, category) if profile else None
 
 
-def transition_plan_for_edit(*, actor: Any, child: Child) -> TransitionPlan | None:
+def transition_plan_for_edit(*, actor: Staff, child: Child) -> TransitionPlan | None:
     plan = TransitionPlan.objects.filter(child=child).first()
     return _entry_for_edit(actor, child, plan, DataCategory.SOCIAL_CARE) if plan else None
 
 
-def plan_for_edit(*, actor: Any, child: Child, plan_id: int) -> Plan:
+def plan_for_edit(*, actor: Staff, child: Child, plan_id: int) -> Plan:
     """One of this child's plans; another child's plan id is not found."""
     plan = Plan.objects.filter(child=child, pk=plan_id).first()
     if plan is None:
@@ -233,7 +240,7 @@ def plan_for_edit(*, actor: Any, child: Child, plan_id: int) -> Plan:
     return _entry_for_edit(actor, child, plan, DataCategory.SOCIAL_CARE)
 
 
-def need_for_edit(*, actor: Any, child: Child, need_id: int) -> Need:
+def need_for_edit(*, actor: Staff, child: Child, need_id: int) -> Need:
     """One of this child's needs; another child's need id is not found. The caller has checked
     and audited the edit (``child_for_edit``)."""
     need = Need.objects.filter(child=child, pk=need_id).first()
@@ -242,7 +249,7 @@ def need_for_edit(*, actor: Any, child: Child, need_id: int) -> Need:
     return _entry_for_edit(actor, child, need, DataCategory.HEALTH)
 
 
-def assessment_for_edit(*, actor: Any, child: Child, assessment_id: int) -> Assessment:
+def assessment_for_edit(*, actor: Staff, child: Child, assessment_id: int) -> Assessment:
     """One of this child's assessments; another child's assessment id is not found."""
     assessment = Assessment.objects.filter(child=child, pk=assessment_id).first()
     if assessment is None:
@@ -250,7 +257,7 @@ def assessment_for_edit(*, actor: Any, child: Child, assessment_id: int) -> Asse
     return _entry_for_edit(actor, child, assessment, DataCategory.HEALTH)
 
 
-def sibling_candidates(*, actor: Any, child: Child) -> QuerySet[Child]:
+def sibling_candidates(*, actor: Staff, child: Child) -> QuerySet[Child]:
     """Children the actor may see who share the child's last name or postcode: the choices
     when linking a family member to a child known to Harbour. Never the child themselves. The
     list names each of them to the actor, so each is an access event (naming the child whose

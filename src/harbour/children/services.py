@@ -32,11 +32,11 @@ from harbour.children.models import (
     VoiceEntry,
 )
 from harbour.children.sections import PROFILE_FIELDS, SECTION_CATEGORY
-from harbour.partnership.models import Agency, DataCategory
+from harbour.partnership.models import Agency, DataCategory, Staff
 
 
 def require_record_edit(
-    *, actor: Any, child: Child, category: str, entry: Any = None
+    *, actor: Staff, child: Child, category: str, entry: Any = None
 ) -> policy.Decision:
     """May the actor change this part of the child's record? Needs a working relationship (not
     break-glass): adding an entry adds the actor's own agency's data, in any section. Changing
@@ -55,7 +55,7 @@ def require_record_edit(
     return decision
 
 
-def _save(*, actor: Any, obj: Model, child: Child, event: str, section: str, basis: str) -> None:
+def _save(*, actor: Staff, obj: Model, child: Child, event: str, section: str, basis: str) -> None:
     obj.full_clean()
     obj.save()
     audit_record(
@@ -69,12 +69,12 @@ def _save(*, actor: Any, obj: Model, child: Child, event: str, section: str, bas
     )
 
 
-def _recorded(actor: Any) -> dict[str, Any]:
+def _recorded(actor: Staff) -> dict[str, Any]:
     return {"recorded_by": actor, "recorded_by_agency": actor.agency}
 
 
 @transaction.atomic
-def child_profile_update(*, actor: Any, child: Child, part: str, **fields: str) -> ChildProfile:
+def child_profile_update(*, actor: Staff, child: Child, part: str, **fields: str) -> ChildProfile:
     """Change one part of the child's profile (how to communicate with them; strengths,
     interests and wishes; faith, heritage and culture), each in its own data category."""
     names = PROFILE_FIELDS.get(part)
@@ -100,7 +100,7 @@ def child_profile_update(*, actor: Any, child: Child, part: str, **fields: str) 
 @transaction.atomic
 def need_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     kind: str,
     description: str,
@@ -132,7 +132,7 @@ def need_add(
 @transaction.atomic
 def assessment_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     kind: str,
     referred_on: dt.date,
@@ -169,7 +169,7 @@ def _not_in_future(field: str, value: dt.date, label: str) -> None:
 
 
 @transaction.atomic
-def need_end(*, actor: Any, child: Child, need_id: int, end_date: dt.date) -> Need:
+def need_end(*, actor: Staff, child: Child, need_id: int, end_date: dt.date) -> Need:
     """The need has ended (met, resolved or no longer relevant). The row stays in the record,
     with the date it ended."""
     need = Need.objects.select_for_update().filter(pk=need_id, child=child).first()
@@ -203,7 +203,7 @@ def need_end(*, actor: Any, child: Child, need_id: int, end_date: dt.date) -> Ne
 @transaction.atomic
 def assessment_close(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     assessment_id: int,
     status: str,
@@ -256,7 +256,7 @@ def assessment_close(
 @transaction.atomic
 def voice_entry_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     said_on: dt.date,
     words: str,
@@ -288,7 +288,7 @@ def voice_entry_add(
 @transaction.atomic
 def education_episode_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     status: str,
     start_date: dt.date,
@@ -324,7 +324,7 @@ def education_episode_add(
 @transaction.atomic
 def family_member_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     relationship: str,
     given_name: str,
@@ -364,7 +364,7 @@ def family_member_add(
 @transaction.atomic
 def plan_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     plan_type: str,
     outcomes: str,
@@ -396,7 +396,7 @@ def plan_add(
 @transaction.atomic
 def plan_action_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     plan: Plan,
     sequence: int,
@@ -436,7 +436,7 @@ def plan_action_add(
 @transaction.atomic
 def transition_plan_save(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     agreed_on: dt.date,
     adult_services: str = "",
@@ -465,7 +465,7 @@ def transition_plan_save(
 
 @transaction.atomic
 def formulation_add(
-    *, actor: Any, child: Child, held_on: dt.date, attendees: str, summary: str
+    *, actor: Staff, child: Child, held_on: dt.date, attendees: str, summary: str
 ) -> FormulationMeeting:
     decision = require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
     current = child.plans.filter(closed_on__isnull=True).order_by("-started_on").first()
@@ -489,7 +489,7 @@ def formulation_add(
 
 
 @transaction.atomic
-def team_member_add(*, actor: Any, child: Child, staff: Any, kind: str) -> WorkingRelationship:
+def team_member_add(*, actor: Staff, child: Child, staff: Any, kind: str) -> WorkingRelationship:
     """Someone joins the team around the child: from now on the policy lets them see the record."""
     require_record_edit(actor=actor, child=child, category=DataCategory.SOCIAL_CARE)
     try:
@@ -510,7 +510,7 @@ def team_member_add(*, actor: Any, child: Child, staff: Any, kind: str) -> Worki
 @transaction.atomic
 def plan_review_add(
     *,
-    actor: Any,
+    actor: Staff,
     child: Child,
     plan: Plan,
     held_on: dt.date,
@@ -558,7 +558,9 @@ def plan_review_add(
 
 
 @transaction.atomic
-def plan_action_set_status(*, actor: Any, child: Child, action_id: int, status: str) -> PlanAction:
+def plan_action_set_status(
+    *, actor: Staff, child: Child, action_id: int, status: str
+) -> PlanAction:
     action = (
         PlanAction.objects.select_related("plan").filter(pk=action_id, plan__child=child).first()
     )

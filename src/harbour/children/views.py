@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from harbour import disclosure
 from harbour.access import policy
 from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
@@ -25,6 +26,7 @@ from harbour.children import chronology as chronology_entries
 from harbour.children import forms, happening, record, selectors, services
 from harbour.children.codes import AssessmentStatus
 from harbour.children.presenters import ChildPresenter
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import DataCategory
 from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import forbidden, not_found, policy_errors
@@ -32,7 +34,7 @@ from harbour.web.responses import forbidden, not_found, policy_errors
 
 @login_required
 @policy_errors
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.CHILD_SEARCH)
     form = forms.ChildSearchForm(request.GET or None)
     results: list[selectors.SearchResult] = []
@@ -64,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def summary(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     result = record.child_record(actor=request.user, child_id=child_id)
     if isinstance(result, policy.Decision):
         return redirect("children:break-glass", child_id=child_id)
@@ -76,7 +78,7 @@ def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "record": result,
             "child": ChildPresenter(result.child),
             "happening": happening.happening_now(
-                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
+                actor=request.user, child=result.child, decision=result.decision
             ),
         },
     )
@@ -84,7 +86,7 @@ def summary(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def break_glass(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def break_glass(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     child, decision = selectors.child_find_for_actor(
         actor=request.user, child_id=child_id, action=policy.Action.CHILD_BREAK_GLASS
     )
@@ -249,7 +251,9 @@ RECORD_FORMS: dict[str, RecordForm] = {
 
 @login_required
 @policy_errors
-def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpResponse:
+def record_change(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, part: str
+) -> HttpResponse:
     spec = RECORD_FORMS.get(part)
     if spec is None:
         return not_found(request)
@@ -279,7 +283,7 @@ def record_change(request: HttpRequest, child_id: uuid.UUID, part: str) -> HttpR
 
 @login_required
 @policy_errors
-def attention(request: HttpRequest) -> HttpResponse:
+def attention(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = attention_lists.attention_for_caseworker(actor=request.user)
     return render(
         request,
@@ -293,14 +297,18 @@ def attention(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def cohort_report(request: HttpRequest) -> HttpResponse:
+def cohort_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = attention_lists.cohort_report(actor=request.user)
-    return render(request, "children/cohort_report.html", {"report": report})
+    return render(
+        request,
+        "children/cohort_report.html",
+        {"report": report, "suppression_note": disclosure.NOTE},
+    )
 
 
 @login_required
 @policy_errors
-def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def chronology(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     agency = request.GET.get("agency", "")
     types = [t for t in request.GET.getlist("types") if t in chronology_entries.EntryType.LABELS]
     result = chronology_entries.child_chronology(
@@ -320,7 +328,7 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "child": ChildPresenter(result.child),
             "form": form,
             "happening": happening.happening_now(
-                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
+                actor=request.user, child=result.child, decision=result.decision
             ),
         },
     )
@@ -328,7 +336,9 @@ def chronology(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def plan_action_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> HttpResponse:
+def plan_action_add(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, plan_id: int
+) -> HttpResponse:
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
     )
@@ -353,7 +363,9 @@ def plan_action_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
 
 @login_required
 @policy_errors
-def plan_review_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> HttpResponse:
+def plan_review_add(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, plan_id: int
+) -> HttpResponse:
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
     )
@@ -378,7 +390,7 @@ def plan_review_add(request: HttpRequest, child_id: uuid.UUID, plan_id: int) -> 
 
 @login_required
 @policy_errors
-def need_end(request: HttpRequest, child_id: uuid.UUID, need_id: int) -> HttpResponse:
+def need_end(request: AuthenticatedHttpRequest, child_id: uuid.UUID, need_id: int) -> HttpResponse:
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
     )
@@ -411,7 +423,9 @@ def need_end(request: HttpRequest, child_id: uuid.UUID, need_id: int) -> HttpRes
 
 @login_required
 @policy_errors
-def assessment_close(request: HttpRequest, child_id: uuid.UUID, assessment_id: int) -> HttpResponse:
+def assessment_close(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, assessment_id: int
+) -> HttpResponse:
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.HEALTH, section="needs"
     )
@@ -450,7 +464,9 @@ def assessment_close(request: HttpRequest, child_id: uuid.UUID, assessment_id: i
 @require_POST
 @login_required
 @policy_errors
-def plan_action_status(request: HttpRequest, child_id: uuid.UUID, action_id: int) -> HttpResponse:
+def plan_action_status(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, action_id: int
+) -> HttpResponse:
     child = selectors.child_for_edit(
         actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
     )

@@ -28,6 +28,7 @@ from ninja.security import HttpBearer
 from harbour.access import policy
 from harbour.access.audit import AuditWriteError
 from harbour.frontdoor import bulk, intake, tokens
+from harbour.frontdoor.api_docs import GovukDocs
 from harbour.frontdoor.codes import Feed
 from harbour.frontdoor.models import ApiToken
 from harbour.frontdoor.problems import (
@@ -96,6 +97,7 @@ api = HarbourApi(
     auth=BearerToken(),
     urls_namespace="api",
     docs_url="/docs",
+    docs=GovukDocs(),
     openapi_url="/openapi.json",
 )
 

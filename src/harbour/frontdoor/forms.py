@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from harbour.children.codes import Ethnicity, Sex
+from harbour.children.models import postcode_validator
 from harbour.children.selectors import normalise_postcode
 from harbour.frontdoor.codes import (
     REQUIRED_MEETING_ROLES,
@@ -41,6 +43,11 @@ class FindChildForm(forms.Form):
     date_of_birth = GovukDateField(
         label="Date of birth (optional)", required=False, help_text="For example, 27 3 2011"
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        past_or_today(self, "date_of_birth", "Date of birth")
+        return data
 
 
 class ChildDetailsForm(forms.Form):
@@ -79,7 +86,16 @@ class ChildDetailsForm(forms.Form):
 
     def clean_child_postcode(self) -> str:
         value = self.cleaned_data.get("child_postcode", "")
-        return normalise_postcode(value) if value.strip() else ""
+        if not value.strip():
+            return ""
+        postcode = normalise_postcode(value)
+        try:
+            postcode_validator(postcode)
+        except ValidationError:
+            raise forms.ValidationError(
+                "Enter a real postcode, like RV1 2AB, or leave it blank"
+            ) from None
+        return postcode
 
     def clean_child_nhs_number(self) -> str:
         value = "".join(self.cleaned_data.get("child_nhs_number", "").split())

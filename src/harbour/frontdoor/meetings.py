@@ -51,7 +51,7 @@ def is_out_of_hours(when: dt.datetime, working: WorkingTime | None = None) -> bo
     return (working or clocks.working_time()).out_of_hours(when)
 
 
-def _audit(actor: Any, event: str, referral: Referral, subject: Any, **detail: Any) -> None:
+def _audit(actor: Staff, event: str, referral: Referral, subject: Any, **detail: Any) -> None:
     audit_referral(actor, event, referral, subject=subject, **detail)
 
 
@@ -64,7 +64,7 @@ def meeting_decision(referral: Referral) -> Any:
 @transaction.atomic
 def meeting_convene(
     *,
-    actor: Any,
+    actor: Staff,
     referral: Referral,
     scheduled_for: dt.datetime,
     agencies: Mapping[str, Iterable[Agency]],
@@ -119,7 +119,7 @@ def meeting_convene(
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Any,
+    actor: Staff,
     meeting: StrategyMeeting,
     held_at: dt.datetime,
     attendance: Mapping[int, tuple[bool, str]],
@@ -157,7 +157,7 @@ def meeting_record(
 @transaction.atomic
 def meeting_action_add(
     *,
-    actor: Any,
+    actor: Staff,
     meeting: StrategyMeeting,
     description: str,
     owner_agency: Agency,
@@ -181,7 +181,7 @@ def meeting_action_add(
 # Audits of referrals ----------------------------------------------------------------------------
 
 
-def _sample_pool(actor: Any, criteria: Mapping[str, Any]) -> Any:
+def _sample_pool(actor: Staff, criteria: Mapping[str, Any]) -> Any:
     pool = policy.front_door_referrals(actor, Referral.objects.all())
     if criteria.get("agency"):
         pool = pool.filter(referring_agency_id=criteria["agency"])
@@ -218,7 +218,7 @@ def _criteria_for_people(criteria: Mapping[str, Any]) -> dict[str, str]:
 @transaction.atomic
 def audit_create(
     *,
-    actor: Any,
+    actor: Staff,
     title: str,
     sampling: str,
     sample_size: int,
@@ -253,7 +253,7 @@ def audit_create(
         sample_size=len(chosen),
         seed=seed,
         created_by=actor,
-        front_door=actor.agency,
+        front_door=policy.agency_of(actor),
     )
     AuditedReferral.objects.bulk_create(
         AuditedReferral(audit=audit, referral_id=pk) for pk in sorted(chosen)
@@ -269,7 +269,7 @@ def audit_create(
 
 @transaction.atomic
 def audit_score(
-    *, actor: Any, case: AuditedReferral, scores: Mapping[str, int], findings: str
+    *, actor: Staff, case: AuditedReferral, scores: Mapping[str, int], findings: str
 ) -> AuditedReferral:
     policy.decide_referral(actor, policy.Action.REFERRAL_AUDIT, case.referral)
     errors: dict[str, str] = {}
@@ -290,7 +290,7 @@ def audit_score(
 
 
 @transaction.atomic
-def audit_feed_back(*, actor: Any, case: AuditedReferral) -> AuditedReferral:
+def audit_feed_back(*, actor: Staff, case: AuditedReferral) -> AuditedReferral:
     """Send the findings to the person who referred and to their team."""
     policy.decide_referral(actor, policy.Action.REFERRAL_AUDIT, case.referral)
     if case.audited_at is None:

@@ -69,7 +69,7 @@ def _serious() -> Q:
     )
 
 
-def _agencies_by_category(actor: Any) -> dict[str, set[int]]:
+def _agencies_by_category(actor: Staff) -> dict[str, set[int]]:
     """For each data category an event can be, the agencies whose events of it the actor may use."""
     return {
         category: policy.rapid_response_agency_ids(actor, category)
@@ -157,7 +157,7 @@ def _same_event(events: list[AgencyEvent]) -> QuerySet[AgencyEvent]:
     return AgencyEvent.objects.filter(q).exclude(pk__in=[e.pk for e in events])
 
 
-def linked_children(actor: Any, incident: AgencyEvent) -> list[Link]:
+def linked_children(actor: Staff, incident: AgencyEvent) -> list[Link]:
     """The children linked to a serious incident, each with the facts behind the link:
 
     - **involved**: the child on whose record the incident is, the children the record names,
@@ -323,7 +323,7 @@ def _leads(child_ids: set[uuid.UUID]) -> dict[uuid.UUID, Contact]:
 
 
 def _show(
-    actor: Any,
+    actor: Staff,
     links: list[Link],
     rows: dict[uuid.UUID, RapidResponseChild] | None = None,
 ) -> list[ShownChild]:
@@ -399,7 +399,7 @@ class SeriousIncident:
 HARMED_FIRST = {EventRole.VICTIM: 0, EventRole.PATIENT: 1}
 
 
-def serious_incidents(actor: Any, *, today: dt.date | None = None) -> list[SeriousIncident]:
+def serious_incidents(actor: Staff, *, today: dt.date | None = None) -> list[SeriousIncident]:
     """Serious incidents in the last ``RECENT_DAYS`` days about a child, from agencies sharing
     that kind of event with the actor's agency, newest first: one row per incident (agency and
     reference), with the children on its records (as the viewer may see them) and its rapid
@@ -445,7 +445,7 @@ def serious_incidents(actor: Any, *, today: dt.date | None = None) -> list[Serio
     return incidents
 
 
-def incident_for_actor(actor: Any, event_id: int) -> AgencyEvent:
+def incident_for_actor(actor: Staff, event_id: int) -> AgencyEvent:
     """A serious incident the actor may use, or ``NotFound``."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
     event = (
@@ -459,12 +459,12 @@ def incident_for_actor(actor: Any, event_id: int) -> AgencyEvent:
     return event
 
 
-def incident_links(actor: Any, incident: AgencyEvent) -> list[ShownChild]:
+def incident_links(actor: Staff, incident: AgencyEvent) -> list[ShownChild]:
     """The children linked to an incident, as the viewer sees them (audited)."""
     return _show(actor, linked_children(actor, incident))
 
 
-def responses(actor: Any) -> list[RapidResponse]:
+def responses(actor: Staff) -> list[RapidResponse]:
     """The actor's front door's rapid responses, open first."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
     found = list(
@@ -486,7 +486,7 @@ class Account:
     ask: str = ""
 
 
-def incident_account(actor: Any, incident: AgencyEvent) -> Account:
+def incident_account(actor: Staff, incident: AgencyEvent) -> Account:
     child_id = _children_of_records({incident.source_record_id}).get(incident.source_record_id)
     if child_id is None or (
         policy.rapid_response_children(actor, Child.objects.filter(pk=child_id)).exists()
@@ -506,7 +506,7 @@ class ResponseView:
         return [c for c in self.children if not c.has_contact]
 
 
-def response_for_actor(actor: Any, response_id: int) -> ResponseView:
+def response_for_actor(actor: Staff, response_id: int) -> ResponseView:
     """One rapid response of the actor's front door, with its children as the viewer sees them
     (audited), or ``NotFound``."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
@@ -529,7 +529,7 @@ def response_for_actor(actor: Any, response_id: int) -> ResponseView:
     )
 
 
-def contact_choices(actor: Any) -> list[Any]:
+def contact_choices(actor: Staff) -> list[Any]:
     """People who may be named as a child's contact: active, in a role that works with
     children, in the actor's agency or one sharing with it (``policy.appointee_refusal``)."""
     agencies = {actor.agency_id} | policy.partner_agency_ids(actor, policy.purpose_for(actor))
@@ -559,7 +559,7 @@ def _next_reference(at: dt.datetime) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _audit(actor: Any, event: str, response: RapidResponse, **detail: Any) -> None:
+def _audit(actor: Staff, event: str, response: RapidResponse, **detail: Any) -> None:
     audit_record(
         actor=actor,
         event=event,
@@ -572,7 +572,7 @@ def _audit(actor: Any, event: str, response: RapidResponse, **detail: Any) -> No
 
 @transaction.atomic
 def rapid_response_open(
-    *, actor: Any, incident: AgencyEvent, at: dt.datetime | None = None
+    *, actor: Staff, incident: AgencyEvent, at: dt.datetime | None = None
 ) -> RapidResponse:
     """Open a rapid response to a serious incident: the linked children as they are now, to be
     convened within the service level. One per incident."""
@@ -596,7 +596,7 @@ def rapid_response_open(
             response = RapidResponse.objects.create(
                 reference=_next_reference(at),
                 incident=incident,
-                front_door=actor.agency,
+                front_door=policy.agency_of(actor),
                 opened_by=actor,
                 opened_at=at,
                 convene_by=convene_by,
@@ -626,7 +626,7 @@ def rapid_response_open(
     return response
 
 
-def _open_response(actor: Any, response: RapidResponse) -> RapidResponse:
+def _open_response(actor: Staff, response: RapidResponse) -> RapidResponse:
     response = response_for_actor(actor, response.pk).response
     if response.status == RapidStatus.CLOSED:
         raise ValidationError("This rapid response is closed")
@@ -635,7 +635,7 @@ def _open_response(actor: Any, response: RapidResponse) -> RapidResponse:
 
 @transaction.atomic
 def rapid_response_name_contact(
-    *, actor: Any, response: RapidResponse, row: RapidResponseChild, contact: Any
+    *, actor: Staff, response: RapidResponse, row: RapidResponseChild, contact: Any
 ) -> RapidResponseChild:
     """Name the professional who will make contact with a linked child after the incident."""
     response = _open_response(actor, response)
@@ -664,7 +664,7 @@ def rapid_response_name_contact(
 @transaction.atomic
 def rapid_response_record(
     *,
-    actor: Any,
+    actor: Staff,
     response: RapidResponse,
     convened_at: dt.datetime,
     agencies: list[Agency],
@@ -696,7 +696,7 @@ def rapid_response_record(
 
 @transaction.atomic
 def rapid_response_close(
-    *, actor: Any, response: RapidResponse, at: dt.datetime | None = None
+    *, actor: Staff, response: RapidResponse, at: dt.datetime | None = None
 ) -> RapidResponse:
     """Close a convened rapid response: only when every linked child has a named contact."""
     view = response_for_actor(actor, response.pk)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,17 +16,18 @@ from django.views.decorators.http import require_POST
 from harbour.access import policy
 from harbour.frontdoor import forms, rapid
 from harbour.frontdoor.codes import RapidStatus
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import policy_errors
 
 
-def _is_manager(request: HttpRequest) -> bool:
+def _is_manager(request: AuthenticatedHttpRequest) -> bool:
     return policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN)
 
 
 @login_required
 @policy_errors
-def rapid_responses(request: HttpRequest) -> HttpResponse:
+def rapid_responses(request: AuthenticatedHttpRequest) -> HttpResponse:
     incidents = rapid.serious_incidents(request.user)
     return render(
         request,
@@ -42,7 +43,7 @@ def rapid_responses(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def rapid_incident(request: HttpRequest, event_id: int) -> HttpResponse:
+def rapid_incident(request: AuthenticatedHttpRequest, event_id: int) -> HttpResponse:
     incident = rapid.incident_for_actor(request.user, event_id)
     errors: list[str] = []
     if request.method == "POST":
@@ -69,7 +70,7 @@ def rapid_incident(request: HttpRequest, event_id: int) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, response_id: int, errors: list[str]) -> HttpResponse:
+def _detail(request: AuthenticatedHttpRequest, response_id: int, errors: list[str]) -> HttpResponse:
     view = rapid.response_for_actor(request.user, response_id)
     return render(
         request,
@@ -86,13 +87,15 @@ def _detail(request: HttpRequest, response_id: int, errors: list[str]) -> HttpRe
 
 @login_required
 @policy_errors
-def rapid_response(request: HttpRequest, response_id: int) -> HttpResponse:
+def rapid_response(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     return _detail(request, response_id, [])
 
 
 @login_required
 @policy_errors
-def rapid_response_contact(request: HttpRequest, response_id: int, row_id: int) -> HttpResponse:
+def rapid_response_contact(
+    request: AuthenticatedHttpRequest, response_id: int, row_id: int
+) -> HttpResponse:
     view = rapid.response_for_actor(request.user, response_id)
     shown = next((c for c in view.children if c.row is not None and c.row.pk == row_id), None)
     if shown is None or shown.row is None:
@@ -126,7 +129,7 @@ def rapid_response_contact(request: HttpRequest, response_id: int, row_id: int) 
 
 @login_required
 @policy_errors
-def rapid_response_record(request: HttpRequest, response_id: int) -> HttpResponse:
+def rapid_response_record(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     view = rapid.response_for_actor(request.user, response_id)
     back = reverse("frontdoor:rapid-response", args=[response_id])
     return form_page(
@@ -153,7 +156,7 @@ def rapid_response_record(request: HttpRequest, response_id: int) -> HttpRespons
 @require_POST
 @login_required
 @policy_errors
-def rapid_response_close(request: HttpRequest, response_id: int) -> HttpResponse:
+def rapid_response_close(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     view = rapid.response_for_actor(request.user, response_id)
     try:
         rapid.rapid_response_close(actor=request.user, response=view.response)

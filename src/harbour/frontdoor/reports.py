@@ -3,7 +3,11 @@ agency, team, item and month), how long decisions take, what referrals are about
 come from, strategy meetings held late or without police or health, and escalations.
 
 Counts of referrals, never a named child. Each report is a list of ``Table`` objects, shown as
-GOV.UK tables and downloaded as CSV from the same numbers. A CSV download computes only its own
+GOV.UK tables and downloaded as CSV from the same numbers. Every number goes through
+``harbour.disclosure`` before it is shown (issue 13, part 7): a count of 1 to 4 is ``[c]``; where
+a table's rows share out a total (referrals by agency, by month …) more cells are hidden so that
+the total cannot give one back; a share or a mean over a hidden group, or a share whose part is 1
+to 4, is ``[c]`` too. A CSV download computes only its own
 table (``front_door_table``): the rows a table is made from are read when a table first asks for
 them, so the strategy meetings' table never reads a referral."""
 
@@ -19,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from harbour import disclosure
 from harbour.access import policy
 from harbour.frontdoor import completeness
 from harbour.frontdoor.codes import (
@@ -36,9 +41,33 @@ from harbour.frontdoor.models import (
     ReferralDecision,
     StrategyMeeting,
 )
+from harbour.partnership.models import Staff
+from harbour.web import published
 
 PERIODS = {"3": 3, "6": 6, "12": 12}  # months back from today
 DEFAULT_PERIOD = "12"
+
+
+@dataclass(frozen=True)
+class Share:
+    """``part`` of ``whole``, shown as a percentage."""
+
+    part: int
+    whole: int
+
+    def __str__(self) -> str:
+        return f"{round(100 * self.part / self.whole)}%" if self.whole else "–"
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A mean, median or percentile over ``n`` referrals (or escalations), already written."""
+
+    text: str
+    n: int
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -49,38 +78,101 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
     numeric_from: int = 1  # columns from this index are numbers (right-aligned)
+    # The column whose rows share out one total (each referral in exactly one row): protected
+    # with the total, so that no cell can be worked out from the others (secondary suppression).
+    total_column: int | None = None
 
 
 @dataclass
 class Report:
     since: dt.date
     until: dt.date
-    received: int
+    received: disclosure.Published
     tables: list[Table]
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
 
 
-def _pct(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "–"
+def protect(table: Table, *, below: int | None = None) -> Table:
+    """The table as it may be published: every count a ``disclosure.Published`` and every share
+    or statistic over a hidden group, or a share whose part is 1 to 4, ``[c]``."""
+    below = published.threshold() if below is None else below
+    hidden_rows: set[int] = set()
+    rows = [list(row) for row in table.rows]
+    if table.total_column is not None and rows:
+        column = disclosure.protect_column(
+            [int(row[table.total_column]) for row in rows], threshold=below
+        )
+        for i, row in enumerate(rows):
+            row[table.total_column] = column.cells[i][0]
+            if row[table.total_column].suppressed:
+                hidden_rows.add(i)
+
+    def small(value: int) -> bool:
+        return disclosure.is_small(value, below)
+
+    def cell(i: int, value: Any) -> Any:
+        hidden = disclosure.Published(0, suppressed=True, reason=disclosure.SECONDARY)
+        if isinstance(value, disclosure.Published):
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | Share | Stat):
+            return value
+        if i in hidden_rows:
+            return hidden
+        if isinstance(value, int):
+            return disclosure.protect_count(value, threshold=below)
+        if isinstance(value, Share):
+            revealing = small(value.part) or small(value.whole)
+            return hidden if revealing else str(value)
+        return hidden if small(value.n) else str(value)
+
+    shown = [[row[0], *(cell(i, v) for v in row[1:])] for i, row in enumerate(rows)]
+    if any(c.suppressed for row in shown for c in row if isinstance(c, disclosure.Published)):
+        note = f"{table.note} {disclosure.NOTE}.".strip()
+    else:
+        note = table.note
+    return Table(
+        table.key,
+        table.title,
+        table.columns,
+        shown,
+        note,
+        table.numeric_from,
+        table.total_column,
+    )
 
 
-def _mean(values: Iterable[float]) -> str:
+def csv_rows(table: Table) -> list[list[Any]]:
+    """The table's rows for its CSV: a published count as a plain number (no thousands
+    separator), a hidden one as ``[c]``."""
+    return [
+        [c.csv if isinstance(c, disclosure.Published) else c for c in row] for row in table.rows
+    ]
+
+
+def _pct(part: int, whole: int) -> Share:
+    return Share(part, whole)
+
+
+def _mean(values: Iterable[float]) -> Stat:
     values = list(values)
-    return f"{round(statistics.fmean(values))}" if values else "–"
+    return Stat(f"{round(statistics.fmean(values))}" if values else "–", len(values))
 
 
 def _hours(delta: dt.timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def _quantile_hours(values: list[float], q: float) -> str:
+def _quantile_hours(values: list[float], q: float) -> Stat:
     if not values:
-        return "–"
+        return Stat("–", 0)
     if len(values) == 1:
-        return f"{values[0]:.1f}"
-    return f"{statistics.quantiles(values, n=100, method='inclusive')[int(q * 100) - 1]:.1f}"
+        return Stat(f"{values[0]:.1f}", 1)
+    return Stat(
+        f"{statistics.quantiles(values, n=100, method='inclusive')[int(q * 100) - 1]:.1f}",
+        len(values),
+    )
 
 
 def _voice(r: Referral) -> bool:
@@ -174,12 +266,13 @@ TABLES: dict[str, Callable[[_Period], Table]] = {
 }
 
 
-def front_door_report(*, actor: Any, period: str = DEFAULT_PERIOD) -> Report:
+def front_door_report(*, actor: Staff, period: str = DEFAULT_PERIOD) -> Report:
     """Every table, for the page."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     inputs = _Period(period)
-    tables = [build(inputs) for build in TABLES.values()]
-    return Report(inputs.since, inputs.until, len(inputs.referrals), tables)
+    tables = [protect(build(inputs)) for build in TABLES.values()]
+    received = disclosure.protect_count(len(inputs.referrals), threshold=published.threshold())
+    return Report(inputs.since, inputs.until, received, tables)
 
 
 @dataclass
@@ -189,14 +282,14 @@ class ReportTable:
     table: Table
 
 
-def front_door_table(*, actor: Any, key: str, period: str = DEFAULT_PERIOD) -> ReportTable | None:
+def front_door_table(*, actor: Staff, key: str, period: str = DEFAULT_PERIOD) -> ReportTable | None:
     """One table, for its CSV, computed alone; None when there is no table of that key."""
     policy.require_capability(actor, policy.Action.COHORT_REPORT_VIEW)
     build = TABLES.get(key)
     if build is None:
         return None
     inputs = _Period(period)
-    return ReportTable(inputs.since, inputs.until, build(inputs))
+    return ReportTable(inputs.since, inputs.until, protect(build(inputs)))
 
 
 def _by_agency(referrals: list[Referral]) -> Table:
@@ -205,6 +298,7 @@ def _by_agency(referrals: list[Referral]) -> Table:
         "Completeness by referring agency",
         ["Agency", *COMPLETENESS_COLUMNS],
         _completeness_rows(_grouped(referrals, lambda r: r.referring_agency.name)),
+        total_column=1,
     )
 
 
@@ -227,6 +321,7 @@ def _by_team(referrals: list[Referral]) -> Table:
                 ),
             )
         ),
+        total_column=1,
     )
 
 
@@ -252,6 +347,7 @@ def _by_month(referrals: list[Referral]) -> Table:
         _completeness_rows(
             _grouped(referrals, lambda r: timezone.localtime(r.received_at).strftime("%Y-%m"))
         ),
+        total_column=1,
     )
 
 
@@ -306,6 +402,7 @@ def _time_to_decision(referrals: list[Referral], decisions: dict[int, ReferralDe
             "Within the service level",
         ],
         rows,
+        total_column=1,
     )
 
 
@@ -343,6 +440,7 @@ def _syv_by_agency(referrals: list[Referral]) -> Table:
         rows,
         note="Harm outside the home: serious youth violence, criminal or sexual exploitation, "
         "county lines, or knife and weapon harm.",
+        total_column=1,
     )
 
 
@@ -358,6 +456,7 @@ def _sources(referrals: list[Referral]) -> Table:
         "Automated and form referrals",
         ["Source", "Referrals", "Mean completeness (%)"],
         rows,
+        total_column=1,
     )
 
 
@@ -369,6 +468,7 @@ def _outcomes(referrals: list[Referral], decisions: dict[int, ReferralDecision])
         "Decisions",
         ["Decision", "Referrals", "Share of decisions"],
         [[name, n, _pct(n, total)] for name, n in sorted(counted.items())],
+        total_column=1,
     )
 
 
@@ -407,16 +507,28 @@ def _escalations(since: dt.date) -> Table:
             "referral__referring_agency"
         )
     )
+    groups = sorted(_group_escalations(escalations).items(), key=lambda item: item[0])
+    resolved = [[e for e in group if e.resolved_at] for _, group in groups]
+    # Raised = resolved + open in each row: protected as one table with its totals, so that no
+    # hidden count can be worked out from the other two.
+    counts = disclosure.protect_table(
+        [
+            [len(done), len(group) - len(done)]
+            for (_, group), done in zip(groups, resolved, strict=True)
+        ],
+        threshold=published.threshold(),
+    )
     rows = []
-    for name, group in sorted(_group_escalations(escalations).items(), key=lambda item: item[0]):
-        resolved = [e for e in group if e.resolved_at]
+    for i, ((name, _), done) in enumerate(zip(groups, resolved, strict=True)):
+        hours = [_hours(e.resolved_at - e.raised_at) for e in done]  # type: ignore[operator]
+        median = _quantile_hours(hours, 0.5)
         rows.append(
             [
                 name,
-                len(group),
-                len(resolved),
-                len(group) - len(resolved),
-                _quantile_hours([_hours(e.resolved_at - e.raised_at) for e in resolved], 0.5),  # type: ignore[operator]
+                counts.row_totals[i],
+                counts.cells[i][0],
+                counts.cells[i][1],
+                median if not counts.cells[i][0].suppressed else counts.cells[i][0],
             ]
         )
     return Table(

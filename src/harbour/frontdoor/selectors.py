@@ -46,7 +46,7 @@ from harbour.frontdoor.models import (
 from harbour.frontdoor.presenters import ClockPresenter, duration_in_words
 from harbour.frontdoor.working_time import WorkingTime
 from harbour.identity.matching import person_matches
-from harbour.partnership.models import Agency, ThresholdGuidance, ThresholdLevel
+from harbour.partnership.models import Agency, Staff, ThresholdGuidance, ThresholdLevel
 
 MAX_LIST = 200
 QUEUE_PAGE_SIZE = 50  # a practitioner works down the queue a page at a time
@@ -71,7 +71,7 @@ def _referrals() -> QuerySet[Referral]:
     )
 
 
-def _audit_shown(actor: Any, referral: Referral, *, section: str, basis: str) -> None:
+def _audit_shown(actor: Staff, referral: Referral, *, section: str, basis: str) -> None:
     audit_record(
         actor=actor,
         event="referral.viewed",
@@ -84,7 +84,7 @@ def _audit_shown(actor: Any, referral: Referral, *, section: str, basis: str) ->
     )
 
 
-def referral_for_actor(*, actor: Any, referral_id: int, action: policy.Action) -> Referral:
+def referral_for_actor(*, actor: Staff, referral_id: int, action: policy.Action) -> Referral:
     """One referral for an action, audited; a denied attempt is audited too and raises
     ``NotFound`` (or ``Forbidden`` when the role may never do this)."""
     policy.require_capability(actor, action)
@@ -177,7 +177,7 @@ def _clock_ordered(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def _open_at_front_door(actor: Any) -> QuerySet[Referral]:
+def _open_at_front_door(actor: Staff) -> QuerySet[Referral]:
     return _clock_ordered(
         policy.front_door_referrals(actor, _referrals().filter(status__in=OPEN_STATUSES))
     )
@@ -189,7 +189,7 @@ class QueuePage:
     page: Page[Referral]
 
 
-def front_door_queue_page(*, actor: Any, page: Any = 1) -> QueuePage:
+def front_door_queue_page(*, actor: Staff, page: Any = 1) -> QueuePage:
     """One page of the open referrals at the actor's front door, in the clock's order. Only the
     rows shown are audited as shown."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_TRIAGE)
@@ -203,7 +203,7 @@ def front_door_queue_page(*, actor: Any, page: Any = 1) -> QueuePage:
     return QueuePage(rows, shown)
 
 
-def front_door_queue(*, actor: Any, page: Any = 1) -> list[QueueRow]:
+def front_door_queue(*, actor: Staff, page: Any = 1) -> list[QueueRow]:
     """Open referrals at the actor's front door: immediate ones first, then by the clock (the
     first page unless another is asked for)."""
     return front_door_queue_page(actor=actor, page=page).rows
@@ -244,7 +244,7 @@ def _rating_overdue(referrals: QuerySet[Referral], now: dt.datetime) -> QuerySet
     )
 
 
-def clock_alerts(*, actor: Any, now: dt.datetime | None = None) -> list[ClockAlert]:
+def clock_alerts(*, actor: Staff, now: dt.datetime | None = None) -> list[ClockAlert]:
     """The immediate referrals at the actor's front door not rated within their clock, the
     latest first, computed when the page is drawn (true the moment a clock passes, with no
     scheduler). Who sees them is the policy's (``clock_alert_referrals``). Only the reference
@@ -276,7 +276,7 @@ class Oversight:
     immediate_not_rated: list[QueueRow] = field(default_factory=list)  # past the clock
 
 
-def oversight(*, actor: Any) -> Oversight:
+def oversight(*, actor: Staff) -> Oversight:
     """The manager's queue: decisions to countersign, referrals near or past the clock, and
     open escalations. The database picks them (the most pressing first), and only the rows in
     the lists are audited as shown."""
@@ -329,7 +329,7 @@ def oversight(*, actor: Any) -> Oversight:
 # The referrer's own referrals -------------------------------------------------------------------
 
 
-def my_referrals(*, actor: Any) -> list[Referral]:
+def my_referrals(*, actor: Staff) -> list[Referral]:
     policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
     referrals = list(policy.own_referrals(actor, _referrals())[:MAX_LIST])
     for referral in referrals:
@@ -346,7 +346,7 @@ class Message:
     may_open: bool
 
 
-def notifications(*, actor: Any, unread_only: bool = False) -> list[Message]:
+def notifications(*, actor: Staff, unread_only: bool = False) -> list[Message]:
     """The actor's messages, newest first. A message about a referral tells its reader about
     the child the referral is about (audit findings often name them), so each referral with a
     child is an access event, once however many messages."""
@@ -370,7 +370,7 @@ def notifications(*, actor: Any, unread_only: bool = False) -> list[Message]:
     return messages
 
 
-def unread_count(*, actor: Any) -> int:
+def unread_count(*, actor: Staff) -> int:
     if not policy.is_active_actor(actor):
         return 0
     return policy.own_messages(actor, Notification.objects.filter(read_at__isnull=True)).count()
@@ -389,7 +389,7 @@ class History:
     happening: HappeningNow | None = None
 
 
-def history(*, actor: Any, referral: Referral) -> History:
+def history(*, actor: Staff, referral: Referral) -> History:
     if referral.child_id is None:
         return History(None, [])
     result = child_records.child_record(actor=actor, child_id=referral.child_id)
@@ -433,7 +433,7 @@ class ChildCandidate:
         return f"{round(p * 100)}% likely"
 
 
-def child_candidates(*, actor: Any, referral: Referral) -> list[ChildCandidate]:
+def child_candidates(*, actor: Staff, referral: Referral) -> list[ChildCandidate]:
     """Children who might be the one referred: first the person index's real-time matches on
     everything the referrer gave (name, date of birth, sex, postcode, NHS number), with their
     probability and why, then any more found by name and date of birth. Only children the actor
@@ -489,13 +489,13 @@ def child_candidates(*, actor: Any, referral: Referral) -> list[ChildCandidate]:
     return shown
 
 
-def child_for_referral(*, actor: Any, child_id: uuid.UUID) -> Child | None:
+def child_for_referral(*, actor: Staff, child_id: uuid.UUID) -> Child | None:
     """A child the actor may find (for choosing who a referral is about)."""
     purpose = policy.purpose_for(actor)
     return policy.findable_children(actor, Child.objects.filter(pk=child_id), purpose).first()
 
 
-def decision_for_actor(*, actor: Any, decision_id: int) -> ReferralDecision:
+def decision_for_actor(*, actor: Staff, decision_id: int) -> ReferralDecision:
     decision = (
         ReferralDecision.objects.select_related(
             "referral__child",
@@ -516,7 +516,7 @@ def decision_for_actor(*, actor: Any, decision_id: int) -> ReferralDecision:
     return decision
 
 
-def escalation_for_actor(*, actor: Any, escalation_id: int) -> Escalation:
+def escalation_for_actor(*, actor: Staff, escalation_id: int) -> Escalation:
     escalation = Escalation.objects.select_related("referral").filter(pk=escalation_id).first()
     if escalation is None:
         raise policy.NotFound(escalation_id)
@@ -612,7 +612,7 @@ def escalation_route() -> list[EscalationStage]:
 # Strategy meetings and audits --------------------------------------------------------------------
 
 
-def meeting_for_actor(*, actor: Any, meeting_id: int) -> StrategyMeeting:
+def meeting_for_actor(*, actor: Staff, meeting_id: int) -> StrategyMeeting:
     meeting = (
         StrategyMeeting.objects.select_related("referral", "convened_by", "recorded_by")
         .prefetch_related("agencies__agency", "actions__owner_agency")
@@ -642,7 +642,7 @@ class AuditSummary:
     fed_back: int
 
 
-def audits(*, actor: Any) -> list[AuditSummary]:
+def audits(*, actor: Staff) -> list[AuditSummary]:
     """The audit rounds at the actor's front door, with progress (no child is named)."""
     policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
     rounds = (
@@ -656,7 +656,7 @@ def audits(*, actor: Any) -> list[AuditSummary]:
     return [AuditSummary(audit, audit.scored, audit.fed_back) for audit in rounds]
 
 
-def audit_for_actor(*, actor: Any, audit_id: int) -> tuple[ReferralAudit, list[AuditedReferral]]:
+def audit_for_actor(*, actor: Staff, audit_id: int) -> tuple[ReferralAudit, list[AuditedReferral]]:
     policy.require_capability(actor, policy.Action.REFERRAL_AUDIT)
     audit = policy.front_door_audits(actor, ReferralAudit.objects.filter(pk=audit_id)).first()
     if audit is None:
@@ -669,7 +669,7 @@ def audit_for_actor(*, actor: Any, audit_id: int) -> tuple[ReferralAudit, list[A
     return audit, cases
 
 
-def audit_case_for_actor(*, actor: Any, case_id: int) -> AuditedReferral:
+def audit_case_for_actor(*, actor: Staff, case_id: int) -> AuditedReferral:
     case = AuditedReferral.objects.select_related("audit").filter(pk=case_id).first()
     if case is None:
         raise policy.NotFound(case_id)

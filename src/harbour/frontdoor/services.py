@@ -116,7 +116,7 @@ class ReferralIncomplete(ValidationError):
 
 
 def audit_referral(
-    actor: Any,
+    actor: Staff | None,
     event: str,
     referral: Referral,
     *,
@@ -178,7 +178,7 @@ def _front_door_managers(agency_id: int) -> Any:
 
 
 @transaction.atomic
-def referral_start(*, actor: Any) -> Referral:
+def referral_start(*, actor: Staff) -> Referral:
     """A new draft for the actor to fill in, one question at a time."""
     policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
     front_door = front_door_agency()
@@ -186,7 +186,7 @@ def referral_start(*, actor: Any) -> Referral:
         raise ValidationError("The partnership has not set up a front door to receive referrals")
     referral = Referral.objects.create(
         front_door=front_door,
-        referring_agency=actor.agency,
+        referring_agency=policy.agency_of(actor),
         referring_team=actor.team,
         referrer=actor,
         referrer_name=actor.get_full_name(),
@@ -196,14 +196,14 @@ def referral_start(*, actor: Any) -> Referral:
     return referral
 
 
-def _draft(actor: Any, referral: Referral) -> None:
+def _draft(actor: Staff, referral: Referral) -> None:
     policy.decide_referral(actor, policy.Action.REFERRAL_MAKE, referral)
     if referral.status != Status.DRAFT:
         raise ValidationError("This referral has already been sent")
 
 
 @transaction.atomic
-def referral_answer(*, actor: Any, referral: Referral, answers: Mapping[str, Any]) -> Referral:
+def referral_answer(*, actor: Staff, referral: Referral, answers: Mapping[str, Any]) -> Referral:
     """Save one question page's answers on the actor's own draft."""
     _draft(actor, referral)
     for field, value in answers.items():
@@ -215,7 +215,7 @@ def referral_answer(*, actor: Any, referral: Referral, answers: Mapping[str, Any
 
 
 @transaction.atomic
-def referral_choose_child(*, actor: Any, referral: Referral, child: Child | None) -> Referral:
+def referral_choose_child(*, actor: Staff, referral: Referral, child: Child | None) -> Referral:
     """The referrer found the child in the person index (or says they are not there). The
     child must be one the actor may find; their recorded details fill the stated ones."""
     _draft(actor, referral)
@@ -267,7 +267,7 @@ def _receive(
 
 
 def _front_door_relationship(
-    referral: Referral, kind: RelationshipKind, *, note: str, actor: Any
+    referral: Referral, kind: RelationshipKind, *, note: str, actor: Staff | None
 ) -> None:
     """Make sure the referral's front door has a current relationship of this kind with the
     child (one, however many referrals)."""
@@ -288,7 +288,7 @@ def _front_door_relationship(
         )
 
 
-def _open_relationship(referral: Referral, *, actor: Any) -> None:
+def _open_relationship(referral: Referral, *, actor: Staff | None) -> None:
     """While a referral is open, its front door works with the child (and may see them)."""
     _front_door_relationship(
         referral, RelationshipKind.OPEN_REFERRAL, note=f"Referral {referral.reference}", actor=actor
@@ -296,7 +296,7 @@ def _open_relationship(referral: Referral, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def referral_submit(*, actor: Any, referral: Referral) -> Referral:
+def referral_submit(*, actor: Staff, referral: Referral) -> Referral:
     """Send the actor's draft. Refused, with every missing required item named, when the
     partnership's rules say it is not complete enough to send."""
     _draft(actor, referral)
@@ -363,7 +363,7 @@ def referral_receive_automated(
 # At the front door ------------------------------------------------------------------------------
 
 
-def _front_door(actor: Any, referral: Referral, action: policy.Action) -> None:
+def _front_door(actor: Staff, referral: Referral, action: policy.Action) -> None:
     policy.decide_referral(actor, action, referral)
     if not referral.is_open:
         raise ValidationError("This referral has been closed")
@@ -371,7 +371,7 @@ def _front_door(actor: Any, referral: Referral, action: policy.Action) -> None:
 
 @transaction.atomic
 def referral_confirm_child(
-    *, actor: Any, referral: Referral, child: Child | None = None, create: bool = False
+    *, actor: Staff, referral: Referral, child: Child | None = None, create: bool = False
 ) -> Referral:
     """Confirm who the referral is about: a child Harbour already knows (one the front door may
     find), or — when nobody matches — a new child from the details the referrer gave."""
@@ -425,7 +425,7 @@ def referral_confirm_child(
 
 
 @transaction.atomic
-def referral_rate(*, actor: Any, referral: Referral, rag: str, rationale: str) -> Referral:
+def referral_rate(*, actor: Staff, referral: Referral, rag: str, rationale: str) -> Referral:
     _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
     if rag not in Rag.values:
         raise ValidationError({"rag": "Select red, amber or green"})
@@ -447,7 +447,7 @@ def referral_rate(*, actor: Any, referral: Referral, rag: str, rationale: str) -
 @transaction.atomic
 def referral_decide(
     *,
-    actor: Any,
+    actor: Staff,
     referral: Referral,
     outcome: str,
     rationale: str,
@@ -501,7 +501,7 @@ def referral_decide(
     return decision
 
 
-def _countersign(actor: Any, decision: ReferralDecision, *, note: str, at: dt.datetime) -> None:
+def _countersign(actor: Staff, decision: ReferralDecision, *, note: str, at: dt.datetime) -> None:
     referral = decision.referral
     decision.state = DecisionState.COUNTERSIGNED
     decision.countersigned_by = actor
@@ -521,7 +521,7 @@ def _countersign(actor: Any, decision: ReferralDecision, *, note: str, at: dt.da
     audit_referral(actor, "referral.countersigned", referral, outcome=decision.outcome)
 
 
-def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None:
+def _close_relationship(referral: Referral, *, actor: Staff, outcome: str) -> None:
     assert referral.child_id is not None  # a decision needs a confirmed child
     open_referrals = WorkingRelationship.objects.current().filter(
         child_id=referral.child_id,
@@ -548,7 +548,7 @@ def _close_relationship(referral: Referral, *, actor: Any, outcome: str) -> None
 
 @transaction.atomic
 def decision_countersign(
-    *, actor: Any, decision: ReferralDecision, agree: bool, note: str = ""
+    *, actor: Staff, decision: ReferralDecision, agree: bool, note: str = ""
 ) -> ReferralDecision:
     """A manager countersigns a practitioner's decision (the referral closes and the referrer is
     told) or returns it with a note saying what to reconsider."""
@@ -578,7 +578,7 @@ def decision_countersign(
 
 
 @transaction.atomic
-def referral_reopen(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_reopen(*, actor: Staff, referral: Referral, reason: str) -> Referral:
     """A manager reopens a closed referral (new information, or a decision that did not hold).
     The decision stays in the history, set aside; the referral goes back on the queue with a new
     clock, and the front door works with the child again."""
@@ -625,7 +625,7 @@ def may_escalate(referral: Referral, now: dt.datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def referral_escalate(*, actor: Any, referral: Referral, reason: str = "") -> Escalation:
+def referral_escalate(*, actor: Staff, referral: Referral, reason: str = "") -> Escalation:
     """The referrer has had no outcome within the partnership's time: raise it with the front
     door's managers, who must resolve it."""
     policy.decide_referral_escalation(actor, referral)
@@ -647,7 +647,7 @@ def referral_escalate(*, actor: Any, referral: Referral, reason: str = "") -> Es
 
 
 @transaction.atomic
-def escalation_resolve(*, actor: Any, escalation: Escalation, resolution: str) -> Escalation:
+def escalation_resolve(*, actor: Staff, escalation: Escalation, resolution: str) -> Escalation:
     referral = escalation.referral
     policy.decide_referral(actor, policy.Action.FRONT_DOOR_COUNTERSIGN, referral)
     if escalation.resolved_at is not None:
@@ -723,7 +723,7 @@ def clock_alerts_notify(
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: Any) -> int:
+def notifications_mark_read(*, actor: Staff) -> int:
     unread = Notification.objects.filter(read_at__isnull=True)
     return policy.own_messages(actor, unread).update(read_at=timezone.now())
 
@@ -733,7 +733,7 @@ def notifications_mark_read(*, actor: Any) -> int:
 
 @transaction.atomic
 def completeness_rule_update(
-    *, actor: Any, rule: CompletenessRule, weight: int, mandatory: bool
+    *, actor: Staff, rule: CompletenessRule, weight: int, mandatory: bool
 ) -> CompletenessRule:
     policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
     rule.weight = weight
@@ -778,7 +778,7 @@ def _service_level_errors(level: ServiceLevel, amount: int, unit: str) -> dict[s
 
 @transaction.atomic
 def service_level_update(
-    *, actor: Any, level: ServiceLevel, amount: int, unit: str
+    *, actor: Staff, level: ServiceLevel, amount: int, unit: str
 ) -> ServiceLevel:
     """Change the time the front door has for a step on one clock. Referrals keep the clock they
     were received on; the change times the ones received from now on."""
@@ -800,7 +800,7 @@ def service_level_update(
 
 
 @transaction.atomic
-def working_hours_update(*, actor: Any, opens_at: dt.time, closes_at: dt.time) -> WorkingHours:
+def working_hours_update(*, actor: Staff, opens_at: dt.time, closes_at: dt.time) -> WorkingHours:
     """Change when the front door's office is open (outside it, referrals are out of hours)."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
     if closes_at <= opens_at:
@@ -819,7 +819,7 @@ def working_hours_update(*, actor: Any, opens_at: dt.time, closes_at: dt.time) -
 
 
 @transaction.atomic
-def bank_holiday_add(*, actor: Any, day: dt.date, name: str) -> BankHoliday:
+def bank_holiday_add(*, actor: Staff, day: dt.date, name: str) -> BankHoliday:
     policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
     existing = BankHoliday.objects.filter(day=day).first()
     if existing is not None:
@@ -846,7 +846,7 @@ def bank_holiday_add(*, actor: Any, day: dt.date, name: str) -> BankHoliday:
 
 
 @transaction.atomic
-def bank_holiday_remove(*, actor: Any, holiday: BankHoliday) -> BankHoliday:
+def bank_holiday_remove(*, actor: Staff, holiday: BankHoliday) -> BankHoliday:
     policy.require_capability(actor, policy.Action.FRONT_DOOR_RULES_MANAGE)
     audit_record(
         actor=actor,

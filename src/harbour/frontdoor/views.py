@@ -11,7 +11,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from harbour.frontdoor.codes import (
 )
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import BankHoliday, CompletenessRule, ServiceLevel, WorkingHours
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web import navigation
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import csv_response, policy_errors
@@ -45,7 +46,7 @@ FRONT_DOOR = "frontdoor:queue"
 
 @login_required
 @policy_errors
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.REFERRAL_MAKE)
     referrals = selectors.my_referrals(actor=request.user)
     return render(
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.REFERRAL_MAKE)
     if request.method == "POST":
         try:
@@ -77,19 +78,28 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _draft(request: HttpRequest, referral_id: int) -> Any:
+def _draft(request: AuthenticatedHttpRequest, referral_id: int) -> Any:
+    """The referrer's draft; once sent (Back after sending, an old tab), its page, which says
+    what was sent and what happens next, rather than "not found"."""
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
     )
     if referral.status != Status.DRAFT:
-        raise policy.NotFound(referral_id)
+        messages.info(
+            request,
+            f"Referral {referral.reference} has been sent, so it cannot be changed. "
+            "This is what you sent.",
+        )
+        return redirect("frontdoor:detail", referral_id=referral.pk)
     return referral
 
 
 @login_required
 @policy_errors
-def find_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+def find_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     form = forms.FindChildForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
@@ -109,8 +119,10 @@ def find_child(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 @login_required
 @policy_errors
-def choose_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+def choose_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     child = None
     chosen = request.POST.get("child", "")
     if chosen:
@@ -133,8 +145,10 @@ def _initial(referral: Any, form_class: type[django_forms.Form]) -> dict[str, An
 
 @login_required
 @policy_errors
-def question(request: HttpRequest, referral_id: int, slug: str) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, referral_id: int, slug: str) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     step = forms.QUESTIONS_BY_SLUG.get(slug)
     if step is None:
         raise Http404(slug)
@@ -241,8 +255,10 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
 
 @login_required
 @policy_errors
-def check(request: HttpRequest, referral_id: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _draft(request, referral_id)
+    if isinstance(referral, HttpResponse):
+        return referral
     errors: list[dict[str, str]] = []
     result = None
     if request.method == "POST":
@@ -280,7 +296,7 @@ def check(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
+def sent(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
     )
@@ -291,7 +307,7 @@ def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
     )
@@ -331,7 +347,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def escalate(request: HttpRequest, referral_id: int) -> HttpResponse:
+def escalate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.REFERRAL_MAKE
     )
@@ -362,7 +378,7 @@ def escalate(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.is_active_actor(request.user):
         raise policy.Forbidden("notifications")
     if request.method == "POST":
@@ -377,7 +393,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     queue = selectors.front_door_queue_page(actor=request.user, page=request.GET.get("page"))
     return render(
         request,
@@ -398,13 +414,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def oversight(request: HttpRequest) -> HttpResponse:
+def oversight(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "frontdoor/oversight.html", {"oversight": selectors.oversight(actor=request.user)}
     )
 
 
-def _at_front_door(request: HttpRequest, referral_id: int) -> Any:
+def _at_front_door(request: AuthenticatedHttpRequest, referral_id: int) -> Any:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
     )
@@ -416,7 +432,7 @@ def _at_front_door(request: HttpRequest, referral_id: int) -> Any:
 
 @login_required
 @policy_errors
-def confirm_child(request: HttpRequest, referral_id: int) -> HttpResponse:
+def confirm_child(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _at_front_door(request, referral_id)
     if referral is None:
         return redirect("frontdoor:detail", referral_id=referral_id)
@@ -455,7 +471,7 @@ def confirm_child(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def rate(request: HttpRequest, referral_id: int) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _at_front_door(request, referral_id)
     if referral is None:
         return redirect("frontdoor:detail", referral_id=referral_id)
@@ -482,7 +498,7 @@ def rate(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _at_front_door(request, referral_id)
     if referral is None:
         return redirect("frontdoor:detail", referral_id=referral_id)
@@ -516,7 +532,7 @@ def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def countersign(request: HttpRequest, decision_id: int) -> HttpResponse:
+def countersign(request: AuthenticatedHttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_for_actor(actor=request.user, decision_id=decision_id)
     back = reverse("frontdoor:detail", args=[decision.referral_id])
     return form_page(
@@ -554,7 +570,7 @@ def countersign(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def reopen(request: HttpRequest, referral_id: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_COUNTERSIGN
     )
@@ -580,7 +596,7 @@ def reopen(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def resolve_escalation(request: HttpRequest, escalation_id: int) -> HttpResponse:
+def resolve_escalation(request: AuthenticatedHttpRequest, escalation_id: int) -> HttpResponse:
     escalation = selectors.escalation_for_actor(actor=request.user, escalation_id=escalation_id)
     back = reverse("frontdoor:oversight")
     return form_page(
@@ -606,7 +622,7 @@ def resolve_escalation(request: HttpRequest, escalation_id: int) -> HttpResponse
 
 @login_required
 @policy_errors
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
     holidays = selectors.bank_holidays()
     today = timezone.localdate()
@@ -631,7 +647,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def rule_edit(request: HttpRequest, item: str) -> HttpResponse:
+def rule_edit(request: AuthenticatedHttpRequest, item: str) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
     rule = CompletenessRule.objects.filter(item=item).first()
     if rule is None or item not in ITEMS_BY_KEY:
@@ -651,7 +667,9 @@ def rule_edit(request: HttpRequest, item: str) -> HttpResponse:
 
 @login_required
 @policy_errors
-def service_level_edit(request: HttpRequest, step: str, clock: str = "") -> HttpResponse:
+def service_level_edit(
+    request: AuthenticatedHttpRequest, step: str, clock: str = ""
+) -> HttpResponse:
     """One step's time on one clock (``clock`` is empty for a step with no clock: a strategy
     meeting's, a rapid response's)."""
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
@@ -685,7 +703,7 @@ def service_level_edit(request: HttpRequest, step: str, clock: str = "") -> Http
 
 @login_required
 @policy_errors
-def working_hours_edit(request: HttpRequest) -> HttpResponse:
+def working_hours_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
     back = reverse("frontdoor:rules")
     return form_page(
@@ -709,7 +727,7 @@ def working_hours_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def bank_holiday_add(request: HttpRequest) -> HttpResponse:
+def bank_holiday_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
     back = reverse("frontdoor:rules") + "#bank-holidays-heading"
     return form_page(
@@ -733,7 +751,7 @@ def bank_holiday_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def bank_holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
+def bank_holiday_remove(request: AuthenticatedHttpRequest, holiday_id: int) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.FRONT_DOOR_RULES_MANAGE)
     holiday = BankHoliday.objects.filter(pk=holiday_id).first()
     if holiday is None:
@@ -760,7 +778,7 @@ def bank_holiday_remove(request: HttpRequest, holiday_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def meeting_convene(request: HttpRequest, referral_id: int) -> HttpResponse:
+def meeting_convene(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_for_actor(
         actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
     )
@@ -798,7 +816,7 @@ def meeting_convene(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
     return render(
         request,
@@ -809,7 +827,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def meeting_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_record(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
     back = reverse("frontdoor:meeting", args=[found.pk])
     return form_page(
@@ -836,7 +854,7 @@ def meeting_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_action_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     found = selectors.meeting_for_actor(actor=request.user, meeting_id=meeting_id)
     back = reverse("frontdoor:meeting", args=[found.pk])
     return form_page(
@@ -859,7 +877,7 @@ def meeting_action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def audits(request: HttpRequest) -> HttpResponse:
+def audits(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "frontdoor/audits.html",
@@ -869,7 +887,7 @@ def audits(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def audit_add(request: HttpRequest) -> HttpResponse:
+def audit_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.REFERRAL_AUDIT)
     back = reverse("frontdoor:audits")
     return form_page(
@@ -905,7 +923,7 @@ def audit_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
+def audit(request: AuthenticatedHttpRequest, audit_id: int) -> HttpResponse:
     found, cases = selectors.audit_for_actor(actor=request.user, audit_id=audit_id)
     return render(
         request,
@@ -916,7 +934,7 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def audit_case(request: HttpRequest, case_id: int) -> HttpResponse:
+def audit_case(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = selectors.audit_case_for_actor(actor=request.user, case_id=case_id)
     if request.method == "POST" and request.POST.get("feed_back"):
         try:
@@ -954,7 +972,7 @@ def audit_case(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = request.GET.get("period", reports.DEFAULT_PERIOD)
     if period not in reports.PERIODS:
         period = reports.DEFAULT_PERIOD
@@ -968,7 +986,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def report_csv(request: HttpRequest, table: str) -> HttpResponse:
+def report_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
     period = request.GET.get("period", reports.DEFAULT_PERIOD)
     found = reports.front_door_table(actor=request.user, key=table, period=period)
     if found is None:
@@ -976,5 +994,5 @@ def report_csv(request: HttpRequest, table: str) -> HttpResponse:
     return csv_response(
         f"front-door-{found.table.key}-{found.since:%Y-%m}-to-{found.until:%Y-%m-%d}.csv",
         found.table.columns,
-        found.table.rows,
+        reports.csv_rows(found.table),
     )

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy
@@ -25,6 +25,7 @@ from harbour.identity import flags as flag_service
 from harbour.identity.forms import FlagRuleForm, FlagRuleSwitchForm
 from harbour.identity.models import AlertStatus
 from harbour.identity.presenters import FlagRuleUse, flag_rule_parameters
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.formpages import add_service_errors
 from harbour.web.responses import policy_errors
 
@@ -41,20 +42,20 @@ class AcknowledgeForm(forms.Form):
 
 @login_required
 @policy_errors
-def needs_list(request: HttpRequest) -> HttpResponse:
+def needs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = alerts.needs_list(actor=request.user)
     return render(request, "identity/needs_list.html", {"items": items})
 
 
 @login_required
 @policy_errors
-def flags_list(request: HttpRequest) -> HttpResponse:
+def flags_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = alerts.flags_list(actor=request.user)
     return render(request, "identity/flags_list.html", {"items": items})
 
 
 def _acknowledge_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     child_id: uuid.UUID,
     *,
     template: str,
@@ -86,9 +87,7 @@ def _acknowledge_page(
             "items": items,
             "form": form,
             "failed": failed,
-            "happening": happening_now(
-                actor=policy.staff_actor(request.user), child=child, decision=decision
-            ),
+            "happening": happening_now(actor=request.user, child=child, decision=decision),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -96,7 +95,7 @@ def _acknowledge_page(
 
 @login_required
 @policy_errors
-def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_needs(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
@@ -107,7 +106,7 @@ def child_needs(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_flags(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return _acknowledge_page(
         request,
         child_id,
@@ -118,7 +117,7 @@ def child_flags(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rules(request: HttpRequest) -> HttpResponse:
+def flag_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     rules = alerts.flag_rules(actor=request.user)
     return render(
         request,
@@ -129,7 +128,7 @@ def flag_rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rule = alerts.current_flag_rule(actor=request.user, pk=pk)
     form = FlagRuleForm(request.POST if request.method == "POST" else None, rule=rule)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +151,7 @@ def flag_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def flag_rule_switch(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_rule_switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Switch the current version of a rule off (it raises no new flags; raised flags stay) or
     on again, with why."""
     rule = alerts.current_flag_rule(actor=request.user, pk=pk)

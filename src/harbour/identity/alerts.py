@@ -33,7 +33,7 @@ from harbour.identity.models import (
     NeedsDiscrepancy,
 )
 from harbour.identity.needs import HARBOUR_KEY
-from harbour.partnership.models import Agency, DataCategory
+from harbour.partnership.models import Agency, DataCategory, Staff
 
 MAX_LIST = 500
 A = TypeVar("A", HarmFlag, NeedsDiscrepancy)
@@ -157,7 +157,7 @@ def _ask(child: Child) -> str:
     return agency_events.lead_practitioner_name(child)
 
 
-def _open_on_list(actor: Any, items: QuerySet[A], section: str) -> list[A]:
+def _open_on_list(actor: Staff, items: QuerySet[A], section: str) -> list[A]:
     """The open items of the children on the actor's list (newest first, at most ``MAX_LIST``),
     each child named an access event."""
     policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
@@ -173,14 +173,14 @@ def _open_on_list(actor: Any, items: QuerySet[A], section: str) -> list[A]:
     return shown
 
 
-def needs_list(*, actor: Any) -> list[Alert[NeedsDiscrepancy]]:
+def needs_list(*, actor: Staff) -> list[Alert[NeedsDiscrepancy]]:
     """Open needs discrepancies for the children on the actor's list, newest first."""
     needs = NeedsDiscrepancy.objects.select_related("child").order_by("-raised_at", "pk")
     shown = _open_on_list(actor, needs, "needs_list")
     return _need_alerts(policy.alert_list_sharing(actor), shown)
 
 
-def flags_list(*, actor: Any) -> list[Alert[HarmFlag]]:
+def flags_list(*, actor: Staff) -> list[Alert[HarmFlag]]:
     """Open cumulative-harm flags for the children on the actor's list, newest first: the order
     they were raised, never a score."""
     flags = HarmFlag.objects.select_related("child", "rule").order_by("-raised_at", "-pk")
@@ -188,7 +188,7 @@ def flags_list(*, actor: Any) -> list[Alert[HarmFlag]]:
     return flag_alerts(policy.alert_list_sharing(actor), shown)
 
 
-def child_for_alerts(*, actor: Any, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
+def child_for_alerts(*, actor: Staff, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
     """The child whose flags or discrepancies the actor opens (only through a working
     relationship, ``policy.decide_child_alerts``); a refusal is audited too."""
     return child_find_for_actor(
@@ -200,7 +200,7 @@ def child_for_alerts(*, actor: Any, child_id: uuid.UUID) -> tuple[Child, policy.
 
 
 def child_needs(
-    *, actor: Any, child: Child, decision: policy.Decision
+    *, actor: Staff, child: Child, decision: policy.Decision
 ) -> list[Alert[NeedsDiscrepancy]]:
     audit_children(
         actor=actor, event="identity.needs.viewed", child_ids=[child.pk], basis=decision.basis
@@ -213,7 +213,7 @@ def child_needs(
     return _need_alerts(decision, items, _ask(child))
 
 
-def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[Alert[HarmFlag]]:
+def child_flags(*, actor: Staff, child: Child, decision: policy.Decision) -> list[Alert[HarmFlag]]:
     audit_children(
         actor=actor, event="identity.flags.viewed", child_ids=[child.pk], basis=decision.basis
     )
@@ -225,12 +225,12 @@ def child_flags(*, actor: Any, child: Child, decision: policy.Decision) -> list[
     return flag_alerts(decision, flags, _ask(child))
 
 
-def flag_rules(*, actor: Any) -> list[FlagRule]:
+def flag_rules(*, actor: Staff) -> list[FlagRule]:
     policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
     return list(FlagRule.objects.select_related("in_use_changed_by").order_by("code", "-version"))
 
 
-def current_flag_rule(*, actor: Any, pk: int) -> FlagRule:
+def current_flag_rule(*, actor: Staff, pk: int) -> FlagRule:
     policy.require_capability(actor, policy.Action.FLAG_RULES_MANAGE)
     rule = (
         FlagRule.objects.select_related("in_use_changed_by").filter(pk=pk, is_current=True).first()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 from django.utils.html import escape
@@ -28,6 +27,7 @@ from harbour.children.selectors import child_find_for_actor
 from harbour.identity import events as agency_events
 from harbour.identity.audit import audit_children
 from harbour.identity.models import AgencyEvent, EventParticipant, PersonRecord, SourceRecord
+from harbour.partnership.models import Staff
 
 ADULT_AGE = 18
 
@@ -99,7 +99,7 @@ def _what(event: AgencyEvent) -> str:
 
 
 class _Builder:
-    def __init__(self, actor: Any, child: Child, decision: policy.Decision) -> None:
+    def __init__(self, actor: Staff, child: Child, decision: policy.Decision) -> None:
         self.actor = actor
         self.child = child
         self.decision = decision
@@ -319,7 +319,7 @@ def network_svg(child_name: str, associates: list[Associate]) -> str:
     return "".join(parts)
 
 
-def _audit_named_children(actor: Any, child: Child, associates: list[Associate]) -> None:
+def _audit_named_children(actor: Staff, child: Child, associates: list[Associate]) -> None:
     """Each other child named on the page is a read of that child too: an access event of
     their own (so it is in their "who has viewed this record"), with the actor's basis for
     seeing them and the child they were reached through. Children shown only as "another child"
@@ -340,7 +340,7 @@ def _audit_named_children(actor: Any, child: Child, associates: list[Associate])
         )
 
 
-def child_associates(*, actor: Any, child_id: uuid.UUID) -> Associates | policy.Decision:
+def child_associates(*, actor: Staff, child_id: uuid.UUID) -> Associates | policy.Decision:
     """The child's associates for a viewer with the child visible (a casework role with a
     working relationship or break-glass grant); the policy's decision otherwise, as for the
     record. Audited as a view of the child's record."""

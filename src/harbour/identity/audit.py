@@ -9,6 +9,7 @@ from typing import Any
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.partnership.models import Staff
 
 #: The basis of a read or decision in the person index: the actor's agency reviews identities.
 IDENTITY_REVIEW_BASIS = "agency:identity_review"
@@ -16,7 +17,7 @@ IDENTITY_REVIEW_BASIS = "agency:identity_review"
 
 def audit_children(
     *,
-    actor: Any,
+    actor: Staff,
     event: str,
     child_ids: Iterable[Any],
     basis: str = IDENTITY_REVIEW_BASIS,

@@ -159,7 +159,7 @@ def waterfall_spec(contributions: list[dict[str, Any]], *, probability: float | 
                     "y": {
                         "field": "start",
                         "type": "quantitative",
-                        "title": "Match weight (log2 of the Bayes factor)",
+                        "title": "Evidence: above 0 for the same person, below 0 against",
                     },
                     "y2": {"field": "end"},
                     "color": {

@@ -36,7 +36,7 @@ from harbour.identity.models import (
     PersonRecord,
 )
 from harbour.identity.people import kept_id, merges
-from harbour.partnership.models import AgencyType
+from harbour.partnership.models import AgencyType, Staff
 
 SYSTEM_ACTOR = "identity-flags"
 ASSAULT_CATEGORIES = frozenset({EventCategory.ASSAULT, EventCategory.VIOLENCE_WITH_INJURY})
@@ -781,7 +781,7 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
 
 
 def new_rule_version(
-    *, actor: Any, rule: FlagRule, title: str, description: str, parameters: dict[str, Any]
+    *, actor: Staff, rule: FlagRule, title: str, description: str, parameters: dict[str, Any]
 ) -> FlagRule:
     """A change to a rule is a new version; flags keep the version that raised them. The new
     version keeps whether the rule is in use (and who decided, when and why): changing a
@@ -831,7 +831,7 @@ def missing_choices(rule: FlagRule) -> list[ChoiceParameter]:
 
 def flag_rule_switch(
     *,
-    actor: Any,
+    actor: Staff | None,
     rule: FlagRule,
     in_use: bool,
     reason: str,

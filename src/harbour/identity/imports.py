@@ -19,11 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pandera.typing import Series
 
+from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.identity.linkage.model import normalise_postcode
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
 from harbour.identity.sources import upsert_source_records
-from harbour.partnership.models import Agency
+from harbour.partnership.models import Agency, Staff
 from harbour.tabular import (
     MAX_ERRORS,
     ImportRejected,
@@ -212,8 +213,14 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def import_person_records(*, agency: Agency, content: bytes, actor: Any = None) -> ImportSummary:
-    """Check the whole file, then save every row in one transaction (see the module docstring)."""
+def import_person_records(
+    *, agency: Agency, content: bytes, actor: Staff | None = None
+) -> ImportSummary:
+    """Check the whole file, then save every row in one transaction (see the module docstring).
+    A member of staff must hold the capability to import; a command (``actor`` None) runs as
+    the system, named in the audit log."""
+    if actor is not None:
+        policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)
     frame, lines = validate(content)
     rows = frame.to_dict(orient="records")
     if any(row["source_system"] == HARBOUR_SOURCE_SYSTEM for row in rows):

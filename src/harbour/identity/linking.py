@@ -43,6 +43,7 @@ from harbour.identity.models import (
     ReviewStatus,
 )
 from harbour.identity.sources import finite, plain, plain_record, source_frame, sync_child_records
+from harbour.partnership.models import Staff
 
 SYSTEM_ACTOR = "linkage"
 THRESHOLD = linkage_model.DEFAULT_THRESHOLD
@@ -82,7 +83,7 @@ def current_model() -> LinkageModel | None:
 
 
 def link_train(
-    *, seed: int = 2026, actor: Any = None, progress: Progress | None = None
+    *, seed: int = 2026, actor: Staff | None = None, progress: Progress | None = None
 ) -> LinkageModel:
     """Train a new model version on every source record and make it current."""
     say = progress or _noop
@@ -313,7 +314,7 @@ def link_run(
     *,
     engine: str = "duckdb",
     incremental: bool = False,
-    actor: Any = None,
+    actor: Staff | None = None,
     progress: Progress | None = None,
 ) -> LinkageRun:
     """Link the source records with the current model and bring the person index up to date,

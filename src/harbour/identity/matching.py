@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from harbour.identity.charts import comparison_name, level_name
 from harbour.identity.linkage import model as linkage_model
 from harbour.identity.linkage.batch import split_usable
 from harbour.identity.linking import current_model, trained_model
@@ -83,13 +84,16 @@ def forget() -> None:
 
 
 def _reasons(candidate: Any) -> list[str]:
+    """The strongest evidence, in a front-door worker's words: "Date of birth: exactly the
+    same, which points to the same child" (the review page's plain names for Splink's)."""
     strongest = sorted(
         (c for c in candidate.contributions if abs(c.total) >= 1),
         key=lambda c: -abs(c.total),
     )
     return [
-        f"{c.comparison.replace('_', ' ').capitalize()}: {c.level.lower()}"
-        + (" (for)" if c.total > 0 else " (against)")
+        f"{comparison_name(c.comparison)}: "
+        f"{level_name(c.level, term_frequency=c.comparison.startswith('tf_')).lower()}, "
+        + ("which points to the same child" if c.total > 0 else "which points to someone else")
         for c in strongest[:4]
     ]
 

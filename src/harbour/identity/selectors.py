@@ -24,10 +24,10 @@ from harbour.identity.models import (
     ReviewStatus,
     SourceRecord,
 )
-from harbour.partnership.models import Agency
+from harbour.partnership.models import Agency, Staff
 
 
-def _denied(actor: Any, event: str, requested: Any) -> None:
+def _denied(actor: Staff, event: str, requested: Any) -> None:
     audit_record(
         actor=actor,
         event=event,
@@ -37,7 +37,7 @@ def _denied(actor: Any, event: str, requested: Any) -> None:
     )
 
 
-def review_queue(*, actor: Any) -> QuerySet[ReviewPair]:
+def review_queue(*, actor: Staff) -> QuerySet[ReviewPair]:
     """Pending pairs the actor may review, most likely first. Names are not listed here."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
     return (
@@ -47,7 +47,7 @@ def review_queue(*, actor: Any) -> QuerySet[ReviewPair]:
     )
 
 
-def recently_decided(*, actor: Any, limit: int = 20) -> QuerySet[ReviewPair]:
+def recently_decided(*, actor: Staff, limit: int = 20) -> QuerySet[ReviewPair]:
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
     return (
         policy.review_pairs_visible(
@@ -62,7 +62,7 @@ def recently_decided(*, actor: Any, limit: int = 20) -> QuerySet[ReviewPair]:
     )
 
 
-def held_records(*, actor: Any) -> QuerySet[HeldRecord]:
+def held_records(*, actor: Staff) -> QuerySet[HeldRecord]:
     """Records held back from matching that are waiting for someone to decide, from agencies
     whose person records the actor may read, longest waiting first. Like the review queue, the
     list names no one (agency, the agency's reference, which details are there, why held)."""
@@ -78,7 +78,7 @@ def held_records(*, actor: Any) -> QuerySet[HeldRecord]:
     )
 
 
-def held_count(*, actor: Any) -> int:
+def held_count(*, actor: Staff) -> int:
     return held_records(actor=actor).count()
 
 
@@ -90,7 +90,7 @@ class HeldView:
     decisions: list[HeldRecordDecision]
 
 
-def held_record_for_actor(*, actor: Any, held_id: int) -> HeldView:
+def held_record_for_actor(*, actor: Staff, held_id: int) -> HeldView:
     """One held record with its details and history. A record from an agency the actor may not
     read does not exist for them (the attempt is audited); a view is audited for the Harbour
     child the record is known to be (one event with no child when none is known)."""
@@ -121,7 +121,7 @@ def held_record_for_actor(*, actor: Any, held_id: int) -> HeldView:
 NO_SUCH_PERSON = "No person has that number"
 
 
-def person_to_join(*, actor: Any, text: str, action: policy.Action) -> Person:
+def person_to_join(*, actor: Staff, text: str, action: policy.Action) -> Person:
     """The person a record is to join, by number (``P-000123``), if the actor may see them;
     otherwise a ``ValidationError`` on the form's ``person`` field (a person outside the actor's
     reach is not told apart from none, and the attempt is audited). Nothing is shown, so this
@@ -156,7 +156,7 @@ def _person_of(record: SourceRecord) -> Person | None:
     return link.person if link else None
 
 
-def review_pair_for_actor(*, actor: Any, pair_id: int) -> PairView:
+def review_pair_for_actor(*, actor: Staff, pair_id: int) -> PairView:
     """One pair with both records, for review. Raises ``policy.Forbidden``/``NotFound``; the
     view is audited once for each Harbour child either record is known to be."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
@@ -198,7 +198,7 @@ class PersonView:
     merged_from: list[Person]
 
 
-def person_for_actor(*, actor: Any, number: int, action: policy.Action) -> PersonView:
+def person_for_actor(*, actor: Staff, number: int, action: policy.Action) -> PersonView:
     """A person with the records the actor may read, and its history. A person merged into
     another is shown as such (with a link on). Audited for the Harbour child it is."""
     policy.require_capability(actor, action)
@@ -258,7 +258,7 @@ def person_by_display_id(text: str) -> Person | None:
     return Person.objects.filter(number=int(digits)).first()
 
 
-def import_agencies(*, actor: Any) -> list[Agency]:
+def import_agencies(*, actor: Staff) -> list[Agency]:
     """The agencies whose records an administrator may import: every active one."""
     policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)
     return list(Agency.objects.filter(is_active=True).order_by("name"))

@@ -38,6 +38,7 @@ from harbour.identity.models import (
     ReviewStatus,
     SourceRecord,
 )
+from harbour.partnership.models import Staff
 
 MIN_REASON = 10
 REASON_TOO_SHORT = f"Explain your decision in at least {MIN_REASON} characters"
@@ -71,7 +72,7 @@ def _child_ids(records: Iterable[SourceRecord]) -> list[Any]:
 @transaction.atomic
 def review_decide(
     *,
-    actor: Any,
+    actor: Staff,
     pair: ReviewPair,
     same_person: bool,
     reason: str,
@@ -130,7 +131,7 @@ def person_nhs_numbers(person: Person) -> set[str]:
 
 
 def _label(
-    *, actor: Any, left: int, right: int, status: str, reason: str, override: str = ""
+    *, actor: Staff, left: int, right: int, status: str, reason: str, override: str = ""
 ) -> None:
     """Record a person's decision about two records as a label for the next run."""
     a, b = (left, right) if left < right else (right, left)
@@ -146,7 +147,7 @@ def _label(
 
 @transaction.atomic
 def person_merge(
-    *, actor: Any, person: Person, other: Person, reason: str, nhs_override_reason: str = ""
+    *, actor: Staff, person: Person, other: Person, reason: str, nhs_override_reason: str = ""
 ) -> PersonChange:
     """Join two people: the older number is kept and the other points to it. Joining people
     with different NHS numbers needs an explicit override with a reason; otherwise it is refused."""
@@ -221,7 +222,7 @@ def person_merge(
 
 @transaction.atomic
 def person_split(
-    *, actor: Any, person: Person, source_record_ids: Iterable[int], reason: str
+    *, actor: Staff, person: Person, source_record_ids: Iterable[int], reason: str
 ) -> PersonChange:
     """Move some of a person's records to a new person. Each moved record is labelled as a
     different person from each record left behind, so the next run keeps them apart."""
@@ -290,7 +291,7 @@ def person_split(
 NOT_HELD = "This record is no longer waiting for a decision"
 
 
-def _held_for_decision(actor: Any, held: HeldRecord) -> HeldRecord:
+def _held_for_decision(actor: Staff, held: HeldRecord) -> HeldRecord:
     """The held record, locked, if the actor may decide about it and it is still waiting."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
     locked = (
@@ -307,7 +308,7 @@ def _held_for_decision(actor: Any, held: HeldRecord) -> HeldRecord:
 
 def _held_decided(
     *,
-    actor: Any,
+    actor: Staff,
     held: HeldRecord,
     kind: str,
     reason: str,
@@ -376,7 +377,7 @@ def _harbour_child_id(record: SourceRecord) -> Any:
 
 @transaction.atomic
 def held_record_attach(
-    *, actor: Any, held: HeldRecord, person: Person, reason: str, nhs_override_reason: str = ""
+    *, actor: Staff, held: HeldRecord, person: Person, reason: str, nhs_override_reason: str = ""
 ) -> HeldRecordDecision:
     """Attach a held record to a person in the index. A record whose NHS number differs from
     the person's is attached only by a front-door manager with a reason for the override (as
@@ -495,7 +496,7 @@ def held_record_attach(
 
 
 @transaction.atomic
-def held_record_keep(*, actor: Any, held: HeldRecord, note: str) -> HeldRecordDecision:
+def held_record_keep(*, actor: Staff, held: HeldRecord, note: str) -> HeldRecordDecision:
     """Leave the record held, saying why (for example: asked the agency for a date of birth)."""
     held = _held_for_decision(actor, held)
     return _held_decided(
@@ -508,7 +509,7 @@ def held_record_keep(*, actor: Any, held: HeldRecord, note: str) -> HeldRecordDe
 
 
 @transaction.atomic
-def held_record_close(*, actor: Any, held: HeldRecord, reason: str) -> HeldRecordDecision:
+def held_record_close(*, actor: Staff, held: HeldRecord, reason: str) -> HeldRecordDecision:
     """Close a held record that is not a record of a person (a test record, an organisation).
     It leaves the list; if it belonged to a person it is unlinked, recorded on that person."""
     held = _held_for_decision(actor, held)
@@ -549,7 +550,7 @@ def _acknowledged(item: HarmFlag | NeedsDiscrepancy) -> tuple[str, dict[str, Any
 
 @transaction.atomic
 def alert_acknowledge(
-    *, actor: Any, item: HarmFlag | NeedsDiscrepancy, action_taken: str
+    *, actor: Staff, item: HarmFlag | NeedsDiscrepancy, action_taken: str
 ) -> HarmFlag | NeedsDiscrepancy:
     """The practitioner has seen the flag or discrepancy and says what was done. The service asks
     the policy itself whether the actor may (``policy.decide_child_alerts``: a working

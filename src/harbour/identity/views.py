@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -23,13 +23,15 @@ from harbour.identity import charts, forms, selectors, services
 from harbour.identity.imports import ImportRejected, import_person_records
 from harbour.identity.models import HeldDecisionKind
 from harbour.identity.presenters import HeldRecordPresenter, record_reference
+from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.partnership.models import Staff
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
 
 
 @login_required
 @policy_errors
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     queue = selectors.review_queue(actor=request.user)
     return render(
         request,
@@ -45,7 +47,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+def review_pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     view = selectors.review_pair_for_actor(actor=request.user, pair_id=pair_id)
     pair = view.pair
     form = forms.ReviewDecisionForm(
@@ -89,7 +91,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def person(request: HttpRequest, number: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     view = selectors.person_for_actor(
         actor=request.user, number=number, action=policy.Action.IDENTITY_REVIEW
     )
@@ -135,7 +137,7 @@ def _record_label(record: Any) -> str:
 
 @login_required
 @policy_errors
-def person_merge(request: HttpRequest, number: int) -> HttpResponse:
+def person_merge(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     view = selectors.person_for_actor(
         actor=request.user, number=number, action=policy.Action.IDENTITY_MERGE_SPLIT
     )
@@ -190,7 +192,7 @@ def _split_done(change: Any) -> tuple[str, str]:
 
 @login_required
 @policy_errors
-def person_split(request: HttpRequest, number: int) -> HttpResponse:
+def person_split(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     view = selectors.person_for_actor(
         actor=request.user, number=number, action=policy.Action.IDENTITY_MERGE_SPLIT
     )
@@ -222,7 +224,7 @@ HELD_PER_PAGE = 50
 
 @login_required
 @policy_errors
-def held_list(request: HttpRequest) -> HttpResponse:
+def held_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Records held back from matching, waiting for someone to decide (no names)."""
     page = Paginator(selectors.held_records(actor=request.user), HELD_PER_PAGE).get_page(
         request.GET.get("page")
@@ -240,7 +242,7 @@ def held_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _held_decide(actor: Any, held: Any, data: dict[str, Any]) -> str:
+def _held_decide(actor: Staff, held: Any, data: dict[str, Any]) -> str:
     """Apply the decision; returns what to tell the person."""
     kind = data["decision"]
     if kind == HeldDecisionKind.ATTACH:
@@ -264,7 +266,7 @@ def _held_decide(actor: Any, held: Any, data: dict[str, Any]) -> str:
 
 @login_required
 @policy_errors
-def held_record(request: HttpRequest, held_id: int) -> HttpResponse:
+def held_record(request: AuthenticatedHttpRequest, held_id: int) -> HttpResponse:
     view = selectors.held_record_for_actor(actor=request.user, held_id=held_id)
     form = forms.HeldDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -295,7 +297,7 @@ def _record_rows(record: Any) -> list[tuple[str, str]]:
 
 @login_required
 @policy_errors
-def import_records(request: HttpRequest) -> HttpResponse:
+def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Administrators import an agency's person records (docs/identity-import.md)."""
     policy.require_capability(request.user, policy.Action.IDENTITY_IMPORT)
     agencies = selectors.import_agencies(actor=request.user)
@@ -335,7 +337,7 @@ def import_records(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def child_associates(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_associates(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     """Who the child has been involved with in agency events (issue 4, part 8)."""
     result = child_associates_module.child_associates(actor=request.user, child_id=child_id)
     if isinstance(result, policy.Decision):
@@ -347,7 +349,7 @@ def child_associates(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "result": result,
             "child": ChildPresenter(result.child),
             "happening": happening_now(
-                actor=policy.staff_actor(request.user), child=result.child, decision=result.decision
+                actor=request.user, child=result.child, decision=result.decision
             ),
         },
     )

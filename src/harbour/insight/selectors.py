@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -13,6 +12,7 @@ from harbour.access import policy
 from harbour.insight.engine import queries
 from harbour.insight.models import SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
+from harbour.partnership.models import Staff
 
 RECENT_IMPORTS = 25
 
@@ -45,7 +45,7 @@ def store_tables(*, engine: str = "duckdb") -> queries.Tables:
     return queries.connect(store_root(), files, engine=engine)
 
 
-def store_catalogue(*, actor: Any) -> Catalogue:
+def store_catalogue(*, actor: Staff) -> Catalogue:
     policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
     files = list(StoreFile.objects.filter(is_current=True).select_related("written_by"))
     imports = policy.insight_imports_visible(
@@ -74,7 +74,7 @@ def store_catalogue(*, actor: Any) -> Catalogue:
     return Catalogue(holdings=holdings, imports=list(imports[:RECENT_IMPORTS]), monthly=monthly)
 
 
-def import_for_actor(*, actor: Any, import_id: uuid.UUID) -> SourceImport:
+def import_for_actor(*, actor: Staff, import_id: uuid.UUID) -> SourceImport:
     """One import as its page shows it; another's import exists for anyone who may import."""
     found = (
         policy.insight_imports_visible(actor, SourceImport.objects.select_related("started_by"))

@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
@@ -39,6 +38,7 @@ from harbour.insight import engine
 from harbour.insight.engine import geo, store
 from harbour.insight.engine.common import Parsed
 from harbour.insight.models import ImportStatus, SourceImport, StoreFile, StoreTable
+from harbour.partnership.models import Staff
 from harbour.tabular import MAX_ERRORS, ImportRejected, LineError
 
 SYSTEM_ACTOR = "insight-import"
@@ -87,7 +87,7 @@ class _Progress:
         )
 
 
-def _audit(run: SourceImport, actor: Any, event: str, outcome: str = "allowed") -> None:
+def _audit(run: SourceImport, actor: Staff | None, event: str, outcome: str = "allowed") -> None:
     audit_record(
         actor=actor,
         system_actor="" if actor is not None else (run.system_actor or SYSTEM_ACTOR),
@@ -108,7 +108,9 @@ def _audit(run: SourceImport, actor: Any, event: str, outcome: str = "allowed") 
     )
 
 
-def _refuse(run: SourceImport, actor: Any, rejected: ImportRejected, rows: int) -> SourceImport:
+def _refuse(
+    run: SourceImport, actor: Staff | None, rejected: ImportRejected, rows: int
+) -> SourceImport:
     run.status = ImportStatus.REFUSED
     run.message = str(rejected)
     run.errors = [e.as_dict() for e in rejected.errors[:MAX_ERRORS]]
@@ -148,7 +150,7 @@ def _place(parsed: Parsed, format_code: str, progress: Callable[[str, int, int],
 
 def import_file(
     *,
-    actor: Any,
+    actor: Staff | None,
     format_code: str,
     content: bytes,
     file_name: str,
@@ -289,7 +291,7 @@ def _upload_path(run: SourceImport) -> Path:
     return incoming / f"{run.pk.hex}.upload"
 
 
-def import_start(*, actor: Any, format_code: str, content: bytes, file_name: str) -> SourceImport:
+def import_start(*, actor: Staff, format_code: str, content: bytes, file_name: str) -> SourceImport:
     """The page's import: keep the upload, queue the import, run it once the request commits."""
     policy.require_capability(actor, policy.Action.INSIGHT_IMPORT)
     file_format = engine.FORMATS[format_code]
@@ -346,7 +348,7 @@ def import_run(run_id: uuid.UUID) -> None:
             close_old_connections()
 
 
-def store_exported(*, actor: Any, what: str, rows: int) -> None:
+def store_exported(*, actor: Staff, what: str, rows: int) -> None:
     """An export from the store (a table as CSV) is audited with its recipient and purpose."""
     policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
     audit_record(

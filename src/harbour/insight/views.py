@@ -4,6 +4,7 @@ import from a file with its progress, and the catalogue as CSV (audited as an ex
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +16,13 @@ from harbour.insight import charts, forms, selectors, services
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.queries import SOURCE_TABLES
 from harbour.insight.presenters import HoldingPresenter, ImportPresenter, month_name
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.responses import csv_response, policy_errors
 
 
 @login_required
 @policy_errors
-def store(request: HttpRequest) -> HttpResponse:
+def store(request: AuthenticatedHttpRequest) -> HttpResponse:
     catalogue = selectors.store_catalogue(actor=request.user)
     monthly = catalogue.monthly
     months = sorted(monthly["month"].unique())
@@ -45,7 +47,7 @@ def store(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def store_csv(request: HttpRequest) -> HttpResponse:
+def store_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     catalogue = selectors.store_catalogue(actor=request.user)
     rows = [
         (h.table, h.label, h.rows, h.months, h.first_month, h.last_month)
@@ -61,7 +63,7 @@ def store_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def import_file(request: HttpRequest) -> HttpResponse:
+def import_file(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.INSIGHT_IMPORT)
     posted = request.method == "POST"
     form = forms.ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -88,12 +90,15 @@ def import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
         # The session ended while the page polled: 286 tells htmx to stop, rather than swap the
         # sign-in page into the progress box.
         return HttpResponse(status=286)
-    return _import_run(request, import_id, polling)
+    # login_required on _import_run sends anyone else to sign in.
+    return _import_run(cast(AuthenticatedHttpRequest, request), import_id, polling)
 
 
 @login_required
 @policy_errors
-def _import_run(request: HttpRequest, import_id: uuid.UUID, polling: bool) -> HttpResponse:
+def _import_run(
+    request: AuthenticatedHttpRequest, import_id: uuid.UUID, polling: bool
+) -> HttpResponse:
     run = selectors.import_for_actor(actor=request.user, import_id=import_id)
     template = "insight/_progress.html" if polling else "insight/import_run.html"
     return render(request, template, {"run": ImportPresenter(run)})

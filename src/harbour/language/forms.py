@@ -14,11 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from harbour.language import selectors, services
 from harbour.language.checker import Finding
 from harbour.language.models import CheckContext, CheckSource
+from harbour.partnership.models import Staff
 from harbour.web.wording import CheckedTextarea
 
 MAX_CHECK_CHARACTERS = 50_000
@@ -33,9 +36,11 @@ class LanguageChecker:
     def check_url(self) -> str:
         return reverse("language:check")
 
-    def check(self, text: str, *, context: str, actor: Any = None) -> list[Finding]:
+    def check(
+        self, text: str, *, context: str, actor: AbstractBaseUser | AnonymousUser | None = None
+    ) -> list[Finding]:
         text = text[:MAX_CHECK_CHARACTERS]
-        if actor is not None:
+        if isinstance(actor, Staff):
             return services.language_check_record(
                 actor=actor, text=text, context=context, source=CheckSource.SUBMIT
             )

@@ -8,31 +8,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from harbour.access import policy
+from harbour.partnership.models import Staff
 
 
-def can_check(actor: Any) -> bool:
+def can_check(actor: Staff) -> bool:
     return policy.is_active_actor(actor)
 
 
-def can_view_report(actor: Any) -> bool:
+def can_view_report(actor: Staff) -> bool:
     return policy.can(actor, policy.Action.LANGUAGE_REPORT_VIEW)
 
 
-def can_manage_rules(actor: Any) -> bool:
+def can_manage_rules(actor: Staff) -> bool:
     return policy.can(actor, policy.Action.LANGUAGE_RULES_MANAGE)
 
 
-def require_check(actor: Any) -> None:
+def require_check(actor: Staff) -> None:
     if not can_check(actor):
         raise policy.Forbidden("language.check")
 
 
-def require_report(actor: Any) -> None:
+def require_report(actor: Staff) -> None:
     policy.require_capability(actor, policy.Action.LANGUAGE_REPORT_VIEW)
 
 
-def require_manage_rules(actor: Any) -> None:
+def require_manage_rules(actor: Staff) -> None:
     policy.require_capability(actor, policy.Action.LANGUAGE_RULES_MANAGE)

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from harbour.access import policy
+from harbour.disclosure import Published
 from harbour.language import permissions
 from harbour.language.checker import (
     ABOUT_ANYONE,
@@ -27,6 +28,8 @@ from harbour.language.checker import (
     load_default_rules,
 )
 from harbour.language.models import CheckSource, LanguageCheck, LanguageCheckFinding, LanguageRule
+from harbour.partnership.models import Staff
+from harbour.web import published
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +93,13 @@ def rule_titles() -> dict[str, str]:
     return titles
 
 
-def partnership_rules(*, actor: Any) -> list[LanguageRule]:
+def partnership_rules(*, actor: Staff) -> list[LanguageRule]:
     """The partnership's rules in use or switched off; retired (deleted) rules are not listed."""
     permissions.require_manage_rules(actor)
     return list(LanguageRule.objects.filter(retired_at__isnull=True).select_related("added_by"))
 
 
-def partnership_rule_get(*, actor: Any, rule_id: str) -> LanguageRule:
+def partnership_rule_get(*, actor: Staff, rule_id: str) -> LanguageRule:
     """One of the partnership's rules to change; a retired rule is not found."""
     permissions.require_manage_rules(actor)
     rule = LanguageRule.objects.filter(rule_id=rule_id, retired_at__isnull=True).first()
@@ -105,7 +108,7 @@ def partnership_rule_get(*, actor: Any, rule_id: str) -> LanguageRule:
     return rule
 
 
-def rule_findings(*, actor: Any, rule: LanguageRule) -> int:
+def rule_findings(*, actor: Staff, rule: LanguageRule) -> int:
     """How many times the rule has found wording, on save or while typing (counts, no text)."""
     permissions.require_manage_rules(actor)
     found = LanguageCheckFinding.objects.filter(rule_id=rule.rule_id).aggregate(n=Sum("count"))
@@ -120,19 +123,19 @@ class TeamMonthRow:
     month: dt.date
     agency: str
     team: str
-    checks_on_save: int
-    checks_with_suggestions: int
-    suggestions_on_save: int
-    checks_while_typing: int
-    by_rule: dict[str, int]
+    checks_on_save: Published
+    checks_with_suggestions: Published
+    suggestions_on_save: Published
+    checks_while_typing: Published
+    by_rule: dict[str, Published]
 
 
 @dataclass(frozen=True)
 class RuleRow:
     rule_id: str
     title: str
-    found_on_save: int
-    suggested_while_typing: int
+    found_on_save: Published
+    suggested_while_typing: Published
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def _month(value: Any) -> dt.date:
     return value
 
 
-def language_report(*, actor: Any, months: int = REPORT_MONTHS) -> LanguageReport:
+def language_report(*, actor: Staff, months: int = REPORT_MONTHS) -> LanguageReport:
     """Suggestions by team and month, and by rule, for the last ``months`` calendar months.
 
     Counts on save are what ended up in records; checks while typing run at each pause, so
@@ -215,12 +218,14 @@ def language_report(*, actor: Any, months: int = REPORT_MONTHS) -> LanguageRepor
                 month=month,
                 agency=agency,
                 team=team,
-                checks_on_save=row["checks_on_save"],
-                checks_with_suggestions=row["with_suggestions"],
-                suggestions_on_save=row["suggestions_on_save"] or 0,
-                checks_while_typing=row["checks_while_typing"],
+                checks_on_save=published.count(row["checks_on_save"]),
+                checks_with_suggestions=published.count(row["with_suggestions"]),
+                suggestions_on_save=published.count(row["suggestions_on_save"] or 0),
+                checks_while_typing=published.count(row["checks_while_typing"]),
                 by_rule={
-                    rule_id: per_team_rule[(month, row["agency__name"], row["team__name"], rule_id)]
+                    rule_id: published.count(
+                        per_team_rule[(month, row["agency__name"], row["team__name"], rule_id)]
+                    )
                     for rule_id in rule_ids
                 },
             )
@@ -229,8 +234,8 @@ def language_report(*, actor: Any, months: int = REPORT_MONTHS) -> LanguageRepor
         RuleRow(
             rule_id=rule_id,
             title=titles.get(rule_id, rule_id),
-            found_on_save=(by_rule.get(rule_id) or {}).get("on_save") or 0,
-            suggested_while_typing=(by_rule.get(rule_id) or {}).get("typing") or 0,
+            found_on_save=published.count((by_rule.get(rule_id) or {}).get("on_save") or 0),
+            suggested_while_typing=published.count((by_rule.get(rule_id) or {}).get("typing") or 0),
         )
         for rule_id in rule_ids
     ]

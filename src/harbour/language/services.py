@@ -32,6 +32,7 @@ from harbour.language.models import (
     LanguageCheckFinding,
     LanguageRule,
 )
+from harbour.partnership.models import Staff
 
 NO_MATCH_IN_EXAMPLE = (
     "The pattern finds nothing in the example sentence: check the words, or change the example"
@@ -40,7 +41,7 @@ NO_MATCH_IN_EXAMPLE = (
 
 @transaction.atomic
 def language_check_record(
-    *, actor: Any, text: str, context: str, source: str = CheckSource.SUBMIT
+    *, actor: Staff, text: str, context: str, source: str = CheckSource.SUBMIT
 ) -> list[Finding]:
     """Check ``text`` with the partnership's rules and record that the check happened: who, their
     agency and team, when, where in Harbour, and how many findings of each rule. The text is not
@@ -112,7 +113,7 @@ def _new_rule_id(pattern: list[str]) -> str:
 @transaction.atomic
 def language_rule_add(
     *,
-    actor: Any,
+    actor: Staff,
     pattern: list[str],
     suggestion: str,
     reason: str,
@@ -152,7 +153,7 @@ def language_rule_add(
 
 
 @transaction.atomic
-def language_rule_set_active(*, actor: Any, rule: LanguageRule, is_active: bool) -> LanguageRule:
+def language_rule_set_active(*, actor: Staff, rule: LanguageRule, is_active: bool) -> LanguageRule:
     permissions.require_manage_rules(actor)
     _require_current(rule)
     if rule.is_active != is_active:
@@ -175,7 +176,7 @@ def _require_current(rule: LanguageRule) -> None:
 @transaction.atomic
 def language_rule_update(
     *,
-    actor: Any,
+    actor: Staff,
     rule: LanguageRule,
     pattern: list[str],
     suggestion: str,
@@ -225,7 +226,7 @@ def language_rule_update(
 
 
 @transaction.atomic
-def language_rule_delete(*, actor: Any, rule: LanguageRule) -> str:
+def language_rule_delete(*, actor: Staff, rule: LanguageRule) -> str:
     """Delete one of the partnership's rules. A rule that has found wording is retired rather
     than deleted: switched off, out of the rules pages, but kept so that the usage report still
     names it (ADR 0009). Returns ``"deleted"`` or ``"retired"``."""

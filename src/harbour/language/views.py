@@ -29,6 +29,8 @@ from harbour.language.presenters import (
     PartnershipRulePresenter,
     month_label,
 )
+from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import published
 from harbour.web.responses import csv_response, policy_errors
 from harbour.web.wording import CONTEXT_PARAM, FIELD_PARAM, wording_findings_for
 
@@ -53,7 +55,7 @@ def _quiet_when_signed_out(view: Callable[..., HttpResponse]) -> Callable[..., H
 @_quiet_when_signed_out
 @require_POST
 @policy_errors
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An HTML fragment of suggestions for the field named in ``language_field``. It answers 200
     whatever it finds: suggestions never block anyone."""
     permissions.require_check(request.user)
@@ -76,7 +78,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Check wording: works without JavaScript (the suggestions come back with the page)."""
     permissions.require_check(request.user)
     form = CheckWordingForm(request.POST if request.method == "POST" else None)
@@ -89,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = selectors.language_report(actor=request.user)
     return render(
         request,
@@ -105,7 +107,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def report_csv(request: HttpRequest) -> HttpResponse:
+def report_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = selectors.language_report(actor=request.user)
     stamp = timezone.localdate().isoformat()
     return csv_response(
@@ -125,11 +127,16 @@ def report_csv(request: HttpRequest) -> HttpResponse:
                 row.month.strftime("%Y-%m"),
                 row.agency,
                 row.team,
-                row.checks_on_save,
-                row.checks_with_suggestions,
-                row.suggestions_on_save,
-                row.checks_while_typing,
-                *(row.by_rule[rule_id] for rule_id in data.rule_ids),
+                *(
+                    published.csv_cell(n)
+                    for n in (
+                        row.checks_on_save,
+                        row.checks_with_suggestions,
+                        row.suggestions_on_save,
+                        row.checks_while_typing,
+                        *(row.by_rule[rule_id] for rule_id in data.rule_ids),
+                    )
+                ),
             )
             for row in data.team_months
         ),
@@ -138,7 +145,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     partnership = selectors.partnership_rules(actor=request.user)
     return render(
         request,
@@ -152,7 +159,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def rule_add(request: HttpRequest) -> HttpResponse:
+def rule_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_manage_rules(request.user)
     form = LanguageRuleForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -177,7 +184,7 @@ def _show_service_errors(form: LanguageRuleForm, error: ValidationError) -> None
 
 @login_required
 @policy_errors
-def rule_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
+def rule_edit(request: AuthenticatedHttpRequest, rule_id: str) -> HttpResponse:
     permissions.require_manage_rules(request.user)
     rule = selectors.partnership_rule_get(actor=request.user, rule_id=rule_id)
     form = LanguageRuleForm(
@@ -208,7 +215,7 @@ def rule_edit(request: HttpRequest, rule_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @policy_errors
-def rule_delete(request: HttpRequest, rule_id: str) -> HttpResponse:
+def rule_delete(request: AuthenticatedHttpRequest, rule_id: str) -> HttpResponse:
     """A GOV.UK confirmation page; the POST deletes the rule, or retires it if it has found
     wording before (ADR 0009)."""
     permissions.require_manage_rules(request.user)
@@ -238,7 +245,7 @@ def rule_delete(request: HttpRequest, rule_id: str) -> HttpResponse:
 @login_required
 @require_POST
 @policy_errors
-def rule_switch(request: HttpRequest) -> HttpResponse:
+def rule_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Switch one of the partnership's rules on or off (a button on the rules page)."""
     permissions.require_manage_rules(request.user)
     form = RuleSwitchForm(request.POST)

@@ -9,8 +9,6 @@ them; they are given to it from here because they name every app's pages (ADR 00
 
 from __future__ import annotations
 
-from typing import Any
-
 from harbour.access import policy
 from harbour.access.policy import Action
 from harbour.web.navigation import Navigation, NavItem
@@ -46,7 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 )
 
 
-def _may_use(user: Any, action: str) -> bool:
+def _may_use(user: policy.Requester, action: str) -> bool:
     return policy.can(user, Action(action))
 
 

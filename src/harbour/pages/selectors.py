@@ -5,16 +5,16 @@ because the access app sits below the children app."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import AuditEvent
 from harbour.children.models import Child
+from harbour.partnership.models import Staff
 
 
 def child_access_log(
-    *, actor: Any, child_id: uuid.UUID
+    *, actor: Staff, child_id: uuid.UUID
 ) -> tuple[Child, list[AuditEvent], policy.Decision]:
     """Who has viewed or changed this child's record. Raises ``policy.Forbidden``/``NotFound``."""
     policy.require_capability(actor, policy.Action.CHILD_ACCESS_LOG_VIEW)

@@ -7,21 +7,22 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from harbour.access import policy
+from harbour.access import policy, trail
 from harbour.access.presenters import AuditEventPresenter
 from harbour.children import selectors as children_selectors
 from harbour.children.presenters import ChildPresenter
 from harbour.frontdoor import selectors as frontdoor_selectors
 from harbour.pages import selectors
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.navigation import navigation_for
 from harbour.web.responses import policy_errors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def child_access_log(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+def child_access_log(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpResponse:
     child, events, _ = selectors.child_access_log(actor=request.user, child_id=child_id)
     return render(
         request,
@@ -49,6 +50,9 @@ def child_access_log(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
         {
             "child": ChildPresenter(child),
             "child_id": child.pk,
-            "events": [AuditEventPresenter(event) for event in events],
+            "events": [
+                (AuditEventPresenter(event), row)
+                for event, row in zip(events, trail.rows(events), strict=True)
+            ],
         },
     )

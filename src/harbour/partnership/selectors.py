@@ -4,7 +4,7 @@ single record raises ``policy.Forbidden``."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Case, Count, IntegerField, Model, Prefetch, QuerySet, Value, When
 
@@ -23,13 +23,13 @@ from harbour.partnership.models import (
 M = TypeVar("M", bound=Model)
 
 
-def _visible(actor: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def _visible(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     if not policy.can(actor, policy.Action.PARTNERSHIP_VIEW):
         return queryset.none()
     return queryset
 
 
-def _one(actor: Any, queryset: QuerySet[M], pk: int) -> M:
+def _one(actor: Staff, queryset: QuerySet[M], pk: int) -> M:
     policy.require_capability(actor, policy.Action.PARTNERSHIP_VIEW)
     found = queryset.filter(pk=pk).first()
     if found is None:
@@ -37,7 +37,7 @@ def _one(actor: Any, queryset: QuerySet[M], pk: int) -> M:
     return found
 
 
-def agency_list(*, actor: Any) -> QuerySet[Agency]:
+def agency_list(*, actor: Staff) -> QuerySet[Agency]:
     return _visible(
         actor,
         Agency.objects.annotate(
@@ -46,7 +46,7 @@ def agency_list(*, actor: Any) -> QuerySet[Agency]:
     )
 
 
-def agency_get(*, actor: Any, pk: int) -> Agency:
+def agency_get(*, actor: Staff, pk: int) -> Agency:
     """One agency with its teams and staff."""
     return _one(
         actor,
@@ -61,11 +61,11 @@ def agency_get(*, actor: Any, pk: int) -> Agency:
     )
 
 
-def team_get(*, actor: Any, pk: int) -> Team:
+def team_get(*, actor: Staff, pk: int) -> Team:
     return _one(actor, Team.objects.select_related("agency"), pk)
 
 
-def staff_list(*, actor: Any, agency: Agency | None = None, role: str = "") -> QuerySet[Staff]:
+def staff_list(*, actor: Staff, agency: Agency | None = None, role: str = "") -> QuerySet[Staff]:
     staff = Staff.objects.select_related("agency", "team")
     if agency is not None:
         staff = staff.filter(agency=agency)
@@ -74,21 +74,21 @@ def staff_list(*, actor: Any, agency: Agency | None = None, role: str = "") -> Q
     return _visible(actor, staff.order_by("last_name", "first_name", "pk"))
 
 
-def staff_get(*, actor: Any, pk: int) -> Staff:
+def staff_get(*, actor: Staff, pk: int) -> Staff:
     return _one(actor, Staff.objects.select_related("agency", "team"), pk)
 
 
-def agreement_list(*, actor: Any) -> QuerySet[InformationSharingAgreement]:
+def agreement_list(*, actor: Staff) -> QuerySet[InformationSharingAgreement]:
     return _visible(
         actor, InformationSharingAgreement.objects.prefetch_related("parties").order_by("title")
     )
 
 
-def agreement_get(*, actor: Any, pk: int) -> InformationSharingAgreement:
+def agreement_get(*, actor: Staff, pk: int) -> InformationSharingAgreement:
     return _one(actor, InformationSharingAgreement.objects.prefetch_related("parties"), pk)
 
 
-def threshold_guidance_list(*, actor: Any) -> QuerySet[ThresholdGuidance]:
+def threshold_guidance_list(*, actor: Staff) -> QuerySet[ThresholdGuidance]:
     """Guidance from the lowest level of need to the highest, newest version first."""
     escalation = Case(
         *(When(level=level, then=Value(rank)) for rank, level in enumerate(ThresholdLevel)),
@@ -103,7 +103,7 @@ def threshold_guidance_list(*, actor: Any) -> QuerySet[ThresholdGuidance]:
     )
 
 
-def threshold_guidance_get(*, actor: Any, pk: int) -> ThresholdGuidance:
+def threshold_guidance_get(*, actor: Staff, pk: int) -> ThresholdGuidance:
     return _one(actor, ThresholdGuidance.objects.select_related("published_by"), pk)
 
 
@@ -112,7 +112,7 @@ def threshold_guidance_get(*, actor: Any, pk: int) -> ThresholdGuidance:
 RECENT_STAFF_CHANGES = 50
 
 
-def _staff_changes(actor: Any) -> QuerySet[StaffChangeRequest]:
+def _staff_changes(actor: Staff) -> QuerySet[StaffChangeRequest]:
     changes = StaffChangeRequest.objects.select_related(
         "staff", "staff__agency", "requested_by", "decided_by"
     )
@@ -121,13 +121,13 @@ def _staff_changes(actor: Any) -> QuerySet[StaffChangeRequest]:
     return changes
 
 
-def staff_changes_waiting(*, actor: Any) -> QuerySet[StaffChangeRequest]:
+def staff_changes_waiting(*, actor: Staff) -> QuerySet[StaffChangeRequest]:
     """Changes waiting for a second administrator, oldest first: for the administrators who
     decide them and the data protection officer who oversees them; nobody else."""
     return _staff_changes(actor).filter(status=StaffChangeStatus.PENDING).order_by("requested_at")
 
 
-def staff_changes_decided(*, actor: Any) -> QuerySet[StaffChangeRequest]:
+def staff_changes_decided(*, actor: Staff) -> QuerySet[StaffChangeRequest]:
     """The most recently decided (or withdrawn) changes, newest first."""
     return (
         _staff_changes(actor)
@@ -136,13 +136,13 @@ def staff_changes_decided(*, actor: Any) -> QuerySet[StaffChangeRequest]:
     )
 
 
-def staff_change_get(*, actor: Any, pk: int) -> StaffChangeRequest:
+def staff_change_get(*, actor: Staff, pk: int) -> StaffChangeRequest:
     if not policy.may_read_staff_changes(actor):
         raise policy.Forbidden(policy.Action.PARTNERSHIP_MANAGE)
     return _one(actor, _staff_changes(actor), pk)
 
 
-def staff_changes_waiting_by_staff(*, actor: Any, staff_ids: list[int]) -> dict[int, int]:
+def staff_changes_waiting_by_staff(*, actor: Staff, staff_ids: list[int]) -> dict[int, int]:
     """For each of these accounts with a change waiting, the change's id."""
     return dict(
         staff_changes_waiting(actor=actor)

@@ -45,7 +45,7 @@ def school_urn_problem(agency_type: str, school_urn: str) -> str:
     return ""
 
 
-def _require_manage(actor: Any) -> None:
+def _require_manage(actor: Staff) -> None:
     policy.require_capability(actor, policy.Action.PARTNERSHIP_MANAGE)
 
 
@@ -109,7 +109,7 @@ def _agency_values(
 @transaction.atomic
 def agency_create(
     *,
-    actor: Any,
+    actor: Staff,
     name: str,
     code: str,
     agency_type: str,
@@ -137,7 +137,7 @@ def agency_create(
 @transaction.atomic
 def agency_update(
     *,
-    actor: Any,
+    actor: Staff,
     agency: Agency,
     name: str,
     code: str,
@@ -178,7 +178,7 @@ def _team_check(team: Team) -> None:
 
 
 @transaction.atomic
-def team_create(*, actor: Any, agency: Agency, name: str, is_front_door: bool = False) -> Team:
+def team_create(*, actor: Staff, agency: Agency, name: str, is_front_door: bool = False) -> Team:
     _require_manage(actor)
     team = Team(agency=agency)
     changed = _apply(team, {"name": name.strip(), "is_front_door": is_front_door})
@@ -194,7 +194,7 @@ def team_create(*, actor: Any, agency: Agency, name: str, is_front_door: bool = 
 
 
 @transaction.atomic
-def team_update(*, actor: Any, team: Team, name: str, is_front_door: bool = False) -> Team:
+def team_update(*, actor: Staff, team: Team, name: str, is_front_door: bool = False) -> Team:
     _require_manage(actor)
     changed = _apply(team, {"name": name.strip(), "is_front_door": is_front_door})
     if changed:
@@ -313,7 +313,7 @@ def _change_detail(change: StaffChangeRequest, **extra: Any) -> dict[str, Any]:
 
 def _request_change(
     *,
-    actor: Any,
+    actor: Staff,
     staff: Staff,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -333,7 +333,7 @@ def _request_change(
 
 def _access_changed(
     *,
-    actor: Any,
+    actor: Staff,
     staff: Staff,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -358,7 +358,7 @@ def _access_changed(
 
 
 def _close(
-    change: StaffChangeRequest, *, actor: Any, status: StaffChangeStatus, reason: str = ""
+    change: StaffChangeRequest, *, actor: Staff, status: StaffChangeStatus, reason: str = ""
 ) -> None:
     change.status = status
     change.decided_by = actor
@@ -370,7 +370,7 @@ def _close(
 @transaction.atomic
 def staff_create(
     *,
-    actor: Any,
+    actor: Staff,
     first_name: str,
     last_name: str,
     email: str,
@@ -423,7 +423,7 @@ def staff_create(
 @transaction.atomic
 def staff_update(
     *,
-    actor: Any,
+    actor: Staff,
     staff: Staff,
     first_name: str,
     last_name: str,
@@ -490,7 +490,7 @@ def staff_update(
     return staff
 
 
-def _open_for_decision(actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+def _open_for_decision(actor: Staff, change: StaffChangeRequest) -> StaffChangeRequest:
     """The request, locked against a second decision at the same moment, if still waiting."""
     _require_manage(actor)
     locked = (
@@ -504,7 +504,7 @@ def _open_for_decision(actor: Any, change: StaffChangeRequest) -> StaffChangeReq
 
 
 @transaction.atomic
-def staff_change_approve(*, actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+def staff_change_approve(*, actor: Staff, change: StaffChangeRequest) -> StaffChangeRequest:
     """A second administrator approves a change: it applies, in this transaction, if the account
     is still as it was when the change was asked for."""
     change = _open_for_decision(actor, change)
@@ -534,7 +534,7 @@ def staff_change_approve(*, actor: Any, change: StaffChangeRequest) -> StaffChan
 
 @transaction.atomic
 def staff_change_refuse(
-    *, actor: Any, change: StaffChangeRequest, reason: str
+    *, actor: Staff, change: StaffChangeRequest, reason: str
 ) -> StaffChangeRequest:
     """A second administrator refuses a change, saying why. Nothing about the account changes
     (an account added for the change keeps no role)."""
@@ -556,7 +556,7 @@ def staff_change_refuse(
 
 
 @transaction.atomic
-def staff_change_withdraw(*, actor: Any, change: StaffChangeRequest) -> StaffChangeRequest:
+def staff_change_withdraw(*, actor: Staff, change: StaffChangeRequest) -> StaffChangeRequest:
     """The administrator who asked for a change takes it back before anyone decides."""
     change = _open_for_decision(actor, change)
     if not policy.may_withdraw_staff_change(actor, change):
@@ -637,7 +637,7 @@ def _agreement_values(
 @transaction.atomic
 def agreement_create(
     *,
-    actor: Any,
+    actor: Staff,
     title: str,
     reference: str,
     parties: Iterable[Agency],
@@ -675,7 +675,7 @@ def agreement_create(
 @transaction.atomic
 def agreement_update(
     *,
-    actor: Any,
+    actor: Staff,
     agreement: InformationSharingAgreement,
     title: str,
     reference: str,
@@ -738,7 +738,7 @@ def _threshold_values(
 @transaction.atomic
 def threshold_guidance_create(
     *,
-    actor: Any,
+    actor: Staff,
     title: str,
     level: str,
     version: str,
@@ -774,7 +774,7 @@ def threshold_guidance_create(
 @transaction.atomic
 def threshold_guidance_update(
     *,
-    actor: Any,
+    actor: Staff,
     guidance: ThresholdGuidance,
     title: str,
     level: str,

@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.partnership import forms, selectors, services
+from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import Staff, StaffChangeRequest
 from harbour.partnership.presenters import (
     AgreementPresenter,
@@ -34,17 +35,17 @@ M = TypeVar("M", bound=Model)
 STAFF_PER_PAGE = 50
 
 
-def _can_manage(request: HttpRequest) -> bool:
+def _can_manage(request: AuthenticatedHttpRequest) -> bool:
     return policy.can(request.user, policy.Action.PARTNERSHIP_MANAGE)
 
 
-def _require_manage(request: HttpRequest) -> None:
+def _require_manage(request: AuthenticatedHttpRequest) -> None:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_MANAGE)
 
 
 @login_required
 @policy_errors
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_VIEW)
     actor = request.user
     return render(
@@ -67,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_VIEW)
     return render(
         request,
@@ -78,7 +79,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(actor=request.user, pk=pk)
     return render(
         request,
@@ -103,7 +104,7 @@ def _agency_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 
 @login_required
 @policy_errors
-def agency_add(request: HttpRequest) -> HttpResponse:
+def agency_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
     return form_page(
         request,
@@ -121,7 +122,7 @@ def agency_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     agency = selectors.agency_get(actor=request.user, pk=pk)
     return form_page(
@@ -146,7 +147,7 @@ def _team_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 
 @login_required
 @policy_errors
-def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+def team_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a team to the agency ``pk``."""
     _require_manage(request)
     agency = selectors.agency_get(actor=request.user, pk=pk)
@@ -167,7 +168,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     team = selectors.team_get(actor=request.user, pk=pk)
     return form_page(
@@ -189,7 +190,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_VIEW)
     form = forms.StaffFilterForm(request.GET)
     filters: dict[str, Any] = {}
@@ -218,7 +219,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_done(request: HttpRequest, verb: str) -> Callable[[Staff], tuple[str, str]]:
+def _staff_done(request: AuthenticatedHttpRequest, verb: str) -> Callable[[Staff], tuple[str, str]]:
     """Where to go after saving a member of staff, and what to say: a change to their access
     that waits for a second administrator is said to wait."""
 
@@ -241,7 +242,7 @@ def _staff_done(request: HttpRequest, verb: str) -> Callable[[Staff], tuple[str,
 
 @login_required
 @policy_errors
-def staff_add(request: HttpRequest) -> HttpResponse:
+def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
     return form_page(
         request,
@@ -263,7 +264,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_edit_intro(request: HttpRequest, staff: Staff) -> str:
+def _staff_edit_intro(request: AuthenticatedHttpRequest, staff: Staff) -> str:
     if policy.is_own_account(request.user, staff):
         return (
             "This is your own account. You can change your name, email address and job title. "
@@ -284,7 +285,7 @@ def _staff_edit_intro(request: HttpRequest, staff: Staff) -> str:
 
 @login_required
 @policy_errors
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     staff = selectors.staff_get(actor=request.user, pk=pk)
     return form_page(
@@ -312,7 +313,7 @@ def _presented(changes: list[StaffChangeRequest]) -> list[StaffChangePresenter]:
 
 @login_required
 @policy_errors
-def staff_change_list(request: HttpRequest) -> HttpResponse:
+def staff_change_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Changes to who can see children: those waiting for a second administrator and those
     decided lately. Administrators decide them; the data protection officer reads them."""
     if not policy.may_read_staff_changes(request.user):
@@ -333,7 +334,7 @@ def staff_change_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def staff_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_change_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One change: what it changes, who asked and when; a second administrator approves or
     refuses it here, and the one who asked may withdraw it."""
     change = selectors.staff_change_get(actor=request.user, pk=pk)
@@ -377,7 +378,7 @@ def staff_change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @policy_errors
-def staff_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_change_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     change = selectors.staff_change_get(actor=request.user, pk=pk)
     try:
@@ -394,7 +395,7 @@ def staff_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_VIEW)
     return render(
         request,
@@ -411,7 +412,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
     return render(
         request,
@@ -429,7 +430,7 @@ def _agreement_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 
 @login_required
 @policy_errors
-def agreement_add(request: HttpRequest) -> HttpResponse:
+def agreement_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
     return form_page(
         request,
@@ -447,7 +448,7 @@ def agreement_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
     return form_page(
@@ -471,7 +472,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @policy_errors
-def threshold_list(request: HttpRequest) -> HttpResponse:
+def threshold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.PARTNERSHIP_VIEW)
     return render(
         request,
@@ -488,7 +489,7 @@ def threshold_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def threshold_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def threshold_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guidance = selectors.threshold_guidance_get(actor=request.user, pk=pk)
     return render(
         request,
@@ -506,7 +507,7 @@ def _threshold_done(verb: str) -> Callable[[Any], tuple[str, str]]:
 
 @login_required
 @policy_errors
-def threshold_add(request: HttpRequest) -> HttpResponse:
+def threshold_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
     return form_page(
         request,
@@ -524,7 +525,7 @@ def threshold_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
-def threshold_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def threshold_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     guidance = selectors.threshold_guidance_get(actor=request.user, pk=pk)
     return form_page(

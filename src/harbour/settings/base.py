@@ -125,6 +125,9 @@ HARBOUR_PARTNERSHIP_NAME = env.str(
 )
 # How long a break-glass grant lasts before the practitioner must give a reason again.
 HARBOUR_BREAK_GLASS_HOURS = env.int("HARBOUR_BREAK_GLASS_HOURS", default=8)
+# Published counts from 1 to this less one are shown as [c] (harbour.disclosure); a partnership
+# may choose more than 5, never fewer.
+HARBOUR_DISCLOSURE_THRESHOLD = max(5, env.int("HARBOUR_DISCLOSURE_THRESHOLD", default=5))
 
 # The insight store (ADR 0022): Parquet files partitioned by source and month. Production points
 # it at its own volume (or a mount of object storage); the catalogue is in the database.

@@ -9,8 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
+
+# Whoever a request's user is: the kit sits below the partnership's ``Staff`` and passes the user
+# on to the callbacks the pages app gives it.
+User = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -32,9 +38,9 @@ class Navigation:
 
     items: tuple[NavItem, ...]
     # Whether the user is active staff with a role (anyone else sees no navigation).
-    is_active: Callable[[Any], bool]
+    is_active: Callable[[User], bool]
     # Whether the user may use the capability an item names.
-    may_use: Callable[[Any, str], bool]
+    may_use: Callable[[User, str], bool]
 
 
 _navigation: Navigation | None = None
@@ -60,12 +66,12 @@ def _current(items: list[NavItem], urls: dict[str, str], path: str) -> str:
     return ""
 
 
-def navigation_for(user: Any, current_path: str, current: str = "") -> list[dict[str, Any]]:
+def navigation_for(user: User | None, current_path: str, current: str = "") -> list[dict[str, Any]]:
     """Every item the user may use, in order, each with its label, address, whether it is the
     current one and whether it is in the header (``in_header``; the home page lists them all).
     ``current`` names the current item when a page's address does not say which it is."""
     navigation = _navigation
-    if navigation is None or not navigation.is_active(user):
+    if navigation is None or user is None or not navigation.is_active(user):
         return []
     items = [i for i in navigation.items if i.action is None or navigation.may_use(user, i.action)]
     urls = {i.url_name: reverse(i.url_name) for i in items}
@@ -84,7 +90,7 @@ def navigation_for(user: Any, current_path: str, current: str = "") -> list[dict
     ]
 
 
-def held_by(user: Any, holder: str) -> list[dict[str, Any]]:
+def held_by(user: User, holder: str) -> list[dict[str, Any]]:
     """The items ``holder`` holds for this user, for its page to link to."""
     return [item for item in navigation_for(user, "") if item["within"] == holder]
 

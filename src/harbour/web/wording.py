@@ -26,6 +26,8 @@ import json
 from typing import Any, Protocol
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 
 # The htmx request sends only these and the field itself, not the rest of the form.
 FIELD_PARAM = "language_field"
@@ -44,7 +46,9 @@ class WordingChecker(Protocol):
         """Where htmx posts the field as the person types."""
         ...
 
-    def check(self, text: str, *, context: str, actor: Any = None) -> list[Any]:
+    def check(
+        self, text: str, *, context: str, actor: AbstractBaseUser | AnonymousUser | None = None
+    ) -> list[Any]:
         """The findings for ``text``. With ``actor`` the check is recorded as a check on save."""
         ...
 
@@ -110,7 +114,10 @@ def _submitted_text(form: forms.BaseForm, name: str) -> str:
 
 
 def wording_findings_for(
-    form: forms.BaseForm, *, actor: Any = None, context: str | None = None
+    form: forms.BaseForm,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    context: str | None = None,
 ) -> dict[str, list[Any]]:
     """Check every ``CheckedTextarea`` of a submitted form and attach the findings to the
     widgets, so the re-rendered form shows them. With ``actor`` the check is recorded (as a

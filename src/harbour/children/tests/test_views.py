@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind
 from harbour.children.codes import Relationship
@@ -160,6 +161,34 @@ def test_empty_and_invalid_searches_show_a_govuk_error_summary(client, area):
     assert not events(section="search_result").exists()
 
 
+def test_a_future_date_of_birth_or_a_bad_postcode_is_an_error_not_a_search(client, area):
+    client.force_login(area["officer"])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    future = client.get(
+        reverse("children:search"),
+        {
+            "date_of_birth_day": str(tomorrow.day),
+            "date_of_birth_month": str(tomorrow.month),
+            "date_of_birth_year": str(tomorrow.year),
+        },
+    ).content.decode()
+    assert "govuk-error-summary" in future
+    assert "Date of birth must be today or in the past" in future
+    for bad in ("NOPE", "RV1 2A", "12345"):
+        page = client.get(reverse("children:search"), {"postcode": bad}).content.decode()
+        assert "govuk-error-summary" in page, bad
+        assert "Enter a postcode, like RV1 2AB, or the first part of one, like RV1" in page
+    assert not events(section="search_result").exists()
+
+
+def test_a_search_by_the_first_part_of_a_postcode(client, area):
+    """RV3 finds the children whose postcode starts RV3 (a whole area), not RV34."""
+    client.force_login(area["officer"])
+    body = client.get(reverse("children:search"), {"postcode": "rv3"}).content.decode()
+    assert "govuk-error-summary" not in body
+    assert "Amara Okafor" in body
+
+
 def test_break_glass_needs_a_reason_then_opens_the_record_and_queues_a_review(client, area):
     client.force_login(area["officer"])
     url = reverse("children:summary", args=[area["jordan"].pk])
@@ -209,7 +238,8 @@ def test_access_log_for_lead_practitioner_and_dpo(client, area):
     assert url in summary
     page = client.get(url)
     assert page.status_code == 200
-    assert lead.username in page.content.decode()
+    assert lead.get_full_name() in page.content.decode()
+    assert lead.username not in page.content.decode()
     client.force_login(dpo)
     assert client.get(url).status_code == 200
     assert events(section="access_log").count() == 2

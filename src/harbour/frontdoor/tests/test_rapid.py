@@ -26,7 +26,7 @@ from harbour.identity.models import (
     EventRole,
     SourceRecord,
 )
-from harbour.partnership.models import Agency, AgencyType, Role
+from harbour.partnership.models import Agency, AgencyType, Role, Staff
 from harbour.testing import (
     agency_event,
     hold_record,
@@ -140,7 +140,7 @@ def scene() -> dict[str, Any]:
     }
 
 
-def links_by_name(actor: Any, incident: AgencyEvent) -> dict[str, rapid.Link]:
+def links_by_name(actor: Staff, incident: AgencyEvent) -> dict[str, rapid.Link]:
     from harbour.children.models import Child
 
     return {

@@ -95,3 +95,22 @@ def test_the_queue_links_to_the_lists_the_front_door_holds(client, partnership):
         ("identity:needs", "needs across agencies"),
     ):
         assert f'<a class="govuk-link" href="{reverse(name)}">{label}</a>' in body
+
+
+def test_back_after_sending_shows_what_was_sent_not_a_404(client, partnership):
+    """The browser's Back from the confirmation goes to check your answers (or a question) of a
+    referral that is no longer a draft: its own page answers, saying it was sent."""
+    referral = sent(partnership)
+    client.force_login(partnership["officer"])
+    for url in (
+        reverse("frontdoor:check", args=[referral.pk]),
+        reverse("frontdoor:find-child", args=[referral.pk]),
+        reverse("frontdoor:question", args=[referral.pk, "reason"]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain == [(reverse("frontdoor:detail", args=[referral.pk]), 302)]
+        body = response.content.decode()
+        assert f"Referral {referral.reference} has been sent, so it cannot be changed" in body
+    # Someone else's referral is still not found.
+    client.force_login(partnership["other_officer"])
+    assert client.get(reverse("frontdoor:check", args=[referral.pk])).status_code == 404

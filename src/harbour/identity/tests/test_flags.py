@@ -33,7 +33,7 @@ from harbour.identity.models import (
     PersonRecord,
     SourceRecord,
 )
-from harbour.partnership.models import AgencyType, Role
+from harbour.partnership.models import AgencyType, Role, Staff
 from harbour.testing import make_agency, make_agreement, make_child, make_staff, relate
 
 D0 = dt.date(2026, 1, 1)
@@ -354,7 +354,7 @@ def test_ed_assault_police_window(world: dict[str, Any], admin: Any) -> None:
 
 
 def switch(
-    rule_code: str, in_use: bool, actor: Any, reason: str = "Agreed by the board"
+    rule_code: str, in_use: bool, actor: Staff, reason: str = "Agreed by the board"
 ) -> FlagRule:
     rule = FlagRule.objects.get(code=rule_code, is_current=True)
     return flags.flag_rule_switch(actor=actor, rule=rule, in_use=in_use, reason=reason)

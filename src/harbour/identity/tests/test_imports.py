@@ -128,3 +128,21 @@ def test_an_administrator_imports_a_file_on_the_page(client, police):
     assert SourceRecord.objects.filter(agency=police).count() == 3
     client.force_login(make_staff(police, Role.FRONT_DOOR_MANAGER))
     assert client.get(url).status_code == 403
+
+
+def test_only_staff_who_may_import_records_import_them(police):
+    """The service decides for itself: a lead practitioner calling it directly is refused and
+    nothing is saved; an administrator's import is recorded as theirs."""
+    from harbour.access.policy import Forbidden
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    lead = make_staff(agency=police, role=Role.LEAD_PRACTITIONER)
+    with pytest.raises(Forbidden):
+        import_person_records(agency=police, content=GOOD.encode(), actor=lead)
+    assert not SourceRecord.objects.exists()
+    admin = make_staff(agency=police, role=Role.ADMINISTRATOR)
+    summary = import_person_records(agency=police, content=GOOD.encode(), actor=admin)
+    assert summary.created == 3
+    event = AuditEvent.objects.get(event="identity.records_imported")
+    assert event.actor_id == admin.pk

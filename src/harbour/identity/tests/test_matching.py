@@ -57,6 +57,12 @@ def test_a_typo_still_finds_the_person_and_says_why(synthetic_records, trained_j
     assert record.person_link.person_id == best.person.pk
     assert 0 < best.match_probability <= 1
     assert best.reasons
+    # In a front-door worker's words: no column names, no "(for)".
+    names = ("First name", "Last name", "Date of birth", "Postcode", "NHS number", "Sex")
+    for reason in best.reasons:
+        assert reason.startswith(names), reason
+        assert reason.endswith(("which points to the same child", "which points to someone else"))
+        assert "_" not in reason
 
 
 def test_records_that_arrive_later_are_matched_without_a_rebuild(synthetic_records, trained_json):

@@ -136,7 +136,7 @@ def test_a_rule_that_has_found_wording_is_retired_and_the_report_still_names_it(
     # The usage report still counts it under its words.
     report = selectors.language_report(actor=leader)
     row = next(r for r in report.rules if r.rule_id == "local-sell")
-    assert (row.title, row.found_on_save) == ("sell REFLEXIVE (deleted)", 1)
+    assert (row.title, row.found_on_save.true_value) == ("sell REFLEXIVE (deleted)", 1)
     assert AuditEvent.objects.get(event="language.rule_retired").detail["rule_id"] == "local-sell"
     # Its id stays taken, so a new rule with the same words does not inherit its counts.
     assert services.language_rule_add(actor=administrator, **RULE).rule_id == "local-sell-2"

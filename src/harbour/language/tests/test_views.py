@@ -221,11 +221,12 @@ def test_the_csv_has_a_row_per_team_and_month_with_counts_per_rule(client, leade
     header, row = list(csv.reader(io.StringIO(response.content.decode())))
     record = dict(zip(header, row, strict=True))
     assert record["team"] == "Exploitation team"
-    assert record["checks_on_save"] == "1"
-    assert record["suggestions_on_save"] == "2"
-    assert record["checks_while_typing"] == "1"
-    assert record["on_save:not_engaging"] == "1"
-    assert record["on_save:adultifying"] == "1"
+    # Counts of 1 to 4 are [c] in the CSV as on the page (harbour.disclosure); 0 is shown.
+    assert record["checks_on_save"] == "[c]"
+    assert record["suggestions_on_save"] == "[c]"
+    assert record["checks_while_typing"] == "[c]"
+    assert record["on_save:not_engaging"] == "[c]"
+    assert record["on_save:adultifying"] == "[c]"
     assert record["on_save:gang_label"] == "0"
 
 

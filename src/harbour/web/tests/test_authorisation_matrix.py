@@ -104,6 +104,9 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "access:break-glass-queue": ("none", only({Role.DATA_PROTECTION_OFFICER})),
     "access:break-glass-review": ("grant", only({Role.DATA_PROTECTION_OFFICER})),
     "access:audit-trail": ("none", only({Role.DATA_PROTECTION_OFFICER})),
+    "access:audit-trail-csv": ("none", only({Role.DATA_PROTECTION_OFFICER})),
+    # POST only.
+    "access:audit-chain-check": ("none", outcomes(NOT_ALLOWED)),
     # Language: anyone may check their own wording; the check and the rule switch take POST only.
     "language:home": ("none", outcomes(OK)),
     "language:check": ("none", outcomes(NOT_ALLOWED)),

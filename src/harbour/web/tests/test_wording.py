@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 
 from harbour.language.forms import LanguageChecker
 from harbour.web import wording
@@ -52,7 +53,7 @@ def test_without_a_checker_the_field_is_a_plain_textarea_and_nothing_is_checked(
     assert form.is_valid()
     assert "hx-post" not in textarea(form)
     assert "harbour-language-suggestions" not in str(form["note"].as_field_group())
-    assert wording_findings_for(form, actor=object()) == {}
+    assert wording_findings_for(form, actor=AnonymousUser()) == {}
 
 
 def test_the_kit_posts_to_the_checker_and_shows_its_findings(monkeypatch):
@@ -60,7 +61,7 @@ def test_the_kit_posts_to_the_checker_and_shows_its_findings(monkeypatch):
     monkeypatch.setattr(wording, "_checker", checker)
     form = NoteForm({"note": "She refuses to engage."})
     assert 'hx-post="/check-here/"' in textarea(form)
-    actor = object()
+    actor = AnonymousUser()
     findings = wording_findings_for(form, actor=actor, context="minutes")
     assert [f.text for f in findings["note"]] == ["refuses"]
     assert checker.calls == [("She refuses to engage.", "minutes", actor)]

@@ -85,6 +85,21 @@ class Command(TyperCommand):
         for format_code, path in write_demo_files(directory, last_month=last_month).items():
             self.stdout.write(f"{format_code} {path}")
 
+    @command(name="activity")
+    def activity(
+        self,
+        seed: Annotated[int, typer.Option(help="The same seed picks the same children")] = 2026,
+    ) -> None:
+        """A working week's traces through the services people's actions call: break-glass
+        accesses (one reviewed by the DPO) and wording checked while typing and on save."""
+        from harbour.demo.activity import record_activity
+
+        done = record_activity(seed=seed)
+        self.stdout.write(
+            f"Recorded {done.break_glass} break-glass accesses ({done.reviewed} reviewed) and "
+            f"{done.checks} checks of wording."
+        )
+
     @command(name="sign-ins")
     def sign_ins(self) -> None:
         """List the demo sign-ins that exist and are active, with the password."""
