@@ -23,6 +23,7 @@ from harbour.children.models import (
     Child,
     EducationEpisode,
     EducationLimit,
+    Plan,
     TransitionPlan,
 )
 from harbour.children.sections import SECTION_CATEGORY
@@ -104,6 +105,16 @@ def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
     )
     for child in no_plan.order_by("date_of_birth")[:MAX_LISTED]:
         note(child, "Turns 18 within a year with no transition plan")
+    for plan in (
+        Plan.objects.filter(child__in=visible, closed_on__isnull=True, review_due__lt=today)
+        .select_related("child")
+        .order_by("review_due")[:MAX_LISTED]
+    ):
+        if shown(plan, SECTION_CATEGORY["plans"]):
+            note(
+                plan.child,
+                f"{plan.get_plan_type_display()} review overdue since {plan.review_due:%-d %B %Y}",
+            )
     for episode in (
         EducationEpisode.objects.filter(child__in=visible, end_date__isnull=True)
         .filter(_over_limit(today))

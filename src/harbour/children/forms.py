@@ -427,14 +427,21 @@ class PlanActionForm(forms.Form):
         label="Order",
         min_value=1,
         max_value=99,
-        help_text="What comes first, as the child chooses: 1 is first",
+        help_text="What comes first, as the child chooses: 1 is first. An action already at "
+        "that place, and those after it, move down one",
         widget=forms.TextInput(attrs={"data-width": "2", "inputmode": "numeric"}),
         error_messages={
             "required": "Enter where this comes in the order",
             "invalid": "Order must be a number, like 1",
         },
     )
-    description = text_field("Action", required="Describe the action", max_length=500)
+    description = text_field(
+        "Action",
+        required="Describe the action",
+        max_length=500,
+        rows=2,
+        checked=CheckContext.PLAN,
+    )
     owner_agency = forms.ModelChoiceField(
         label="Agency responsible",
         queryset=Agency.objects.none(),
@@ -546,11 +553,25 @@ class PlanReviewForm(forms.Form):
     child_views = text_field(
         "What the child said, in their words (optional)", rows=3, max_length=5000
     )
+    next_review_due = GovukDateField(
+        label="When will the plan next be reviewed?",
+        required=False,
+        help_text="Required unless this review closes the plan. For example, 9 3 2027",
+    )
     close_plan = forms.BooleanField(label="Close the plan after this review", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         past_or_today(self, "held_on", "Date of the review")
+        held, due = data.get("held_on"), data.get("next_review_due")
+        if not data.get("close_plan") and due is None and "next_review_due" not in self.errors:
+            self.add_error(
+                "next_review_due", "Enter when the plan will next be reviewed, or close the plan"
+            )
+        if held and due and due <= held:
+            self.add_error(
+                "next_review_due", "The next review must be after the date of this review"
+            )
         return data
 
 

@@ -325,6 +325,11 @@ class PlanAction(models.Model):
 
     class Meta:
         ordering = ["plan", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "sequence"], name="one_action_at_each_place_in_a_plan"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sequence}. {self.description}"

@@ -23,6 +23,7 @@ from harbour.children.models import (
     ChildProfile,
     Need,
     Plan,
+    PlanAction,
     TransitionPlan,
 )
 from harbour.partnership.models import DataCategory, Staff
@@ -238,6 +239,15 @@ def plan_for_edit(*, actor: Staff, child: Child, plan_id: int) -> Plan:
     if plan is None:
         raise policy.NotFound(plan_id)
     return _entry_for_edit(actor, child, plan, DataCategory.SOCIAL_CARE)
+
+
+def plan_action_for_edit(*, plan: Plan, action_id: int) -> PlanAction:
+    """One of this plan's actions (the plan came from ``plan_for_edit``); another plan's action
+    id is not found."""
+    action = plan.actions.filter(pk=action_id).first()
+    if action is None:
+        raise policy.NotFound(action_id)
+    return action
 
 
 def need_for_edit(*, actor: Staff, child: Child, need_id: int) -> Need:

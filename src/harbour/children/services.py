@@ -413,6 +413,7 @@ def plan_action_add(
     )
     if plan.closed_on is not None:
         raise ValidationError("This plan is closed: add actions to the current plan")
+    _make_room(plan, sequence)
     action = PlanAction(
         plan=plan,
         sequence=sequence,
@@ -430,6 +431,79 @@ def plan_action_add(
         section="plans",
         basis=decision.basis,
     )
+    _renumber(plan)
+    action.refresh_from_db()
+    return action
+
+
+def _make_room(plan: Plan, sequence: int, *, moving: PlanAction | None = None) -> None:
+    """Put an action at ``sequence`` by moving the ones at and after it down one: the child's
+    order is kept and no two actions share a place (the database refuses that too). Updated one
+    at a time, last first, so the unique constraint holds at every step."""
+    later = plan.actions.filter(sequence__gte=sequence).order_by("-sequence")
+    if moving is not None:
+        later = later.exclude(pk=moving.pk)
+    for action in later:
+        PlanAction.objects.filter(pk=action.pk).update(sequence=action.sequence + 1)
+
+
+def _renumber(plan: Plan) -> None:
+    """Close the gaps: 1, 2, 3 … in the same order."""
+    actions = list(plan.actions.order_by("sequence", "pk"))
+    if [a.sequence for a in actions] == list(range(1, len(actions) + 1)):
+        return
+    top = max(a.sequence for a in actions) + 1
+    for offset, action in enumerate(actions):  # out of the way first, then into place
+        PlanAction.objects.filter(pk=action.pk).update(sequence=top + offset)
+    for place, action in enumerate(actions, start=1):
+        PlanAction.objects.filter(pk=action.pk).update(sequence=place)
+
+
+@transaction.atomic
+def plan_action_change(
+    *,
+    actor: Staff,
+    child: Child,
+    action_id: int,
+    sequence: int,
+    description: str,
+    owner_agency: Agency,
+    owner_name: str = "",
+    due_on: dt.date | None = None,
+    chosen_by_child: bool = False,
+) -> PlanAction:
+    """Change an action, its place in the child's order included (the others move to make
+    room, then the order is closed up)."""
+    action = (
+        PlanAction.objects.select_related("plan").filter(pk=action_id, plan__child=child).first()
+    )
+    if action is None:
+        raise policy.NotFound(action_id)
+    plan = action.plan
+    decision = require_record_edit(
+        actor=actor, child=child, category=DataCategory.SOCIAL_CARE, entry=plan
+    )
+    if plan.closed_on is not None:
+        raise ValidationError("This plan is closed")
+    if sequence != action.sequence:
+        PlanAction.objects.filter(pk=action.pk).update(sequence=0)  # out of the way
+        _make_room(plan, sequence, moving=action)
+    action.sequence = sequence
+    action.description = description.strip()
+    action.owner_agency = owner_agency
+    action.owner_name = owner_name.strip()
+    action.due_on = due_on
+    action.chosen_by_child = chosen_by_child
+    _save(
+        actor=actor,
+        obj=action,
+        child=child,
+        event="child.plan_action_updated",
+        section="plans",
+        basis=decision.basis,
+    )
+    _renumber(plan)
+    action.refresh_from_db()
     return action
 
 
@@ -517,7 +591,9 @@ def plan_review_add(
     summary: str,
     child_views: str = "",
     close_plan: bool = False,
+    next_review_due: dt.date | None = None,
 ) -> PlanReview:
+    """A review, and when the plan is next reviewed (required unless the review closes it)."""
     if plan.child_id != child.pk:
         raise policy.NotFound(plan.pk)
     decision = require_record_edit(
@@ -528,6 +604,14 @@ def plan_review_add(
     if held_on < plan.started_on:
         raise ValidationError(
             {"held_on": "Date of the review must be on or after the plan started"}
+        )
+    if not close_plan and next_review_due is None:
+        raise ValidationError(
+            {"next_review_due": "Enter when the plan will next be reviewed, or close the plan"}
+        )
+    if not close_plan and next_review_due is not None and next_review_due <= held_on:
+        raise ValidationError(
+            {"next_review_due": "The next review must be after the date of this review"}
         )
     review = PlanReview(
         plan=plan,
@@ -551,6 +635,16 @@ def plan_review_add(
             obj=plan,
             child=child,
             event="child.plan_closed",
+            section="plans",
+            basis=decision.basis,
+        )
+    else:
+        plan.review_due = next_review_due
+        _save(
+            actor=actor,
+            obj=plan,
+            child=child,
+            event="child.plan_review_due_set",
             section="plans",
             basis=decision.basis,
         )

@@ -27,6 +27,11 @@ urlpatterns = [
         name="plan-action-add",
     ),
     path(
+        "<uuid:child_id>/plans/<int:plan_id>/actions/<int:action_id>/change/",
+        views.plan_action_change,
+        name="plan-action-change",
+    ),
+    path(
         "<uuid:child_id>/needs/<int:need_id>/end/",
         views.need_end,
         name="need-end",

@@ -363,6 +363,34 @@ def plan_action_add(
 
 @login_required
 @policy_errors
+def plan_action_change(
+    request: AuthenticatedHttpRequest, child_id: uuid.UUID, plan_id: int, action_id: int
+) -> HttpResponse:
+    child = selectors.child_for_edit(
+        actor=request.user, child_id=child_id, category=DataCategory.SOCIAL_CARE, section="plans"
+    )
+    plan = selectors.plan_for_edit(actor=request.user, child=child, plan_id=plan_id)
+    action = selectors.plan_action_for_edit(plan=plan, action_id=action_id)
+    back = reverse("children:summary", args=[child.pk]) + "#plans"
+    return form_page(
+        request,
+        form_class=forms.PlanActionForm,
+        instance=action,
+        save=lambda data: services.plan_action_change(
+            actor=request.user, child=child, action_id=action.pk, **data
+        ),
+        done=lambda saved: ("Action changed", back),
+        page=FormPage(
+            title=f"Change action {action.sequence} of the {plan.get_plan_type_display().lower()}",
+            back_url=back,
+            submit="Save action",
+            caption=ChildPresenter(child).full_name,
+        ),
+    )
+
+
+@login_required
+@policy_errors
 def plan_review_add(
     request: AuthenticatedHttpRequest, child_id: uuid.UUID, plan_id: int
 ) -> HttpResponse:

@@ -508,7 +508,15 @@ def test_a_plan_is_reviewed_its_actions_marked_done_and_then_closed(client, area
     review_url = reverse("children:plan-review-add", args=[child.pk, plan.pk])
     too_early = client.post(
         review_url,
-        {"held_on_day": "1", "held_on_month": "8", "held_on_year": "2026", "summary": "Early"},
+        {
+            "held_on_day": "1",
+            "held_on_month": "8",
+            "held_on_year": "2026",
+            "summary": "Early",
+            "next_review_due_day": "1",
+            "next_review_due_month": "2",
+            "next_review_due_year": "2027",
+        },
     ).content.decode()
     assert "must be on or after the plan started" in too_early
     response = client.post(
@@ -530,6 +538,123 @@ def test_a_plan_is_reviewed_its_actions_marked_done_and_then_closed(client, area
     action.refresh_from_db()
     assert action.status == "done"  # a closed plan's actions stay as they were
     assert AuditEvent.objects.filter(event="child.plan_closed").count() == 1
+
+
+def _plan(area, **extra):
+    from harbour.children.models import Plan
+
+    return Plan.objects.create(
+        child=area["child"],
+        plan_type="child_in_need",
+        outcomes="Back in college",
+        started_on=dt.date(2026, 9, 1),
+        **extra,
+    )
+
+
+def _action_data(area, sequence, description):
+    return {
+        "sequence": str(sequence),
+        "description": description,
+        "owner_agency": str(area["council"].pk),
+    }
+
+
+def test_an_action_put_at_a_taken_place_moves_the_others_down(client, area):
+    from django.db import IntegrityError, transaction
+
+    from harbour.children.models import PlanAction
+
+    child, plan = area["child"], _plan(area)
+    client.force_login(area["lead"])
+    add = reverse("children:plan-action-add", args=[child.pk, plan.pk])
+    for sequence, words in ((1, "Visit the college"), (2, "Boxing on Tuesdays"), (1, "Meet mum")):
+        assert client.post(add, _action_data(area, sequence, words)).status_code == 302
+    order = list(plan.actions.order_by("sequence").values_list("sequence", "description"))
+    assert order == [(1, "Meet mum"), (2, "Visit the college"), (3, "Boxing on Tuesdays")]
+    # Editable: the child wants boxing first. The others close up behind it.
+    boxing = plan.actions.get(description="Boxing on Tuesdays")
+    change = reverse("children:plan-action-change", args=[child.pk, plan.pk, boxing.pk])
+    page = client.get(change).content.decode()
+    assert 'value="Boxing on Tuesdays"' in page or "Boxing on Tuesdays</textarea>" in page
+    assert client.post(change, _action_data(area, 1, "Boxing on Tuesdays")).status_code == 302
+    order = list(plan.actions.order_by("sequence").values_list("sequence", "description"))
+    assert order == [(1, "Boxing on Tuesdays"), (2, "Meet mum"), (3, "Visit the college")]
+    # Past the end: last, numbered without a gap.
+    assert client.post(change, _action_data(area, 9, "Boxing on Tuesdays")).status_code == 302
+    assert list(plan.actions.order_by("sequence").values_list("sequence", flat=True)) == [1, 2, 3]
+    assert plan.actions.get(sequence=3).description == "Boxing on Tuesdays"
+    assert AuditEvent.objects.filter(event="child.plan_action_updated").count() == 2
+    # The database refuses two actions at one place, whatever writes them.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanAction.objects.create(
+            plan=plan, sequence=1, description="Again", owner_agency=area["council"]
+        )
+    # Another plan's action is not found through this plan.
+    other = _plan(area)
+    assert (
+        client.get(
+            reverse("children:plan-action-change", args=[child.pk, other.pk, boxing.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_a_review_sets_the_next_one_and_an_overdue_review_is_shown(client, area):
+    from harbour.children.attention import attention_for_caseworker
+
+    child = area["child"]
+    plan = _plan(area, review_due=TODAY - dt.timedelta(days=40))
+    client.force_login(area["lead"])
+    record = client.get(reverse("children:summary", args=[child.pk])).content.decode()
+    assert "Review overdue" in record
+    reasons = {i.child.pk: i.reasons for i in attention_for_caseworker(actor=area["lead"])}
+    assert any("review overdue since" in r for r in reasons[child.pk])
+    url = reverse("children:plan-review-add", args=[child.pk, plan.pk])
+    held = {
+        "held_on_day": str(TODAY.day),
+        "held_on_month": str(TODAY.month),
+        "held_on_year": str(TODAY.year),
+        "summary": "Attending four days a week",
+    }
+    missing = client.post(url, held).content.decode()
+    assert "govuk-error-summary" in missing
+    assert "Enter when the plan will next be reviewed, or close the plan" in missing
+    same_day = client.post(
+        url,
+        {
+            **held,
+            "next_review_due_day": str(TODAY.day),
+            "next_review_due_month": str(TODAY.month),
+            "next_review_due_year": str(TODAY.year),
+        },
+    ).content.decode()
+    assert "The next review must be after the date of this review" in same_day
+    assert not plan.reviews.exists()
+    later = TODAY + dt.timedelta(days=90)
+    response = client.post(
+        url,
+        {
+            **held,
+            "next_review_due_day": str(later.day),
+            "next_review_due_month": str(later.month),
+            "next_review_due_year": str(later.year),
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.review_due == later
+    record = client.get(reverse("children:summary", args=[child.pk])).content.decode()
+    assert "Review overdue" not in record
+    reasons = {i.child.pk: i.reasons for i in attention_for_caseworker(actor=area["lead"])}
+    assert not any("review overdue" in r for r in reasons.get(child.pk, []))
+
+
+def test_an_actions_words_are_checked_like_the_rest_of_the_plan():
+    from harbour.children.forms import PlanActionForm
+    from harbour.web.wording import CheckedTextarea
+
+    assert isinstance(PlanActionForm.base_fields["description"].widget, CheckedTextarea)
 
 
 def test_the_flags_and_needs_tabs_are_offered_only_where_they_open(client, area):

@@ -90,6 +90,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "children:record-change": ("visible_child_need", only(CASEWORK)),
     "children:plan-action-add": ("visible_child_plan", only(CASEWORK)),
     "children:plan-review-add": ("visible_child_plan", only(CASEWORK)),
+    "children:plan-action-change": ("visible_child_plan_action", only(CASEWORK)),
     "children:need-end": ("visible_child_need_row", only(CASEWORK)),
     "children:assessment-close": ("visible_child_assessment", only(CASEWORK)),
     # POST only: a GET is refused before anything else is looked at.
@@ -446,6 +447,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         },
         "visible_child_plan": lambda: plan_kwargs(user, data, can_view),
         "visible_child_action": lambda: action_kwargs(user, data, can_view),
+        "visible_child_plan_action": lambda: plan_action_kwargs(user, data, can_view),
         "visible_child_need_row": lambda: need_kwargs(user, data, can_view),
         "visible_child_assessment": lambda: assessment_kwargs(user, data, can_view),
         "findable_child": lambda: {
@@ -637,6 +639,17 @@ def action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> d
         owner_agency=Agency.objects.earliest("pk"),
     )
     return {"child_id": plan["child_id"], "action_id": action.pk}
+
+
+def plan_action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool) -> dict[str, Any]:
+    plan = plan_kwargs(user, data, can_view)
+    action = PlanAction.objects.create(
+        plan_id=plan["plan_id"],
+        sequence=1,
+        description="x",
+        owner_agency=Agency.objects.earliest("pk"),
+    )
+    return {**plan, "action_id": action.pk}
 
 
 def observed(response: Any) -> Any:

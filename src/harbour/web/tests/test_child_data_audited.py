@@ -162,6 +162,16 @@ PAGES: dict[str, Visits] = {
     "children:plan-action-add": lambda w: [
         Visit("lead", {"child_id": w.child("quillon").pk, "plan_id": w.objects["plan"].pk})
     ],
+    "children:plan-action-change": lambda w: [
+        Visit(
+            "lead",
+            {
+                "child_id": w.child("quillon").pk,
+                "plan_id": w.objects["plan"].pk,
+                "action_id": w.objects["action"].pk,
+            },
+        )
+    ],
     "children:plan-review-add": lambda w: [
         Visit("lead", {"child_id": w.child("quillon").pk, "plan_id": w.objects["plan"].pk})
     ],
