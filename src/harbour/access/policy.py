@@ -883,6 +883,43 @@ def front_door_referrals(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(front_door_id=actor.agency_id).exclude(status="draft")
 
 
+def allocated_to_actor(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """ "Mine" on the front door's list: the referrals allocated to the actor."""
+    return queryset.filter(allocated_to_id=actor.pk)
+
+
+def front_door_staff(actor: Staff, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who works the actor's front door (its active practitioners and managers): whom a referral
+    may be allocated to, and whose workload a manager sees. None without the capability."""
+    if not can(actor, Action.FRONT_DOOR_TRIAGE):
+        return staff.none()
+    return staff.filter(
+        agency_id=actor.agency_id,
+        role__in=[Role.FRONT_DOOR_PRACTITIONER, Role.FRONT_DOOR_MANAGER],
+        is_active=True,
+    )
+
+
+def may_see_workload(actor: Staff) -> bool:
+    """A front-door manager sees who holds how many of the front door's open referrals."""
+    return can(actor, Action.FRONT_DOOR_COUNTERSIGN)
+
+
+def allocation_refusal(actor: Staff, referral: Any, to: Staff | None) -> str:
+    """Why the actor may not allocate this referral to ``to`` (None: take it off whoever has it),
+    or "" if they may. Anyone at the front door takes a referral for themselves; a manager also
+    gives one to, or takes one from, anyone who works the front door."""
+    if not can(actor, Action.FRONT_DOOR_TRIAGE) or referral.front_door_id != actor.agency_id:
+        return "Only the front door the referral was sent to allocates it"
+    if may_see_workload(actor):
+        if to is None or front_door_staff(actor, Staff.objects.filter(pk=to.pk)).exists():
+            return ""
+        return "Choose someone who works at this front door"
+    if to is not None and to.pk == actor.pk:
+        return ""
+    return "Only a front-door manager allocates a referral to someone else"
+
+
 def front_door_escalations(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Escalations of referrals sent to the actor's front door, for its managers."""
     if not can(actor, Action.FRONT_DOOR_COUNTERSIGN):

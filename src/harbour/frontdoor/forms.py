@@ -762,3 +762,59 @@ class RapidRecordForm(forms.Form):
         past_or_today(self, "date", "The date it met")
         data["convened_at"] = _at(self, "date", "time")
         return data
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
+
+    agency = forms.ModelChoiceField(
+        label="Referring agency",
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    urgency = forms.ChoiceField(
+        label="Urgency",
+        choices=[("", "Any urgency"), *Urgency.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select an urgency from the list"},
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        choices=[("", "Any rating"), ("none", "Not rated yet"), *Rag.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a rating from the list"},
+    )
+    allocated = forms.ChoiceField(
+        label="Who has it",
+        choices=[("", "Anyone or no one"), ("mine", "Allocated to me"), ("none", "No one yet")],
+        required=False,
+        error_messages={"invalid_choice": "Select who has it from the list"},
+    )
+    age = forms.ChoiceField(
+        label="Child's age",
+        choices=[("", "Any age")],
+        required=False,
+        error_messages={"invalid_choice": "Select an age from the list"},
+    )
+    received_from = GovukDateField(
+        label="Received on or after", required=False, help_text="For example, 1 12 2026"
+    )
+
+    def __init__(self, *args: Any, age_bands: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        age = self.fields["age"]
+        assert isinstance(age, forms.ChoiceField)
+        age.choices = [("", "Any age"), *(age_bands or {}).items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        past_or_today(self, "received_from", "The date received")
+        return data
+
+
+class AllocateForm(forms.Form):
+    """``to``: "me", a member of the front door's staff (a manager), or "" for no one."""
+
+    to = forms.CharField(required=False, max_length=40)

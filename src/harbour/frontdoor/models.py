@@ -124,6 +124,15 @@ class Referral(models.Model):
     # (once: ``services.clock_alerts_notify``).
     rating_overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
+    # Who at the front door is working on it ("assign to me"; a manager allocates to anyone).
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocated_referrals",
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)
     rag_rationale = models.TextField(blank=True)
     rag_at = models.DateTimeField(null=True, blank=True)

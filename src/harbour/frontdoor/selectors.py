@@ -189,18 +189,123 @@ class QueuePage:
     page: Page[Referral]
 
 
-def front_door_queue_page(*, actor: Staff, page: Any = 1) -> QueuePage:
-    """One page of the open referrals at the actor's front door, in the clock's order. Only the
-    rows shown are audited as shown."""
+# Age bands for the queue's filter: (label, youngest, oldest) in whole years on today's date.
+AGE_BANDS: dict[str, tuple[str, int, int]] = {
+    "under_10": ("Under 10", 0, 9),
+    "10_13": ("10 to 13", 10, 13),
+    "14_15": ("14 or 15", 14, 15),
+    "16_17": ("16 or 17", 16, 17),
+    "18_up": ("18 or over", 18, 25),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    agency: Agency | None = None
+    urgency: str = ""
+    rating: str = ""  # "none": not rated yet
+    allocated: str = ""  # "mine" or "none"
+    age: str = ""
+    received_from: dt.date | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(
+            (self.agency, self.urgency, self.rating, self.allocated, self.age, self.received_from)
+        )
+
+
+def _filtered_queue(actor: Staff, filters: QueueFilters) -> QuerySet[Referral]:
+    referrals = _open_at_front_door(actor)
+    if filters.agency is not None:
+        referrals = referrals.filter(referring_agency=filters.agency)
+    if filters.urgency:
+        referrals = referrals.filter(urgency=filters.urgency)
+    if filters.rating == "none":
+        referrals = referrals.filter(rag="")
+    elif filters.rating:
+        referrals = referrals.filter(rag=filters.rating)
+    if filters.allocated == "mine":
+        referrals = policy.allocated_to_actor(actor, referrals)
+    elif filters.allocated == "none":
+        referrals = referrals.filter(allocated_to__isnull=True)
+    if filters.age in AGE_BANDS:
+        _, youngest, oldest = AGE_BANDS[filters.age]
+        today = timezone.localdate()
+        born_after = _years_before(today, oldest + 1)
+        born_by = _years_before(today, youngest)
+        referrals = referrals.filter(
+            child_date_of_birth__gt=born_after, child_date_of_birth__lte=born_by
+        )
+    if filters.received_from is not None:
+        start = timezone.make_aware(dt.datetime.combine(filters.received_from, dt.time.min))
+        referrals = referrals.filter(received_at__gte=start)
+    return referrals
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def front_door_queue_page(
+    *, actor: Staff, page: Any = 1, filters: QueueFilters | None = None
+) -> QueuePage:
+    """One page of the open referrals at the actor's front door that the filters select, in the
+    clock's order. Only the rows shown are audited as shown."""
     policy.require_capability(actor, policy.Action.FRONT_DOOR_TRIAGE)
     now = timezone.now()
-    shown = Paginator(_open_at_front_door(actor), QUEUE_PAGE_SIZE).get_page(page)
+    referrals = _filtered_queue(actor, filters or QueueFilters()).select_related("allocated_to")
+    shown = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(page)
     rows = [QueueRow(r, clock_for(r, now), current_decision(r)) for r in shown]
     for row in rows:
         _audit_shown(
             actor, row.referral, section="front_door_queue", basis=policy.REFERRAL_FRONT_DOOR
         )
     return QueuePage(rows, shown)
+
+
+@dataclass(frozen=True)
+class Workload:
+    staff: Staff
+    open: int
+    past_due: int
+
+
+def front_door_workload(*, actor: Staff) -> list[Workload]:
+    """For a front-door manager: who at the front door holds how many open referrals, and how
+    many of those are past the time to decide; and how many no one holds (``staff`` None is not
+    used: the page counts those from the queue)."""
+    if not policy.may_see_workload(actor):
+        return []
+    now = timezone.now()
+    open_referrals = _open_at_front_door(actor).order_by()
+    held = {
+        row["allocated_to"]: row
+        for row in open_referrals.filter(allocated_to__isnull=False)
+        .values("allocated_to")
+        .annotate(open=Count("pk"), past_due=Count("pk", filter=Q(decision_due_at__lt=now)))
+    }
+    people = policy.front_door_staff(actor, Staff.objects.all()).order_by("first_name", "last_name")
+    return [
+        Workload(
+            person,
+            held.get(person.pk, {}).get("open", 0),
+            held.get(person.pk, {}).get("past_due", 0),
+        )
+        for person in people
+    ]
+
+
+def front_door_colleagues(*, actor: Staff) -> list[Staff]:
+    """Whom a manager may allocate a referral to."""
+    if not policy.may_see_workload(actor):
+        return []
+    return list(
+        policy.front_door_staff(actor, Staff.objects.all()).order_by("first_name", "last_name")
+    )
 
 
 def front_door_queue(*, actor: Staff, page: Any = 1) -> list[QueueRow]:

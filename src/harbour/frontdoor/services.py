@@ -425,6 +425,30 @@ def referral_confirm_child(
 
 
 @transaction.atomic
+def referral_allocate(*, actor: Staff, referral: Referral, to: Staff | None) -> Referral:
+    """Allocate an open referral to someone at its front door ("assign to me"), or to no one.
+    Audited with who had it before."""
+    _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
+    if not referral.is_open:
+        raise ValidationError("This referral has been closed")
+    refusal = policy.allocation_refusal(actor, referral, to)
+    if refusal:
+        raise ValidationError({"allocated_to": refusal})
+    before = referral.allocated_to.get_username() if referral.allocated_to else ""
+    referral.allocated_to = to
+    referral.allocated_at = timezone.now() if to is not None else None
+    referral.save(update_fields=["allocated_to", "allocated_at"])
+    audit_referral(
+        actor,
+        "referral.allocated",
+        referral,
+        to=to.get_username() if to else "",
+        before=before,
+    )
+    return referral
+
+
+@transaction.atomic
 def referral_rate(*, actor: Staff, referral: Referral, rag: str, rationale: str) -> Referral:
     _front_door(actor, referral, policy.Action.FRONT_DOOR_TRIAGE)
     if rag not in Rag.values:

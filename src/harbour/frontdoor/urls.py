@@ -18,6 +18,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/questions/<slug:slug>/", views.question, name="question"),
     # The front door.
     path("front-door/", views.queue, name="queue"),
+    path("front-door/referrals/<int:referral_id>/allocate/", views.allocate, name="allocate"),
     path("front-door/oversight/", views.oversight, name="oversight"),
     path(
         "front-door/referrals/<int:referral_id>/child/", views.confirm_child, name="confirm-child"

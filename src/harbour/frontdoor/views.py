@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy
@@ -394,11 +395,33 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @policy_errors
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    queue = selectors.front_door_queue_page(actor=request.user, page=request.GET.get("page"))
+    policy.require_capability(request.user, policy.Action.FRONT_DOOR_TRIAGE)
+    form = forms.QueueFilterForm(
+        request.GET, age_bands={k: v[0] for k, v in selectors.AGE_BANDS.items()}
+    )
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            agency=data["agency"],
+            urgency=data["urgency"],
+            rating=data["rating"],
+            allocated=data["allocated"],
+            age=data["age"],
+            received_from=data["received_from"],
+        )
+    queue = selectors.front_door_queue_page(
+        actor=request.user, page=request.GET.get("page"), filters=filters
+    )
     return render(
         request,
         "frontdoor/queue.html",
         {
+            "form": form,
+            "filters": filters,
+            "workload": selectors.front_door_workload(actor=request.user),
+            "colleagues": selectors.front_door_colleagues(actor=request.user),
+            "back_to": request.get_full_path(),
             "rows": queue.rows,
             "page_obj": queue.page,
             "page_range": list(
@@ -410,6 +433,37 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "other_lists": navigation.held_by(request.user, FRONT_DOOR),
         },
     )
+
+
+@login_required
+@policy_errors
+@require_POST
+def allocate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    """Take a referral ("assign to me"), or, as a manager, give it to someone or to no one."""
+    referral = selectors.referral_for_actor(
+        actor=request.user, referral_id=referral_id, action=policy.Action.FRONT_DOOR_TRIAGE
+    )
+    form = forms.AllocateForm(request.POST)
+    wanted = form.data.get("to", "") if form.is_valid() else ""
+    to = (
+        request.user
+        if wanted == "me"
+        else next(
+            (s for s in selectors.front_door_colleagues(actor=request.user) if str(s.pk) == wanted),
+            None,
+        )
+    )
+    try:
+        services.referral_allocate(actor=request.user, referral=referral, to=to)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        who = "you" if to == request.user else (to.get_full_name() if to else "no one")
+        messages.success(request, f"{referral.reference} is now with {who}")
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("frontdoor:queue")
+    return redirect(back)
 
 
 @login_required

@@ -121,3 +121,100 @@ def test_oversight_lists_what_is_pressing_and_audits_only_that(partnership):
     assert oversight.awaiting_countersign == []
     shown = AuditEvent.objects.filter(event="referral.viewed", section="oversight_queue")
     assert [e.object_id for e in shown] == [str(late.pk)]
+
+
+# Working the list (issue 12, part 4) ------------------------------------------------------------
+
+
+def _caption(page: str) -> str:
+    found = re.search(r'id="queue-caption">(.*?)<', page, re.S)
+    assert found, "no queue table"
+    return found.group(1).strip()
+
+
+def test_the_queue_filters_by_agency_urgency_rating_and_age(partnership, client):
+    from harbour.testing import make_agency
+
+    made = open_referrals(partnership, 14)
+    school = make_agency("school-queue")
+    Referral.objects.filter(pk=made[0].pk).update(referring_agency=school)
+    today = timezone.localdate()
+    Referral.objects.filter(pk=made[1].pk).update(
+        child_date_of_birth=today.replace(year=today.year - 15)
+    )
+    client.force_login(partnership["practitioner"])
+    url = "/front-door/"
+    assert _caption(client.get(url).content.decode()) == "14 open referrals"
+    page = client.get(url, {"agency": school.pk}).content.decode()
+    assert _caption(page) == "1 open referral match the filters"
+    assert made[0].reference in page and made[2].reference not in page
+    immediate = sum(r.urgency == Urgency.IMMEDIATE for r in made)
+    page = client.get(url, {"urgency": "immediate"}).content.decode()
+    assert (
+        _caption(page)
+        == f"{immediate} open referral{'s' if immediate != 1 else ''} match the filters"
+    )
+    unrated = sum(not r.rag for r in made)
+    assert _caption(client.get(url, {"rating": "none"}).content.decode()).startswith(f"{unrated} ")
+    page = client.get(url, {"age": "14_15"}).content.decode()
+    assert _caption(page) == "1 open referral match the filters"
+    assert made[1].reference in page
+    tomorrow = today + dt.timedelta(days=1)
+    bad = client.get(
+        url,
+        {
+            "received_from_day": tomorrow.day,
+            "received_from_month": tomorrow.month,
+            "received_from_year": tomorrow.year,
+        },
+    ).content.decode()
+    assert "govuk-error-summary" in bad and "The date received must be today or in the past" in bad
+    none = client.get(url, {"agency": school.pk, "urgency": "today"}).content.decode()
+    assert "No open referrals match the filters" in none
+    assert 'id="queue-caption"' not in none  # no table of headings with nothing under them
+
+
+def test_assign_to_me_and_a_manager_allocates_and_sees_the_workload(partnership, client):
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    first, second = open_referrals(partnership, 2)
+    practitioner, manager = partnership["practitioner"], partnership["manager"]
+    client.force_login(practitioner)
+    allocate = f"/front-door/referrals/{first.pk}/allocate/"
+    assert client.get(allocate).status_code == 405
+    response = client.post(allocate, {"to": "me", "back": "/front-door/?allocated=mine"})
+    assert response.status_code == 302 and response["Location"] == "/front-door/?allocated=mine"
+    first.refresh_from_db()
+    assert first.allocated_to == practitioner
+    event = AuditEvent.objects.get(event="referral.allocated")
+    assert event.actor_id == practitioner.pk and event.detail["to"] == practitioner.get_username()
+    mine = client.get("/front-door/", {"allocated": "mine"}).content.decode()
+    assert first.reference in mine and second.reference not in mine
+    # A practitioner takes referrals for themselves only.
+    colleague = make_staff(partnership["csc"], Role.FRONT_DOOR_PRACTITIONER)
+    client.post(f"/front-door/referrals/{second.pk}/allocate/", {"to": str(colleague.pk)})
+    second.refresh_from_db()
+    assert second.allocated_to is None
+    # A manager gives one to anyone at the front door and sees who holds what.
+    client.force_login(manager)
+    client.post(f"/front-door/referrals/{second.pk}/allocate/", {"to": str(colleague.pk)})
+    second.refresh_from_db()
+    assert second.allocated_to == colleague
+    workload = {w.staff: (w.open, w.past_due) for w in selectors.front_door_workload(actor=manager)}
+    assert workload[practitioner][0] == 1 and workload[colleague][0] == 1
+    assert workload[manager] == (0, 0)
+    page = client.get("/front-door/").content.decode()
+    assert "The team&#x27;s workload" in page or "The team's workload" in page
+    # Back to no one.
+    client.post(f"/front-door/referrals/{second.pk}/allocate/", {"to": ""})
+    second.refresh_from_db()
+    assert second.allocated_to is None
+    # Someone outside the front door cannot be given one; the page says why.
+    outsider = make_staff(partnership["police"], Role.REFERRER)
+    response = client.post(
+        f"/front-door/referrals/{first.pk}/allocate/", {"to": str(outsider.pk)}, follow=True
+    )
+    first.refresh_from_db()
+    assert first.allocated_to is None  # not in the list: read as "no one"
+    assert selectors.front_door_workload(actor=practitioner) == []

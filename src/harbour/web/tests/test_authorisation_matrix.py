@@ -156,6 +156,8 @@ MATRIX.update(
             AUTHOR_ONLY,
         ),
         "frontdoor:queue": ("none", only(FRONT_DOOR)),
+        # POST only.
+        "frontdoor:allocate": ("sent", outcomes(NOT_ALLOWED)),
         "frontdoor:oversight": ("none", only({Role.FRONT_DOOR_MANAGER})),
         "frontdoor:confirm-child": ("sent", only(FRONT_DOOR)),
         "frontdoor:rate": ("sent", only(FRONT_DOOR)),
