@@ -67,6 +67,11 @@ class Entry:
     def type_label(self) -> str:
         return EntryType.LABELS[self.entry_type]
 
+    @property
+    def headline(self) -> str:
+        """The description's first line: what happened, or whom to ask about a withheld entry."""
+        return self.description.split("\n", 1)[0]
+
 
 @dataclass(frozen=True)
 class Chronology:
@@ -74,6 +79,7 @@ class Chronology:
     entries: list[Entry]
     agencies: list[str]
     alerts_open: bool  # the child's flags and needs across agencies open for the viewer
+    decision: policy.Decision  # what the page was shown by (and what is happening now is)
 
 
 class EntryProvider(Protocol):
@@ -120,20 +126,33 @@ class RecordEntries:
     ) -> None:
         """``agency`` is the agency that recorded it (None: the agency that recorded the child);
         ``label`` the agency's name as the entry shows it, if not the agency's own."""
-        whose = agency if agency is not None else self.child.recorded_by
+        whose = self.whose(agency)
         name = label if label is not None else (whose.name if whose is not None else "")
-        if policy.record_entry_shown(self.decision, whose.pk, SECTION_CATEGORY[section]):
+        if self.shown(section, agency):
             self.entries.append(Entry(on, entry_type, title, description, name))
             return
-        self.entries.append(
-            Entry(
-                on,
-                EntryType.WITHHELD,
-                f"{whose.name} holds a record dated {_day(on)}",
-                f"You may not see its details: {self.ask(whose.name)}.",
-                whose.name,
-                withheld=True,
-            )
+        self.entries.append(self.withheld(on, agency))
+
+    def whose(self, agency: Any) -> Any:
+        """The agency whose entry it is: the one that recorded it, else the child's."""
+        return agency if agency is not None else self.child.recorded_by
+
+    def shown(self, section: str, agency: Any) -> bool:
+        """Whether an entry of this record section recorded by ``agency`` is shown in full."""
+        return policy.record_entry_shown(
+            self.decision, self.whose(agency).pk, SECTION_CATEGORY[section]
+        )
+
+    def withheld(self, on: dt.date, agency: Any) -> Entry:
+        """An entry the viewer may not see: which agency holds it, when, and whom to ask."""
+        whose = self.whose(agency)
+        return Entry(
+            on,
+            EntryType.WITHHELD,
+            f"{whose.name} holds a record dated {_day(on)}",
+            f"You may not see its details: {self.ask(whose.name)}.",
+            whose.name,
+            withheld=True,
         )
 
 
@@ -303,4 +322,5 @@ def child_chronology(
         entries,
         sorted({e.agency for e in everything if e.agency}),
         policy.alerts_open(actor, decision),
+        decision,
     )

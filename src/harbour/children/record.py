@@ -98,6 +98,9 @@ class ChildRecord:
     can_view_access_log: bool = False
     editable: frozenset[str] = frozenset()  # sections this actor may change
     can_appoint: bool = False  # may add people to the team around the child
+    # The decision the record was shown by: the page's other parts (what is happening now) are
+    # shown by it too.
+    decision: policy.Decision | None = None
 
     @property
     def linkable_family(self) -> set[uuid.UUID]:
@@ -153,7 +156,7 @@ def education_alerts(episodes: list[EducationEpisode], today: dt.date) -> list[E
     return alerts
 
 
-def _contacts(child: Child) -> list[Contact]:
+def contacts_for(child: Child) -> list[Contact]:
     """Whom to ask about sections the viewer cannot see: the lead practitioner first, then the
     agencies that hold a record of the child."""
     contacts: list[Contact] = []
@@ -259,8 +262,9 @@ def child_record(*, actor: Staff, child_id: uuid.UUID) -> ChildRecord | policy.D
         categories=decision.sections,
         shown=frozenset(),
         hidden=frozenset(),
-        contacts=_contacts(child),
+        contacts=contacts_for(child),
         other_names=list(child.other_names.all()),
+        decision=decision,
     )
     profile = ChildProfile.objects.filter(child=child).select_related("recorded_by_agency").first()
     if profile is not None:

@@ -23,7 +23,7 @@ from harbour.access import services as access_services
 from harbour.access.forms import BreakGlassForm
 from harbour.children import attention as attention_lists
 from harbour.children import chronology as chronology_entries
-from harbour.children import forms, record, selectors, services
+from harbour.children import forms, happening, record, selectors, services
 from harbour.children.codes import AssessmentStatus
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
@@ -70,13 +70,16 @@ def summary(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpRespo
     result = record.child_record(actor=request.user, child_id=child_id)
     if isinstance(result, policy.Decision):
         return redirect("children:break-glass", child_id=child_id)
+    assert result.decision is not None
     return render(
         request,
         "children/record.html",
         {
             "record": result,
             "child": ChildPresenter(result.child),
-            "alerts_visible": result.alerts_open,
+            "happening": happening.happening_now(
+                actor=request.user, child=result.child, decision=result.decision
+            ),
         },
     )
 
@@ -324,7 +327,9 @@ def chronology(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> HttpRe
             "chronology": result,
             "child": ChildPresenter(result.child),
             "form": form,
-            "alerts_visible": result.alerts_open,
+            "happening": happening.happening_now(
+                actor=request.user, child=result.child, decision=result.decision
+            ),
         },
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.children import record as child_records
+from harbour.children.happening import HappeningNow, happening_now
 from harbour.children.models import Child
 from harbour.children.selectors import ChildSearch, child_search
 from harbour.frontdoor import clocks, completeness
@@ -489,6 +490,8 @@ class History:
 
     record: child_records.ChildRecord | None
     earlier_referrals: list[Referral]  # at this front door in the last 12 months
+    # What is happening now for the child, from the record's own decision (ADR 0023).
+    happening: HappeningNow | None = None
 
 
 def history(*, actor: Staff, referral: Referral) -> History:
@@ -508,7 +511,12 @@ def history(*, actor: Staff, referral: Referral) -> History:
     )
     for other in earlier:
         _audit_shown(actor, other, section="earlier_referrals", basis=policy.REFERRAL_FRONT_DOOR)
-    return History(record, earlier)
+    happening = (
+        happening_now(actor=actor, child=record.child, decision=record.decision)
+        if record is not None and record.decision is not None
+        else None
+    )
+    return History(record, earlier, happening)
 
 
 @dataclass(frozen=True)
@@ -593,7 +601,18 @@ def child_for_referral(*, actor: Staff, child_id: uuid.UUID) -> Child | None:
 
 
 def decision_for_actor(*, actor: Staff, decision_id: int) -> ReferralDecision:
-    decision = ReferralDecision.objects.select_related("referral").filter(pk=decision_id).first()
+    decision = (
+        ReferralDecision.objects.select_related(
+            "referral__child",
+            "referral__referring_agency",
+            "referral__referring_team",
+            "referral__rag_by",
+            "decided_by",
+            "threshold",
+        )
+        .filter(pk=decision_id)
+        .first()
+    )
     if decision is None:
         raise policy.NotFound(decision_id)
     referral_for_actor(

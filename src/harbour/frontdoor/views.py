@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy
+from harbour.children.presenters import ChildPresenter
 from harbour.children.selectors import ChildSearch, child_search
 from harbour.frontdoor import forms, meetings, report_charts, reports, selectors, services
 from harbour.frontdoor.codes import (
@@ -576,6 +577,8 @@ def decide(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
             intro="Read the partnership's threshold guidance before deciding. On the risk "
             "outside the home pathway, parents and carers are partners in keeping the child "
             "safe, not the cause of the harm.",
+            aside="frontdoor/_referral_aside.html",
+            context={"referral": referral, "answers": _answers(referral)},
         ),
         form_kwargs={"thresholds": thresholds},
     )
@@ -604,7 +607,17 @@ def countersign(request: AuthenticatedHttpRequest, decision_id: int) -> HttpResp
             caption=str(decision.referral.reference),
             back_url=back,
             submit="Save",
-            intro=decision.rationale,
+            intro="Read what you are signing: the child, the referral, its rating, the decision "
+            "and what the referrer will be told. Once you countersign, the referrer is told.",
+            before="frontdoor/_decision_evidence.html",
+            context={
+                "referral": decision.referral,
+                "decision": decision,
+                "answers": _answers(decision.referral),
+                "child": ChildPresenter(decision.referral.child)
+                if decision.referral.child is not None
+                else None,
+            },
         ),
     )
 

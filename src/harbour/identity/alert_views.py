@@ -18,6 +18,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from harbour.access import policy
+from harbour.children.happening import happening_now
+from harbour.children.presenters import ChildPresenter
 from harbour.identity import alerts, services
 from harbour.identity import flags as flag_service
 from harbour.identity.forms import FlagRuleForm, FlagRuleSwitchForm
@@ -80,7 +82,13 @@ def _acknowledge_page(
     return render(
         request,
         template,
-        {"child": child, "items": items, "form": form, "failed": failed},
+        {
+            "child": ChildPresenter(child),
+            "items": items,
+            "form": form,
+            "failed": failed,
+            "happening": happening_now(actor=request.user, child=child, decision=decision),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -85,7 +85,7 @@ def _day(value: str) -> str:
     return f"{on.day} {on:%B %Y}"
 
 
-def _flag_alerts(decision: policy.Decision, flags: list[HarmFlag], ask: str = "") -> list[Alert]:
+def flag_alerts(decision: policy.Decision, flags: list[HarmFlag], ask: str = "") -> list[Alert]:
     """Each flag's evidence, row by row, as the viewer may see it (one query for the events)."""
     ids = {row.get("event") for flag in flags for row in flag.evidence}
     events = {
@@ -185,7 +185,7 @@ def flags_list(*, actor: Staff) -> list[Alert[HarmFlag]]:
     they were raised, never a score."""
     flags = HarmFlag.objects.select_related("child", "rule").order_by("-raised_at", "-pk")
     shown = _open_on_list(actor, flags, "flags_list")
-    return _flag_alerts(policy.alert_list_sharing(actor), shown)
+    return flag_alerts(policy.alert_list_sharing(actor), shown)
 
 
 def child_for_alerts(*, actor: Staff, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:
@@ -222,7 +222,7 @@ def child_flags(*, actor: Staff, child: Child, decision: policy.Decision) -> lis
         .select_related("rule", "acknowledged_by")
         .order_by("-raised_at", "-pk")
     )
-    return _flag_alerts(decision, flags, _ask(child))
+    return flag_alerts(decision, flags, _ask(child))
 
 
 def flag_rules(*, actor: Staff) -> list[FlagRule]:

@@ -8,6 +8,9 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         # The children app's chronology shows other agencies' events through this provider: it
         # sits below this app and cannot import it (ADR 0020).
-        from harbour.identity import chronology
+        from harbour.identity import chronology, happening
 
         chronology.register()
+        # ... and its "what is happening now" shows flags, adults who pose a risk and the latest
+        # events through this one.
+        happening.register()

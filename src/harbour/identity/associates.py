@@ -81,6 +81,7 @@ class Associates:
     withheld: dict[str, int]  # agency name -> events the viewer may not see
     svg: str
     ask: str
+    decision: policy.Decision  # what the page was shown by (and what is happening now is)
 
     @property
     def risky_adults(self) -> list[Associate]:
@@ -371,4 +372,5 @@ def child_associates(*, actor: Staff, child_id: uuid.UUID) -> Associates | polic
         withheld=builder.withheld,
         svg=network_svg(child.given_name, associates),
         ask=f"the lead practitioner, {lead}" if lead else "",
+        decision=decision,
     )

@@ -9,6 +9,7 @@ this app (ADR 0020), so it cannot import it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from harbour.access import policy
@@ -44,47 +45,60 @@ def _also_named(event: Any) -> str:
     return ", ".join(names)
 
 
+def agency_event_entry(event: Any, decision: policy.Decision, ask: Callable[[str], str]) -> Entry:
+    """One agency event as the viewer may see it: in full (its kind, what happened, the child's
+    role, severity, reference and who else was named), or only that its agency holds a record
+    dated that day and whom to ask (``ask(agency name)``). The chronology and the child's "what
+    is happening now" both show an event this way."""
+    agency = event.agency.name
+    if policy.agency_entry_shown(decision, event.agency_id, event.data_category):
+        details = [event.summary]
+        facts = [
+            f"Role: {event.get_role_display().lower()}",
+            f"severity {event.get_severity_display().lower()}",
+        ]
+        if event.weapon:
+            facts.append("a weapon was involved")
+        details.append("; ".join(facts) + f". Reference {event.source_reference}.")
+        named = _also_named(event)
+        if named:
+            details.append(f"Also named: {named}.")
+        title = event.get_kind_display()
+        if event.category != event.kind:
+            title += f": {event.get_category_display().lower()}"
+        return Entry(
+            event.occurred_on,
+            EntryType.AGENCY_EVENT,
+            title,
+            "\n".join(details),
+            agency,
+        )
+    return Entry(
+        event.occurred_on,
+        EntryType.AGENCY_EVENT,
+        f"{agency} holds a record dated {_day(event.occurred_on)}",
+        f"You may not see its details: {ask(agency)}.",
+        agency,
+        withheld=True,
+    )
+
+
+class AskAbout:
+    """Whom to ask about a record the viewer may not see: the agency, or the child's lead
+    practitioner (looked up once, and only when something is withheld)."""
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self._lead: str | None = None
+
+    def __call__(self, agency: str) -> str:
+        if self._lead is None:
+            self._lead = agency_events.lead_practitioner_name(self.child)
+        return agency_events.whom_to_ask(agency, self._lead)
+
+
 def _agency_event_entries(child: Child, decision: policy.Decision) -> list[Entry]:
-    entries: list[Entry] = []
-    lead = ""
-    for event in agency_events.events_for_child(child):
-        agency = event.agency.name
-        if policy.agency_entry_shown(decision, event.agency_id, event.data_category):
-            details = [event.summary]
-            facts = [
-                f"Role: {event.get_role_display().lower()}",
-                f"severity {event.get_severity_display().lower()}",
-            ]
-            if event.weapon:
-                facts.append("a weapon was involved")
-            details.append("; ".join(facts) + f". Reference {event.source_reference}.")
-            named = _also_named(event)
-            if named:
-                details.append(f"Also named: {named}.")
-            title = event.get_kind_display()
-            if event.category != event.kind:
-                title += f": {event.get_category_display().lower()}"
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    title,
-                    "\n".join(details),
-                    agency,
-                )
-            )
-        else:
-            if not lead:
-                lead = agency_events.lead_practitioner_name(child) or "-"
-            ask = agency_events.whom_to_ask(agency, "" if lead == "-" else lead)
-            entries.append(
-                Entry(
-                    event.occurred_on,
-                    EntryType.AGENCY_EVENT,
-                    f"{agency} holds a record dated {_day(event.occurred_on)}",
-                    f"You may not see its details: {ask}.",
-                    agency,
-                    withheld=True,
-                )
-            )
-    return entries
+    ask = AskAbout(child)
+    return [
+        agency_event_entry(event, decision, ask) for event in agency_events.events_for_child(child)
+    ]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from harbour.access import policy
+from harbour.children.happening import happening_now
 from harbour.children.presenters import ChildPresenter
 from harbour.identity import associates as child_associates_module
 from harbour.identity import charts, forms, selectors, services
@@ -344,5 +345,11 @@ def child_associates(request: AuthenticatedHttpRequest, child_id: uuid.UUID) -> 
     return render(
         request,
         "identity/associates.html",
-        {"result": result, "child": ChildPresenter(result.child)},
+        {
+            "result": result,
+            "child": ChildPresenter(result.child),
+            "happening": happening_now(
+                actor=request.user, child=result.child, decision=result.decision
+            ),
+        },
     )

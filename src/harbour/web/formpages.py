@@ -3,8 +3,8 @@ success banner. Apps pass their form, their service and where to go next."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django import forms as django_forms
@@ -29,6 +29,11 @@ class FormPage:
     submit: str = "Save changes"
     caption: str = ""
     intro: str = ""
+    # Templates shown with the form, each rendered with ``context``: ``before`` above the form
+    # (what is being decided or signed), ``aside`` beside it (what it is decided on).
+    before: str = ""
+    aside: str = ""
+    context: Mapping[str, Any] = field(default_factory=dict)
 
 
 def add_service_errors(form: django_forms.Form, error: ValidationError) -> None:
@@ -36,8 +41,8 @@ def add_service_errors(form: django_forms.Form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def form_page(
@@ -70,7 +75,7 @@ def form_page(
     if form.is_bound:
         # Shown beside the fields when the form comes back with errors; never blocks anything.
         wording_findings_for(form)
-    return render(request, "web/form_page.html", {"form": form, "page": page})
+    return render(request, "web/form_page.html", {**page.context, "form": form, "page": page})
 
 
 def suggest_wording(request: HttpRequest, form: django_forms.Form) -> None:

@@ -47,8 +47,8 @@ def test_lead_practitioner_reads_the_record_and_adds_a_need_with_a_pending_asses
     expect(page.locator("#needs")).to_contain_text("Waiting")
     assert Need.objects.filter(description__startswith="Suspected autism").exists()
     assert Assessment.objects.filter(referred_on__year=2024, referred_on__month=9).exists()
-    page.get_by_role("link", name="Chronology").click()
-    expect(page.locator("h1")).to_have_text("Chronology")
+    page.get_by_role("link", name="Chronology", exact=True).click()
+    expect(page.locator("main h2.govuk-heading-l")).to_have_text("Chronology")
     assert_accessible(page, "chronology")
 
 

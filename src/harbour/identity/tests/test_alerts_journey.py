@@ -54,7 +54,9 @@ def test_a_lead_practitioner_acknowledges_a_flag(page: Any, base: str) -> None:
     assert_accessible(page, "identity-flags")
 
     page.locator("table a.govuk-link").first.click()
-    expect(page.locator("h1")).to_have_text("Cumulative-harm flags")
+    # A child's tab: the child's name is the page's heading, the tab's title under the header.
+    expect(page.locator("main h2.govuk-heading-l")).to_have_text("Cumulative-harm flags")
+    expect(page.locator("#happening-now")).to_contain_text("What is happening now")
     expect(page.locator(".govuk-summary-card").first).to_contain_text("The records that raised it")
     assert_accessible(page, "identity-child-flags")
 
@@ -68,7 +70,7 @@ def test_a_lead_practitioner_acknowledges_a_flag(page: Any, base: str) -> None:
     assert HarmFlag.objects.filter(status=AlertStatus.ACKNOWLEDGED).count() == 1
 
     page.locator("main").get_by_role("link", name="Needs across agencies").click()
-    expect(page.locator("h1")).to_have_text("Needs across agencies")
+    expect(page.locator("main h2.govuk-heading-l")).to_have_text("Needs across agencies")
     assert_accessible(page, "identity-child-needs")
 
     page.locator("nav, header").get_by_role("link", name="Needs across agencies").first.click()

@@ -63,7 +63,7 @@ def test_the_lead_practitioner_reads_other_agencies_events_and_the_childs_associ
     assert chosen is not None, "the demo gives the lead practitioner's children patterns"
     demo_sign_in(page, base, Role.LEAD_PRACTITIONER)
     page.goto(f"{base}/children/{chosen.child_id}/chronology/")
-    expect(page.locator("h1")).to_have_text("Chronology")
+    expect(page.locator("main h2.govuk-heading-l")).to_have_text("Chronology")
     page.check("input[name=types][value=agency_event]")
     page.click("button:has-text('Apply filters')")
     expect(page.locator(".moj-timeline__byline").first).to_contain_text(
@@ -71,7 +71,7 @@ def test_the_lead_practitioner_reads_other_agencies_events_and_the_childs_associ
     )
     assert_accessible(page, "chronology-agency-events")
     page.get_by_role("link", name="has been involved with").click()
-    expect(page.locator("h1")).to_contain_text("has been involved with")
+    expect(page.locator("main h2.govuk-heading-l")).to_contain_text("has been involved with")
     if chosen.pattern in (Pattern.MISSING_WITH_ADULTS, Pattern.CO_INVOLVED):
         expect(page.get_by_role("img", name="has been involved with")).to_be_visible()
         expect(page.locator("table.govuk-table")).to_be_visible()

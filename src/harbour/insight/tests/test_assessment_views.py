@@ -87,7 +87,7 @@ def test_the_needs_assessment_hides_small_counts_in_tables_and_charts(client, st
     when = section(response, "when")
     assert len(when.rows) == 24 and when.total is None
     assert all(c.suppressed == (0 < c.true_value < 5) for row in when.rows for c in row.cells)
-    assert 'id="trend-police-spec"' in page and "insight/charts.mjs" in page
+    assert 'id="trend-police-spec"' in page and "web/charts.mjs" in page
 
 
 def test_the_trend_sets_each_month_beside_the_year_and_its_total(client, stocked):
