@@ -374,7 +374,7 @@ class EventKind(models.TextChoices):
     first events had (kept valid); an agency's feed sends ``suspension`` or
     ``permanent_exclusion`` and ``youth_justice`` instead."""
 
-    INCIDENT = "incident", "Police incident"
+    INCIDENT = "incident", "Incident"
     ARREST = "arrest", "Arrest"
     CUSTODY = "custody", "Custody episode"
     STOP_SEARCH = "stop_search", "Stop and search"
