@@ -175,6 +175,7 @@ class LinkMethod(models.TextChoices):
     BATCH = "batch", "Linkage run"
     REVIEW = "review", "Reviewer's decision"
     MANUAL = "manual", "By hand"
+    ARRIVAL = "arrival", "Matched on arrival"
 
 
 class PersonRecord(models.Model):
