@@ -343,7 +343,7 @@ def check_event(event: EventIn) -> list[FieldError]:
     _code(errors, "exclusion_reason", event.exclusion_reason, ExclusionReason)
     if event.severity not in Severity.values:
         errors.append(FieldError("severity", "must be 1, 2, 3 or 4", str(event.severity)))
-    if event.occurred_on is None and event.occurred_at is None:
+    if event.occurred_on is None and event.occurred_at is None and event.ed_arrival_at is None:
         errors.append(
             FieldError(
                 "occurred_on", "give the date (occurred_on) or the date and time (occurred_at)"
@@ -597,10 +597,11 @@ def _save_people(
 
 def _event_values(event: EventIn) -> dict[str, Any]:
     point = located(event)
-    occurred_at = event.occurred_at
+    occurred_at = event.occurred_at or event.ed_arrival_at
     occurred_on = event.occurred_on or (timezone.localdate(occurred_at) if occurred_at else None)
     values: dict[str, Any] = {name: getattr(event, name, None) for name in _EVENT_FIELDS}
     values.update(
+        occurred_at=occurred_at,
         occurred_on=occurred_on,
         latitude=round(point[0], 6) if point else None,
         longitude=round(point[1], 6) if point else None,
@@ -652,7 +653,7 @@ def receive_events(
 ) -> Received:
     """Check every event (``Rejected`` with every error, nothing saved), then save them all in
     one transaction (see the module docstring). Call ``link_arrivals`` after the commit."""
-    events = [_normalised_event(e) for e in events]
+    events = [normalised_event(e) for e in events]
     errors = [e for event in events for e in check_event(event)]
     if errors:
         raise Rejected(errors)
@@ -661,7 +662,18 @@ def receive_events(
     )
 
 
-def _normalised_event(event: EventIn) -> EventIn:
+def normalised_need(need: NeedIn) -> NeedIn:
+    return replace(
+        need,
+        person=normalise_person(need.person),
+        detail=need.detail.strip(),
+        person_id=need.person_id.strip().upper(),
+    )
+
+
+def normalised_event(event: EventIn) -> EventIn:
+    """Tidied as it will be saved (the person's details as the person-record import tidies
+    them): check this, not what arrived."""
     return replace(
         event,
         reference=event.reference.strip(),
@@ -769,15 +781,7 @@ def receive_needs(
     system_actor: str = SYSTEM_ACTOR,
     channel: str = "api",
 ) -> Received:
-    needs = [
-        replace(
-            n,
-            person=normalise_person(n.person),
-            detail=n.detail.strip(),
-            person_id=n.person_id.strip().upper(),
-        )
-        for n in needs
-    ]
+    needs = [normalised_need(n) for n in needs]
     errors = [e for need in needs for e in check_need(need)]
     if errors:
         raise Rejected(errors)
