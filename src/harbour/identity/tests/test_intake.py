@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -36,8 +37,8 @@ def fresh_index():
     matching.forget()
 
 
-def person(**changes) -> intake.PersonIn:
-    values = {
+def person(**changes: Any) -> intake.PersonIn:
+    values: dict[str, Any] = {
         "source_system": "Niche RMS",
         "source_id": "RVP0001",
         "given_name": "Jordan",
@@ -50,8 +51,8 @@ def person(**changes) -> intake.PersonIn:
     return intake.PersonIn(**values)
 
 
-def event(**changes) -> intake.EventIn:
-    values = {
+def event(**changes: Any) -> intake.EventIn:
+    values: dict[str, Any] = {
         "reference": "OCC-26-000101",
         "kind": "incident",
         "person": person(),
@@ -202,8 +203,8 @@ def test_needs_are_keyed_on_the_record_and_the_kind():
 # Matched on arrival -----------------------------------------------------------------------------
 
 
-def _as_person(record: SourceRecord, **changes) -> intake.PersonIn:
-    values = {
+def _as_person(record: SourceRecord, **changes: Any) -> intake.PersonIn:
+    values: dict[str, Any] = {
         "source_system": "Arriving system",
         "source_id": f"A{record.pk}",
         "given_name": record.given_name,
