@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -657,9 +657,37 @@ def receive_events(
     errors = [e for event in events for e in check_event(event)]
     if errors:
         raise Rejected(errors)
-    return _save_events(
-        agency=agency, events=events, actor=actor, system_actor=system_actor, channel=channel
+    return _retrying(
+        lambda: _save_events(
+            agency=agency, events=events, actor=actor, system_actor=system_actor, channel=channel
+        )
     )
+
+
+#: How often to try again when another sender saved the same record, event or need at the same
+#: moment (the second attempt finds it and updates it, or leaves it unchanged).
+ATTEMPTS = 5
+
+
+def _retrying(save: Callable[[], Received]) -> Received:
+    for _attempt in range(ATTEMPTS - 1):
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            continue
+    try:
+        return save()
+    except IntegrityError:
+        raise Rejected(
+            [
+                FieldError(
+                    "reference",
+                    "other senders kept saving the same records at the same moment; send it "
+                    "again: it will not be duplicated",
+                )
+            ]
+        ) from None
 
 
 def normalised_need(need: NeedIn) -> NeedIn:
@@ -692,84 +720,73 @@ def _save_events(
 ) -> Received:
     result = Received(rows=len(events))
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            people = [e.person for e in events] + [
-                p.person for e in events for p in e.participants if p.person is not None
-            ]
-            records, changed_records = _save_people(agency, people)
-            references = {e.reference for e in events}
-            held = {
-                (x.source_reference, x.source_record_id): x
-                for x in AgencyEvent.objects.select_for_update()
-                .filter(agency=agency, source_reference__in=references)
-                .prefetch_related("participants")
-            }
-            for event in events:
-                record = records[event.person.key]
-                values = _event_values(event)
-                wanted = _wanted_participants(event, records)
-                existing = held.get((event.reference, record.pk))
-                if existing is None:
-                    existing = AgencyEvent.objects.create(
-                        agency=agency,
-                        source_record=record,
-                        source_reference=event.reference,
-                        changed_at=now,
-                        **values,
-                    )
-                    outcome = "new"
-                    result.new += 1
-                elif (
-                    all(_same(getattr(existing, n), v) for n, v in values.items())
-                    and _participants_of(existing) == wanted
-                ):
-                    outcome = "unchanged"
-                    result.unchanged += 1
-                else:
-                    for name, value in values.items():
-                        setattr(existing, name, value)
-                    existing.changed_at = now
-                    existing.save()
-                    existing.participants.all().delete()
-                    outcome = "updated"
-                    result.updated += 1
-                if outcome != "unchanged":
-                    EventParticipant.objects.bulk_create(
-                        EventParticipant(
-                            event=existing,
-                            source_record_id=w[0],
-                            name=w[1],
-                            approximate_age=w[2],
-                            is_adult=w[3],
-                            poses_risk=w[4],
-                            role=w[5],
-                        )
-                        for w in wanted
-                    )
-                held[(event.reference, record.pk)] = existing
-                result.outcomes.append(outcome)
-                result.ids.append(existing.pk)
-                if event.person_id:
-                    result.person_ids[record.pk] = event.person_id
-            result.records = sorted(set(changed_records) | set(result.person_ids))
-            audit_record(
-                actor=actor,
-                system_actor="" if actor is not None else system_actor,
-                event="identity.events_received",
-                subject=agency,
-                detail={"agency": agency.code, "channel": channel, **result.as_dict()},
-            )
-    except IntegrityError:
-        raise Rejected(
-            [
-                FieldError(
-                    "reference",
-                    "another sender saved the same event at the same moment; send it again: "
-                    "it will not be duplicated",
+    with transaction.atomic():
+        people = [e.person for e in events] + [
+            p.person for e in events for p in e.participants if p.person is not None
+        ]
+        records, changed_records = _save_people(agency, people)
+        references = {e.reference for e in events}
+        held = {
+            (x.source_reference, x.source_record_id): x
+            for x in AgencyEvent.objects.select_for_update()
+            .filter(agency=agency, source_reference__in=references)
+            .prefetch_related("participants")
+        }
+        for event in events:
+            record = records[event.person.key]
+            values = _event_values(event)
+            wanted = _wanted_participants(event, records)
+            existing = held.get((event.reference, record.pk))
+            if existing is None:
+                existing = AgencyEvent.objects.create(
+                    agency=agency,
+                    source_record=record,
+                    source_reference=event.reference,
+                    changed_at=now,
+                    **values,
                 )
-            ]
-        ) from None
+                outcome = "new"
+                result.new += 1
+            elif (
+                all(_same(getattr(existing, n), v) for n, v in values.items())
+                and _participants_of(existing) == wanted
+            ):
+                outcome = "unchanged"
+                result.unchanged += 1
+            else:
+                for name, value in values.items():
+                    setattr(existing, name, value)
+                existing.changed_at = now
+                existing.save()
+                existing.participants.all().delete()
+                outcome = "updated"
+                result.updated += 1
+            if outcome != "unchanged":
+                EventParticipant.objects.bulk_create(
+                    EventParticipant(
+                        event=existing,
+                        source_record_id=w[0],
+                        name=w[1],
+                        approximate_age=w[2],
+                        is_adult=w[3],
+                        poses_risk=w[4],
+                        role=w[5],
+                    )
+                    for w in wanted
+                )
+            held[(event.reference, record.pk)] = existing
+            result.outcomes.append(outcome)
+            result.ids.append(existing.pk)
+            if event.person_id:
+                result.person_ids[record.pk] = event.person_id
+        result.records = sorted(set(changed_records) | set(result.person_ids))
+        audit_record(
+            actor=actor,
+            system_actor="" if actor is not None else system_actor,
+            event="identity.events_received",
+            subject=agency,
+            detail={"agency": agency.code, "channel": channel, **result.as_dict()},
+        )
     return result
 
 
@@ -785,56 +802,53 @@ def receive_needs(
     errors = [e for need in needs for e in check_need(need)]
     if errors:
         raise Rejected(errors)
+    return _retrying(lambda: _save_needs(agency, needs, actor, system_actor, channel))
+
+
+def _save_needs(
+    agency: Agency, needs: Sequence[NeedIn], actor: Any, system_actor: str, channel: str
+) -> Received:
     result = Received(rows=len(needs))
-    try:
-        with transaction.atomic():
-            records, changed_records = _save_people(agency, [n.person for n in needs])
-            ids = [r.pk for r in records.values()]
-            held = {
-                (n.source_record_id, n.kind): n
-                for n in SourceNeed.objects.select_for_update().filter(source_record_id__in=ids)
-            }
-            for need in needs:
-                record = records[need.person.key]
-                existing = held.get((record.pk, need.kind))
-                if existing is None:
-                    existing = SourceNeed.objects.create(
-                        source_record=record,
-                        kind=need.kind,
-                        detail=need.detail,
-                        recorded_on=need.recorded_on,
-                    )
-                    outcome = "new"
-                    result.new += 1
-                elif existing.detail == need.detail and existing.recorded_on == need.recorded_on:
-                    outcome = "unchanged"
-                    result.unchanged += 1
-                else:
-                    existing.detail, existing.recorded_on = need.detail, need.recorded_on
-                    existing.save(update_fields=["detail", "recorded_on"])
-                    outcome = "updated"
-                    result.updated += 1
-                held[(record.pk, need.kind)] = existing
-                result.outcomes.append(outcome)
-                result.ids.append(existing.pk)
-                if need.person_id:
-                    result.person_ids[record.pk] = need.person_id
-            result.records = sorted(set(changed_records) | set(result.person_ids))
-            audit_record(
-                actor=actor,
-                system_actor="" if actor is not None else system_actor,
-                event="identity.needs_received",
-                subject=agency,
-                detail={"agency": agency.code, "channel": channel, **result.as_dict()},
-            )
-    except IntegrityError:
-        raise Rejected(
-            [
-                FieldError(
-                    "kind", "another sender saved the same need at the same moment; send it again"
+    with transaction.atomic():
+        records, changed_records = _save_people(agency, [n.person for n in needs])
+        ids = [r.pk for r in records.values()]
+        held = {
+            (n.source_record_id, n.kind): n
+            for n in SourceNeed.objects.select_for_update().filter(source_record_id__in=ids)
+        }
+        for need in needs:
+            record = records[need.person.key]
+            existing = held.get((record.pk, need.kind))
+            if existing is None:
+                existing = SourceNeed.objects.create(
+                    source_record=record,
+                    kind=need.kind,
+                    detail=need.detail,
+                    recorded_on=need.recorded_on,
                 )
-            ]
-        ) from None
+                outcome = "new"
+                result.new += 1
+            elif existing.detail == need.detail and existing.recorded_on == need.recorded_on:
+                outcome = "unchanged"
+                result.unchanged += 1
+            else:
+                existing.detail, existing.recorded_on = need.detail, need.recorded_on
+                existing.save(update_fields=["detail", "recorded_on"])
+                outcome = "updated"
+                result.updated += 1
+            held[(record.pk, need.kind)] = existing
+            result.outcomes.append(outcome)
+            result.ids.append(existing.pk)
+            if need.person_id:
+                result.person_ids[record.pk] = need.person_id
+        result.records = sorted(set(changed_records) | set(result.person_ids))
+        audit_record(
+            actor=actor,
+            system_actor="" if actor is not None else system_actor,
+            event="identity.needs_received",
+            subject=agency,
+            detail={"agency": agency.code, "channel": channel, **result.as_dict()},
+        )
     return result
 
 

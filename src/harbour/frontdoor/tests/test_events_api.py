@@ -5,12 +5,15 @@ names refused with nothing saved."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from typing import Any
 
 import pytest
+from django.db import close_old_connections, connection
 from django.test import Client
 
+from harbour.frontdoor import tokens
 from harbour.frontdoor.models import IdempotencyRecord
 from harbour.frontdoor.tests.api_support import PROBLEM, assert_problem, sender
 from harbour.identity import matching
@@ -166,3 +169,45 @@ def test_the_openapi_document_lists_both_routes(ed):
     assert "/api/events" in document["paths"] and "/api/needs" in document["paths"]
     responses = document["paths"]["/api/events"]["post"]["responses"]
     assert PROBLEM in responses["422"]["content"] and PROBLEM in responses["403"]["content"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_senders_of_one_event_make_one_event():
+    """The same event from ten systems at the same moment, each under its own key: one event,
+    one record of the person, and every sender answered 2xx (the losers of the race find the
+    winner's rows and change nothing)."""
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    secrets = [
+        tokens.token_create(agency=agency, name=f"system {n}", system_actor="test").secret
+        for n in range(10)
+    ]
+    start = threading.Barrier(len(secrets))
+    answers: list[Any] = [None] * len(secrets)
+    errors: list[BaseException] = []
+
+    def send(n: int) -> None:
+        try:
+            client = Client()
+            start.wait()
+            answers[n] = client.post(
+                "/api/events",
+                data=json.dumps(event_body()),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {secrets[n]}", "Idempotency-Key": f"k{n}"},
+            )
+        except BaseException as error:  # reported to the main thread below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(secrets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] * 9 + [201], [a.content for a in answers]
+    assert AgencyEvent.objects.count() == 1 and SourceRecord.objects.count() == 1
+    assert EventParticipant.objects.count() == 1
