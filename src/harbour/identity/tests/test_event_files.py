@@ -242,3 +242,39 @@ def test_no_file_makes_a_parser_fail_other_than_by_rejecting_it(name, data):
         errors = rejected.errors
         items, lines = [], []
     assert all(e.line >= 1 for e in errors) and len(items) == len(lines)
+
+
+def test_an_administrator_imports_a_file_on_the_page(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    client.force_login(make_staff(agency, Role.ADMINISTRATOR))
+    url = reverse("identity:events-import")
+    page = client.get(url)
+    assert page.status_code == 200 and "ed-attendance" in page.content.decode()
+    response = client.post(url, {"agency": str(agency.pk)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "Select the format of the file" in body
+    bad = SimpleUploadedFile("bad.csv", edited("ed-attendance", 3, "assault_method", "07"))
+    response = client.post(
+        url, {"agency": str(agency.pk), "file_format": "ed-attendance", "file": bad}
+    )
+    assert response.status_code == 400
+    assert "nothing was saved" in response.content.decode()
+    assert [(e.line, e.column) for e in response.context["errors"]] == [(3, "assault_method")]
+    assert not AgencyEvent.objects.exists()
+    good = SimpleUploadedFile("good.csv", fixture("ed-attendance"))
+    response = client.post(
+        url,
+        {"agency": str(agency.pk), "file_format": "ed-attendance", "file": good},
+        follow=True,
+    )
+    assert "3 rows for" in response.content.decode() and "3 new" in response.content.decode()
+    assert AgencyEvent.objects.filter(agency=agency).count() == 3
+    client.force_login(make_staff(agency, Role.FRONT_DOOR_MANAGER))
+    assert client.get(url).status_code == 403
