@@ -22,6 +22,7 @@ already in a person stays there (the nightly run re-links everything). Each step
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
@@ -260,8 +261,13 @@ def _text(errors: list[FieldError], name: str, value: str, limit: int, *, requir
         errors.append(FieldError(name, "must not contain the NUL character"))
 
 
+@functools.cache
+def _known(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _code(errors: list[FieldError], name: str, value: str, choices: Any) -> None:
-    if value and value not in choices.values:
+    if value and value not in _known(choices):
         errors.append(FieldError(name, "must be one of: " + ", ".join(choices.values), value[:60]))
 
 
@@ -341,7 +347,7 @@ def check_event(event: EventIn) -> list[FieldError]:
     _code(errors, "ed_assault_method", event.ed_assault_method, AssaultMethod)
     _code(errors, "ed_location_type", event.ed_location_type, AssaultLocationType)
     _code(errors, "exclusion_reason", event.exclusion_reason, ExclusionReason)
-    if event.severity not in Severity.values:
+    if event.severity not in _known(Severity):
         errors.append(FieldError("severity", "must be 1, 2, 3 or 4", str(event.severity)))
     if event.occurred_on is None and event.occurred_at is None and event.ed_arrival_at is None:
         errors.append(
@@ -664,6 +670,8 @@ def receive_events(
     )
 
 
+CHUNK = 500  # references per query, well under SQLite's limit on parameters
+
 #: How often to try again when another sender saved the same record, event or need at the same
 #: moment (the second attempt finds it and updates it, or leaves it unchanged).
 ATTEMPTS = 5
@@ -725,25 +733,39 @@ def _save_events(
             p.person for e in events for p in e.participants if p.person is not None
         ]
         records, changed_records = _save_people(agency, people)
-        references = {e.reference for e in events}
-        held = {
-            (x.source_reference, x.source_record_id): x
-            for x in AgencyEvent.objects.select_for_update()
-            .filter(agency=agency, source_reference__in=references)
-            .prefetch_related("participants")
-        }
+        references = sorted({e.reference for e in events})
+        held: dict[tuple[str, int], AgencyEvent] = {}
+        for at in range(0, len(references), CHUNK):
+            for x in (
+                AgencyEvent.objects.select_for_update()
+                .filter(agency=agency, source_reference__in=references[at : at + CHUNK])
+                .prefetch_related("participants")
+            ):
+                held[(x.source_reference, x.source_record_id)] = x
+        made: dict[tuple[str, int], tuple[AgencyEvent, list[tuple[Any, ...]]]] = {}
+        named: list[tuple[AgencyEvent, list[tuple[Any, ...]]]] = []
+        keys: list[tuple[str, int]] = []
         for event in events:
             record = records[event.person.key]
+            key = (event.reference, record.pk)
             values = _event_values(event)
             wanted = _wanted_participants(event, records)
-            existing = held.get((event.reference, record.pk))
-            if existing is None:
-                existing = AgencyEvent.objects.create(
-                    agency=agency,
-                    source_record=record,
-                    source_reference=event.reference,
-                    changed_at=now,
-                    **values,
+            existing = held.get(key)
+            if key in made:  # the same event twice in one sending: the later one counts
+                for name, value in values.items():
+                    setattr(made[key][0], name, value)
+                made[key] = (made[key][0], wanted)
+                outcome = "new"
+            elif existing is None:
+                made[key] = (
+                    AgencyEvent(
+                        agency=agency,
+                        source_record=record,
+                        source_reference=event.reference,
+                        changed_at=now,
+                        **values,
+                    ),
+                    wanted,
                 )
                 outcome = "new"
                 result.new += 1
@@ -759,26 +781,31 @@ def _save_events(
                 existing.changed_at = now
                 existing.save()
                 existing.participants.all().delete()
+                named.append((existing, wanted))
                 outcome = "updated"
                 result.updated += 1
-            if outcome != "unchanged":
-                EventParticipant.objects.bulk_create(
-                    EventParticipant(
-                        event=existing,
-                        source_record_id=w[0],
-                        name=w[1],
-                        approximate_age=w[2],
-                        is_adult=w[3],
-                        poses_risk=w[4],
-                        role=w[5],
-                    )
-                    for w in wanted
-                )
-            held[(event.reference, record.pk)] = existing
+            keys.append(key)
             result.outcomes.append(outcome)
-            result.ids.append(existing.pk)
             if event.person_id:
                 result.person_ids[record.pk] = event.person_id
+        AgencyEvent.objects.bulk_create([e for e, _ in made.values()], batch_size=2000)
+        EventParticipant.objects.bulk_create(
+            (
+                EventParticipant(
+                    event=saved,
+                    source_record_id=w[0],
+                    name=w[1],
+                    approximate_age=w[2],
+                    is_adult=w[3],
+                    poses_risk=w[4],
+                    role=w[5],
+                )
+                for saved, wanted in [*made.values(), *named]
+                for w in wanted
+            ),
+            batch_size=2000,
+        )
+        result.ids = [made[k][0].pk if k in made else held[k].pk for k in keys]
         result.records = sorted(set(changed_records) | set(result.person_ids))
         audit_record(
             actor=actor,
@@ -1040,6 +1067,9 @@ def link_arrival(record_id: int, *, person_id: str = "") -> Arrival:
 def link_arrivals(received: Received) -> list[Arrival]:
     """``link_arrival`` for each record ``receive_*`` made or changed. A failure leaves the
     record for the nightly linkage run (it is saved either way) and is not the sender's."""
+    if current_model() is None and not received.person_ids:
+        # No trained model: nothing to match against; the first linkage run links them.
+        return [Arrival(pk, "no_model") for pk in received.records]
     return [link_arrival(pk, person_id=received.person_ids.get(pk, "")) for pk in received.records]
 
 
