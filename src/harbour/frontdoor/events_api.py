@@ -11,15 +11,24 @@ parser, so a local time the clocks skip is refused here as in a file."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Header, Router, Schema
+from pydantic import AfterValidator, ConfigDict
 
 from harbour.frontdoor import intake as referral_intake
 from harbour.frontdoor.models import ApiToken
 from harbour.frontdoor.problems import API_PREFIX, Problem
-from harbour.frontdoor.schemas import ProblemOut
+from harbour.frontdoor.schemas import (
+    IDENTIFIER,
+    NHS_NUMBER,
+    NO_NUL,
+    POSTCODE,
+    ProblemOut,
+    identifier,
+    storable,
+)
 from harbour.identity import intake
 from harbour.identity.models import (
     AssaultLocationType,
@@ -46,84 +55,137 @@ MOMENT_HELP = (
 )
 
 
-def _codes(choices: Any) -> str:
-    return ", ".join(f"`{value}` {label}" for value, label in choices.choices)
+def _text(max_length: int, default: str = "", **extra: Any) -> Any:
+    return Field(default, max_length=max_length, json_schema_extra={"pattern": NO_NUL}, **extra)
+
+
+Text = Annotated[str, AfterValidator(storable)]
+Identifier = Annotated[str, AfterValidator(identifier)]
+
+
+def _identifier(max_length: int, description: str) -> Any:
+    return Field(
+        min_length=1,
+        max_length=max_length,
+        description=description,
+        json_schema_extra={"pattern": IDENTIFIER},
+    )
 
 
 class PersonSchema(Schema):
     """Your agency's record of the person, with the fields of docs/identity-import.md."""
 
-    source_system: str = Field(min_length=1, max_length=60, description="e.g. Niche RMS")
-    source_id: str = Field(min_length=1, max_length=64, description="The record's id there")
-    given_name: str = Field("", max_length=100)
-    family_name: str = Field("", max_length=100)
-    date_of_birth: str | None = Field(None, pattern=DATE, description="YYYY-MM-DD")
-    sex: str = Field("", max_length=1, description="M, F or U")
-    postcode: str = Field("", max_length=10)
-    address: str = Field("", max_length=300)
-    nhs_number: str = Field("", max_length=14, description="10 digits; spaces are fine")
-    school_urn: str = Field("", max_length=6)
-    upn: str = Field("", max_length=13)
-    as_of: str | None = Field(None, pattern=DATE, description="YYYY-MM-DD")
+    model_config = ConfigDict(extra="forbid")
+
+    source_system: Identifier = _identifier(60, "e.g. Niche RMS; not 'harbour'")
+    source_id: Identifier = _identifier(64, "The record's id there")
+    given_name: Text = _text(100)
+    family_name: Text = _text(100)
+    date_of_birth: str | None = Field(
+        None, pattern=DATE, description="YYYY-MM-DD, a real day from 1900, not in the future"
+    )
+    sex: Literal["", "M", "F", "U"] = Field("", description="M, F or U")
+    postcode: str = Field("", max_length=8, pattern=POSTCODE, description="A UK postcode")
+    address: Text = _text(300)
+    nhs_number: str = Field("", max_length=12, pattern=NHS_NUMBER, description="10 digits")
+    school_urn: str = Field("", pattern=r"^([0-9]{6})?$")
+    upn: str = Field("", pattern=r"^([A-Za-z][0-9]{11}[0-9A-Za-z])?$")
+    as_of: str | None = Field(None, pattern=DATE, description="YYYY-MM-DD, not in the future")
 
 
 class ParticipantSchema(Schema):
-    role: str = Field(description="A role: " + _codes(EventRole))
+    model_config = ConfigDict(extra="forbid")
+
+    role: EventRole = Field(description="Their role")
     person: PersonSchema | None = Field(None, description="Your agency's record of them")
-    name: str = Field("", max_length=200, description="Or their name, with no record")
+    name: Text = _text(200, description="Or their name, with no record (one of the two)")
     approximate_age: int | None = Field(None, ge=0, le=120)
     is_adult: bool = False
     poses_risk: bool = Field(False, description="An adult known to pose a risk to children")
 
 
 class EventSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     agency: str | None = Field(
         None, max_length=60, description="Your agency's code; when given, it must be the token's"
     )
-    reference: str = Field(
-        min_length=1,
-        max_length=64,
-        description="Your agency's reference for the event; the same reference for the same "
-        "person again updates the event",
+    reference: Identifier = _identifier(
+        64,
+        "Your agency's reference for the event; the same reference for the same person again "
+        "updates the event",
     )
-    kind: str = Field(description="One of: " + _codes(EventKind))
+    kind: EventKind
     person: PersonSchema
     person_id: str = Field(
-        "", max_length=12, description="An existing person Harbour showed you, like P-000123"
+        "",
+        pattern=r"^(P-?[0-9]{1,9})?$",
+        description="An existing person Harbour showed you, like P-000123",
     )
-    role: str = Field(description="The child's role: " + _codes(EventRole))
-    category: str = Field(description="One of: " + _codes(EventCategory))
-    summary: str = Field(min_length=1, max_length=5000, description="What happened")
-    occurred_on: str | None = Field(None, pattern=DATE, description="YYYY-MM-DD")
+    role: EventRole = Field(description="The child's role")
+    category: EventCategory
+    summary: Text = _text(5000, description="What happened; not blank")
+    occurred_on: str | None = Field(
+        None, pattern=DATE, description="YYYY-MM-DD; this or occurred_at (or ed_arrival_at)"
+    )
     occurred_at: str | None = Field(None, pattern=MOMENT, description=MOMENT_HELP)
-    recorded_at: str | None = Field(None, pattern=MOMENT, description=MOMENT_HELP)
+    recorded_at: str | None = Field(
+        None, pattern=MOMENT, description=MOMENT_HELP + "; not before the event"
+    )
     severity: int = Field(1, ge=1, le=4, description="1 low to 4 very serious")
     weapon: bool = False
-    means: str = Field("", max_length=100, description="The weapon or means")
-    location: str = Field("", max_length=300)
-    postcode: str = Field("", max_length=8, description="A postcode or its sector")
-    latitude: float | None = Field(None, ge=-90, le=90, description="WGS84")
+    means: Text = _text(100, description="The weapon or means")
+    location: Text = _text(300)
+    postcode: str = Field(
+        "",
+        max_length=8,
+        pattern=r"^([A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9]([A-Za-z]{2})?)?$",
+        description="A postcode or its sector (RV1 2)",
+    )
+    latitude: float | None = Field(
+        None, ge=-90, le=90, description="WGS84; with longitude, inside the partnership's area"
+    )
     longitude: float | None = Field(None, ge=-180, le=180, description="WGS84")
-    easting: float | None = Field(None, ge=0, le=800_000, description="British National Grid")
+    easting: float | None = Field(
+        None,
+        ge=0,
+        le=800_000,
+        description="British National Grid; with northing, inside the partnership's area; "
+        "or latitude and longitude, not both",
+    )
     northing: float | None = Field(None, ge=0, le=1_400_000, description="British National Grid")
-    lsoa21: str = Field("", max_length=9)
-    ed_arrival_at: str | None = Field(None, pattern=MOMENT, description="ISTV: " + MOMENT_HELP)
-    ed_assault_at: str | None = Field(None, pattern=MOMENT, description="ISTV: " + MOMENT_HELP)
-    ed_assault_method: str = Field("", description="ISTV: " + _codes(AssaultMethod))
-    ed_assault_method_other: str = Field("", max_length=100)
-    ed_location_type: str = Field("", description="ISTV: " + _codes(AssaultLocationType))
-    ed_location_description: str = Field("", max_length=300)
-    exclusion_reason: str = Field("", description="DfE: " + _codes(ExclusionReason))
+    lsoa21: str = Field("", pattern=r"^([EWew]01[0-9]{6})?$")
+    ed_arrival_at: str | None = Field(
+        None, pattern=MOMENT, description="ISTV, ED attendances only: " + MOMENT_HELP
+    )
+    ed_assault_at: str | None = Field(
+        None,
+        pattern=MOMENT,
+        description="ISTV, required for an ED attendance and only for one; before the arrival",
+    )
+    ed_assault_method: AssaultMethod | None = Field(
+        None, description="ISTV, required for an ED attendance and only for one"
+    )
+    ed_assault_method_other: Text = _text(100, description="Required when the method is 98")
+    ed_location_type: AssaultLocationType | None = Field(
+        None, description="ISTV, required for an ED attendance and only for one"
+    )
+    ed_location_description: Text = _text(300)
+    exclusion_reason: ExclusionReason | None = Field(
+        None, description="DfE: required for a suspension or permanent exclusion, and only there"
+    )
     participants: list[ParticipantSchema] = Field(default_factory=list, max_length=50)
 
 
 class NeedSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     agency: str | None = Field(None, max_length=60)
     person: PersonSchema
-    person_id: str = Field("", max_length=12)
-    kind: str = Field(description="One of: " + _codes(SourceNeedKind))
+    person_id: str = Field("", pattern=r"^(P-?[0-9]{1,9})?$")
+    kind: SourceNeedKind
     recorded_on: str = Field(pattern=DATE, description="YYYY-MM-DD, not in the future")
-    detail: str = Field("", max_length=300)
+    detail: Text = _text(300)
 
 
 class Arrived(Schema):
@@ -178,12 +240,16 @@ def _person(errors: list[intake.FieldError], body: PersonSchema, prefix: str) ->
 def _event_in(body: EventSchema) -> intake.EventIn:
     errors: list[intake.FieldError] = []
     data = body.dict(exclude={"agency", "person", "participants"})
+    for name in ("ed_assault_method", "ed_location_type", "exclusion_reason"):
+        data[name] = str(data[name].value) if data[name] is not None else ""
+    for name in ("kind", "role", "category"):
+        data[name] = str(data[name].value)
     data["occurred_on"] = _parsed(errors, "occurred_on", data["occurred_on"], intake.parse_date)
     for name in ("occurred_at", "recorded_at", "ed_arrival_at", "ed_assault_at"):
         data[name] = _parsed(errors, name, data[name], intake.parse_date_time)
     participants = tuple(
         intake.ParticipantIn(
-            role=p.role,
+            role=str(p.role.value),
             person=_person(errors, p.person, f"participants.{n}.person.") if p.person else None,
             name=p.name,
             approximate_age=p.approximate_age,
@@ -208,7 +274,7 @@ def _need_in(body: NeedSchema) -> intake.NeedIn:
         raise _Invalid(errors)
     return intake.NeedIn(
         person=person,
-        kind=body.kind,
+        kind=str(body.kind.value),
         recorded_on=recorded_on,
         detail=body.detail,
         person_id=body.person_id,
