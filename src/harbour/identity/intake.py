@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
@@ -63,6 +64,8 @@ from harbour.identity.models import (
 from harbour.identity.people import person_kept
 from harbour.identity.sources import source_frame, upsert_source_records
 from harbour.partnership.models import Agency
+
+logger = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "identity-intake"
 SEXES = ("M", "F", "U")
@@ -1064,13 +1067,51 @@ def link_arrival(record_id: int, *, person_id: str = "") -> Arrival:
         return Arrival(record_id, "new_person", person.display_id)
 
 
+def _unusable(record_ids: Sequence[int]) -> dict[int, str]:
+    """Why each record not in a person cannot be matched (the batch's rule), by record id."""
+    linked = set(
+        PersonRecord.objects.filter(source_record_id__in=record_ids).values_list(
+            "source_record_id", flat=True
+        )
+    )
+    wanted = [pk for pk in record_ids if pk not in linked]
+    if not wanted:
+        return {}
+    prepared = linkage_model.prepare(source_frame(wanted))
+    reasons = linkage_model.unusable_reasons(prepared)
+    return {
+        int(uid): str(reason)
+        for uid, reason in zip(prepared["unique_id"], reasons, strict=True)
+        if reason
+    }
+
+
 def link_arrivals(received: Received) -> list[Arrival]:
-    """``link_arrival`` for each record ``receive_*`` made or changed. A failure leaves the
-    record for the nightly linkage run (it is saved either way) and is not the sender's."""
-    if current_model() is None and not received.person_ids:
-        # No trained model: nothing to match against; the first linkage run links them.
-        return [Arrival(pk, "no_model") for pk in received.records]
-    return [link_arrival(pk, person_id=received.person_ids.get(pk, "")) for pk in received.records]
+    """Match each record ``receive_*`` made or changed. A record with unusable details is held
+    (whether or not a model is trained). Without a trained model the rest wait for the first
+    linkage run. A failure to match one record leaves it for the nightly linkage run (it is
+    saved either way): it is logged, not the sender's error."""
+    arrivals: list[Arrival] = []
+    model = current_model()
+    ids = list(received.records)
+    unusable: dict[int, str] = {}
+    for at in range(0, len(ids), CHUNK):
+        unusable |= _unusable(ids[at : at + CHUNK])
+    for pk in ids:
+        person_id = received.person_ids.get(pk, "")
+        try:
+            if pk in unusable and not person_id:
+                with transaction.atomic():
+                    _hold(SourceRecord.objects.select_related("agency").get(pk=pk), unusable[pk])
+                arrivals.append(Arrival(pk, "held"))
+            elif model is None and not person_id:
+                arrivals.append(Arrival(pk, "no_model"))
+            else:
+                arrivals.append(link_arrival(pk, person_id=person_id))
+        except Exception:  # the record is saved; the nightly run links it
+            logger.exception("Matching source record %s on arrival failed", pk)
+            arrivals.append(Arrival(pk, "failed"))
+    return arrivals
 
 
 __all__ = [

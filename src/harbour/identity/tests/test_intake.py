@@ -299,3 +299,23 @@ def test_a_changed_record_is_re_indexed_not_only_an_added_one(indexed):
     assert record.pk in index.candidates(probe)
     old = {"first_name": "Zephyrine", "surname": "Quillfeather", "dob": "2012-01-09", "sex": "F"}
     assert record.pk not in {c.unique_id for c in index.match(old, top=None)}
+
+
+def test_without_a_model_an_unusable_record_is_still_held_and_the_rest_wait():
+    agency = make_agency("ambulance", AgencyType.AMBULANCE)
+    unknown = intake.PersonIn(source_system="CAD", source_id="X1", given_name="Unknown male")
+    received = intake.receive_events(
+        agency=agency,
+        events=[
+            event(kind="ambulance", role="patient", person=unknown),
+            event(kind="ambulance", role="patient", reference="INC-2"),
+        ],
+    )
+    outcomes = {a.record_id: a.outcome for a in intake.link_arrivals(received)}
+    held = SourceRecord.objects.get(agency=agency, source_id="X1")
+    assert outcomes == {
+        held.pk: "held",
+        SourceRecord.objects.get(agency=agency, source_id="RVP0001").pk: "no_model",
+    }
+    assert HeldRecord.objects.get().source_record == held
+    assert AuditEvent.objects.filter(event="identity.record_held_on_arrival").count() == 1
