@@ -396,7 +396,7 @@ def check_event(event: EventIn) -> list[FieldError]:
         )
     elif event.exclusion_reason and event.kind not in (*EXCLUSION_KIND_VALUES, EventKind.EXCLUSION):
         errors.append(FieldError("kind", "a reason for exclusion is for a suspension or exclusion"))
-    postcode = event.postcode.strip().upper()
+    postcode = event.postcode
     if (
         postcode
         and linkage_model.normalise_postcode(postcode) != postcode
@@ -614,7 +614,7 @@ def _event_values(event: EventIn) -> dict[str, Any]:
         occurred_on=occurred_on,
         latitude=round(point[0], 6) if point else None,
         longitude=round(point[1], 6) if point else None,
-        postcode=event.postcode.strip().upper(),
+        postcode=event.postcode,
         weapon=event.weapon
         or event.ed_assault_method in (AssaultMethod.SHARP_OBJECT, AssaultMethod.FIREARM),
     )
@@ -710,11 +710,27 @@ def normalised_need(need: NeedIn) -> NeedIn:
     )
 
 
+def place_postcode(text: str) -> str:
+    """An event's postcode or postcode sector in its standard form (``rv12ab`` -> ``RV1 2AB``,
+    ``rv12`` -> ``RV1 2``); text that is neither is returned upper-cased, for the rules to
+    refuse."""
+    text = text.strip().upper()
+    if not text:
+        return ""
+    full = linkage_model.normalise_postcode(text)
+    if full:
+        return full
+    squeezed = "".join(text.split())
+    sector = f"{squeezed[:-1]} {squeezed[-1:]}"
+    return sector if SECTOR.match(sector) else text
+
+
 def normalised_event(event: EventIn) -> EventIn:
     """Tidied as it will be saved (the person's details as the person-record import tidies
     them): check this, not what arrived."""
     return replace(
         event,
+        postcode=place_postcode(event.postcode),
         reference=event.reference.strip(),
         person=normalise_person(event.person),
         participants=tuple(
