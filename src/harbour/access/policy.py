@@ -68,6 +68,9 @@ class Action(enum.StrEnum):
     IDENTITY_REVIEW = "identity.review"
     IDENTITY_MERGE_SPLIT = "identity.merge_split"
     IDENTITY_IMPORT = "identity.import"
+    # Agencies' events and needs as files (issue 11): an administrator uploads an agency's file
+    # in one of the formats; the answer is counts or line-numbered errors, never a child.
+    EVENTS_IMPORT = "identity.events.import"
     # Cumulative-harm flags and needs discrepancies for the children one works with; the
     # partnership's flag rules (issue 4, parts 6 and 7).
     CHILD_ALERTS_VIEW = "child.alerts.view"
@@ -140,6 +143,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.LANGUAGE_RULES_MANAGE,
             Action.FRONT_DOOR_RULES_MANAGE,
             Action.IDENTITY_IMPORT,
+            Action.EVENTS_IMPORT,
             Action.FLAG_RULES_MANAGE,
         }
     ),

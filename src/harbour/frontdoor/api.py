@@ -30,6 +30,7 @@ from harbour.access.audit import AuditWriteError
 from harbour.frontdoor import bulk, intake, tokens
 from harbour.frontdoor.api_docs import GovukDocs
 from harbour.frontdoor.codes import Feed
+from harbour.frontdoor.events_api import router as events_router
 from harbour.frontdoor.models import ApiToken
 from harbour.frontdoor.problems import (
     API_PREFIX,
@@ -86,11 +87,12 @@ class HarbourApi(NinjaAPI):
 
 
 api = HarbourApi(
-    title="Harbour automated referrals",
+    title="Harbour automated referrals, events and needs",
     version="1",
     description=(
         "Referrals from police custody, ambulance and emergency department systems to the "
-        "partnership's front door. Send `Authorization: Bearer <token>` and, on every POST, an "
+        "partnership's front door, and the events and needs agencies record about children "
+        "(docs/events-intake.md). Send `Authorization: Bearer <token>` and, on every POST, an "
         "`Idempotency-Key`. Errors are RFC 9457 problem details. Columns for bulk files and the "
         "completeness items are in docs/frontdoor-feeds.md."
     ),
@@ -108,6 +110,7 @@ _SEND_PROBLEMS = (400, 401, 403, 404, 405, 409, 413, 422, 503)
 READ_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _READ_PROBLEMS}
 SEND_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _SEND_PROBLEMS}
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+api.add_router("/", events_router)  # POST /api/events and /api/needs (issue 11)
 
 
 def _token(request: HttpRequest) -> ApiToken:
@@ -327,6 +330,11 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     if request.method == "POST" and feed is not None:
         try:
             _preflight(request, feed)
+        except Problem as first:
+            return problem_response(first.body())
+    if request.method == "POST":
+        try:
+            intake.idempotency_key(request.headers.get(IDEMPOTENCY_KEY_HEADER))
         except Problem as first:
             return problem_response(first.body())
     errors = []

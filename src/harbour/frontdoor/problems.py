@@ -38,6 +38,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         "Each feed comes from one kind of agency: custody from police, ambulance from the "
         "ambulance service, ed_assault from an NHS trust's emergency department.",
     ),
+    "wrong-agency": ProblemType(
+        403,
+        "Your token may send only your own agency's records",
+        "Events and needs are saved as the token's agency's. A body naming another agency, or "
+        "an agency code no agency has, is refused; nothing was saved.",
+    ),
     "unknown-feed": ProblemType(
         404,
         "No such feed",

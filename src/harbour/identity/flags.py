@@ -24,6 +24,7 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.identity.models import (
+    EXCLUSION_KINDS,
     HARM_CATEGORIES,
     AgencyEvent,
     EventCategory,
@@ -396,12 +397,12 @@ def weapon_after_exclusion(person: int, events: Sequence[Ev], p: dict[str, Any])
     ordered = _ordered(events)
     matches: list[Match] = []
     for e in ordered:
-        if not (e.weapon or e.category == EventCategory.WEAPON) or e.kind == EventKind.EXCLUSION:
+        if not (e.weapon or e.category == EventCategory.WEAPON) or e.kind in EXCLUSION_KINDS:
             continue
         before = [
             x
             for x in ordered
-            if x.kind == EventKind.EXCLUSION and 0 <= (e.occurred_on - x.occurred_on).days <= days
+            if x.kind in EXCLUSION_KINDS and 0 <= (e.occurred_on - x.occurred_on).days <= days
         ]
         if before:
             exclusion = before[-1]

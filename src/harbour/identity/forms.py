@@ -150,6 +150,42 @@ class ImportForm(forms.Form):
         return upload
 
 
+class EventsImportForm(forms.Form):
+    """An agency's events or needs file in one of the formats (docs/events-intake.md)."""
+
+    agency = forms.ChoiceField(
+        label="Whose records are these?",
+        error_messages={"required": "Select the agency whose records these are"},
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the format of the file"},
+    )
+    file = forms.FileField(
+        label="CSV file",
+        help_text="In the columns of the format (docs/events-intake.md); at most 20 MB",
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[tuple[str, str]],
+        formats: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Select an agency"), *agencies]  # type: ignore[attr-defined]
+        self.fields["file_format"].choices = formats  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        return upload
+
+
 def _number_field(spec: Parameter) -> forms.IntegerField:
     """A whole number within the parameter's bounds, with GOV.UK error messages that name it."""
     bounds = f"a whole number from {spec.minimum} to {spec.maximum}"

@@ -1,6 +1,7 @@
-"""Real-time matching for the front door (ADR 0013): one in-memory index per process of every
-source record, built from the current trained model, kept current by adding the records that
-arrived since, and rebuilt when a new model version becomes current.
+"""Real-time matching for the front door and agencies' feeds (ADR 0013, ADR 0021): one in-memory
+index per process of every source record, built from the current trained model, kept current by
+adding the records that arrived since and re-indexing the records changed since
+(``SourceRecord.changed_at``), and rebuilt when a new model version becomes current.
 
 ``person_matches`` answers "who might this child be?" with people and their match probability,
 computed with the trained model's own weights (equal to Splink's). It returns people; which of
@@ -13,6 +14,8 @@ import gc
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 from harbour.identity.charts import comparison_name, level_name
 from harbour.identity.linkage import model as linkage_model
@@ -34,12 +37,20 @@ class PersonMatch:
     reasons: list[str]  # the comparisons that counted most, in words
 
 
+#: How far back to look again for changed records: a change committed late (its transaction
+#: began before the last look) is still found. Changes already re-indexed are not redone.
+CHANGE_MARGIN = dt.timedelta(minutes=10)
+
+
 class _Cache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.version: int | None = None
         self.index: Any = None
         self.last_pk = 0
+        self.looked_at: dt.datetime | None = None
+        # record id -> the changed_at already re-indexed (only changes inside the margin)
+        self.changes: dict[int, dt.datetime] = {}
 
 
 _cache = _Cache()
@@ -50,23 +61,50 @@ def _usable(frame: Any) -> Any:
     return usable
 
 
+def _refresh_changed(now: dt.datetime) -> None:
+    """Re-index the records changed since the last look (less the margin): a changed record
+    replaces its old copy; one that is no longer usable leaves the index."""
+    since = (_cache.looked_at or now) - CHANGE_MARGIN
+    changed = {
+        pk: at
+        for pk, at in SourceRecord.objects.filter(
+            changed_at__gte=since, pk__lte=_cache.last_pk
+        ).values_list("pk", "changed_at")
+        if at is not None and _cache.changes.get(pk) != at
+    }
+    if changed:
+        usable = _usable(source_frame(changed))
+        kept = set(usable["unique_id"].tolist()) if len(usable) else set()
+        _cache.index.remove(pk for pk in changed if pk not in kept)
+        if len(usable):
+            _cache.index.replace(usable, prepared=True)
+        _cache.changes.update(changed)
+    _cache.changes = {pk: at for pk, at in _cache.changes.items() if at >= since}
+    _cache.looked_at = now
+
+
 def current_index() -> Any:
     """The index for the current model (None when no model has been trained), with every
-    source record saved so far; built on first use, then topped up."""
+    source record saved so far as it is now; built on first use, then topped up with the
+    records added and re-indexed for the records changed since."""
     stored = current_model()
     if stored is None:
         return None
     from harbour.identity.linkage.realtime import RealtimeIndex
 
     with _cache.lock:
+        now = timezone.now()
         newest = SourceRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if _cache.version != stored.version:
             frame = source_frame()
             _cache.index = RealtimeIndex.build(trained_model(stored), _usable(frame), prepared=True)
             _cache.version = stored.version
             _cache.last_pk = newest
+            _cache.looked_at, _cache.changes = now, {}
             gc.collect()  # the build leaves garbage that would otherwise slow the first match
-        elif newest > _cache.last_pk:
+            return _cache.index
+        _refresh_changed(now)
+        if newest > _cache.last_pk:
             ids = SourceRecord.objects.filter(pk__gt=_cache.last_pk).values_list("pk", flat=True)
             frame = source_frame(ids)
             if len(frame):
@@ -81,6 +119,7 @@ def forget() -> None:
         _cache.version = None
         _cache.index = None
         _cache.last_pk = 0
+        _cache.looked_at, _cache.changes = None, {}
 
 
 def _reasons(candidate: Any) -> list[str]:

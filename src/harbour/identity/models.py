@@ -46,6 +46,13 @@ class SourceRecord(models.Model):
     school_urn = models.CharField(max_length=6, blank=True)
     upn = models.CharField("UPN", max_length=13, blank=True)
     as_of = models.DateField()
+    changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When an import or an agency's feed last changed the record (the real-time "
+        "matcher re-indexes records changed since it last looked)",
+    )
 
     class Meta:
         constraints = [
@@ -168,6 +175,7 @@ class LinkMethod(models.TextChoices):
     BATCH = "batch", "Linkage run"
     REVIEW = "review", "Reviewer's decision"
     MANUAL = "manual", "By hand"
+    ARRIVAL = "arrival", "Matched on arrival"
 
 
 class PersonRecord(models.Model):
@@ -363,25 +371,98 @@ class HeldRecordDecision(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """What kind of event an agency recorded. ``exclusion`` and ``contact`` are the values the
+    first events had (kept valid); an agency's feed sends ``suspension`` or
+    ``permanent_exclusion`` and ``youth_justice`` instead."""
+
     INCIDENT = "incident", "Incident"
-    MISSING = "missing", "Missing episode"
     ARREST = "arrest", "Arrest"
+    CUSTODY = "custody", "Custody episode"
+    STOP_SEARCH = "stop_search", "Stop and search"
+    MISSING = "missing", "Missing episode"
+    RETURN_INTERVIEW = "return_interview", "Return-home interview"
     ED_ATTENDANCE = "ed_attendance", "Emergency department attendance"
     AMBULANCE = "ambulance", "Ambulance call-out"
+    SUSPENSION = "suspension", "Suspension from school"
+    PERMANENT_EXCLUSION = "permanent_exclusion", "Permanent exclusion from school"
     EXCLUSION = "exclusion", "Exclusion or suspension"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice contact"
     CONTACT = "contact", "Contact or referral"
+    OTHER = "other", "Other"
 
 
 #: Which data category an event of each kind is, for the access policy (ADR 0002).
 EVENT_KIND_CATEGORY: dict[str, str] = {
     EventKind.INCIDENT: DataCategory.CRIMINAL,
     EventKind.ARREST: DataCategory.CRIMINAL,
+    EventKind.CUSTODY: DataCategory.CRIMINAL,
+    EventKind.STOP_SEARCH: DataCategory.CRIMINAL,
+    EventKind.YOUTH_JUSTICE: DataCategory.CRIMINAL,
     EventKind.ED_ATTENDANCE: DataCategory.HEALTH,
     EventKind.AMBULANCE: DataCategory.HEALTH,
     EventKind.EXCLUSION: DataCategory.EDUCATION,
+    EventKind.SUSPENSION: DataCategory.EDUCATION,
+    EventKind.PERMANENT_EXCLUSION: DataCategory.EDUCATION,
     EventKind.CONTACT: DataCategory.SOCIAL_CARE,
     EventKind.MISSING: DataCategory.SOCIAL_CARE,
+    EventKind.RETURN_INTERVIEW: DataCategory.SOCIAL_CARE,
+    EventKind.OTHER: DataCategory.SOCIAL_CARE,
 }
+
+#: Kinds that are a school's exclusion of the child (for the flag rules that read exclusions).
+EXCLUSION_KINDS = frozenset(
+    {EventKind.EXCLUSION, EventKind.SUSPENSION, EventKind.PERMANENT_EXCLUSION}
+)
+
+
+class AssaultMethod(models.TextChoices):
+    """ISTV (ISB 1594) ASSAULT METHOD, as the emergency department's system codes it. The
+    department's own text goes in ``ed_assault_method_other`` when the code is ``98``.
+    See ADR 0021 on checking these lists against the data dictionary's XML Schema constraints."""
+
+    BODY_PART = "01", "Body part (for example fist, head or foot)"
+    BLUNT_OBJECT = "02", "Blunt object (for example a bat or club)"
+    SHARP_OBJECT = "03", "Stabbing or sharp object (for example a knife, glass or bottle)"
+    FIREARM = "04", "Firearm"
+    OTHER = "98", "Other (described)"
+    NOT_KNOWN = "99", "Not known"
+
+
+class AssaultLocationType(models.TextChoices):
+    """ISTV (ISB 1594) ASSAULT LOCATION TYPE; the place itself is the free-text
+    ASSAULT LOCATION DESCRIPTION (``ed_location_description``)."""
+
+    HOME = "01", "Home"
+    STREET = "02", "Street or other public open space"
+    LICENSED_PREMISES = "03", "Pub, club or bar"
+    WORKPLACE = "04", "Workplace"
+    SCHOOL = "05", "School or other educational establishment"
+    TRANSPORT = "06", "Public transport"
+    OTHER = "98", "Other"
+    NOT_KNOWN = "99", "Not known"
+
+
+class ExclusionReason(models.TextChoices):
+    """DfE's reason codes for a suspension or permanent exclusion (school census and the
+    exclusions return). Older returns' codes (``RA``, ``LG``, ``OT``) are kept valid."""
+
+    PHYSICAL_ASSAULT_PUPIL = "PP", "Physical assault against a pupil"
+    PHYSICAL_ASSAULT_ADULT = "PA", "Physical assault against an adult"
+    VERBAL_ABUSE_PUPIL = "VP", "Verbal abuse or threatening behaviour against a pupil"
+    VERBAL_ABUSE_ADULT = "VA", "Verbal abuse or threatening behaviour against an adult"
+    OFFENSIVE_WEAPON = "OW", "Use or threat of use of an offensive weapon or prohibited item"
+    BULLYING = "BU", "Bullying"
+    DISCRIMINATION = "DS", "Discrimination"
+    RACIST_ABUSE = "RA", "Racist abuse"
+    LGBT_ABUSE = "LG", "Abuse against sexual orientation or gender identity"
+    SEXUAL_MISCONDUCT = "SM", "Sexual misconduct"
+    DRUGS_ALCOHOL = "DA", "Drug and alcohol related"
+    DAMAGE = "DM", "Damage"
+    THEFT = "TH", "Theft"
+    PERSISTENT_DISRUPTION = "PD", "Persistent or general disruptive behaviour"
+    ONLINE = "MT", "Inappropriate use of social media or online technology"
+    PUBLIC_HEALTH = "WP", "Wilful and repeated transgression of public health measures"
+    OTHER = "OT", "Other"
 
 
 class EventRole(models.TextChoices):
@@ -394,6 +475,7 @@ class EventRole(models.TextChoices):
     SUBJECT = "subject", "Subject of a contact or referral"
     ARRESTED = "arrested", "Person arrested"
     ASSOCIATE = "associate", "Associate"
+    OTHER = "other", "Other"
 
 
 class EventCategory(models.TextChoices):
@@ -442,18 +524,55 @@ class Severity(models.IntegerChoices):
 
 class AgencyEvent(models.Model):
     """What an agency's own record says happened to or with a person (``source_record`` is the
-    agency's record of the person). ``category_of_data`` is what the access policy sees."""
+    agency's record of the person). ``category_of_data`` is what the access policy sees.
+
+    One row per agency reference and record of a person: an incident naming two children is two
+    rows with the same ``source_reference`` (how rapid response and associates find the other
+    children); the same reference for the same record again updates the row (ADR 0021).
+
+    When: ``occurred_on`` always, ``occurred_at`` where the agency knows the time,
+    ``recorded_at`` when the agency recorded it. Where: free text, a postcode or postcode sector,
+    a WGS84 point and the 2021 LSOA where known. Per-source details are typed: the ISTV items
+    for an emergency department attendance (``ed_*``) and DfE's reason for a school exclusion."""
 
     source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="events")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     occurred_on = models.DateField()
+    occurred_at = models.DateTimeField(
+        null=True, blank=True, help_text="The date and time, where the agency knows the time"
+    )
+    recorded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agency recorded the event"
+    )
     role = models.CharField(max_length=20, choices=EventRole.choices)
     category = models.CharField(max_length=20, choices=EventCategory.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.LOW)
     weapon = models.BooleanField(default=False, help_text="A knife or other weapon was involved")
+    means = models.CharField(
+        max_length=100, blank=True, help_text="The weapon or means, as the agency recorded it"
+    )
     summary = models.TextField(help_text="What happened, in words about the child")
     source_reference = models.CharField(max_length=64, help_text="The agency's own reference")
+    location = models.CharField(max_length=300, blank=True, help_text="Where, as recorded")
+    postcode = models.CharField(max_length=8, blank=True, help_text="A postcode or its sector")
+    latitude = models.FloatField(null=True, blank=True, help_text="WGS84")
+    longitude = models.FloatField(null=True, blank=True, help_text="WGS84")
+    lsoa21 = models.CharField("LSOA 2021 code", max_length=9, blank=True)
+    # An emergency department attendance of an identified child: the ISTV (ISB 1594) items.
+    ed_arrival_at = models.DateTimeField(null=True, blank=True)
+    ed_assault_at = models.DateTimeField(null=True, blank=True)
+    ed_assault_method = models.CharField(max_length=2, blank=True, choices=AssaultMethod.choices)
+    ed_assault_method_other = models.CharField(max_length=100, blank=True)
+    ed_location_type = models.CharField(
+        max_length=2, blank=True, choices=AssaultLocationType.choices
+    )
+    ed_location_description = models.CharField(max_length=300, blank=True)
+    # A suspension or permanent exclusion: DfE's reason code.
+    exclusion_reason = models.CharField(max_length=2, blank=True, choices=ExclusionReason.choices)
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an agency's feed or file last changed the event"
+    )
 
     class Meta:
         ordering = ["occurred_on", "pk"]
@@ -461,7 +580,21 @@ class AgencyEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(severity__gte=1) & Q(severity__lte=4), name="agency_event_severity_1_4"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "source_reference", "source_record"],
+                name="agency_event_one_per_reference_and_record",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90)
+                    & Q(latitude__lte=90)
+                    & Q(longitude__gte=-180)
+                    & Q(longitude__lte=180)
+                ),
+                name="agency_event_point_wgs84",
+            ),
         ]
 
     def __str__(self) -> str:

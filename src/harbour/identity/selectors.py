@@ -258,6 +258,12 @@ def person_by_display_id(text: str) -> Person | None:
     return Person.objects.filter(number=int(digits)).first()
 
 
+def event_import_agencies(*, actor: Staff) -> list[Agency]:
+    """The agencies whose events and needs an administrator may import: every active one."""
+    policy.require_capability(actor, policy.Action.EVENTS_IMPORT)
+    return list(Agency.objects.filter(is_active=True).order_by("name"))
+
+
 def import_agencies(*, actor: Staff) -> list[Agency]:
     """The agencies whose records an administrator may import: every active one."""
     policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)

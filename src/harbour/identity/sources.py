@@ -80,7 +80,9 @@ def upsert_source_records(
     """Save source records in bulk, idempotently. Each row is (its key, the record held for it
     or None, its values): a key with no record is made by ``create``; a record whose values
     differ is given them (and ``when_changed``, such as a new ``as_of``) and saved, writing
-    ``fields``; a record with the same values is left alone."""
+    ``fields``, with ``changed_at`` now (so the real-time matcher re-indexes it); a record with
+    the same values is left alone."""
+    now = timezone.now()
     created: list[SourceRecord] = []
     changed: list[SourceRecord] = []
     positions: list[int] = []
@@ -89,7 +91,7 @@ def upsert_source_records(
         if record is None:
             created.append(create(key, values))
         elif any(getattr(record, name) != value for name, value in values.items()):
-            for name, value in {**values, **(when_changed or {})}.items():
+            for name, value in {**values, **(when_changed or {}), "changed_at": now}.items():
                 setattr(record, name, value)
             changed.append(record)
             positions.append(position)
@@ -97,7 +99,9 @@ def upsert_source_records(
             unchanged += 1
     SourceRecord.objects.bulk_create(created, batch_size=2000)
     if changed:
-        SourceRecord.objects.bulk_update(changed, list(fields), batch_size=2000)
+        SourceRecord.objects.bulk_update(
+            changed, list(dict.fromkeys([*fields, "changed_at"])), batch_size=2000
+        )
     return Upserted(created=len(created), changed=positions, unchanged=unchanged)
 
 

@@ -20,6 +20,7 @@ from harbour.children.happening import happening_now
 from harbour.children.presenters import ChildPresenter
 from harbour.identity import associates as child_associates_module
 from harbour.identity import charts, forms, selectors, services
+from harbour.identity.event_files import FORMATS, import_events_file
 from harbour.identity.imports import ImportRejected, import_person_records
 from harbour.identity.models import HeldDecisionKind
 from harbour.identity.presenters import HeldRecordPresenter, record_reference
@@ -326,6 +327,52 @@ def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/import.html",
+        {
+            "form": form,
+            "errors": rejected.errors[:200] if rejected else [],
+            "error_count": rejected.error_count if rejected else 0,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def events_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Administrators import an agency's events or needs file (docs/events-intake.md): counts,
+    and what matching on arrival did, or every problem by line and column."""
+    agencies = selectors.event_import_agencies(actor=request.user)
+    form = forms.EventsImportForm(
+        request.POST or None,
+        request.FILES or None,
+        agencies=[(str(a.pk), a.name) for a in agencies],
+        formats=[(name, f"{name}: {f.title}") for name, f in FORMATS.items()],
+    )
+    rejected: ImportRejected | None = None
+    if request.method == "POST" and form.is_valid():
+        agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
+        try:
+            summary = import_events_file(
+                agency=agency,
+                format_name=form.cleaned_data["file_format"],
+                content=form.cleaned_data["file"].read(),
+                actor=request.user,
+            )
+        except ImportRejected as error:
+            rejected = error
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                f"{summary.rows:,} rows for {agency.name}: {summary.new:,} new, "
+                f"{summary.updated:,} updated, {summary.unchanged:,} unchanged. Matched on "
+                f"arrival: {summary.linked:,} joined a person, {summary.new_people:,} new "
+                f"people, {summary.for_review:,} waiting for review, {summary.held:,} held.",
+            )
+            return redirect("identity:events-import")
+    return render(
+        request,
+        "identity/events_import.html",
         {
             "form": form,
             "errors": rejected.errors[:200] if rejected else [],

@@ -40,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),
     NavItem("Import records", "identity:import", Action.IDENTITY_IMPORT),
+    NavItem("Import events", "identity:events-import", Action.EVENTS_IMPORT),
     NavItem("Flag rules", "identity:flag-rules", Action.FLAG_RULES_MANAGE),
     NavItem("Break-glass reviews", "access:break-glass-queue", Action.BREAK_GLASS_REVIEW),
     NavItem("Audit trail", "access:audit-trail", Action.AUDIT_TRAIL_VIEW),

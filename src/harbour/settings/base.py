@@ -123,6 +123,11 @@ HARBOUR_SYNTHETIC_DATA = env.bool("HARBOUR_SYNTHETIC_DATA", default=True)
 HARBOUR_PARTNERSHIP_NAME = env.str(
     "HARBOUR_PARTNERSHIP_NAME", default="Riverside Safeguarding Partnership"
 )
+# The partnership's area as a box of WGS84 degrees (west, south, east, north): an agency's event
+# placed outside it is refused (issue 11). The default holds the synthetic Riverside.
+HARBOUR_AREA_BOUNDS = tuple(
+    float(v) for v in env.list("HARBOUR_AREA_BOUNDS", default=["-1.80", "52.30", "-1.30", "52.55"])
+)
 # How long a break-glass grant lasts before the practitioner must give a reason again.
 HARBOUR_BREAK_GLASS_HOURS = env.int("HARBOUR_BREAK_GLASS_HOURS", default=8)
 # Published counts from 1 to this less one are shown as [c] (harbour.disclosure); a partnership

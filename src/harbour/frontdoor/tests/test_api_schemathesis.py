@@ -125,6 +125,91 @@ def keep_to_the_rules(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _clean(value: Any, fallback: str = "") -> Any:
+    """Generated text as the rules keep it: no NUL, no lone surrogate, not blank where a value
+    is required (``fallback``)."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(c for c in value if c != "\x00" and not "\ud800" <= c <= "\udfff")
+    return text if text.strip() or not fallback else fallback
+
+
+def _person(person: Any) -> dict[str, Any]:
+    """A generated record of a person kept to the rules its descriptions state: a real date of
+    birth from 1900 and not in the future, an as-of date not in the future, a postcode in its
+    standard form, a new source id (so each is a new record), and never Harbour's own system."""
+    person = dict(person) if isinstance(person, dict) else {}
+    person["source_system"] = "cad"
+    person["source_id"] = str(uuid.uuid4())
+    born = _parsed(person.get("date_of_birth"), dt.date.fromisoformat)
+    if born is False or (born and not dt.date(1900, 1, 1) <= born <= timezone.localdate()):
+        person["date_of_birth"] = "2011-03-14"
+    as_of = _parsed(person.get("as_of"), dt.date.fromisoformat)
+    if as_of is False or (as_of and as_of > timezone.localdate()):
+        person["as_of"] = None
+    for name in ("given_name", "family_name", "address"):
+        person[name] = _clean(person.get(name, ""))
+    return person
+
+
+ED_ONLY = ("ed_arrival_at", "ed_assault_at", "ed_assault_method", "ed_location_type")
+
+
+def keep_event_to_the_rules(body: dict[str, Any]) -> dict[str, Any]:
+    """A generated event kept to the rules the document states in words: when (past, real), no
+    point (the partnership's area is a setting), the ISTV items only and always for an ED
+    attendance, a DfE reason only and always for a suspension or exclusion, each person named
+    or recorded, and a new reference."""
+    body = dict(body)
+    body["agency"] = None
+    body["reference"] = f"E-{uuid.uuid4()}"
+    body["person"] = _person(body.get("person"))
+    moment = timezone.now() - dt.timedelta(hours=3)
+    body["occurred_at"] = moment.strftime("%Y-%m-%dT%H:%MZ")
+    body["occurred_on"] = None
+    body["recorded_at"] = None
+    for name in ("latitude", "longitude", "easting", "northing"):
+        body[name] = None
+    body["summary"] = _clean(body.get("summary", ""), "What happened.")
+    for name in ("means", "location", "ed_location_description", "ed_assault_method_other"):
+        body[name] = _clean(body.get(name, ""))
+    kind = body.get("kind")
+    if kind == "ed_attendance":
+        body["ed_arrival_at"] = body["occurred_at"]
+        body["ed_assault_at"] = (moment - dt.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%MZ")
+        body["ed_assault_method"] = body.get("ed_assault_method") or "01"
+        body["ed_location_type"] = body.get("ed_location_type") or "02"
+        if body["ed_assault_method"] == "98" and not body["ed_assault_method_other"].strip():
+            body["ed_assault_method_other"] = "Thrown object"
+    else:
+        for name in ED_ONLY:
+            body[name] = None
+    if kind in ("suspension", "permanent_exclusion"):
+        body["exclusion_reason"] = body.get("exclusion_reason") or "PD"
+    elif kind != "exclusion":
+        body["exclusion_reason"] = None
+    participants = []
+    for participant in body.get("participants") or []:
+        participant = dict(participant)
+        if participant.get("person") is not None:
+            participant["person"] = _person(participant["person"])
+        participant["name"] = _clean(participant.get("name", ""), "Someone named")
+        participants.append(participant)
+    body["participants"] = participants
+    return body
+
+
+def keep_need_to_the_rules(body: dict[str, Any]) -> dict[str, Any]:
+    body = dict(body)
+    body["agency"] = None
+    body["person"] = _person(body.get("person"))
+    day = _parsed(body.get("recorded_on"), dt.date.fromisoformat)
+    if day is False or day is None or day > timezone.localdate():
+        body["recorded_on"] = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    body["detail"] = _clean(body.get("detail", ""))
+    return body
+
+
 def csv_file(text: str, rows: int = 2) -> str:
     """A bulk file of referrals, carrying the generated text in a cell."""
     text = text.replace("\x00", "")[:1000]
@@ -178,6 +263,10 @@ def prepare(case: Any, senders: Senders) -> None:
         if isinstance(source_id, str) and source_id and next(senders.turn) % 3:
             # Most as new events (201), the rest as generated (often the same event again: 409).
             case.body["source_id"] = f"{source_id[:27]}-{uuid.uuid4()}"
+    elif case.operation.path == "/api/events" and isinstance(case.body, dict):
+        case.body = keep_event_to_the_rules(case.body)
+    elif case.operation.path == "/api/needs" and isinstance(case.body, dict):
+        case.body = keep_need_to_the_rules(case.body)
     elif case.operation.path == "/api/referrals/{feed}/bulk":
         if case.media_type == "text/csv" and isinstance(case.body, str):
             case.body = csv_file(case.body)

@@ -584,6 +584,10 @@ class RealtimeIndex:
             raise UnsupportedSQL("a model with no blocking rules compares every record")
         self._unique_ids: list[Any] = []
         self._row_of: dict[Any, int] = {}
+        # Rows of records since changed or removed: never a candidate again (their values stay
+        # in the columns' term frequencies until the next rebuild).
+        self._retired: set[int] = set()
+        self._retired_rows: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
 
     # building ------------------------------------------------------------------------------
 
@@ -749,8 +753,32 @@ class RealtimeIndex:
                 rule.append(rule.keys([new_codes[p.column.name] for p in rule.parts]), first_row)
         return len(frame)
 
+    def remove(self, unique_ids: Iterable[Any]) -> int:
+        """Stop matching these records (a record changed so that it must be held, or deleted);
+        returns how many were indexed."""
+        removed = 0
+        for uid in unique_ids:
+            row = self._row_of.pop(_python_value(uid), None)
+            if row is not None:
+                self._retired.add(row)
+                removed += 1
+        if removed:
+            self._retired_rows = np.fromiter(sorted(self._retired), dtype=np.int32)
+        return removed
+
+    def replace(
+        self, records: pd.DataFrame | Iterable[Mapping[str, Any]], *, prepared: bool = False
+    ) -> int:
+        """Index these records as they are now: a record already indexed under the same unique
+        id is retired first (the index keeps no stale copy), a new one is added."""
+        frame = self._prepared_frame(records, prepared)
+        if not len(frame):
+            return 0
+        self.remove(frame[self.unique_id_column].tolist())
+        return self.add(frame, prepared=True)
+
     def __len__(self) -> int:
-        return len(self._unique_ids)
+        return len(self._row_of)
 
     def __contains__(self, unique_id: object) -> bool:
         return unique_id in self._row_of
@@ -802,7 +830,11 @@ class RealtimeIndex:
         all_rows = np.concatenate(found_rows)
         all_keys = np.concatenate(found_keys)
         unique_rows, first = np.unique(all_rows, return_index=True)
-        return unique_rows, all_keys[first]
+        keys = all_keys[first]
+        if len(self._retired_rows):
+            live = ~np.isin(unique_rows, self._retired_rows, assume_unique=True)
+            unique_rows, keys = unique_rows[live], keys[live]
+        return unique_rows, keys
 
     def _l_values(self, columns: Sequence[str], row: int) -> tuple[Any, ...]:
         return tuple(self._columns[c].value(int(self._columns[c].codes.view[row])) for c in columns)

@@ -208,6 +208,7 @@ MATRIX.update(
         "identity:held": ("none", only(FRONT_DOOR)),
         "identity:held-record": ("held_record", only(FRONT_DOOR)),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
+        "identity:events-import": ("none", only({Role.ADMINISTRATOR})),
         # Who a child has been involved with in agency events: casework, as the chronology.
         "identity:associates": ("visible_child", only(CASEWORK)),
     }

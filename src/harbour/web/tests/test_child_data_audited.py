@@ -336,6 +336,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "frontdoor:bank-holiday-remove": _RULES,
     "identity:import": "administrators upload an agency's file; the answer is counts and "
     "line-numbered errors in that file, never a record Harbour holds",
+    "identity:events-import": "administrators upload an agency's events or needs file; the "
+    "answer is counts and line-numbered errors in that file, never a record Harbour holds",
     "identity:flag-rules": _RULES,
     "identity:flag-rule-edit": _RULES,
     "identity:flag-rule-switch": _RULES,
@@ -353,6 +355,10 @@ NO_CHILD_DATA: dict[str, str] = {
     "api:referral-receive": "POST only: the answer gives the reference and what is missing, "
     "never the child",
     "api:referral-bulk": "POST only: the answer gives references and line numbers, never a child",
+    "api:events-receive": "POST only: the answer gives Harbour's id for the event, whether it "
+    "was new and what matching did, never a child's details",
+    "api:needs-receive": "POST only: the answer gives Harbour's id for the need, whether it was "
+    "new and what matching did, never a child's details",
     **{
         f"partnership:{name}": _ADMIN
         for name in (

@@ -1,0 +1,88 @@
+"""``harbour events import --agency CODE --format FORMAT FILE.csv [--json]``: an agency's events
+or needs, all or nothing (the formats are in docs/events-intake.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from django_typer.management import TyperCommand, command
+
+from harbour.identity.event_files import (
+    FORMATS,
+    MAX_ERRORS,
+    FileSummary,
+    ImportRejected,
+    count_rows,
+    import_events_file,
+)
+from harbour.partnership.models import Agency
+
+
+class Command(TyperCommand):
+    help = "Agencies' events and needs: import a file in one of the formats."
+
+    @command(name="import")
+    def import_file(
+        self,
+        file: Annotated[Path, typer.Argument(help="A CSV file in the format's columns")],
+        agency: Annotated[str, typer.Option(help="The agency's code, e.g. riverside-police")],
+        format: Annotated[str, typer.Option(help="One of: " + ", ".join(FORMATS))],
+        as_json: Annotated[
+            bool,
+            typer.Option(
+                "--json", help="Print {rows, new, updated, unchanged, rejected, ...} as JSON"
+            ),
+        ] = False,
+    ) -> None:
+        """Check the whole file, then add or update every event or need in it (idempotent), and
+        match the agency's records of the people on arrival."""
+        found = Agency.objects.filter(code=agency).first()
+        if found is None:
+            self.stderr.write(f"No agency has the code {agency!r}.")
+            raise typer.Exit(code=1)
+        if format not in FORMATS:
+            self.stderr.write(
+                f"There is no format {format!r}: the formats are {', '.join(FORMATS)}."
+            )
+            raise typer.Exit(code=1)
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            self.stderr.write(f"Cannot read {file}: {exc.strerror}")
+            raise typer.Exit(code=1) from exc
+        try:
+            summary = import_events_file(agency=found, format_name=format, content=content)
+        except ImportRejected as exc:
+            if as_json:
+                rows = count_rows(content)
+                rejected = FileSummary(rows=rows, rejected=rows).as_dict()
+                rejected["errors"] = [e.as_dict() for e in exc.errors[:MAX_ERRORS]]  # type: ignore[assignment]
+                self.stdout.write(json.dumps(rejected))
+            self.stderr.write(f"{file}: {exc}")
+            for error in exc.errors[:MAX_ERRORS]:
+                self.stderr.write(f"  {error}")
+            if exc.error_count > MAX_ERRORS:
+                self.stderr.write(f"  … and {exc.error_count - MAX_ERRORS} more")
+            raise typer.Exit(code=1) from exc
+        if as_json:
+            self.stdout.write(json.dumps(summary.as_dict()))
+            return
+        self.stdout.write(
+            f"{file}: {summary.rows:,} rows for {found.name}: {summary.new:,} new, "
+            f"{summary.updated:,} updated, {summary.unchanged:,} unchanged. On arrival: "
+            f"{summary.linked:,} linked to a person, {summary.new_people:,} new people, "
+            f"{summary.for_review:,} for review, {summary.held:,} held."
+        )
+
+    @command()
+    def formats(self) -> None:
+        """The formats, each with its columns (required ones marked *)."""
+        for name, file_format in FORMATS.items():
+            columns = ", ".join(
+                f"{column}{'*' if cell.required else ''}"
+                for column, cell in file_format.columns.items()
+            )
+            self.stdout.write(f"{name}: {file_format.title}\n  {columns}")

@@ -1,0 +1,280 @@
+"""Agencies' event and need files (issue 11, part 2): each format's fixture imports, the same
+file again adds nothing, a broken file is rejected by line and column with nothing saved, and no
+bytes make a parser fail other than by rejecting the file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harbour.identity import event_files, matching
+from harbour.identity.models import AgencyEvent, EventParticipant, SourceNeed, SourceRecord
+from harbour.partnership.models import AgencyType
+from harbour.tabular import ImportRejected
+from harbour.testing import make_agency
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTED = {
+    "ed-attendance": 3,
+    "ambulance": 2,
+    "police-incident": 4,
+    "missing": 2,
+    "exclusions": 2,
+    "needs": 3,
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    matching.forget()
+    yield
+    matching.forget()
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / f"{name}.csv").read_bytes()
+
+
+def edited(name: str, line: int, column: str, value: str) -> bytes:
+    """The fixture with one cell changed (line 2 is the first row)."""
+    rows = list(csv.reader(io.StringIO(fixture(name).decode())))
+    rows[line - 1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_format_imports_and_the_same_file_again_adds_nothing(name):
+    agency = make_agency("riverside", AgencyType.POLICE)
+    first = event_files.import_events_file(agency=agency, format_name=name, content=fixture(name))
+    assert (first.rows, first.new, first.updated, first.rejected) == (
+        EXPECTED[name],
+        EXPECTED[name],
+        0,
+        0,
+    )
+    counts = (AgencyEvent.objects.count(), SourceNeed.objects.count(), SourceRecord.objects.count())
+    again = event_files.import_events_file(agency=agency, format_name=name, content=fixture(name))
+    assert (again.new, again.updated, again.unchanged) == (0, 0, EXPECTED[name])
+    assert (
+        AgencyEvent.objects.count(),
+        SourceNeed.objects.count(),
+        SourceRecord.objects.count(),
+    ) == counts
+
+
+def test_the_ed_attendance_fixture_round_trips():
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    event_files.import_events_file(
+        agency=agency, format_name="ed-attendance", content=fixture("ed-attendance")
+    )
+    rows = list(csv.DictReader(io.StringIO(fixture("ed-attendance").decode())))
+    for row in rows:
+        saved = AgencyEvent.objects.get(source_reference=row["reference"])
+        local = dt.datetime.fromisoformat(row["arrival_at"])
+        assert saved.kind == "ed_attendance" and saved.role == "patient"
+        assert saved.ed_arrival_at is not None
+        assert saved.ed_arrival_at.astimezone(dt.UTC).replace(tzinfo=None) == local - dt.timedelta(
+            hours=1
+        )  # British Summer Time
+        assert saved.occurred_at == saved.ed_arrival_at
+        assert saved.ed_assault_method == row["assault_method"]
+        assert saved.ed_assault_method_other == row["assault_method_other"]
+        assert saved.ed_location_type == row["assault_location_type"]
+        assert saved.ed_location_description == row["assault_location_description"]
+        assert saved.source_record.source_id == row["source_id"]
+        assert saved.source_record.nhs_number == row["nhs_number"].replace(" ", "")
+        assert str(saved.severity) == row["severity"]
+        if row["latitude"]:
+            assert saved.latitude == float(row["latitude"]) and saved.lsoa21 == row["lsoa21"]
+    assert AgencyEvent.objects.get(source_reference="ATT-26-000777").weapon  # a sharp object
+
+
+def test_the_police_file_names_the_adult_and_both_children_of_one_incident():
+    agency = make_agency("riverside-police", AgencyType.POLICE)
+    event_files.import_events_file(
+        agency=agency, format_name="police-incident", content=fixture("police-incident")
+    )
+    assert AgencyEvent.objects.filter(source_reference="OCC-26-000101").count() == 2
+    adult = EventParticipant.objects.get()
+    assert (adult.name, adult.approximate_age, adult.is_adult, adult.poses_risk) == (
+        "Dean Marsh",
+        24,
+        True,
+        True,
+    )
+    assert set(AgencyEvent.objects.values_list("kind", flat=True)) == {
+        "incident",
+        "arrest",
+        "stop_search",
+    }
+
+
+def test_a_grid_point_is_stored_in_wgs84():
+    agency = make_agency("riverside-ambulance", AgencyType.AMBULANCE)
+    event_files.import_events_file(
+        agency=agency, format_name="ambulance", content=fixture("ambulance")
+    )
+    saved = AgencyEvent.objects.get(source_reference="INC-26-104455")
+    assert saved.latitude is not None and saved.longitude is not None
+    assert 52.3 < saved.latitude < 52.5 and -1.6 < saved.longitude < -1.4
+    assert saved.postcode == "RV1 2" and saved.means == "knife"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "column", "value", "problem"),
+    [
+        ("ed-attendance", 3, "arrival_at", "2099-01-01T10:00", "must not be in the future"),
+        ("ed-attendance", 2, "assault_at", "2026-03-29T01:30", "that exists in Europe/London"),
+        ("ed-attendance", 4, "assault_method", "07", "ISTV assault method code"),
+        ("ed-attendance", 2, "latitude", "51.5", "outside the partnership's area"),
+        ("ambulance", 2, "easting", "530000", "outside the partnership's area"),
+        ("police-incident", 5, "kind", "burglary", "must be one of"),
+        ("police-incident", 2, "occurred_at", "14/06/2026 22:40", "must be a date and time"),
+        ("missing", 3, "date_of_birth", "2099-01-01", "must not be in the future"),
+        ("exclusions", 2, "reason", "XX", "DfE reason code"),
+        ("exclusions", 3, "kind", "expelled", "suspension or permanent_exclusion"),
+        ("needs", 4, "need", "ehcp", "must be one of"),
+        ("needs", 2, "recorded_on", "2099-12-31", "must not be in the future"),
+        ("police-incident", 3, "other_role", "", None),  # a named adult needs no role
+    ],
+)
+def test_a_broken_cell_rejects_the_file_by_line_and_column(name, line, column, value, problem):
+    agency = make_agency("riverside", AgencyType.POLICE)
+    content = edited(name, line, column, value)
+    if problem is None:
+        assert event_files.import_events_file(agency=agency, format_name=name, content=content).new
+        return
+    with pytest.raises(ImportRejected) as rejected:
+        event_files.import_events_file(agency=agency, format_name=name, content=content)
+    (error,) = rejected.value.errors
+    assert (error.line, error.column) == (line, column)
+    assert problem in error.detail
+    assert not AgencyEvent.objects.exists() and not SourceRecord.objects.exists()
+
+
+def test_an_unknown_column_and_a_missing_required_one_are_named():
+    agency = make_agency("riverside", AgencyType.POLICE)
+    content = fixture("missing").replace(b"location", b"locaton").replace(b"reference,", b"ref,")
+    with pytest.raises(ImportRejected) as rejected:
+        event_files.import_events_file(agency=agency, format_name="missing", content=content)
+    named = {(e.line, e.column) for e in rejected.value.errors}
+    assert {(1, "locaton"), (1, "ref"), (1, "reference")} <= named
+
+
+def test_the_command_prints_the_counts_as_json(tmp_path, capsys):
+    agency = make_agency("riverside-school", AgencyType.SCHOOL)
+    path = tmp_path / "exclusions.csv"
+    path.write_bytes(fixture("exclusions"))
+    call_command(
+        "events", "import", str(path), "--agency", agency.code, "--format", "exclusions", "--json"
+    )
+    first = json.loads(capsys.readouterr().out)
+    assert {k: first[k] for k in ("rows", "new", "updated", "unchanged", "rejected")} == {
+        "rows": 2,
+        "new": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
+    call_command(
+        "events", "import", str(path), "--agency", agency.code, "--format", "exclusions", "--json"
+    )
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 2
+    path.write_bytes(edited("exclusions", 2, "reason", "XX"))
+    with pytest.raises(CommandError):
+        call_command(
+            "events",
+            "import",
+            str(path),
+            "--agency",
+            agency.code,
+            "--format",
+            "exclusions",
+            "--json",
+        )
+    rejected = json.loads(capsys.readouterr().out)
+    assert (rejected["rows"], rejected["rejected"], rejected["new"]) == (2, 2, 0)
+    assert rejected["errors"][0]["line"] == 2 and rejected["errors"][0]["column"] == "reason"
+
+
+CELLS = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
+    ["", "2026-06-14", "2026-06-14T22:40", "yes", "03", "52.39", "-1.6", "RV1 2AB"]
+)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_file_makes_a_parser_fail_other_than_by_rejecting_it(name, data):
+    file_format = event_files.FORMATS[name]
+    columns = list(file_format.columns)
+    header = data.draw(
+        st.lists(st.sampled_from([*columns, "stray"]), min_size=1, max_size=8, unique=True)
+    )
+    rows = data.draw(
+        st.lists(st.lists(CELLS, min_size=len(header), max_size=len(header)), max_size=4)
+    )
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    content = data.draw(
+        st.sampled_from([out.getvalue().encode(), out.getvalue().encode()[:-3] + b"\xff\xfe"])
+    )
+    errors: list = []
+    try:
+        items, lines = event_files.parse(file_format, content)
+    except ImportRejected as rejected:
+        errors = rejected.errors
+        items, lines = [], []
+    assert all(e.line >= 1 for e in errors) and len(items) == len(lines)
+
+
+def test_an_administrator_imports_a_file_on_the_page(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    client.force_login(make_staff(agency, Role.ADMINISTRATOR))
+    url = reverse("identity:events-import")
+    page = client.get(url)
+    assert page.status_code == 200 and "ed-attendance" in page.content.decode()
+    response = client.post(url, {"agency": str(agency.pk)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "Select the format of the file" in body
+    bad = SimpleUploadedFile("bad.csv", edited("ed-attendance", 3, "assault_method", "07"))
+    response = client.post(
+        url, {"agency": str(agency.pk), "file_format": "ed-attendance", "file": bad}
+    )
+    assert response.status_code == 400
+    assert "nothing was saved" in response.content.decode()
+    assert [(e.line, e.column) for e in response.context["errors"]] == [(3, "assault_method")]
+    assert not AgencyEvent.objects.exists()
+    good = SimpleUploadedFile("good.csv", fixture("ed-attendance"))
+    response = client.post(
+        url,
+        {"agency": str(agency.pk), "file_format": "ed-attendance", "file": good},
+        follow=True,
+    )
+    assert "3 rows for" in response.content.decode() and "3 new" in response.content.decode()
+    assert AgencyEvent.objects.filter(agency=agency).count() == 3
+    client.force_login(make_staff(agency, Role.FRONT_DOOR_MANAGER))
+    assert client.get(url).status_code == 403
