@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_api_documentation_passes_axe_on_a_desktop_and_a_phone(page, live_server):
     page.goto(f"{live_server.url}/api/docs")
-    expect(page.locator("h1")).to_have_text("Harbour automated referrals")
+    expect(page.locator("h1")).to_have_text("Harbour automated referrals, events and needs")
     expect(page.locator("#schema-ReferralIn")).to_be_visible()
     assert_accessible(page, "api-documentation")
     page.set_viewport_size({"width": 390, "height": 844})
