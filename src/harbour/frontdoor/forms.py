@@ -4,6 +4,7 @@ through the child-centred language checker as it is written."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,11 +118,28 @@ class ChildDetailsForm(forms.Form):
         return data
 
 
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,24}[0-9]$")
+
+
 class WhatHappenedForm(forms.Form):
     incident_date = GovukDateField(
         label="When did it happen? (optional)",
         required=False,
         help_text="If it is still going on, when did you first know of it",
+    )
+    incident_time = forms.TimeField(
+        label="At what time? (optional)",
+        required=False,
+        help_text="24-hour clock, for example 21:30. Out-of-hours incidents need a strategy "
+        "discussion out of hours too",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"data-width": "5", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter a time on the 24-hour clock, like 21:30"},
+    )
+    incident_location = text_field(
+        "Where did it happen? (optional)",
+        max_length=300,
+        help_text="A place, a street or a postcode",
     )
     what_happened = text_field(
         "What happened",
@@ -131,10 +149,36 @@ class WhatHappenedForm(forms.Form):
         max_length=10000,
         help_text="The facts as you know them: who, what, where. Describe harm done to the child",
     )
+    others_involved = text_field(
+        "Other people involved (optional)",
+        rows=3,
+        checked=REFERRAL,
+        max_length=5000,
+        help_text="Suspects, witnesses and other children: names, ages and what you know of "
+        "their part",
+    )
+    incident_reference = text_field(
+        "Your agency's reference for it (optional)",
+        max_length=64,
+        help_text="A police occurrence or incident number, or the health record's reference",
+    )
+    referrer_phone = text_field(
+        "A telephone number the front door can ring you on (optional)",
+        max_length=30,
+        help_text="For example, 01632 960 123 or +44 7700 900123",
+    )
+
+    def clean_referrer_phone(self) -> str:
+        value = " ".join(self.cleaned_data.get("referrer_phone", "").split())
+        if value and not PHONE.match(value):
+            raise forms.ValidationError("Enter a telephone number, like 01632 960 123")
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         past_or_today(self, "incident_date", "The date it happened")
+        if data.get("incident_time") and not data.get("incident_date"):
+            self.add_error("incident_date", "Enter the date it happened as well as the time")
         return data
 
 

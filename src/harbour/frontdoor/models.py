@@ -91,6 +91,18 @@ class Referral(models.Model):
 
     # What happened and why the referrer is worried.
     incident_date = models.DateField(null=True, blank=True)
+    # What police and health hold about the incident (issue 12, part 7).
+    incident_time = models.TimeField(null=True, blank=True)
+    incident_location = models.CharField(max_length=300, blank=True)
+    incident_reference = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The police occurrence or incident reference, or the health record's",
+    )
+    others_involved = models.TextField(
+        blank=True, help_text="Other people involved: suspects, witnesses, other children"
+    )
+    referrer_phone = models.CharField(max_length=30, blank=True)
     what_happened = models.TextField(blank=True)
     concerns = models.JSONField(default=list, blank=True, help_text="Codes from Concern")
     reason = models.TextField("Reason for referral", blank=True)

@@ -226,8 +226,24 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
             " ".join(filter(None, [referral.child_address, referral.child_postcode])),
             "child",
         ),
-        ("When it happened", date(referral.incident_date), "what-happened"),
+        (
+            "When it happened",
+            " ".join(
+                filter(
+                    None,
+                    [
+                        date(referral.incident_date),
+                        referral.incident_time.strftime("%H:%M") if referral.incident_time else "",
+                    ],
+                )
+            ),
+            "what-happened",
+        ),
+        ("Where it happened", referral.incident_location, "what-happened"),
         ("What happened", referral.what_happened, "what-happened"),
+        ("Other people involved", referral.others_involved, "what-happened"),
+        ("The referring agency's reference", referral.incident_reference, "what-happened"),
+        ("Telephone number for the referrer", referral.referrer_phone, "what-happened"),
         ("Concerns", ", ".join(concerns.get(c, c) for c in referral.concerns), "concerns"),
         ("Reason for referral", referral.reason, "reason"),
         ("The child's own words", referral.child_voice, "voice"),
