@@ -30,6 +30,7 @@ from harbour.insight.engine.disproportionality import (
 from harbour.insight.engine.istv import WEAPON_LABELS
 from harbour.insight.presenters import month_name
 from harbour.insight.selectors import DisproportionalityFigures, NeedsFigures
+from harbour.web.published import threshold as published_threshold
 
 NOT_RECORDED = "Not recorded"
 WEEKDAYS = list(calendar.day_name)
@@ -125,7 +126,7 @@ def counts_section(
     if order:
         rank = {_label(v, labels): i for i, v in enumerate(order)}
         values.sort(key=lambda v: (rank.get(v[0], len(rank)), v[0]))
-    protected = disclosure.protect_column([v for _, v in values])
+    protected = disclosure.protect_column([v for _, v in values], threshold=published_threshold())
     rows = [Row(label, [cell[0]]) for (label, _), cell in zip(values, protected.cells, strict=True)]
     published = pd.DataFrame(
         [
@@ -157,7 +158,7 @@ def seasonal_section(frame: pd.DataFrame, *, key: str, title: str, description: 
     counts = {(int(r.year), int(r.calendar_month)): int(r.count) for r in frame.itertuples()}
     matrix = [[counts.get((y, m), 0) for y in years] for m in months]
     held = [[(y, m) in counts for y in years] for m in months]
-    protected = disclosure.protect_table(matrix)
+    protected = disclosure.protect_table(matrix, threshold=published_threshold())
     rows = []
     for m, cells, total, present in zip(
         months, protected.cells, protected.row_totals, held, strict=True
@@ -192,7 +193,7 @@ def when_section(frame: pd.DataFrame, *, key: str, title: str, description: str)
         return Section(key, title, description, title, "Hour", [], [])
     counts = {(int(r.weekday), int(r.hour)): int(r.count) for r in frame.itertuples()}
     matrix = [[counts.get((d, h), 0) for d in range(7)] for h in range(24)]
-    protected = disclosure.protect_table(matrix, totals=False)
+    protected = disclosure.protect_table(matrix, totals=False, threshold=published_threshold())
     rows = [
         Row(f"{h:02d}:00 to {h:02d}:59", list(cells)) for h, cells in enumerate(protected.cells)
     ]
@@ -236,7 +237,9 @@ def lsoa_section(violent: pd.DataFrame, assaults: pd.DataFrame) -> Section:
     )
     if not codes:
         return Section("where", title, description, title, "LSOA", [], [])
-    protected = disclosure.protect_table([[police.get(c, 0), ed.get(c, 0)] for c in codes])
+    protected = disclosure.protect_table(
+        [[police.get(c, 0), ed.get(c, 0)] for c in codes], threshold=published_threshold()
+    )
     rows = [
         Row(f"{names[c]} ({c})", [*cells, total])
         for c, cells, total in zip(codes, protected.cells, protected.row_totals, strict=True)
@@ -382,7 +385,9 @@ def stage_section(
         )
     rates = {r.group: r for r in relative_rates(by_group, people, reference=reference)}
     labels = [*groups, "not_stated"]
-    protected = disclosure.protect_column([by_group.get(g, 0) for g in labels])
+    protected = disclosure.protect_column(
+        [by_group.get(g, 0) for g in labels], threshold=published_threshold()
+    )
     rows = []
     chart_rows = []
     # A hidden reference count would come back from any other group's rate over its RRI.
