@@ -87,6 +87,7 @@ bench: setup postgres
 	$(BIN)/python benchmarks/linkage_batch.py
 	$(BIN)/python benchmarks/frontdoor_intake.py
 	$(BIN)/python benchmarks/frontdoor_queue.py
+	$(BIN)/python benchmarks/events_intake.py
 	$(BIN)/python benchmarks/insight_import.py
 
 clean:

@@ -51,6 +51,7 @@ from harbour.identity.models import (
     EventRole,
     ExclusionReason,
     HeldRecord,
+    LinkageModel,
     LinkMethod,
     Person,
     PersonChange,
@@ -62,7 +63,7 @@ from harbour.identity.models import (
     SourceRecord,
 )
 from harbour.identity.people import person_kept
-from harbour.identity.sources import source_frame, upsert_source_records
+from harbour.identity.sources import source_frame, source_records, upsert_source_records
 from harbour.partnership.models import Agency, Staff
 
 logger = logging.getLogger(__name__)
@@ -917,14 +918,8 @@ class Arrival:
 
 
 def _engine_record(record_id: int) -> dict[str, Any] | None:
-    frame = source_frame([record_id])
-    if not len(frame):
-        return None
-    row = frame.iloc[0].to_dict()
-    return {
-        k: (None if v is None or (isinstance(v, float) and v != v) or v == "" else v)
-        for k, v in row.items()
-    }
+    found = source_records([record_id])
+    return found[0] if found else None
 
 
 def _nhs_conflict(record: SourceRecord, person: Person) -> bool:
@@ -1015,9 +1010,16 @@ def _review(
     )
 
 
-def link_arrival(record_id: int, *, person_id: str = "") -> Arrival:
+def link_arrival(
+    record_id: int,
+    *,
+    person_id: str = "",
+    index: Any = None,
+    model: LinkageModel | None = None,
+) -> Arrival:
     """Match one record that arrived (or changed) against the person index, in its own
-    transaction, and act as the batch run would (see the module docstring)."""
+    transaction, and act as the batch run would (see the module docstring). ``index`` and
+    ``model``, when given, are the current ones (``link_arrivals`` looks them up once)."""
     with transaction.atomic():
         record = SourceRecord.objects.select_for_update().select_related("agency").get(pk=record_id)
         if PersonRecord.objects.filter(source_record=record).exists():
@@ -1036,7 +1038,7 @@ def link_arrival(record_id: int, *, person_id: str = "") -> Arrival:
                     )
                     return Arrival(record_id, "named", person.display_id)
         engine = _engine_record(record_id)
-        index = matching.current_index()
+        index = index if index is not None else matching.current_index()
         if index is None or engine is None:
             return Arrival(record_id, "no_model")
         reason = index.hold_reason(engine)
@@ -1065,7 +1067,7 @@ def link_arrival(record_id: int, *, person_id: str = "") -> Arrival:
                         nhs=True,
                     )
                     return Arrival(record_id, "review", person.display_id, probability)
-                model = current_model()
+                model = model or current_model()
                 _link(
                     record,
                     person,
@@ -1098,6 +1100,12 @@ def _unusable(record_ids: Sequence[int]) -> dict[int, str]:
     wanted = [pk for pk in record_ids if pk not in linked]
     if not wanted:
         return {}
+    if len(wanted) <= matching.FEW:  # one at a time, as the matcher prepares an arrival
+        reasons = (
+            (r["unique_id"], linkage_model.unusable_reason(linkage_model.prepare_record(r)))
+            for r in source_records(wanted)
+        )
+        return {int(uid): reason for uid, reason in reasons if reason}
     prepared = linkage_model.prepare(source_frame(wanted))
     reasons = linkage_model.unusable_reasons(prepared)
     return {
@@ -1118,6 +1126,8 @@ def link_arrivals(received: Received) -> list[Arrival]:
     unusable: dict[int, str] = {}
     for at in range(0, len(ids), CHUNK):
         unusable |= _unusable(ids[at : at + CHUNK])
+    # The index once, with every record received already in it: not topped up for each.
+    index = matching.current_index() if model is not None else None
     for pk in ids:
         person_id = received.person_ids.get(pk, "")
         try:
@@ -1128,7 +1138,7 @@ def link_arrivals(received: Received) -> list[Arrival]:
             elif model is None and not person_id:
                 arrivals.append(Arrival(pk, "no_model"))
             else:
-                arrivals.append(link_arrival(pk, person_id=person_id))
+                arrivals.append(link_arrival(pk, person_id=person_id, index=index, model=model))
         except Exception:  # the record is saved; the nightly run links it
             logger.exception("Matching source record %s on arrival failed", pk)
             arrivals.append(Arrival(pk, "failed"))

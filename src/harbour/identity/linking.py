@@ -79,7 +79,8 @@ def trained_model(stored: LinkageModel) -> TrainedModel:
 
 
 def current_model() -> LinkageModel | None:
-    return LinkageModel.objects.filter(is_current=True).first()
+    """The current model; its JSON (tens of kilobytes) is read only when used."""
+    return LinkageModel.objects.filter(is_current=True).defer("model_json").first()
 
 
 def link_train(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from harbour.identity.linkage.batch import split_usable
 from harbour.identity.linking import current_model, trained_model
 from harbour.identity.models import Person, PersonRecord, SourceRecord
 from harbour.identity.people import kept_id, merges
-from harbour.identity.sources import source_frame
+from harbour.identity.sources import source_frame, source_records
 
 INCOMING_ID = -1  # never a source record's id
 
@@ -56,9 +57,30 @@ class _Cache:
 _cache = _Cache()
 
 
-def _usable(frame: Any) -> Any:
-    usable, _held = split_usable(linkage_model.prepare(frame))
+#: Up to this many records are prepared one at a time (``prepare_record``, as an arriving record
+#: is), more as a table (``prepare``): the two normalise alike, and a table costs milliseconds
+#: to set up however few rows it has.
+FEW = 100
+
+
+def _usable(ids: Collection[int] | None = None) -> Any:
+    """The records ``ids`` (every record when None) prepared for the index, less those that
+    cannot be matched safely: a list of records for a few, a table for many."""
+    if ids is not None and len(ids) <= FEW:
+        prepared = (linkage_model.prepare_record(r) for r in source_records(ids))
+        return [
+            {c: r[c] for c in linkage_model.MATCHING_COLUMNS}
+            for r in prepared
+            if not linkage_model.unusable_reason(r)
+        ]
+    usable, _held = split_usable(linkage_model.prepare(source_frame(ids)))
     return usable
+
+
+def _ids(usable: Any) -> set[int]:
+    if isinstance(usable, list):
+        return {int(r["unique_id"]) for r in usable}
+    return {int(u) for u in usable["unique_id"].tolist()}
 
 
 def _refresh_changed(now: dt.datetime) -> None:
@@ -73,8 +95,8 @@ def _refresh_changed(now: dt.datetime) -> None:
         if at is not None and _cache.changes.get(pk) != at
     }
     if changed:
-        usable = _usable(source_frame(changed))
-        kept = set(usable["unique_id"].tolist()) if len(usable) else set()
+        usable = _usable(changed.keys())
+        kept = _ids(usable)
         _cache.index.remove(pk for pk in changed if pk not in kept)
         if len(usable):
             _cache.index.replace(usable, prepared=True)
@@ -96,8 +118,7 @@ def current_index() -> Any:
         now = timezone.now()
         newest = SourceRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if _cache.version != stored.version:
-            frame = source_frame()
-            _cache.index = RealtimeIndex.build(trained_model(stored), _usable(frame), prepared=True)
+            _cache.index = RealtimeIndex.build(trained_model(stored), _usable(), prepared=True)
             _cache.version = stored.version
             _cache.last_pk = newest
             _cache.looked_at, _cache.changes = now, {}
@@ -106,9 +127,9 @@ def current_index() -> Any:
         _refresh_changed(now)
         if newest > _cache.last_pk:
             ids = SourceRecord.objects.filter(pk__gt=_cache.last_pk).values_list("pk", flat=True)
-            frame = source_frame(ids)
-            if len(frame):
-                _cache.index.add(_usable(frame), prepared=True)
+            usable = _usable(list(ids))
+            if len(usable):
+                _cache.index.add(usable, prepared=True)
             _cache.last_pk = newest
         return _cache.index
 

@@ -136,6 +136,20 @@ def sync_child_records() -> dict[str, int]:
     return {"created": saved.created, "updated": len(saved.changed)}
 
 
+def source_records(ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The records ``ids`` in the engine's schema, one dict each (a few records, without a
+    table: the real-time path). Missing values are None, as ``source_frame``'s are not blank."""
+    rows = SourceRecord.objects.filter(pk__in=list(ids)).order_by("pk").values_list(*ENGINE_COLUMNS)
+    names = list(ENGINE_COLUMNS.values())
+    records = []
+    for row in rows:
+        record = {k: (None if v == "" else v) for k, v in zip(names, row, strict=True)}
+        if record["dob"] is not None:
+            record["dob"] = record["dob"].isoformat()
+        records.append(record)
+    return records
+
+
 def source_frame(ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Source records in the engine's schema, one row each, unique_id = the record's id."""
     records = SourceRecord.objects.order_by("pk")

@@ -363,6 +363,22 @@ def unusable_reasons(prepared: pd.DataFrame) -> pd.Series:
     return reasons
 
 
+def unusable_reason(record: Mapping[str, Any]) -> str:
+    """``unusable_reasons`` for one record prepared by ``prepare_record`` (the real-time path,
+    one record at a time, without a table)."""
+    no_name = _missing(record.get("first_name")) and _missing(record.get("surname"))
+    no_dob = _missing(record.get("dob")) and _missing(record.get("nhs_number"))
+    if no_name and no_dob:
+        return f"{NO_NAME}; {NO_DOB_OR_NHS}"
+    if no_name:
+        return NO_NAME
+    return NO_DOB_OR_NHS if no_dob else ""
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 # --- the Splink settings ---------------------------------------------------------------------
 
 

@@ -796,14 +796,9 @@ class RealtimeIndex:
         """Why ``record`` must be held for a person to review rather than matched (the batch's
         rule, ``model.unusable_reasons``: no usable name, or neither a date of birth nor an NHS
         number); the empty string when it can be matched."""
-        from harbour.identity.linkage.model import unusable_reasons
+        from harbour.identity.linkage.model import unusable_reason
 
-        incoming = self._incoming(record, prepared)
-        frame = pd.DataFrame([incoming], dtype="object")
-        for column in ("first_name", "surname", "dob", "nhs_number"):
-            if column not in frame.columns:
-                frame[column] = None
-        return str(unusable_reasons(frame).iloc[0])
+        return unusable_reason(self._incoming(record, prepared))
 
     def candidates(self, record: Mapping[str, Any], *, prepared: bool = False) -> dict[Any, int]:
         """The indexed records the model's blocking rules pair with ``record``: unique id ->

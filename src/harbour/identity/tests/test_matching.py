@@ -127,3 +127,19 @@ def test_the_front_door_sees_the_match_with_its_probability(
     assert matched[0].reasons
     # The club shares nothing: its staff could never be shown the match.
     assert all(c.child.recorded_by != front_door["club"] for c in candidates)
+
+
+def test_a_few_records_are_prepared_for_the_index_as_the_whole_table_is(synthetic_records):
+    """Records topped up one at a time (``prepare_record``) enter the index with the values and
+    the holds the table path (``prepare``) gives them."""
+    records = load_records(synthetic_records.head(120))
+    ids = sorted(r.pk for r in records.values())
+    few = matching._usable(ids[: matching.FEW])
+    table = matching._usable(ids[: matching.FEW + 1])
+    assert isinstance(few, list) and not isinstance(table, list)
+    as_table = [
+        {k: (None if v is None or v != v else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
+    assert few == [r for r in as_table if r["unique_id"] in matching._ids(few)]
+    assert matching._ids(few) == {u for u in matching._ids(table) if u in set(ids[: matching.FEW])}

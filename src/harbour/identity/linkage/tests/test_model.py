@@ -54,6 +54,12 @@ def test_records_without_a_name_or_a_date_of_birth_and_nhs_number_are_unusable()
     )
     reasons = model.unusable_reasons(model.prepare(raw)).tolist()
     assert reasons == ["", model.NO_NAME, model.NO_DOB_OR_NHS, ""]
+    # One record at a time (the real-time path) gives the same reasons, both missing included.
+    raw.loc[4] = [5, None, "Unknown", None, None]
+    expected = model.unusable_reasons(model.prepare(raw)).tolist()
+    assert expected[4] == f"{model.NO_NAME}; {model.NO_DOB_OR_NHS}"
+    singles = [model.unusable_reason(model.prepare_record(r)) for r in raw.to_dict("records")]
+    assert singles == expected
 
 
 def test_a_trained_model_saves_and_loads_with_its_version_and_hash(
