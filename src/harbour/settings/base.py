@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "harbour.identity",
     "harbour.language",
     "harbour.frontdoor",
+    "harbour.notices",
     "harbour.insight",
     "harbour.pages",
     "harbour.demo",
