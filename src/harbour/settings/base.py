@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "harbour.web.context_processors.navigation",
                 "harbour.frontdoor.context_processors.clock_alerts",
+                "harbour.notices.context_processors.unread_notices",
             ],
         },
     },
