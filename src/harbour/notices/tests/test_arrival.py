@@ -116,6 +116,57 @@ def test_the_same_events_again_enqueue_nothing(world, django_capture_on_commit_c
     assert again == [] and DBTaskResult.objects.count() == 1
 
 
+def test_a_file_and_the_api_are_announced_too(world, client, django_capture_on_commit_callbacks):
+    """Every channel goes through ``identity.intake``: a file imported (the command and the
+    administrator's page call ``import_events_file``) and a POST to the API each enqueue one."""
+    from harbour.frontdoor import tokens
+    from harbour.identity import event_files
+    from harbour.identity.tests.test_event_files import fixture
+
+    hospital = world["hospital"]
+    with django_capture_on_commit_callbacks(execute=True):
+        event_files.import_events_file(
+            agency=hospital, format_name="ed-attendance", content=fixture("ed-attendance")
+        )
+    (from_file,) = DBTaskResult.objects.all()
+    assert from_file.args_kwargs["kwargs"]["event_ids"] == sorted(
+        AgencyEvent.objects.filter(agency=hospital).values_list("pk", flat=True)
+    )
+    token = tokens.token_create(agency=world["police"], name="Niche")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            "/api/events",
+            data=intake_json(world["jordan"]),
+            content_type="application/json",
+            headers={"authorization": f"Bearer {token.secret}", "idempotency-key": "k-1"},
+        )
+    assert answer.status_code == 201, answer.content
+    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.exclude(pk=from_file.pk).get().args_kwargs["kwargs"] == {
+        "event_ids": [answer.json()["id"]],
+        "need_ids": [],
+    }
+
+
+def intake_json(child: Any) -> dict[str, Any]:
+    return {
+        "reference": "OCC-API-1",
+        "kind": "incident",
+        "role": "victim",
+        "category": "assault",
+        "summary": "Punched outside the shop.",
+        "occurred_on": f"{TODAY:%Y-%m-%d}",
+        "person": {
+            "source_system": "Niche RMS",
+            "source_id": "RVP-API-1",
+            "given_name": child.given_name,
+            "family_name": child.family_name,
+            "date_of_birth": f"{child.date_of_birth:%Y-%m-%d}",
+        },
+        "person_id": person_of(child).display_id,
+    }
+
+
 def test_needs_are_announced_as_needs(world, django_capture_on_commit_callbacks):
     need = intake.NeedIn(
         person=arrival(world["jordan"], "x").person,
