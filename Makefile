@@ -63,6 +63,10 @@ demo: setup
 	$(HARBOUR) frontdoor clocks
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	# The background task runner (ADR 0028) runs beside the server and stops with it.
+	$(HARBOUR) db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(HARBOUR) runserver 127.0.0.1:8000 --noreload --skip-checks
 
 lint: setup

@@ -13,6 +13,7 @@ urlpatterns = [
     path("language/", include("harbour.language.urls")),
     path("identity/", include("harbour.identity.urls")),
     path("insight/", include("harbour.insight.urls")),
+    path("notices/", include("harbour.notices.urls")),
     path("", include("harbour.frontdoor.urls")),
     path("api/", api.urls),  # the automated referrals API and its docs (ADR 0011)
     # No Django admin: the partnership is run through its own audited pages (ADR 0002).

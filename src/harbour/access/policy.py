@@ -572,6 +572,26 @@ def rapid_response_agency_ids(actor: Staff, data_category: str) -> set[int]:
     return {agency_of(actor).pk} | partner_agency_ids(actor, purpose_for(actor), data_category)
 
 
+def front_door_rapid_response_agency_ids(front_door: Agency, data_category: str) -> set[int]:
+    """As ``rapid_response_agency_ids``, for a front door itself rather than one of its staff:
+    when the partnership's rule opens a rapid response as a serious incident arrives (ADR 0028),
+    the links are found with what that front door may use for safeguarding."""
+    if not front_door.is_active:
+        return set()
+    ids = {front_door.pk}
+    for agreement in (
+        InformationSharingAgreement.objects.in_force(_today())
+        .filter(parties=front_door.pk)
+        .prefetch_related("parties")
+    ):
+        if (
+            Purpose.SAFEGUARDING in agreement.purposes
+            and data_category in agreement.data_categories
+        ):
+            ids.update(p.pk for p in agreement.parties.all() if p.is_active)
+    return ids
+
+
 def rapid_response_children(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     """Linked children a rapid response names to the actor: those the actor may find (a working
     relationship, or an agency sharing identity data with the actor's agency). Others are shown
@@ -579,6 +599,55 @@ def rapid_response_children(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     if not can(actor, Action.RAPID_RESPONSE):
         return queryset.none()
     return findable_children(actor, queryset, purpose_for(actor))
+
+
+# Notices: the team around the child told when an agency's event arrives (ADR 0028) ------------
+
+#: The personal working relationships that make someone one of the team around the child, told
+#: when an agency records an event about the child.
+NOTICE_RELATIONSHIPS = (
+    RelationshipKind.LEAD_PRACTITIONER,
+    RelationshipKind.TEAM_AROUND_CHILD,
+    RelationshipKind.PANEL_MEMBERSHIP,
+)
+
+
+def notice_recipients(child: Any, staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is told when an agency records an event about a child: the team around the child,
+    each person with a current personal working relationship (lead practitioner, team around
+    the child, panel) whose account is active and whose role opens a child's record. Agency-wide
+    relationships tell no one in particular; break-glass is not work with the child."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.CHILD_VIEW in actions]
+    working = WorkingRelationship.objects.current().filter(
+        child=child, staff__isnull=False, kind__in=NOTICE_RELATIONSHIPS
+    )
+    return staff.filter(
+        pk__in=working.values("staff_id"), is_active=True, role__in=roles, agency__is_active=True
+    ).order_by("pk")
+
+
+def notice_shows_event(recipient: Staff, agency_id: int, data_category: str) -> bool:
+    """Whether a notice about an agency's event may say what it was (its kind, category, the
+    child's role, when) to this recipient: as the child's record would show the entry
+    (``agency_entry_shown``), their own agency's, or an agreement in force between the two
+    agencies covering that data category for the recipient's purpose. Otherwise the notice says
+    only that the agency recorded a new event about a child they work with."""
+    if not can(recipient, Action.CHILD_VIEW):
+        return False
+    decision = Decision(
+        True,
+        basis="notice",
+        agency_id=recipient.agency_id,
+        shared=shared_categories(recipient, purpose_for(recipient)),
+    )
+    return agency_entry_shown(decision, agency_id, data_category)
+
+
+def own_notices(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The notices addressed to the actor, and no one else's."""
+    if not is_active_actor(actor):
+        return queryset.none()
+    return queryset.filter(recipient_id=actor.pk)
 
 
 # Automated referrals: another agency's system, not a person ------------------------------------

@@ -29,7 +29,6 @@ from harbour.children.models import Child, FamilyMember
 from harbour.demo.models import DemoPattern, GroundTruth, Pattern
 from harbour.demo.signins import FRONT_DOOR_MANAGER, FRONT_DOOR_PRACTITIONER
 from harbour.frontdoor import rapid
-from harbour.frontdoor.models import RapidResponse
 from harbour.identity.models import (
     AgencyEvent,
     EventCategory,
@@ -241,10 +240,10 @@ def _contacts(actor: Staff) -> list[Staff]:
 
 @transaction.atomic
 def open_rapid_responses(*, now: dt.datetime | None = None) -> int:
-    """Open the demo's rapid responses, as the front door would have (audited): the robbery's
-    met and closed, the stabbing's open. Does nothing if they are already open."""
-    if RapidResponse.objects.exists():
-        return 0
+    """The demo's rapid responses, opened as the partnership's rule opens one when a serious
+    incident arrives (``rapid.rapid_response_open_by_rule``, the front door's own service, which
+    finds one already open): the robbery's then met and closed, the stabbing's left open with
+    one contact named. Does nothing to a response that already has a contact named."""
     now = now or timezone.now()
     manager = _staff(FRONT_DOOR_MANAGER.email)
     practitioner = _staff(FRONT_DOOR_PRACTITIONER.email)
@@ -257,9 +256,16 @@ def open_rapid_responses(*, now: dt.datetime | None = None) -> int:
     opened = 0
     for incident in incidents:
         days_ago = (timezone.localtime(now).date() - incident.event.occurred_on).days
+        if days_ago not in (ROBBERY_DAYS_AGO, STABBING_DAYS_AGO):
+            continue
+        existing = rapid.response_to(incident.event)
+        if existing is not None and existing.children.filter(contact__isnull=False).exists():
+            continue
         if days_ago == ROBBERY_DAYS_AGO:
             at = now - dt.timedelta(days=days_ago - 1, hours=20)
-            response = rapid.rapid_response_open(actor=practitioner, incident=incident.event, at=at)
+            response = rapid.rapid_response_open_by_rule(event_id=incident.event.pk, at=at)
+            if response is None:
+                continue
             people = _contacts(manager)
             view = rapid.response_for_actor(manager, response.pk)
             for n, shown in enumerate(view.without_contact):
@@ -290,10 +296,12 @@ def open_rapid_responses(*, now: dt.datetime | None = None) -> int:
                 actor=manager, response=response, at=at + dt.timedelta(hours=20)
             )
             opened += 1
-        elif days_ago == STABBING_DAYS_AGO:
-            response = rapid.rapid_response_open(
-                actor=practitioner, incident=incident.event, at=now - dt.timedelta(hours=3)
+        else:
+            response = rapid.rapid_response_open_by_rule(
+                event_id=incident.event.pk, at=now - dt.timedelta(hours=3)
             )
+            if response is None:
+                continue
             # The child harmed already has a contact; the others are still to be named.
             view = rapid.response_for_actor(practitioner, response.pk)
             first = view.without_contact[:1]

@@ -315,6 +315,50 @@ class CompletenessRule(models.Model):
         return self.item
 
 
+#: What a serious incident was before the rule was data: violence of severity 3 or 4 recorded by
+#: the police, the ambulance service or an emergency department (migration 0010 seeds these).
+DEFAULT_SERIOUS_KINDS = ("incident", "ambulance", "ed_attendance")
+DEFAULT_SERIOUS_CATEGORIES = ("violence_injury", "assault", "robbery", "weapon")
+
+
+class SeriousIncidentRule(models.Model):
+    """The partnership's rule for a serious incident (ADR 0016, ADR 0028): the kinds of event,
+    their categories, the least severity and the age under which the child on the record is a
+    child. The front door's list of serious incidents reads it, and when ``opens_automatically``
+    an incident that meets it opens a rapid response as it arrives. One row (``current``);
+    seeded by migration 0010 with what was code before."""
+
+    kinds = models.JSONField(help_text="Kinds of event (identity.EventKind values)")
+    categories = models.JSONField(help_text="Categories of event (identity.EventCategory values)")
+    minimum_severity = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    under_age = models.PositiveSmallIntegerField(
+        default=18,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="The child on the record was younger than this on the day (or their age is "
+        "not known)",
+    )
+    opens_automatically = models.BooleanField(
+        "Open a rapid response when such an incident arrives", default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Severity {self.minimum_severity} or more, under {self.under_age}"
+
+    @classmethod
+    def current(cls) -> SeriousIncidentRule:
+        """The rule in force (the first row); a fresh one with the defaults if none is saved."""
+        found = cls.objects.order_by("pk").first()
+        if found is not None:
+            return found
+        return cls(kinds=list(DEFAULT_SERIOUS_KINDS), categories=list(DEFAULT_SERIOUS_CATEGORIES))
+
+
 class ServiceLevel(models.Model):
     """How long the front door has for a step, counted from when the referral was received. The
     steps of a referral (rating, decision, when its referrer may escalate) have one level for
@@ -604,9 +648,11 @@ class RapidResponse(models.Model):
         "identity.AgencyEvent", on_delete=models.PROTECT, related_name="rapid_response"
     )
     front_door = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # Null when the partnership's rule opened it as the incident arrived (``opened_by_rule``).
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    opened_by_rule = models.BooleanField(default=False)
     opened_at = models.DateTimeField()
     convene_by = models.DateTimeField(help_text="From the service level")
     status = models.CharField(max_length=10, choices=RapidStatus.choices, default=RapidStatus.OPEN)

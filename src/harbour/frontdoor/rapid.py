@@ -33,46 +33,57 @@ from harbour.children.codes import Relationship
 from harbour.children.models import Child, FamilyMember
 from harbour.frontdoor import clocks
 from harbour.frontdoor.codes import LinkKind, RapidStatus, Step
-from harbour.frontdoor.models import RapidResponse, RapidResponseChild, ServiceLevel
+from harbour.frontdoor.models import (
+    RapidResponse,
+    RapidResponseChild,
+    SeriousIncidentRule,
+    ServiceLevel,
+)
+from harbour.frontdoor.services import front_door_agency
 from harbour.identity.models import (
     EVENT_KIND_CATEGORY,
     AgencyEvent,
-    EventCategory,
-    EventKind,
     EventRole,
     PersonRecord,
-    Severity,
 )
-from harbour.partnership.models import Agency, Staff
+from harbour.partnership.models import Agency, Purpose, Staff
 
-#: A serious incident: violence of severity 3 or 4 recorded by the police, the ambulance service
-#: or an emergency department (a stabbing, a shooting, a serious assault).
-SERIOUS_KINDS = (EventKind.INCIDENT, EventKind.AMBULANCE, EventKind.ED_ATTENDANCE)
-SERIOUS_CATEGORIES = (
-    EventCategory.VIOLENCE_WITH_INJURY,
-    EventCategory.ASSAULT,
-    EventCategory.ROBBERY,
-    EventCategory.WEAPON,
-)
 RECENT_DAYS = 30  # serious incidents listed for a rapid response
 ASSOCIATE_DAYS = 365  # co-involvement before the incident that makes a child an associate
-ADULT_AGE = 18
 SIBLINGS = (Relationship.SIBLING, Relationship.HALF_SIBLING)
 LINK_ORDER = {LinkKind.INVOLVED: 0, LinkKind.SIBLING: 1, LinkKind.ASSOCIATE: 2}
+SYSTEM_ACTOR = "frontdoor-serious-incident-rule"
 
 
-def _serious() -> Q:
+def _serious(rule: SeriousIncidentRule | None = None) -> Q:
+    """A serious incident by the partnership's rule (data, ``SeriousIncidentRule``): its kinds,
+    categories and least severity."""
+    rule = rule or SeriousIncidentRule.current()
     return Q(
-        kind__in=SERIOUS_KINDS,
-        category__in=SERIOUS_CATEGORIES,
-        severity__gte=Severity.SERIOUS,
+        kind__in=list(rule.kinds),
+        category__in=list(rule.categories),
+        severity__gte=rule.minimum_severity,
     )
+
+
+def _about_a_child(event: AgencyEvent, rule: SeriousIncidentRule) -> bool:
+    """The person on the record was under the rule's age on the day (or their age is unknown)."""
+    age = _age_on(event.source_record.date_of_birth, event.occurred_on)
+    return age is None or age < rule.under_age
 
 
 def _agencies_by_category(actor: Staff) -> dict[str, set[int]]:
     """For each data category an event can be, the agencies whose events of it the actor may use."""
     return {
         category: policy.rapid_response_agency_ids(actor, category)
+        for category in set(EVENT_KIND_CATEGORY.values())
+    }
+
+
+def _front_door_agencies_by_category(front_door: Agency) -> dict[str, set[int]]:
+    """The same for a front door itself, when the rule opens a response (no one acting)."""
+    return {
+        category: policy.front_door_rapid_response_agency_ids(front_door, category)
         for category in set(EVENT_KIND_CATEGORY.values())
     }
 
@@ -167,8 +178,11 @@ def linked_children(actor: Staff, incident: AgencyEvent) -> list[Link]:
       the incident) from an agency that shares that kind of event with the actor's agency.
 
     Involved comes before sibling before associate; a child linked twice keeps every reason."""
+    return _linked_children(incident, _agencies_by_category(actor))
+
+
+def _linked_children(incident: AgencyEvent, allowed: dict[str, set[int]]) -> list[Link]:
     links = _Links()
-    allowed = _agencies_by_category(actor)
 
     # Involved: every record of the incident (same agency and reference) and the records each
     # of them names.
@@ -406,17 +420,18 @@ def serious_incidents(actor: Staff, *, today: dt.date | None = None) -> list[Ser
     response if one has been opened."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
     today = today or timezone.localdate()
+    rule = SeriousIncidentRule.current()
     events = [
         e
         for e in _usable(
             AgencyEvent.objects.filter(
-                _serious(), occurred_on__gte=today - dt.timedelta(days=RECENT_DAYS)
+                _serious(rule), occurred_on__gte=today - dt.timedelta(days=RECENT_DAYS)
             ),
             _agencies_by_category(actor),
         )
         .select_related("agency", "source_record", "rapid_response")
         .order_by("-occurred_on", "-pk")
-        if (age := _age_on(e.source_record.date_of_birth, e.occurred_on)) is None or age < ADULT_AGE
+        if _about_a_child(e, rule)
     ]
     groups: dict[tuple[int, str], list[AgencyEvent]] = {}
     for event in events:
@@ -577,13 +592,76 @@ def rapid_response_open(
     """Open a rapid response to a serious incident: the linked children as they are now, to be
     convened within the service level. One per incident."""
     incident = incident_for_actor(actor, incident.pk)
-    existing = RapidResponse.objects.filter(
+    existing = response_to(incident)
+    if existing is not None:
+        raise ValidationError(f"A rapid response is already open for this incident: {existing}")
+    return _open(
+        incident,
+        front_door=policy.agency_of(actor),
+        allowed=_agencies_by_category(actor),
+        actor=actor,
+        at=at,
+    )
+
+
+def response_to(incident: AgencyEvent) -> RapidResponse | None:
+    """The rapid response to an incident (on any of its records: same agency and reference)."""
+    return RapidResponse.objects.filter(
         incident__agency_id=incident.agency_id,
         incident__source_reference=incident.source_reference,
     ).first()
-    if existing is not None:
-        raise ValidationError(f"A rapid response is already open for this incident: {existing}")
-    links = linked_children(actor, incident)
+
+
+def standing_record(incident: AgencyEvent) -> AgencyEvent:
+    """The record that stands for an incident among the agency's records of it (one per child):
+    the child harmed first (victim, then patient), then the first recorded."""
+    records = [incident, *_same_event([incident]).select_related("agency", "source_record")]
+    records.sort(key=lambda e: (HARMED_FIRST.get(EventRole(e.role), 2), e.pk))
+    return records[0]
+
+
+@transaction.atomic
+def rapid_response_open_by_rule(
+    *, event_id: int, at: dt.datetime | None = None
+) -> RapidResponse | None:
+    """Open the rapid response to an incident that meets the partnership's rule for a serious
+    incident (``SeriousIncidentRule``, with ``opens_automatically``), as it arrives (ADR 0028):
+    for the partnership's front door, with the children linked as a front door finds them, on
+    the record of the child harmed. The response already open when there is one; None when the
+    event is not serious by the rule, is not about a child, or the front door may not use it."""
+    rule = SeriousIncidentRule.current()
+    event = (
+        AgencyEvent.objects.filter(_serious(rule), pk=event_id)
+        .select_related("agency", "source_record")
+        .first()
+    )
+    if event is None or not _about_a_child(event, rule):
+        return None
+    existing = response_to(event)
+    if existing is not None or not rule.opens_automatically:
+        return existing
+    front_door = front_door_agency()
+    if front_door is None:
+        return None
+    allowed = _front_door_agencies_by_category(front_door)
+    incident = standing_record(event)
+    if not _usable(AgencyEvent.objects.filter(pk=incident.pk), allowed).exists():
+        return None
+    try:
+        return _open(incident, front_door=front_door, allowed=allowed, actor=None, at=at)
+    except ValidationError:  # no child known to Harbour linked to it (yet)
+        return None
+
+
+def _open(
+    incident: AgencyEvent,
+    *,
+    front_door: Agency,
+    allowed: dict[str, set[int]],
+    actor: Staff | None,
+    at: dt.datetime | None,
+) -> RapidResponse:
+    links = _linked_children(incident, allowed)
     if not links:
         raise ValidationError("No child known to Harbour is linked to this incident")
     at = at or timezone.now()
@@ -596,8 +674,9 @@ def rapid_response_open(
             response = RapidResponse.objects.create(
                 reference=_next_reference(at),
                 incident=incident,
-                front_door=policy.agency_of(actor),
+                front_door=front_door,
                 opened_by=actor,
+                opened_by_rule=actor is None,
                 opened_at=at,
                 convene_by=convene_by,
             )
@@ -611,17 +690,27 @@ def rapid_response_open(
             for x in links
         ]
     )
-    _audit(actor, "front_door.rapid_response_opened", response, children=len(links))
+    who: dict[str, Any] = (
+        {"actor": actor, "purpose": policy.purpose_for(actor)}
+        if actor is not None
+        else {"actor": None, "system_actor": SYSTEM_ACTOR, "purpose": Purpose.SAFEGUARDING}
+    )
+    audit_record(
+        event="front_door.rapid_response_opened",
+        subject=response,
+        basis="agency:rapid_response",
+        detail={"reference": response.reference, "children": len(links)},
+        **who,
+    )
     for x in links:
         audit_record(
-            actor=actor,
             event="front_door.rapid_response_child_linked",
             child_id=x.child_id,
             subject=response,
             section=EVENT_KIND_CATEGORY[incident.kind],
-            purpose=policy.purpose_for(actor),
             basis="agency:rapid_response",
             detail={"reference": response.reference, "link": x.link},
+            **who,
         )
     return response
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -626,13 +626,21 @@ def person_of_records() -> dict[int, int]:
     }
 
 
-def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
-    """Every agency event of every person in the index, as ``Ev``s, by person."""
+def load_events(
+    person_of: dict[int, int] | None = None, *, event_ids: Collection[int] | None = None
+) -> dict[int, list[Ev]]:
+    """Every agency event of every person in the index (or only ``event_ids``), as ``Ev``s, by
+    person."""
     person_of = person_of if person_of is not None else person_of_records()
     participants: dict[int, list[Participant]] = defaultdict(list)
     from harbour.identity.models import EventParticipant
 
-    for event_id, record_id, name, is_adult, risk, role in EventParticipant.objects.values_list(
+    named = EventParticipant.objects.all()
+    events = AgencyEvent.objects.all()
+    if event_ids is not None:
+        named = named.filter(event_id__in=list(event_ids))
+        events = events.filter(pk__in=list(event_ids))
+    for event_id, record_id, name, is_adult, risk, role in named.values_list(
         "event_id", "source_record_id", "name", "is_adult", "poses_risk", "role"
     ):
         participants[event_id].append(
@@ -645,7 +653,7 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
             )
         )
     by_person: dict[int, list[Ev]] = defaultdict(list)
-    for row in AgencyEvent.objects.values(
+    for row in events.values(
         "pk",
         "source_record_id",
         "agency_id",
@@ -676,6 +684,52 @@ def load_events(person_of: dict[int, int] | None = None) -> dict[int, list[Ev]]:
             )
         )
     return by_person
+
+
+def people_merged_into(person: int) -> set[int]:
+    """The person and everyone merged into them, however far back."""
+    found, step = {person}, {person}
+    while step:
+        step = (
+            set(Person.objects.filter(merged_into_id__in=step).values_list("pk", flat=True)) - found
+        )
+        found |= step
+    return found
+
+
+def records_of_person(person: int) -> dict[int, int]:
+    """The person's own source records (theirs and those of the people merged into them) ->
+    the person: ``person_of`` for one person, for ``needs.reconcile`` and the flags."""
+    return dict.fromkeys(
+        PersonRecord.objects.filter(person_id__in=people_merged_into(person)).values_list(
+            "source_record_id", flat=True
+        ),
+        person,
+    )
+
+
+def load_person_events(person: int) -> list[Ev]:
+    """One person's events, the others they name resolved to people, in a handful of queries
+    however large the index (for the flags re-evaluated when an event arrives)."""
+    own = records_of_person(person)
+    event_ids = list(
+        AgencyEvent.objects.filter(source_record_id__in=list(own)).values_list("pk", flat=True)
+    )
+    from harbour.identity.models import EventParticipant
+
+    named = set(
+        EventParticipant.objects.filter(event_id__in=event_ids, source_record__isnull=False)
+        .values_list("source_record_id", flat=True)
+        .distinct()
+    ) - set(own)
+    others = dict(
+        PersonRecord.objects.filter(source_record_id__in=list(named)).values_list(
+            "source_record_id", "person_id"
+        )
+    )
+    merged = merges(set(others.values()))
+    person_of = {r: kept_id(p, merged) for r, p in others.items()} | own
+    return load_events(person_of, event_ids=event_ids).get(person, [])
 
 
 @dataclass
@@ -737,7 +791,16 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
     """Run every current rule that is in use over every person's events; record new flags
     (idempotent). A rule switched off raises nothing. Rules of co-involvement run last, against
     the people flagged by the others."""
-    by_person = load_events(person_of)
+    return _raise(load_events(person_of))
+
+
+def raise_person_flags(*, person: int) -> RaiseSummary:
+    """The same rules over one person's events only: when an event about them arrives
+    (``notices``), not the whole partnership. The person is the one kept after merges."""
+    return _raise({person: load_person_events(person)})
+
+
+def _raise(by_person: Mapping[int, Sequence[Ev]]) -> RaiseSummary:
     children = dict(Person.objects.filter(pk__in=list(by_person)).values_list("pk", "child_id"))
     rules = list(FlagRule.objects.filter(is_current=True, in_use=True))
     rules.sort(key=lambda r: r.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED)
@@ -748,7 +811,10 @@ def raise_flags(*, person_of: dict[int, int] | None = None) -> RaiseSummary:
             # run first).
             flagged = _flagged_by() if rule.kind == FlagRuleKind.CO_INVOLVED_WITH_FLAGGED else {}
             spec = RuleSpec(rule.kind, rule.parameters)
-            existing = set(HarmFlag.objects.filter(rule=rule).values_list("person_id", "anchor_id"))
+            held = HarmFlag.objects.filter(rule=rule)
+            if len(by_person) == 1:
+                held = held.filter(person_id__in=list(by_person))
+            existing = set(held.values_list("person_id", "anchor_id"))
             for person, events in by_person.items():
                 for match in evaluate(spec, person, events, flagged):
                     if (person, match.anchor.id) in existing:

@@ -63,6 +63,7 @@ from harbour.identity.models import (
     SourceRecord,
 )
 from harbour.identity.people import person_kept
+from harbour.identity.signals import events_arrived
 from harbour.identity.sources import source_frame, source_records, upsert_source_records
 from harbour.partnership.models import Agency, Staff
 
@@ -510,6 +511,17 @@ class Received:
     outcomes: list[str] = field(default_factory=list)  # "new", "updated" or "unchanged"
     ids: list[int] = field(default_factory=list)  # the event's or need's id, per item
     person_ids: dict[int, str] = field(default_factory=dict)  # record id -> named person
+    needs: bool = False  # the ids are needs' (``receive_needs``), not events'
+
+    def arrived(self) -> list[int]:
+        """The ids of the events or needs that are new or changed (not those unchanged)."""
+        return sorted(
+            {
+                pk
+                for pk, outcome in zip(self.ids, self.outcomes, strict=True)
+                if outcome != "unchanged"
+            }
+        )
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -860,7 +872,7 @@ def receive_needs(
 def _save_needs(
     agency: Agency, needs: Sequence[NeedIn], actor: Staff | None, system_actor: str, channel: str
 ) -> Received:
-    result = Received(rows=len(needs))
+    result = Received(rows=len(needs), needs=True)
     with transaction.atomic():
         records, changed_records = _save_people(agency, [n.person for n in needs])
         ids = [r.pk for r in records.values()]
@@ -1115,11 +1127,33 @@ def _unusable(record_ids: Sequence[int]) -> dict[int, str]:
     }
 
 
+def announce(received: Received) -> None:
+    """After the commit (now, when there is no transaction), tell the apps above that these
+    events or needs arrived (``signals.events_arrived``): they react in a background task."""
+    arrived = received.arrived()
+    if not arrived:
+        return
+    event_ids, need_ids = ([], arrived) if received.needs else (arrived, [])
+    # robust: the data is committed whatever a receiver does; a failure is logged, not raised.
+    transaction.on_commit(
+        lambda: events_arrived.send(sender=Received, event_ids=event_ids, need_ids=need_ids),
+        robust=True,
+    )
+
+
 def link_arrivals(received: Received) -> list[Arrival]:
     """Match each record ``receive_*`` made or changed. A record with unusable details is held
     (whether or not a model is trained). Without a trained model the rest wait for the first
     linkage run. A failure to match one record leaves it for the nightly linkage run (it is
-    saved either way): it is logged, not the sender's error."""
+    saved either way): it is logged, not the sender's error. Then ``announce`` what arrived:
+    every channel calls this, so every channel is announced."""
+    try:
+        return _link_arrivals(received)
+    finally:
+        announce(received)
+
+
+def _link_arrivals(received: Received) -> list[Arrival]:
     arrivals: list[Arrival] = []
     model = current_model()
     ids = list(received.records)

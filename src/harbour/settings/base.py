@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     # Django Ninja, for the automated referrals API; listed so its Swagger page uses the
     # swagger-ui files it ships (static) rather than a CDN.
     "ninja",
+    # One background task runner (ADR 0028): Django's tasks framework and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "harbour.web",
     "harbour.partnership",
     "harbour.access",
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "harbour.identity",
     "harbour.language",
     "harbour.frontdoor",
+    "harbour.notices",
     "harbour.insight",
     "harbour.pages",
     "harbour.demo",
@@ -66,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "harbour.web.context_processors.navigation",
                 "harbour.frontdoor.context_processors.clock_alerts",
+                "harbour.notices.context_processors.unread_notices",
             ],
         },
     },
@@ -145,6 +150,22 @@ HARBOUR_INSIGHT_QUARANTINE_ROWS = env.bool("HARBOUR_INSIGHT_QUARANTINE_ROWS", de
 # How an import started from the page runs: "thread" (beside the web process, so the page can
 # show its progress) or "inline" (in the request, after it commits).
 HARBOUR_INSIGHT_RUNNER = env.str("HARBOUR_INSIGHT_RUNNER", default="thread")
+
+# Background tasks (ADR 0028): enqueued in the database, run by `harbour db_worker` (`make demo`
+# starts one beside the server). A test that wants a task run at once overrides TASKS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email goes through Django's pluggable backend: the console in a local run, SMTP in production
+# (HARBOUR_EMAIL_BACKEND and Django's EMAIL_* settings from the environment); tests use locmem.
+EMAIL_BACKEND = env.str(
+    "HARBOUR_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.str("HARBOUR_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("HARBOUR_EMAIL_PORT", default=25)
+EMAIL_USE_TLS = env.bool("HARBOUR_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("HARBOUR_FROM_EMAIL", default="Harbour <harbour@riverside.example>")
+# The address notices link back to (a notice's email carries a link, never the record).
+HARBOUR_SITE_URL = env.str("HARBOUR_SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -7,11 +7,17 @@ from pathlib import Path
 from harbour.children.models import CHILD_IDENTIFIABLE_MODELS
 from harbour.frontdoor.models import FRONT_DOOR_CHILD_MODELS
 from harbour.identity.models import IDENTITY_CHILD_MODELS
+from harbour.notices.models import NOTICES_CHILD_MODELS
 
 SRC = Path(__file__).resolve().parents[2]  # src/harbour
 CHILD_MODEL_NAMES = {
     model.__name__
-    for model in (*CHILD_IDENTIFIABLE_MODELS, *FRONT_DOOR_CHILD_MODELS, *IDENTITY_CHILD_MODELS)
+    for model in (
+        *CHILD_IDENTIFIABLE_MODELS,
+        *FRONT_DOOR_CHILD_MODELS,
+        *IDENTITY_CHILD_MODELS,
+        *NOTICES_CHILD_MODELS,
+    )
 } | {
     "WorkingRelationship",
     "BreakGlassGrant",

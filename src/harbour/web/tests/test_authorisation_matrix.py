@@ -5,6 +5,7 @@ fails the suite, so nothing new ships unchecked."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,6 +33,7 @@ from harbour.identity.models import (
 )
 from harbour.insight.models import SourceImport
 from harbour.language.models import LanguageRule
+from harbour.notices.models import Notice
 from harbour.partnership.models import (
     Agency,
     InformationSharingAgreement,
@@ -56,6 +58,7 @@ SIGNED_IN = [role.value for role in Role]
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
 LOGIN = "login"  # redirected to the sign-in page
+CHILD_RECORD = "child's record"  # redirected to a child's record (which decides for itself)
 HOME = "home"  # redirected to the home page
 
 
@@ -223,6 +226,18 @@ MATRIX.update(
         "identity:flag-rules": ("none", only({Role.ADMINISTRATOR})),
         "identity:flag-rule-edit": ("flag_rule", only({Role.ADMINISTRATOR})),
         "identity:flag-rule-switch": ("flag_rule", only({Role.ADMINISTRATOR})),
+    }
+)
+# Notices (ADR 0028): everyone signed in has their own; a notice opens only for its recipient
+# (here the lead practitioner's), who is sent on to the child's record.
+MATRIX.update(
+    {
+        "notices:list": ("none", outcomes(OK)),
+        "notices:settings": ("none", outcomes(OK)),
+        "notices:open": (
+            "lead_notice",
+            outcomes(NOT_FOUND, **{str(Role.LEAD_PRACTITIONER): CHILD_RECORD}),
+        ),
     }
 )
 # The insight store (issue 13; ADR 0022): analysts import and read it, leaders read it.
@@ -502,6 +517,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "threshold": lambda: {"pk": ThresholdGuidance.objects.earliest("pk").pk},
         "education_limit": lambda: {"status": "reduced_timetable"},
         "language_rule": language_rule_kwargs,
+        "lead_notice": lambda: notice_kwargs(data),
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
         "held_record": held_record_kwargs,
@@ -658,6 +674,20 @@ def plan_action_kwargs(user: Staff | None, data: dict[str, Any], can_view: bool)
     return {**plan, "action_id": action.pk}
 
 
+def notice_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    """A notice to the lead practitioner about the stabbing, for a child they lead on."""
+    lead = data["users"][Role.LEAD_PRACTITIONER]
+    relationship = WorkingRelationship.objects.filter(
+        staff=lead, kind=RelationshipKind.LEAD_PRACTITIONER
+    ).earliest("pk")
+    notice, _ = Notice.objects.get_or_create(
+        recipient=lead,
+        event=data["rapid"].incident,
+        defaults={"child_id": relationship.child_id, "text": "Riverside Police has recorded"},
+    )
+    return {"notice_id": notice.pk}
+
+
 def observed(response: Any) -> Any:
     if response.status_code == 302:
         location = response["Location"]
@@ -665,6 +695,8 @@ def observed(response: Any) -> Any:
             return LOGIN
         if location == reverse("pages:home"):
             return HOME
+        if re.fullmatch(r"/children/[0-9a-f-]{36}/", location):
+            return CHILD_RECORD
         return f"302 to {location}"
     return response.status_code
 

@@ -318,6 +318,11 @@ _RULES = "the partnership's rules, set by administrators; no child"
 _POST_ONLY = "POST only: a write that answers with a redirect, never a page"
 NO_CHILD_DATA: dict[str, str] = {
     "web:sign-in": "sign-in",
+    "notices:list": "the signed-in person's own notices: which agency recorded what kind of "
+    "event, never which child (no name, no id); each notice was audited with its child when made",
+    "notices:open": "marks the person's own notice read and redirects to the child's record, "
+    "whose own view authorises and audits the read",
+    "notices:settings": "the signed-in person's choice of email at once or a daily digest",
     "web:sign-out": "sign-out (POST)",
     "web:accessibility": "the accessibility statement",
     "web:privacy": "the privacy notice",
