@@ -484,17 +484,34 @@ class FileSummary:
         return dict(self.__dict__)
 
 
+#: Told how far an import has got: (stage, done, total), stages "checking", "saving" and
+#: "matching" (each record of a person that arrived, matched on arrival).
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
 def import_events_file(
-    *, agency: Agency, format_name: str, content: bytes, actor: Staff | None = None
+    *,
+    agency: Agency,
+    format_name: str,
+    content: bytes,
+    actor: Staff | None = None,
+    progress: Progress | None = None,
 ) -> FileSummary:
     """Check the whole file, save it in one transaction, then match the records of people that
     arrived or changed. ``ImportRejected`` (nothing saved) when any line breaks a rule."""
+    say = progress or _quiet
     file_format = FORMATS.get(format_name)
     if file_format is None:
         raise ImportRejected(
             f"There is no format {format_name[:40]!r}: the formats are " + ", ".join(FORMATS)
         )
+    say("checking", 0, 0)
     items, _lines = parse(file_format, content)
+    say("saving", 0, len(items))
     channel = f"file:{file_format.name}"
     system_actor = f"events-import:{agency.code}"
     try:
@@ -520,7 +537,11 @@ def import_events_file(
         updated=received.updated,
         unchanged=received.unchanged,
     )
-    for arrival in intake.link_arrivals(received):
+    say("matching", 0, len(received.records))
+    matched = intake.link_arrivals(
+        received, progress=lambda done, total: say("matching", done, total)
+    )
+    for arrival in matched:
         if arrival.outcome in ("linked", "named"):
             summary.linked += 1
         elif arrival.outcome == "held":

@@ -1141,19 +1141,27 @@ def announce(received: Received) -> None:
     )
 
 
-def link_arrivals(received: Received) -> list[Arrival]:
+#: How often (in records) ``link_arrivals`` tells its progress.
+PROGRESS_EVERY = 25
+
+
+def link_arrivals(
+    received: Received, *, progress: Callable[[int, int], None] | None = None
+) -> list[Arrival]:
     """Match each record ``receive_*`` made or changed. A record with unusable details is held
     (whether or not a model is trained). Without a trained model the rest wait for the first
     linkage run. A failure to match one record leaves it for the nightly linkage run (it is
     saved either way): it is logged, not the sender's error. Then ``announce`` what arrived:
     every channel calls this, so every channel is announced."""
     try:
-        return _link_arrivals(received)
+        return _link_arrivals(received, progress)
     finally:
         announce(received)
 
 
-def _link_arrivals(received: Received) -> list[Arrival]:
+def _link_arrivals(
+    received: Received, progress: Callable[[int, int], None] | None
+) -> list[Arrival]:
     arrivals: list[Arrival] = []
     model = current_model()
     ids = list(received.records)
@@ -1176,6 +1184,8 @@ def _link_arrivals(received: Received) -> list[Arrival]:
         except Exception:  # the record is saved; the nightly run links it
             logger.exception("Matching source record %s on arrival failed", pk)
             arrivals.append(Arrival(pk, "failed"))
+        if progress is not None and (len(arrivals) % PROGRESS_EVERY == 0 or pk == ids[-1]):
+            progress(len(arrivals), len(ids))
     return arrivals
 
 

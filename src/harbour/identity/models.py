@@ -22,6 +22,8 @@ them (``identity.selectors`` does, through the policy, and audits)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -847,3 +849,54 @@ IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
     NeedsDiscrepancy,
     HarmFlag,
 )
+
+
+class EventImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    IMPORTED = "imported", "Imported"
+    REJECTED = "rejected", "Rejected: nothing was saved"
+    FAILED = "failed", "Stopped before it finished"
+
+
+class EventImport(models.Model):
+    """An agency's events or needs file imported from the administrators' page: run by the
+    background task runner (ADR 0028), its progress while it runs, then its counts or every
+    problem by line and column. The file is kept only until it has run."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file_size = models.BigIntegerField(default=0)
+    file_hash = models.CharField(max_length=64)
+    content = models.BinaryField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=EventImportStatus.choices, default=EventImportStatus.QUEUED
+    )
+    # While it runs: the stage (checking, saving, matching) and how far through it.
+    stage = models.CharField(max_length=20, blank=True)
+    done = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.IntegerField(default=0)
+    message = models.TextField(blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            EventImportStatus.IMPORTED,
+            EventImportStatus.REJECTED,
+            EventImportStatus.FAILED,
+        )

@@ -4,16 +4,19 @@ child data, so each view writes an access event for each Harbour child it is kno
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.identity.audit import audit_children
 from harbour.identity.models import (
+    EventImport,
     HeldRecord,
     HeldRecordDecision,
     HeldStatus,
@@ -262,6 +265,15 @@ def event_import_agencies(*, actor: Staff) -> list[Agency]:
     """The agencies whose events and needs an administrator may import: every active one."""
     policy.require_capability(actor, policy.Action.EVENTS_IMPORT)
     return list(Agency.objects.filter(is_active=True).order_by("name"))
+
+
+def event_import_for_actor(*, actor: Staff, import_id: uuid.UUID) -> EventImport:
+    """An events import an administrator started from the page (any administrator's: they work
+    the partnership's imports together); 404 when there is none."""
+    policy.require_capability(actor, policy.Action.EVENTS_IMPORT)
+    return get_object_or_404(
+        EventImport.objects.select_related("agency", "started_by"), pk=import_id
+    )
 
 
 def import_agencies(*, actor: Staff) -> list[Agency]:

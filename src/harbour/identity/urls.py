@@ -14,6 +14,7 @@ urlpatterns = [
     path("held/<int:held_id>/", views.held_record, name="held-record"),
     path("import/", views.import_records, name="import"),
     path("events/import/", views.events_import, name="events-import"),
+    path("events/import/<uuid:import_id>/", views.events_import_run, name="events-import-run"),
     path("children/<uuid:child_id>/associates/", views.child_associates, name="associates"),
     path("needs/", alert_views.needs_list, name="needs"),
     path("flags/", alert_views.flags_list, name="flags"),

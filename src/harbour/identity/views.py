@@ -5,13 +5,13 @@ through ``identity.selectors`` (policy and audit), writes through ``identity.ser
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -20,9 +20,10 @@ from harbour.children.happening import happening_now
 from harbour.children.presenters import ChildPresenter
 from harbour.identity import associates as child_associates_module
 from harbour.identity import charts, forms, selectors, services
-from harbour.identity.event_files import FORMATS, import_events_file
+from harbour.identity.event_files import FORMATS
+from harbour.identity.event_imports import event_import_start
 from harbour.identity.imports import ImportRejected, import_person_records
-from harbour.identity.models import HeldDecisionKind
+from harbour.identity.models import EventImport, HeldDecisionKind
 from harbour.identity.presenters import HeldRecordPresenter, record_reference
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import Staff
@@ -339,8 +340,9 @@ def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @policy_errors
 def events_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Administrators import an agency's events or needs file (docs/events-intake.md): counts,
-    and what matching on arrival did, or every problem by line and column."""
+    """Administrators import an agency's events or needs file (docs/events-intake.md): it runs
+    in the background and its page shows how far it has got, then the counts and what matching
+    on arrival did, or every problem by line and column."""
     agencies = selectors.event_import_agencies(actor=request.user)
     form = forms.EventsImportForm(
         request.POST or None,
@@ -348,38 +350,50 @@ def events_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         agencies=[(str(a.pk), a.name) for a in agencies],
         formats=[(name, f"{name}: {f.title}") for name, f in FORMATS.items()],
     )
-    rejected: ImportRejected | None = None
     if request.method == "POST" and form.is_valid():
-        agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
-        try:
-            summary = import_events_file(
-                agency=agency,
-                format_name=form.cleaned_data["file_format"],
-                content=form.cleaned_data["file"].read(),
-                actor=request.user,
-            )
-        except ImportRejected as error:
-            rejected = error
-            form.add_error("file", str(error))
-        else:
-            messages.success(
-                request,
-                f"{summary.rows:,} rows for {agency.name}: {summary.new:,} new, "
-                f"{summary.updated:,} updated, {summary.unchanged:,} unchanged. Matched on "
-                f"arrival: {summary.linked:,} joined a person, {summary.new_people:,} new "
-                f"people, {summary.for_review:,} waiting for review, {summary.held:,} held.",
-            )
-            return redirect("identity:events-import")
+        upload = form.cleaned_data["file"]
+        run = event_import_start(
+            actor=request.user,
+            agency=next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"]),
+            format_name=form.cleaned_data["file_format"],
+            content=upload.read(),
+            file_name=upload.name or "upload.csv",
+        )
+        return redirect("identity:events-import-run", import_id=run.pk)
     return render(
         request,
         "identity/events_import.html",
-        {
-            "form": form,
-            "errors": rejected.errors[:200] if rejected else [],
-            "error_count": rejected.error_count if rejected else 0,
-        },
+        {"form": form, "errors": [], "error_count": 0},
         status=400 if form.errors else 200,
     )
+
+
+def events_import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+    polling = request.headers.get("HX-Request") == "true"
+    if polling and not request.user.is_authenticated:
+        # The session ended while the page polled: 286 tells htmx to stop, rather than swap the
+        # sign-in page into the progress box.
+        return HttpResponse(status=286)
+    return _events_import_run(cast(AuthenticatedHttpRequest, request), import_id, polling)
+
+
+@login_required
+@policy_errors
+def _events_import_run(
+    request: AuthenticatedHttpRequest, import_id: uuid.UUID, polling: bool
+) -> HttpResponse:
+    run = selectors.event_import_for_actor(actor=request.user, import_id=import_id)
+    template = "identity/_events_progress.html" if polling else "identity/events_import_run.html"
+    return render(request, template, {"run": run, "percent": _percent(run)})
+
+
+def _percent(run: EventImport) -> int:
+    """How far through: checking and saving are the first tenth, matching the rest."""
+    if run.is_finished:
+        return 100
+    if run.stage == "matching" and run.total:
+        return 10 + (90 * run.done) // run.total
+    return 5 if run.stage == "saving" else 0
 
 
 @login_required

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -244,10 +245,17 @@ def test_no_file_makes_a_parser_fail_other_than_by_rejecting_it(name, data):
     assert all(e.line >= 1 for e in errors) and len(items) == len(lines)
 
 
-def test_an_administrator_imports_a_file_on_the_page(client):
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_an_administrator_imports_a_file_on_the_page(client, django_capture_on_commit_callbacks):
+    """The file runs in the background (here at once, after the commit) and its page shows the
+    outcome: a rejected file's problems by line and column, or the counts."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from harbour.identity.models import EventImport, EventImportStatus
     from harbour.partnership.models import Role
     from harbour.testing import make_staff
 
@@ -260,21 +268,72 @@ def test_an_administrator_imports_a_file_on_the_page(client):
     assert response.status_code == 400
     body = response.content.decode()
     assert "govuk-error-summary" in body and "Select the format of the file" in body
-    bad = SimpleUploadedFile("bad.csv", edited("ed-attendance", 3, "assault_method", "07"))
-    response = client.post(
-        url, {"agency": str(agency.pk), "file_format": "ed-attendance", "file": bad}
-    )
-    assert response.status_code == 400
-    assert "nothing was saved" in response.content.decode()
-    assert [(e.line, e.column) for e in response.context["errors"]] == [(3, "assault_method")]
+
+    def send(name: str, content: bytes) -> EventImport:
+        upload = SimpleUploadedFile(name, content)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url, {"agency": str(agency.pk), "file_format": "ed-attendance", "file": upload}
+            )
+        run = EventImport.objects.get(file_name=name)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("identity:events-import-run", args=[run.pk])
+        return run
+
+    bad = send("bad.csv", edited("ed-attendance", 3, "assault_method", "07"))
+    bad.refresh_from_db()
+    assert bad.status == EventImportStatus.REJECTED and bad.content == b""
+    page = client.get(reverse("identity:events-import-run", args=[bad.pk]))
+    body = page.content.decode()
+    assert "Rejected: nothing was saved" in body and "assault_method" in body
+    assert [(e["line"], e["column"]) for e in page.context["run"].errors] == [(3, "assault_method")]
     assert not AgencyEvent.objects.exists()
-    good = SimpleUploadedFile("good.csv", fixture("ed-attendance"))
-    response = client.post(
-        url,
-        {"agency": str(agency.pk), "file_format": "ed-attendance", "file": good},
-        follow=True,
-    )
-    assert "3 rows for" in response.content.decode() and "3 new" in response.content.decode()
+
+    good = send("good.csv", fixture("ed-attendance"))
+    good.refresh_from_db()
+    assert good.status == EventImportStatus.IMPORTED
+    assert good.summary["rows"] == 3 and good.summary["new"] == 3
+    assert (good.stage, good.done, good.total) == ("matching", 3, 3)
+    body = client.get(reverse("identity:events-import-run", args=[good.pk])).content.decode()
+    assert "3 new" in body and "Imported" in body
     assert AgencyEvent.objects.filter(agency=agency).count() == 3
+    # The page polls while it runs; a second run of the same import does nothing.
+    from harbour.identity.event_imports import event_import_run
+
+    assert event_import_run(good.pk) == EventImportStatus.IMPORTED
+    assert AgencyEvent.objects.filter(agency=agency).count() == 3
+
+
+def test_a_queued_import_shows_its_progress_and_polls(client):
+    from django.urls import reverse
+
+    from harbour.identity.models import EventImport
+    from harbour.partnership.models import Role
+    from harbour.testing import make_staff
+
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    admin = make_staff(agency, Role.ADMINISTRATOR)
+    run = EventImport.objects.create(
+        agency=agency,
+        format="ed-attendance",
+        file_name="big.csv",
+        file_hash="0" * 64,
+        started_by=admin,
+        status="running",
+        stage="matching",
+        done=250,
+        total=1000,
+    )
+    client.force_login(admin)
+    url = reverse("identity:events-import-run", args=[run.pk])
+    body = client.get(url).content.decode()
+    assert "250 of 1,000" in body and 'value="32"' in body and "hx-get" in body
+    partial = client.get(url, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "<html" not in partial.content.decode()
+    client.logout()
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 286
+    client.force_login(make_staff(agency, Role.FRONT_DOOR_MANAGER))
+    assert client.get(url).status_code == 403
+    url = reverse("identity:events-import")
     client.force_login(make_staff(agency, Role.FRONT_DOOR_MANAGER))
     assert client.get(url).status_code == 403

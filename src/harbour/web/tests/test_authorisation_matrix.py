@@ -24,6 +24,7 @@ from harbour.frontdoor.codes import MEETING_ROLE_AGENCY_TYPES, REQUIRED_MEETING_
 from harbour.frontdoor.models import BankHoliday, RapidResponse, RapidResponseChild
 from harbour.identity.models import (
     AgencyEvent,
+    EventImport,
     FlagRule,
     HeldRecord,
     Person,
@@ -212,6 +213,7 @@ MATRIX.update(
         "identity:held-record": ("held_record", only(FRONT_DOOR)),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import": ("none", only({Role.ADMINISTRATOR})),
+        "identity:events-import-run": ("events_import", only({Role.ADMINISTRATOR})),
         # Who a child has been involved with in agency events: casework, as the chronology.
         "identity:associates": ("visible_child", only(CASEWORK)),
     }
@@ -530,6 +532,19 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
                 and user is not None
                 and policy.can(user, policy.Action.CHILD_ALERTS_VIEW)
                 else any_child
+            ).pk
+        },
+        "events_import": lambda: {
+            "import_id": (
+                EventImport.objects.first()
+                or EventImport.objects.create(
+                    agency=Agency.objects.earliest("pk"),
+                    format="ed-attendance",
+                    file_name="riverside-ed.csv",
+                    file_hash="0" * 64,
+                    started_by=Staff.objects.earliest("pk"),
+                    status="rejected",
+                )
             ).pk
         },
         "insight_import": lambda: {

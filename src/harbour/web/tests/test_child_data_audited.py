@@ -341,6 +341,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "frontdoor:bank-holiday-remove": _RULES,
     "identity:import": "administrators upload an agency's file; the answer is counts and "
     "line-numbered errors in that file, never a record Harbour holds",
+    "identity:events-import-run": "an events import's progress: counts and line-numbered "
+    "errors in that file",
     "identity:events-import": "administrators upload an agency's events or needs file; the "
     "answer is counts and line-numbered errors in that file, never a record Harbour holds",
     "identity:flag-rules": _RULES,
