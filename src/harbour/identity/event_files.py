@@ -500,9 +500,12 @@ def import_events_file(
     content: bytes,
     actor: Staff | None = None,
     progress: Progress | None = None,
+    backfill: bool = False,
 ) -> FileSummary:
     """Check the whole file, save it in one transaction, then match the records of people that
-    arrived or changed. ``ImportRejected`` (nothing saved) when any line breaks a rule."""
+    arrived or changed. ``ImportRejected`` (nothing saved) when any line breaks a rule.
+    ``backfill``: an agency's history loaded for the first time, which tells no one
+    (``intake.link_arrivals``)."""
     say = progress or _quiet
     file_format = FORMATS.get(format_name)
     if file_format is None:
@@ -539,7 +542,7 @@ def import_events_file(
     )
     say("matching", 0, len(received.records))
     matched = intake.link_arrivals(
-        received, progress=lambda done, total: say("matching", done, total)
+        received, progress=lambda done, total: say("matching", done, total), backfill=backfill
     )
     for arrival in matched:
         if arrival.outcome in ("linked", "named"):

@@ -1146,17 +1146,23 @@ PROGRESS_EVERY = 25
 
 
 def link_arrivals(
-    received: Received, *, progress: Callable[[int, int], None] | None = None
+    received: Received,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    backfill: bool = False,
 ) -> list[Arrival]:
     """Match each record ``receive_*`` made or changed. A record with unusable details is held
     (whether or not a model is trained). Without a trained model the rest wait for the first
     linkage run. A failure to match one record leaves it for the nightly linkage run (it is
     saved either way): it is logged, not the sender's error. Then ``announce`` what arrived:
-    every channel calls this, so every channel is announced."""
+    every channel calls this, so every channel is announced — except an agency's history
+    loaded for the first time (``backfill``): no one is told of years-old events, and the
+    flags and rapid responses are raised by their own runs afterwards (ADR 0028)."""
     try:
         return _link_arrivals(received, progress)
     finally:
-        announce(received)
+        if not backfill:
+            announce(received)
 
 
 def _link_arrivals(

@@ -148,6 +148,28 @@ def test_a_file_and_the_api_are_announced_too(world, client, django_capture_on_c
     }
 
 
+def test_a_backfill_tells_no_one(world, django_capture_on_commit_callbacks):
+    """An agency's history loaded for the first time (``harbour events import --backfill``) is
+    saved and matched like any file, but announces nothing: no task, so no notices."""
+    from django.core.management import call_command
+
+    from harbour.identity.tests.test_event_files import FIXTURES
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command(
+            "events",
+            "import",
+            str(FIXTURES / "ed-attendance.csv"),
+            "--agency",
+            "hospital",
+            "--format",
+            "ed-attendance",
+            "--backfill",
+        )
+    assert AgencyEvent.objects.filter(agency=world["hospital"]).count() == 3
+    assert callbacks == [] and not DBTaskResult.objects.exists()
+
+
 def intake_json(child: Any) -> dict[str, Any]:
     return {
         "reference": "OCC-API-1",

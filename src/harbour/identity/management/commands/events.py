@@ -36,6 +36,14 @@ class Command(TyperCommand):
                 "--json", help="Print {rows, new, updated, unchanged, rejected, ...} as JSON"
             ),
         ] = False,
+        backfill: Annotated[
+            bool,
+            typer.Option(
+                "--backfill",
+                help="The agency's history, loaded for the first time: no one is told and "
+                "nothing reacts on arrival; run `harbour identity flags` afterwards",
+            ),
+        ] = False,
     ) -> None:
         """Check the whole file, then add or update every event or need in it (idempotent), and
         match the agency's records of the people on arrival."""
@@ -54,7 +62,9 @@ class Command(TyperCommand):
             self.stderr.write(f"Cannot read {file}: {exc.strerror}")
             raise typer.Exit(code=1) from exc
         try:
-            summary = import_events_file(agency=found, format_name=format, content=content)
+            summary = import_events_file(
+                agency=found, format_name=format, content=content, backfill=backfill
+            )
         except ImportRejected as exc:
             if as_json:
                 rows = count_rows(content)
