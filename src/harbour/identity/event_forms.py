@@ -315,11 +315,9 @@ def answers(form: PersonForm) -> list[dict[str, Any]]:
         elif isinstance(value, dt.time):
             value = f"{value:%H:%M}"
         findings = getattr(field.widget, "findings", None)
-        anchor = f"id_{name}"
-        if isinstance(field, GovukDateField):
-            anchor += "_day"
-        elif isinstance(field.widget, forms.RadioSelect):
-            anchor += "_0"
+        # A date's and a radio group's first box carries the id.
+        several = isinstance(field, GovukDateField) or isinstance(field.widget, forms.RadioSelect)
+        anchor = f"id_{name}_0" if several else f"id_{name}"
         rows.append(
             {
                 "label": str(field.label).removesuffix(" (optional)"),
