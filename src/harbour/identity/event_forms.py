@@ -23,7 +23,7 @@ from harbour.identity.event_files import FORMATS
 from harbour.identity.models import EventKind, ExclusionReason
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, Staff
-from harbour.web.fields import text_field
+from harbour.web.fields import nhs_number_field, postcode_field, text_field, time_field
 from harbour.web.forms import GovukDateField
 
 #: The agency's own record of a child recorded on a form has this source system; the agency's
@@ -54,18 +54,8 @@ class PersonForm(forms.Form):
         label="Sex (optional)", choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
     address = text_field("Address (optional)", max_length=300)
-    postcode = forms.CharField(
-        label="Postcode (optional)",
-        required=False,
-        max_length=8,
-        widget=forms.TextInput(attrs={"data-width": "10"}),
-    )
-    nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
-    )
+    postcode = postcode_field()
+    nhs_number = nhs_number_field()
 
     def person(self, agency: Agency) -> intake.PersonIn:
         data = self.cleaned_data
@@ -184,14 +174,7 @@ class MissingForm(PersonForm):
         required=True,
         error_messages={"required": "Enter the date they went missing"},
     )
-    missing_time = forms.TimeField(
-        label="At what time? (optional)",
-        required=False,
-        help_text="24-hour clock, for example 21:30",
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"data-width": "5", "inputmode": "numeric"}),
-        error_messages={"invalid": "Enter a time on the 24-hour clock, like 21:30"},
-    )
+    missing_time = time_field("At what time? (optional)")
     location = text_field(
         "Where were they found, or where had they been? (optional)", max_length=300
     )
