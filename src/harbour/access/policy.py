@@ -71,6 +71,9 @@ class Action(enum.StrEnum):
     # Agencies' events and needs as files (issue 11): an administrator uploads an agency's file
     # in one of the formats; the answer is counts or line-numbered errors, never a child.
     EVENTS_IMPORT = "identity.events.import"
+    # Recording an event on a GOV.UK form, for an agency with no system feed (issue 11 part 2,
+    # ADR 0030): which forms depends on the agency's kind too (``event_forms``).
+    EVENT_RECORD = "identity.events.record"
     # Cumulative-harm flags and needs discrepancies for the children one works with; the
     # partnership's flag rules (issue 4, parts 6 and 7).
     CHILD_ALERTS_VIEW = "child.alerts.view"
@@ -99,7 +102,7 @@ _FRONT_DOOR = _CASEWORK | {
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.REFERRER: _CASEWORK,
+    Role.REFERRER: _CASEWORK | {Action.EVENT_RECORD},
     Role.FRONT_DOOR_PRACTITIONER: _FRONT_DOOR,
     Role.FRONT_DOOR_MANAGER: _FRONT_DOOR
     | {
@@ -108,7 +111,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.REFERRAL_AUDIT,
         Action.IDENTITY_MERGE_SPLIT,
     },
-    Role.LEAD_PRACTITIONER: _CASEWORK | {Action.CHILD_ACCESS_LOG_VIEW, Action.CHILD_ALERTS_VIEW},
+    Role.LEAD_PRACTITIONER: _CASEWORK
+    | {Action.CHILD_ACCESS_LOG_VIEW, Action.CHILD_ALERTS_VIEW, Action.EVENT_RECORD},
     Role.PANEL_CHAIR: _CASEWORK,
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
     Role.ANALYST: frozenset(
@@ -659,6 +663,35 @@ FEED_AGENCY_TYPES: dict[str, str] = {
     "ed_assault": AgencyType.NHS_TRUST,
 }
 REFERRAL_SOURCE_SYSTEM = "referral:source_system"  # the sending system sees status and outcome
+
+# The event forms for agencies with no system feed (ADR 0030), and the kinds of agency whose
+# practitioners record each: a school its suspensions and exclusions; youth justice, the
+# voluntary sector and children's social care (where the missing-person coordinators and youth
+# workers who hold return-home interviews work) a missing episode and its interview. Police and
+# health send theirs from their own systems.
+EVENT_FORM_AGENCY_TYPES: dict[str, frozenset[str]] = {
+    "exclusion": frozenset({AgencyType.SCHOOL}),
+    "missing": frozenset(
+        {AgencyType.YOUTH_JUSTICE, AgencyType.VCSE, AgencyType.CHILDRENS_SOCIAL_CARE}
+    ),
+}
+
+
+def event_forms(actor: Requester) -> list[str]:
+    """The event forms this person may use: their role records events, and their agency is
+    active and of a kind that records that form's events."""
+    if not can(actor, Action.EVENT_RECORD) or actor.agency is None or not actor.agency.is_active:
+        return []
+    kind = actor.agency.agency_type
+    return [form for form, kinds in EVENT_FORM_AGENCY_TYPES.items() if kind in kinds]
+
+
+def require_event_form(actor: Requester, form: str) -> Staff:
+    """The actor, if they may record this form's events; ``Forbidden`` otherwise."""
+    if form not in event_forms(actor):
+        raise Forbidden(Action.EVENT_RECORD)
+    assert isinstance(actor, Staff)
+    return actor
 
 
 def may_send_feed(agency: Any, feed: str) -> bool:

@@ -62,6 +62,9 @@ class Entry:
     agency: str
     # An agency event the viewer may not see: only that it exists, and whom to ask.
     withheld: bool = False
+    # What the language checker found in the entry's text when it arrived from another system
+    # (ADR 0030): shown beside it, the text unchanged. Each has text, suggestion and reason.
+    findings: tuple[Any, ...] = ()
 
     @property
     def type_label(self) -> str:

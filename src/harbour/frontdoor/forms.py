@@ -32,7 +32,13 @@ from harbour.frontdoor.codes import (
 )
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, ThresholdGuidance
-from harbour.web.fields import past_or_today, text_field
+from harbour.web.fields import (
+    nhs_number_field,
+    past_or_today,
+    postcode_field,
+    text_field,
+    time_field,
+)
 from harbour.web.forms import GovukDateField
 
 REFERRAL = CheckContext.REFERRAL
@@ -72,18 +78,8 @@ class ChildDetailsForm(forms.Form):
         label="Sex (optional)", choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
     child_address = text_field("Address (optional)", max_length=300)
-    child_postcode = forms.CharField(
-        label="Postcode (optional)",
-        required=False,
-        max_length=8,
-        widget=forms.TextInput(attrs={"data-width": "10"}),
-    )
-    child_nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
-    )
+    child_postcode = postcode_field()
+    child_nhs_number = nhs_number_field()
 
     def clean_child_postcode(self) -> str:
         value = self.cleaned_data.get("child_postcode", "")
@@ -127,14 +123,10 @@ class WhatHappenedForm(forms.Form):
         required=False,
         help_text="If it is still going on, when did you first know of it",
     )
-    incident_time = forms.TimeField(
-        label="At what time? (optional)",
-        required=False,
+    incident_time = time_field(
+        "At what time? (optional)",
         help_text="24-hour clock, for example 21:30. Out-of-hours incidents need a strategy "
         "discussion out of hours too",
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"data-width": "5", "inputmode": "numeric"}),
-        error_messages={"invalid": "Enter a time on the 24-hour clock, like 21:30"},
     )
     incident_location = text_field(
         "Where did it happen? (optional)",

@@ -36,6 +36,7 @@ from harbour.frontdoor.codes import (
     Urgency,
 )
 from harbour.frontdoor.working_time import DEFAULT_CLOSES, DEFAULT_OPENS, WorkingTime
+from harbour.language.models import StoredFinding
 from harbour.partnership.models import Agency, Team, ThresholdGuidance
 
 
@@ -707,4 +708,22 @@ class RapidResponseChild(models.Model):
         return f"{self.child_id} on {self.response}"
 
 
-FRONT_DOOR_CHILD_MODELS = (*FRONT_DOOR_CHILD_MODELS, RapidResponse, RapidResponseChild)
+class ReferralWordingFinding(StoredFinding):
+    """What the language checker found in a referral's text when it arrived from another
+    agency's system, by the API or a bulk file (ADR 0030): shown to the front door beside the
+    answer it was found in, which is kept exactly as sent."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="wording_findings"
+    )
+
+    class Meta(StoredFinding.Meta):
+        ordering = ["referral", "field_name", "start", "pk"]
+
+
+FRONT_DOOR_CHILD_MODELS = (
+    *FRONT_DOOR_CHILD_MODELS,
+    RapidResponse,
+    RapidResponseChild,
+    ReferralWordingFinding,
+)

@@ -39,11 +39,15 @@ from harbour.frontdoor.models import (
     Notification,
     Referral,
     ReferralDecision,
+    ReferralWordingFinding,
     ServiceLevel,
     SourceTask,
     WorkingHours,
 )
 from harbour.frontdoor.working_time import WorkingTime
+from harbour.language import selectors as language_selectors
+from harbour.language import services as language_services
+from harbour.language.checker import Checker
 from harbour.partnership.models import Agency, Staff, Team, ThresholdGuidance
 
 # Outcomes after which the front door's agency goes on working with the child and so keeps a
@@ -89,6 +93,7 @@ class IntakeRules:
     completeness_rules: tuple[CompletenessRule, ...]
     service_levels: clocks.Levels
     working: WorkingTime
+    checker: Checker  # the partnership's language rules, for the text as it arrives
 
 
 def intake_rules() -> IntakeRules:
@@ -97,7 +102,36 @@ def intake_rules() -> IntakeRules:
         completeness_rules=tuple(rules()),
         service_levels=clocks.service_levels(),
         working=clocks.working_time(),
+        checker=language_selectors.partnership_checker(),
     )
+
+
+#: The referral's free text that the language checker reads: the answers the referral form
+#: asks in a checked textarea (a test holds the two lists together).
+CHECKED_TEXT_FIELDS = (
+    "what_happened",
+    "others_involved",
+    "reason",
+    "child_voice",
+    "child_voice_absent_reason",
+    "cultural_heritage",
+    "needs_detail",
+    "consent_reason",
+    "actions_taken",
+)
+
+
+def referral_wording_check(referral: Referral, *, checker: Checker | None = None) -> int:
+    """Check the text of a referral that arrived from another system and keep what the checker
+    found beside it (ADR 0030); the text stays as sent. Returns how many findings."""
+    found = language_services.stored_findings_for(
+        ReferralWordingFinding,
+        texts={name: getattr(referral, name) for name in CHECKED_TEXT_FIELDS},
+        checker=checker,
+        referral=referral,
+    )
+    ReferralWordingFinding.objects.bulk_create(found)
+    return len(found)
 
 
 class ReferralIncomplete(ValidationError):
@@ -345,6 +379,7 @@ def referral_receive_automated(
     referral.full_clean(exclude=["child", "front_door", "referring_agency", "referrer"])
     referral.save()
     result = _receive(referral, timezone.now(), rules=rules)
+    wording = referral_wording_check(referral, checker=rules.checker)
     if result.missing:
         SourceTask.objects.create(
             referral=referral, agency=agency, missing=[item.key for item in result.missing]
@@ -356,6 +391,7 @@ def referral_receive_automated(
         system_actor=f"{source}:{agency.code}",
         feed=feed,
         score=referral.completeness_score,
+        wording_findings=wording,
     )
     return referral, result
 

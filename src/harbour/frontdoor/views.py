@@ -200,8 +200,9 @@ def question(request: AuthenticatedHttpRequest, referral_id: int, slug: str) -> 
     )
 
 
-def _answers(referral: Any) -> list[dict[str, Any]]:
-    """Check-your-answers rows: label, value, and the question page that changes it."""
+def _answers(referral: Any, *, wording: bool = False) -> list[dict[str, Any]]:
+    """Check-your-answers rows: label, value, and the question page that changes it; with
+    ``wording``, what the language checker found in each answer when it arrived (ADR 0030)."""
     concerns = dict(Concern.choices)
     needs = dict(KnownNeed.choices)
 
@@ -240,22 +241,28 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
             "what-happened",
         ),
         ("Where it happened", referral.incident_location, "what-happened"),
-        ("What happened", referral.what_happened, "what-happened"),
-        ("Other people involved", referral.others_involved, "what-happened"),
+        ("What happened", referral.what_happened, "what-happened", "what_happened"),
+        ("Other people involved", referral.others_involved, "what-happened", "others_involved"),
         ("The referring agency's reference", referral.incident_reference, "what-happened"),
         ("Telephone number for the referrer", referral.referrer_phone, "what-happened"),
         ("Concerns", ", ".join(concerns.get(c, c) for c in referral.concerns), "concerns"),
-        ("Reason for referral", referral.reason, "reason"),
-        ("The child's own words", referral.child_voice, "voice"),
+        ("Reason for referral", referral.reason, "reason", "reason"),
+        ("The child's own words", referral.child_voice, "voice", "child_voice"),
         (
             "Why the child's words could not be obtained",
             referral.child_voice_absent_reason,
             "voice",
+            "child_voice_absent_reason",
         ),
         ("Ethnicity", referral.get_ethnicity_display() if referral.ethnicity else "", "identity"),
-        ("Culture, faith and heritage", referral.cultural_heritage, "identity"),
+        (
+            "Culture, faith and heritage",
+            referral.cultural_heritage,
+            "identity",
+            "cultural_heritage",
+        ),
         ("Known needs", ", ".join(needs.get(n, n) for n in referral.known_needs), "needs"),
-        ("More about needs", referral.needs_detail, "needs"),
+        ("More about needs", referral.needs_detail, "needs", "needs_detail"),
         ("Education", referral.education_setting, "education"),
         (
             "Parents or carers know",
@@ -263,11 +270,28 @@ def _answers(referral: Any) -> list[dict[str, Any]]:
             "parents",
         ),
         ("Consent", referral.get_consent_display() if referral.consent else "", "parents"),
-        ("Why consent was not sought or was refused", referral.consent_reason, "parents"),
-        ("What you have already done", referral.actions_taken, "actions"),
+        (
+            "Why consent was not sought or was refused",
+            referral.consent_reason,
+            "parents",
+            "consent_reason",
+        ),
+        ("What you have already done", referral.actions_taken, "actions", "actions_taken"),
         ("Urgency", referral.get_urgency_display() if referral.urgency else "", "urgency"),
     ]
-    return [{"label": label, "value": value, "slug": slug} for label, value, slug in rows]
+    found: dict[str, list[Any]] = {}
+    if wording:
+        for finding in referral.wording_findings.all():
+            found.setdefault(finding.field_name, []).append(finding)
+    return [
+        {
+            "label": label,
+            "value": value,
+            "slug": slug,
+            "findings": found.get(name[0]) if name else None,
+        }
+        for label, value, slug, *name in rows
+    ]
 
 
 @login_required
@@ -334,7 +358,7 @@ def detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     at_front_door = policy.at_front_door(basis)
     context: dict[str, Any] = {
         "referral": referral,
-        "answers": _answers(referral),
+        "answers": _answers(referral, wording=at_front_door),
         "at_front_door": at_front_door,
         "decision": selectors.current_decision(referral),
         "may_escalate": policy.may_escalate_as_referrer(request.user, referral)

@@ -49,7 +49,8 @@ def agency_event_entry(event: Any, decision: policy.Decision, ask: Callable[[str
     """One agency event as the viewer may see it: in full (its kind, what happened, the child's
     role, severity, reference and who else was named), or only that its agency holds a record
     dated that day and whom to ask (``ask(agency name)``). The chronology and the child's "what
-    is happening now" both show an event this way."""
+    is happening now" both show an event this way. A shown event carries what the language
+    checker found in its summary when it arrived (ADR 0030)."""
     agency = event.agency.name
     if policy.agency_entry_shown(decision, event.agency_id, event.data_category):
         details = [event.summary]
@@ -72,6 +73,7 @@ def agency_event_entry(event: Any, decision: policy.Decision, ask: Callable[[str
             title,
             "\n".join(details),
             agency,
+            findings=tuple(event.wording_findings.all()),
         )
     return Entry(
         event.occurred_on,

@@ -37,7 +37,7 @@ def events_for_child(child: Any) -> list[AgencyEvent]:
     return list(
         AgencyEvent.objects.filter(source_record_id__in=ids)
         .select_related("agency")
-        .prefetch_related("participants__source_record__agency")
+        .prefetch_related("participants__source_record__agency", "wording_findings")
         .order_by("occurred_on", "pk")
     )
 

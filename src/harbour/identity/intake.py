@@ -65,6 +65,7 @@ from harbour.identity.models import (
 from harbour.identity.people import person_kept
 from harbour.identity.signals import events_arrived
 from harbour.identity.sources import source_frame, source_records, upsert_source_records
+from harbour.identity.wording import event_wording_check
 from harbour.partnership.models import Agency, Staff
 
 logger = logging.getLogger(__name__)
@@ -842,6 +843,8 @@ def _save_events(
             ),
             batch_size=2000,
         )
+        # The summaries as they arrived, checked for wording that blames the child (ADR 0030).
+        event_wording_check(new=[e for e, _ in made.values()], changed=[e for e, _ in named])
         result.ids = [made[k][0].pk if k in made else held[k].pk for k in keys]
         result.records = sorted(set(changed_records) | set(result.person_ids))
         audit_record(

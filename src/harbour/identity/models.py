@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from harbour.children.models import Child
+from harbour.language.models import StoredFinding
 from harbour.partnership.models import Agency, DataCategory
 
 HARBOUR_SOURCE_SYSTEM = "harbour"
@@ -647,6 +648,18 @@ class EventParticipant(models.Model):
         return self.name
 
 
+class EventWordingFinding(StoredFinding):
+    """What the language checker found in an event's summary when it arrived (ADR 0030): shown
+    beside the summary, which is kept as the agency sent it. Replaced when the event changes."""
+
+    event = models.ForeignKey(
+        AgencyEvent, on_delete=models.CASCADE, related_name="wording_findings"
+    )
+
+    class Meta(StoredFinding.Meta):
+        ordering = ["event", "field_name", "start", "pk"]
+
+
 # Needs reconciliation and cumulative-harm flags (issue 4, parts 6 and 7) -------------------------
 
 ASSESSMENT_PENDING = "assessment_pending"
@@ -845,6 +858,7 @@ IDENTITY_CHILD_MODELS: tuple[type[models.Model], ...] = (
     HeldRecordDecision,
     AgencyEvent,
     EventParticipant,
+    EventWordingFinding,
     SourceNeed,
     NeedsDiscrepancy,
     HarmFlag,

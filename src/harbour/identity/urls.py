@@ -1,6 +1,6 @@
 from django.urls import path
 
-from harbour.identity import alert_views, views
+from harbour.identity import alert_views, event_form_views, views
 
 app_name = "identity"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("import/", views.import_records, name="import"),
     path("events/import/", views.events_import, name="events-import"),
     path("events/import/<uuid:import_id>/", views.events_import_run, name="events-import-run"),
+    path("record/", event_form_views.record_start, name="record-start"),
+    path("record/<slug:slug>/", event_form_views.record_form, name="record-form"),
+    path("record/<slug:slug>/check/", event_form_views.record_check, name="record-check"),
+    path("record/<slug:slug>/done/", event_form_views.record_done, name="record-done"),
     path("children/<uuid:child_id>/associates/", views.child_associates, name="associates"),
     path("needs/", alert_views.needs_list, name="needs"),
     path("flags/", alert_views.flags_list, name="flags"),

@@ -100,3 +100,29 @@ class LanguageCheckFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} x{self.count}"
+
+
+class StoredFinding(models.Model):
+    """A finding kept with the text it was found in: text that arrived from another agency's
+    system (a referral by the API or a bulk file, an event's summary), checked when it arrived
+    and shown beside it, the text never changed (ADR 0030). Abstract: the app that holds the
+    text keeps its findings beside it (``frontdoor.ReferralWordingFinding``,
+    ``identity.EventWordingFinding``), since this app sits below them (ADR 0020). It holds the
+    phrase found, which is part of the text, so it is as confidential as the text."""
+
+    field_name = models.CharField(max_length=60, help_text="Which of the texts it was found in")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    rule_id = models.CharField(max_length=60)
+    rule_version = models.CharField(max_length=20)
+    suggestion = models.CharField(max_length=500)
+    reason = models.CharField(max_length=1000)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["field_name", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} ({self.rule_version}) in {self.field_name}"

@@ -4,7 +4,8 @@ partnership's own rules."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +32,11 @@ from harbour.language.models import (
     LanguageCheck,
     LanguageCheckFinding,
     LanguageRule,
+    StoredFinding,
 )
 from harbour.partnership.models import Staff
+
+S = TypeVar("S", bound=StoredFinding)
 
 NO_MATCH_IN_EXAMPLE = (
     "The pattern finds nothing in the example sentence: check the words, or change the example"
@@ -70,6 +74,51 @@ def language_check_record(
         for rule_id, count in sorted(counts.items())
     )
     return findings
+
+
+def stored_findings_for(
+    model: type[S],
+    *,
+    texts: Mapping[str, str],
+    checker: Checker | None = None,
+    memo: dict[str, list[Finding]] | None = None,
+    **owner: Any,
+) -> list[S]:
+    """Check each text that arrived from another system (by field name) with the partnership's
+    rules and return, unsaved, a row of ``model`` (an app's ``StoredFinding``) for each finding,
+    with the version of the rule that found it and ``owner`` (the text's holder) filled in. The
+    texts are not changed. A caller checking many passes ``checker`` (``partnership_checker()``)
+    read once for all of them, and may pass ``memo`` to check a text repeated across them once
+    (a file's templated summaries). Not recorded in the leaders' usage report, which counts what
+    Harbour's own staff write (ADR 0030)."""
+    if checker is None:
+        checker = selectors.partnership_checker()
+    now = timezone.now()
+    rows = []
+    for name, text in texts.items():
+        if not text or not text.strip():
+            continue
+        found = memo.get(text) if memo is not None else None
+        if found is None:
+            found = checker.check(text)
+            if memo is not None:
+                memo[text] = found
+        for finding in found:
+            rows.append(
+                model(
+                    field_name=name,
+                    start=finding.start,
+                    end=finding.end,
+                    text=finding.text[:500],
+                    rule_id=finding.rule_id,
+                    rule_version=finding.rule_version,
+                    suggestion=finding.suggestion[:500],
+                    reason=finding.reason[:1000],
+                    checked_at=now,
+                    **owner,
+                )
+            )
+    return rows
 
 
 def _check_rule(

@@ -20,6 +20,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Front door", FRONT_DOOR, Action.FRONT_DOOR_TRIAGE),
     NavItem("Referrals", "frontdoor:home", Action.REFERRAL_MAKE),
     NavItem("Needs attention", "children:attention", Action.CHILD_VIEW),
+    # The event forms (ADR 0030) are casework staff's, held by "Referrals" to keep the header on
+    # one row; the home page lists them.
+    NavItem(
+        "Record an event", "identity:record-start", Action.EVENT_RECORD, within="frontdoor:home"
+    ),
     NavItem(
         "Records to review", "identity:review-queue", Action.IDENTITY_REVIEW, within=FRONT_DOOR
     ),
@@ -52,6 +57,9 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def _may_use(user: policy.Requester, action: str) -> bool:
+    if action == Action.EVENT_RECORD:
+        # Which forms depends on the agency too: no item for someone with none to use.
+        return bool(policy.event_forms(user))
     return policy.can(user, Action(action))
 
 

@@ -41,3 +41,37 @@ def text_field(
     return forms.CharField(
         label=label, required=bool(required), widget=widget, error_messages=messages, **kwargs
     )
+
+
+def postcode_field(label: str = "Postcode (optional)") -> forms.CharField:
+    """A GOV.UK postcode input (optional); the form's own clean says what a postcode is."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"data-width": "10"}),
+    )
+
+
+def nhs_number_field(label: str = "NHS number (optional)") -> forms.CharField:
+    """A GOV.UK input for a 10-digit NHS number (optional), spaces allowed as typed."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
+    )
+
+
+def time_field(
+    label: str, *, help_text: str = "24-hour clock, for example 21:30"
+) -> forms.TimeField:
+    """An optional time of day on the 24-hour clock (21:30, 21.30 or 2130)."""
+    return forms.TimeField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"data-width": "5", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter a time on the 24-hour clock, like 21:30"},
+    )

@@ -22,11 +22,12 @@ harm to the child. Without a parser the guards use token evidence in the same cl
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -82,6 +83,8 @@ class Finding:
     title: str
     suggestion: str
     reason: str
+    # Which version of the rule found it (``Checker.rule_version``): kept with a stored finding.
+    rule_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,22 @@ def _lemma_table() -> Table:
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Rule | Pattern):
+        return _plain(asdict(value))
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _digest(value: Any) -> str:
+    """Twelve hex digits of SHA-256 over the value as canonical JSON."""
+    canonical = json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
 # The checker ----------------------------------------------------------------------------------
 
 
@@ -196,6 +215,10 @@ class Checker:
         }
         self._matcher = Matcher(self._nlp.vocab, validate=True)
         self._keys: dict[int, tuple[Rule, str]] = {}
+        shared = _digest({"lexicons": ruleset.lexicons, "lemma_overrides": ruleset.lemma_overrides})
+        self._versions = {
+            rule.id: _digest({"rule": rule, "shared": shared}) for rule in ruleset.rules
+        }
         for rule in ruleset.rules:
             for index, pattern in enumerate(rule.patterns):
                 key = f"{rule.id}#{index}"
@@ -205,6 +228,12 @@ class Checker:
                 except ValueError as error:  # pragma: no cover - compile() already refuses these
                     raise PatternError(f"{rule.id}: {error}") from error
                 self._keys[self._nlp.vocab.strings[key]] = (rule, pattern.about or rule.about)
+
+    def rule_version(self, rule_id: str) -> str:
+        """The version of a rule in this checker: a digest of everything that decides what it
+        finds and what it says (its patterns, guards, suggestion and reason, and the shared word
+        classes and lemma corrections). Any change to those is a new version; nothing else is."""
+        return self._versions[rule_id]
 
     # Words -------------------------------------------------------------------------------------
 
@@ -277,6 +306,7 @@ class Checker:
             title=rule.title,
             suggestion=fill(rule.suggestion),
             reason=fill(rule.reason),
+            rule_version=self._versions[rule.id],
         )
 
     # Guards ------------------------------------------------------------------------------------

@@ -214,6 +214,21 @@ MATRIX.update(
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import-run": ("events_import", only({Role.ADMINISTRATOR})),
+        # The event forms (ADR 0030): the first demo sign-in of each role is the police's referrer
+        # (whose system sends events) and the council's lead practitioner (who records missing
+        # episodes); the school's designated safeguarding lead is checked in the form's tests.
+        "identity:record-start": ("none", only({Role.LEAD_PRACTITIONER})),
+        "identity:record-form": ("event_form", only({Role.LEAD_PRACTITIONER})),
+        # Nothing typed yet: check your answers goes back to the form, the confirmation to the
+        # list of forms.
+        "identity:record-check": (
+            "event_form",
+            only({Role.LEAD_PRACTITIONER}, allowed="302 to /identity/record/missing/"),
+        ),
+        "identity:record-done": (
+            "event_form",
+            only({Role.LEAD_PRACTITIONER}, allowed="302 to /identity/record/"),
+        ),
         # Who a child has been involved with in agency events: casework, as the chronology.
         "identity:associates": ("visible_child", only(CASEWORK)),
     }
@@ -492,6 +507,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         },
         "grant": lambda: {"grant_id": data["grant"].pk},
         "draft": lambda: {"referral_id": data["draft"].pk},
+        "event_form": lambda: {"slug": "missing"},
         "draft_question": lambda: {"referral_id": data["draft"].pk, "slug": "reason"},
         "sent": lambda: {"referral_id": data["sent"].pk},
         "decision": lambda: {"decision_id": data["decision"].pk},

@@ -345,6 +345,12 @@ NO_CHILD_DATA: dict[str, str] = {
     "errors in that file",
     "identity:events-import": "administrators upload an agency's events or needs file; the "
     "answer is counts and line-numbered errors in that file, never a record Harbour holds",
+    "identity:record-start": "the event forms this person may use; no child",
+    "identity:record-form": "a blank form, or the details this person typed in this session: "
+    "nothing Harbour holds is read",
+    "identity:record-check": "the details this person typed in this session, to check before "
+    "sending: nothing Harbour holds is read",
+    "identity:record-done": "the references this person just sent, naming no child",
     "identity:flag-rules": _RULES,
     "identity:flag-rule-edit": _RULES,
     "identity:flag-rule-switch": _RULES,
