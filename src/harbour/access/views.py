@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from harbour.access import policy, selectors, services, trail
 from harbour.access.forms import AuditTrailFilterForm, BreakGlassReviewForm
 from harbour.access.presenters import GrantChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.responses import csv_response, policy_errors
 
 
@@ -65,18 +65,15 @@ def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditTrailFilterForm(request.GET)
     filters = form.filters() if form.is_valid() else trail.TrailFilters()
     events = trail.trail_events(actor=request.user, filters=filters)
-    page = Paginator(events, trail.PER_PAGE).get_page(request.GET.get("page"))
+    page = lists.paginate(events, request.GET.get("page"), trail.PER_PAGE)
     return render(
         request,
         "access/audit_trail.html",
         {
             "form": form,
             "filters": filters,
-            "page_obj": page,
+            **lists.page_context(page),
             "rows": trail.rows(page),
-            "page_range": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ),
             "chain": trail.chain_status(),
             "query": request.GET.urlencode(),
         },

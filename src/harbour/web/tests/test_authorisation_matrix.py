@@ -207,6 +207,8 @@ MATRIX.update(
         # Records held back from matching: the front door decides about them, as about pairs.
         "identity:held": ("none", only(FRONT_DOOR)),
         "identity:held-record": ("held_record", only(FRONT_DOOR)),
+        # POST only: taking or giving a flag, pair or held record (ADR 0031).
+        "identity:allocate": ("worked_item", outcomes(NOT_ALLOWED)),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import": ("none", only({Role.ADMINISTRATOR})),
         # Who a child has been involved with in agency events: casework, as the chronology.
@@ -505,6 +507,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
         "held_record": held_record_kwargs,
+        "worked_item": lambda: {"kind": "pair", "pk": ReviewPair.objects.earliest("pk").pk},
         "worked_child": lambda: {
             "child_id": (
                 policy.children_worked_with(
