@@ -8,6 +8,7 @@ from harbour.access import trail
 from harbour.access.models import ReviewOutcome
 from harbour.access.services import MIN_BREAK_GLASS_REASON, REASON_TOO_SHORT
 from harbour.partnership.models import Agency, Staff
+from harbour.web import lists
 from harbour.web.fields import past_or_today
 from harbour.web.forms import GovukDateField
 
@@ -111,3 +112,18 @@ class AuditTrailFilterForm(forms.Form):
 def _staff_label(staff: Staff) -> str:
     agency = f", {staff.agency.name}" if staff.agency_id and staff.agency else ""
     return f"{staff.get_full_name() or staff.email}{agency}"
+
+
+class BreakGlassFilterForm(lists.ListFilterForm):
+    """The break-glass accesses waiting for review: by the agency of whoever opened the record,
+    and when."""
+
+    agency = forms.ModelChoiceField(
+        label="Their agency",
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    date_from = lists.date_from_field("Opened on or after")
+    date_to = lists.date_to_field("Opened on or before")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy, selectors, services, trail
-from harbour.access.forms import AuditTrailFilterForm, BreakGlassReviewForm
+from harbour.access.forms import AuditTrailFilterForm, BreakGlassFilterForm, BreakGlassReviewForm
 from harbour.access.presenters import GrantChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web import lists
@@ -23,11 +23,16 @@ from harbour.web.responses import csv_response, policy_errors
 @policy_errors
 def break_glass_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.BREAK_GLASS_REVIEW)
+    form = BreakGlassFilterForm(request.GET)
+    waiting = selectors.break_glass_queue(actor=request.user, **form.values())
+    page = lists.paginate(waiting, request.GET.get("page"))
     return render(
         request,
         "access/break_glass_queue.html",
         {
-            "waiting": list(selectors.break_glass_queue(actor=request.user)),
+            "form": form,
+            **lists.page_context(page),
+            "waiting": list(page),
             "reviewed": list(selectors.break_glass_queue(actor=request.user, reviewed=True)[:50]),
         },
     )

@@ -26,12 +26,14 @@ from harbour.frontdoor.codes import (
     Outcome,
     ParentsAware,
     Rag,
+    RapidStatus,
     Sampling,
     Unit,
     Urgency,
 )
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, ThresholdGuidance
+from harbour.web import lists
 from harbour.web.fields import past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
@@ -862,3 +864,13 @@ class AllocateForm(forms.Form):
     """``to``: "me", a member of the front door's staff (a manager), or "" for no one."""
 
     to = forms.CharField(required=False, max_length=40)
+
+
+class RapidResponseFilterForm(lists.ListFilterForm):
+    """The front door's rapid responses: by status, and when opened."""
+
+    status = lists.choice_field(
+        "Status", "Any status", RapidStatus.choices, error="Select a status from the list"
+    )
+    date_from = lists.date_from_field("Opened on or after")
+    date_to = lists.date_to_field("Opened on or before")
