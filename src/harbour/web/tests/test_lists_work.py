@@ -490,4 +490,3 @@ def test_age_bands_count_whole_years_on_today() -> None:
     assert after == dt.date(2008, 12, 7) and by == dt.date(2010, 12, 7)
     assert lists.born_in_band("nonsense", today) is None
     assert lists.years_before(dt.date(2028, 2, 29), 1) == dt.date(2027, 2, 28)
-
