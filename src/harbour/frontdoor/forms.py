@@ -4,7 +4,6 @@ through the child-centred language checker as it is written."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,7 @@ from harbour.frontdoor.codes import (
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, ThresholdGuidance
 from harbour.web import lists
-from harbour.web.fields import past_or_today, text_field
+from harbour.web.fields import PHONE, past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
 REFERRAL = CheckContext.REFERRAL
@@ -118,9 +117,6 @@ class ChildDetailsForm(forms.Form):
                 "the front door takes referrals about children and young people",
             )
         return data
-
-
-PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,24}[0-9]$")
 
 
 class WhatHappenedForm(forms.Form):

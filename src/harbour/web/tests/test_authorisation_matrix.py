@@ -507,7 +507,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
         "held_record": held_record_kwargs,
-        "worked_item": lambda: {"kind": "pair", "pk": ReviewPair.objects.earliest("pk").pk},
+        # POST only: a GET is refused before the item is looked up.
+        "worked_item": lambda: {"kind": "pair", "pk": 1},
         "worked_child": lambda: {
             "child_id": (
                 policy.children_worked_with(
