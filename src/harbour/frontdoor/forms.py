@@ -31,6 +31,7 @@ from harbour.frontdoor.codes import (
     Urgency,
 )
 from harbour.language.models import CheckContext
+from harbour.partnership.forms import agency_filter
 from harbour.partnership.models import Agency, ThresholdGuidance
 from harbour.web import lists
 from harbour.web.fields import PHONE, past_or_today, text_field
@@ -809,13 +810,7 @@ class RapidRecordForm(forms.Form):
 class QueueFilterForm(forms.Form):
     """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
 
-    agency = forms.ModelChoiceField(
-        label="Referring agency",
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label="Any agency",
-        error_messages={"invalid_choice": "Select an agency from the list"},
-    )
+    agency = agency_filter("Referring agency")
     urgency = forms.ChoiceField(
         label="Urgency",
         choices=[("", "Any urgency"), *Urgency.choices],

@@ -462,7 +462,7 @@ def allocate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        who = "you" if to == request.user else (to.get_full_name() if to else "no one")
+        who = partnership_selectors.allocation_who(actor=request.user, to=to)
         messages.success(request, f"{referral.reference} is now with {who}")
     return redirect(lists.back_to(request, reverse("frontdoor:queue")))
 

@@ -16,7 +16,7 @@ from harbour.identity.flags import (
 )
 from harbour.identity.models import FlagRule, HeldDecisionKind
 from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
-from harbour.partnership.models import Agency
+from harbour.partnership.forms import agency_filter
 from harbour.web import lists
 
 SAME, DIFFERENT = "same", "different"
@@ -362,13 +362,7 @@ class AlertListFilterForm(_WorkedListFilterForm):
 class ReviewListFilterForm(_WorkedListFilterForm):
     """Record pairs and held records: by agency, and when found or held."""
 
-    agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label="Any agency",
-        error_messages={"invalid_choice": "Select an agency from the list"},
-    )
+    agency = agency_filter()
     date_from = lists.date_from_field("On or after")
     date_to = lists.date_to_field("On or before")
     field_order = ["agency", "date_from", "date_to", "allocated"]

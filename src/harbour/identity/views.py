@@ -287,7 +287,7 @@ def work_allocate(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Http
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        who = "you" if to == request.user else (to.get_full_name() if to else "no one")
+        who = partnership_selectors.allocation_who(actor=request.user, to=to)
         messages.success(request, f"The {what} is now with {who}")
     return redirect(lists.back_to(request, reverse(list_url)))
 

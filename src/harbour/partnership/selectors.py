@@ -183,3 +183,11 @@ def allocation_choice(*, actor: Staff, wanted: str) -> Staff | None:
     if wanted == "me":
         return actor
     return next((s for s in front_door_colleagues(actor=actor) if str(s.pk) == wanted), None)
+
+
+def allocation_who(*, actor: Staff, to: Staff | None) -> str:
+    """Whom an allocation gave the work to, as the message after it says: "you", their name, or
+    "no one"."""
+    if to is None:
+        return "no one"
+    return "you" if to == actor else to.get_full_name() or to.email
