@@ -7,7 +7,9 @@ from django import forms
 from harbour.access import trail
 from harbour.access.models import ReviewOutcome
 from harbour.access.services import MIN_BREAK_GLASS_REASON, REASON_TOO_SHORT
-from harbour.partnership.models import Agency, Staff
+from harbour.partnership.forms import agency_filter
+from harbour.partnership.models import Staff
+from harbour.web import lists
 from harbour.web.fields import past_or_today
 from harbour.web.forms import GovukDateField
 
@@ -65,13 +67,7 @@ class AuditTrailFilterForm(forms.Form):
         empty_label="Everyone",
         error_messages={"invalid_choice": "Select a person from the list"},
     )
-    agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label="All agencies",
-        error_messages={"invalid_choice": "Select an agency from the list"},
-    )
+    agency = agency_filter(empty_label="All agencies")
     action = forms.ChoiceField(
         label="What they did",
         required=False,
@@ -111,3 +107,12 @@ class AuditTrailFilterForm(forms.Form):
 def _staff_label(staff: Staff) -> str:
     agency = f", {staff.agency.name}" if staff.agency_id and staff.agency else ""
     return f"{staff.get_full_name() or staff.email}{agency}"
+
+
+class BreakGlassFilterForm(lists.ListFilterForm):
+    """The break-glass accesses waiting for review: by the agency of whoever opened the record,
+    and when."""
+
+    agency = agency_filter("Their agency")
+    date_from = lists.date_from_field("Opened on or after")
+    date_to = lists.date_to_field("Opened on or before")

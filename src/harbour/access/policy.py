@@ -1017,13 +1017,33 @@ def allocation_refusal(actor: Staff, referral: Any, to: Staff | None) -> str:
     gives one to, or takes one from, anyone who works the front door."""
     if not can(actor, Action.FRONT_DOOR_TRIAGE) or referral.front_door_id != actor.agency_id:
         return "Only the front door the referral was sent to allocates it"
+    return _allocation_to_refusal(actor, to, "a referral")
+
+
+def _allocation_to_refusal(actor: Staff, to: Staff | None, what: str) -> str:
     if may_see_workload(actor):
         if to is None or front_door_staff(actor, Staff.objects.filter(pk=to.pk)).exists():
             return ""
         return "Choose someone who works at this front door"
     if to is not None and to.pk == actor.pk:
         return ""
-    return "Only a front-door manager allocates a referral to someone else"
+    return f"Only a front-door manager allocates {what} to someone else"
+
+
+def may_allocate_work(actor: Staff) -> bool:
+    """Whether the actor's shared lists (flags, record pairs, held records) are worked by
+    allocation: a front door's are, a lead practitioner's own list of flags is theirs already."""
+    return can(actor, Action.FRONT_DOOR_TRIAGE)
+
+
+def work_allocation_refusal(actor: Staff, to: Staff | None, what: str) -> str:
+    """Why the actor may not allocate an item of a front door's shared list (a flag, a record
+    pair, a held record: the caller has found it through the actor's own list, so it is theirs
+    to work) to ``to``, or "" if they may: the same rule as a referral's
+    (``allocation_refusal``)."""
+    if not may_allocate_work(actor):
+        return f"Only the front door allocates {what}"
+    return _allocation_to_refusal(actor, to, what)
 
 
 def front_door_escalations(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:

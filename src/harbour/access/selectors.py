@@ -3,6 +3,7 @@ is in ``harbour.pages.selectors``: it reads a child, and this app sits below the
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db.models import QuerySet
@@ -10,18 +11,29 @@ from django.db.models import QuerySet
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import BreakGlassGrant
-from harbour.partnership.models import Staff
+from harbour.partnership.models import Agency, Staff
+from harbour.web import lists
 
 
-def break_glass_queue(*, actor: Staff, reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
-    """Break-glass accesses awaiting (or having had) the data protection officer's review.
-    Lists staff, reasons and dates; the child is named on the review page, which is audited."""
+def break_glass_queue(
+    *,
+    actor: Staff,
+    reviewed: bool = False,
+    agency: Agency | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[BreakGlassGrant]:
+    """Break-glass accesses awaiting (or having had) the data protection officer's review, by
+    staff of the agency and opened between the dates if asked. Lists staff, reasons and dates;
+    the child is named on the review page, which is audited."""
     if not policy.can(actor, policy.Action.BREAK_GLASS_REVIEW):
         return BreakGlassGrant.objects.none()
-    return (
-        BreakGlassGrant.objects.filter(reviewed_at__isnull=not reviewed)
-        .select_related("staff", "staff__agency", "reviewed_by")
-        .order_by("granted_at" if not reviewed else "-reviewed_at")
+    grants = BreakGlassGrant.objects.filter(reviewed_at__isnull=not reviewed)
+    if agency is not None:
+        grants = grants.filter(staff__agency=agency)
+    grants = lists.filter_dates(grants, "granted_at", date_from, date_to)
+    return grants.select_related("staff", "staff__agency", "reviewed_by").order_by(
+        "granted_at" if not reviewed else "-reviewed_at"
     )
 
 

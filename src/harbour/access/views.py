@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy, selectors, services, trail
-from harbour.access.forms import AuditTrailFilterForm, BreakGlassReviewForm
+from harbour.access.forms import AuditTrailFilterForm, BreakGlassFilterForm, BreakGlassReviewForm
 from harbour.access.presenters import GrantChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.responses import csv_response, policy_errors
 
 
@@ -23,11 +23,16 @@ from harbour.web.responses import csv_response, policy_errors
 @policy_errors
 def break_glass_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.BREAK_GLASS_REVIEW)
+    form = BreakGlassFilterForm(request.GET)
+    waiting = selectors.break_glass_queue(actor=request.user, **form.values())
+    page = lists.paginate(waiting, request.GET.get("page"))
     return render(
         request,
         "access/break_glass_queue.html",
         {
-            "waiting": list(selectors.break_glass_queue(actor=request.user)),
+            "form": form,
+            **lists.page_context(page),
+            "waiting": list(page),
             "reviewed": list(selectors.break_glass_queue(actor=request.user, reviewed=True)[:50]),
         },
     )
@@ -65,18 +70,15 @@ def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditTrailFilterForm(request.GET)
     filters = form.filters() if form.is_valid() else trail.TrailFilters()
     events = trail.trail_events(actor=request.user, filters=filters)
-    page = Paginator(events, trail.PER_PAGE).get_page(request.GET.get("page"))
+    page = lists.paginate(events, request.GET.get("page"), trail.PER_PAGE)
     return render(
         request,
         "access/audit_trail.html",
         {
             "form": form,
             "filters": filters,
-            "page_obj": page,
+            **lists.page_context(page),
             "rows": trail.rows(page),
-            "page_range": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ),
             "chain": trail.chain_status(),
             "query": request.GET.urlencode(),
         },

@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -28,22 +29,22 @@ from harbour.children.models import (
 )
 from harbour.children.sections import SECTION_CATEGORY
 from harbour.partnership.models import AgencyType, Staff
-from harbour.web import published
+from harbour.web import lists, published
 
 LONG_WAIT_DAYS = 547  # eighteen months
-MAX_LISTED = 100
+MAX_LISTED = 2000  # a bound on each reason's query; the page shows 25 at a time (ADR 0031)
+# The reasons a child is on the list, for its filter.
+REASONS = {
+    "transition": "Turns 18 within a year with no transition plan",
+    "plan_review": "A plan's review is overdue",
+    "education": "Out of school or on a reduced timetable past the limit",
+    "assessment": "Waited more than 18 months for an assessment",
+}
 
 
 def eighteenth_birthday_window(today: dt.date) -> tuple[dt.date, dt.date]:
     """Dates of birth of children who turn 18 within the next 12 months."""
-    return (_years_before(today, 18) + dt.timedelta(days=1), _years_before(today, 17))
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return (lists.years_before(today, 18) + dt.timedelta(days=1), lists.years_before(today, 17))
 
 
 def syv_cohort(children: QuerySet[Child]) -> QuerySet[Child]:
@@ -80,14 +81,17 @@ class AttentionItem:
     reasons: list[str] = field(default_factory=list)
 
 
-def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
+def attention_items(*, actor: Staff, reason: str = "", age: str = "") -> list[AttentionItem]:
     """The named children this person or their agency works with who need someone to look
-    again. A reason comes only from an entry the person may see (``policy.record_entry_shown``:
-    their own agency's, or shared with it by an agreement), so none tells them what another
-    agency keeps from them."""
+    again (for one reason and of one age band, if asked), in name order; not yet audited. A
+    reason comes only from an entry the person may see (``policy.record_entry_shown``: their own
+    agency's, or shared with it by an agreement), so none tells them what another agency keeps
+    from them."""
     policy.require_capability(actor, policy.Action.CHILD_VIEW)
     today = timezone.localdate()
-    visible = policy.children_worked_with(actor, Child.objects.all())
+    visible = lists.filter_age_band(
+        policy.children_worked_with(actor, Child.objects.all()), age, "date_of_birth"
+    )
     sharing = policy.entry_sharing(actor)
 
     def shown(entry: Any, category: str) -> bool:
@@ -99,16 +103,19 @@ def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
     def note(child: Child, reason: str) -> None:
         items.setdefault(child.pk, AttentionItem(child)).reasons.append(reason)
 
+    def wanted(kind: str) -> bool:
+        return reason in ("", kind)
+
     low, high = eighteenth_birthday_window(today)
     no_plan = visible.filter(date_of_birth__range=(low, high)).exclude(
         Exists(TransitionPlan.objects.filter(child=OuterRef("pk")))
     )
-    for child in no_plan.order_by("date_of_birth")[:MAX_LISTED]:
+    for child in no_plan.order_by("date_of_birth")[: MAX_LISTED if wanted("transition") else 0]:
         note(child, "Turns 18 within a year with no transition plan")
     for plan in (
         Plan.objects.filter(child__in=visible, closed_on__isnull=True, review_due__lt=today)
         .select_related("child")
-        .order_by("review_due")[:MAX_LISTED]
+        .order_by("review_due")[: MAX_LISTED if wanted("plan_review") else 0]
     ):
         if shown(plan, SECTION_CATEGORY["plans"]):
             note(
@@ -118,7 +125,7 @@ def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
     for episode in (
         EducationEpisode.objects.filter(child__in=visible, end_date__isnull=True)
         .filter(_over_limit(today))
-        .select_related("child")[:MAX_LISTED]
+        .select_related("child")[: MAX_LISTED if wanted("education") else 0]
     ):
         if not shown(episode, SECTION_CATEGORY["education"]):
             continue
@@ -131,14 +138,19 @@ def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
             referred_on__lt=today - dt.timedelta(days=LONG_WAIT_DAYS),
         )
         .select_related("child")
-        .order_by("referred_on")[:MAX_LISTED]
+        .order_by("referred_on")[: MAX_LISTED if wanted("assessment") else 0]
     ):
         if not shown(assessment, SECTION_CATEGORY["needs"]):
             continue
         months = (today - assessment.referred_on).days * 12 // 365
         note(assessment.child, f"Waiting {months} months for {assessment.get_kind_display()}")
-    listed = sorted(items.values(), key=lambda i: (i.child.family_name, i.child.given_name))
-    listed = listed[:MAX_LISTED]
+    return sorted(
+        items.values(), key=lambda i: (i.child.family_name, i.child.given_name, i.child.pk)
+    )
+
+
+def _audit_listed(actor: Staff, listed: list[AttentionItem]) -> None:
+    """Each child shown is an access event; children on other pages are not shown."""
     purpose = policy.purpose_for(actor)
     bases = policy.relationship_bases(actor, [item.child.pk for item in listed])
     for item in listed:
@@ -150,7 +162,20 @@ def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
             purpose=purpose,
             basis=bases[item.child.pk],
         )
+
+
+def attention_for_caseworker(*, actor: Staff) -> list[AttentionItem]:
+    """Every child on the list, each audited as shown."""
+    listed = attention_items(actor=actor)
+    _audit_listed(actor, listed)
     return listed
+
+
+def attention_page(*, actor: Staff, reason: str = "", age: str = "", page: Any = 1) -> Page:
+    """One page of the list that the filters select, only its children audited as shown."""
+    shown = lists.paginate(attention_items(actor=actor, reason=reason, age=age), page)
+    _audit_listed(actor, list(shown))
+    return shown
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.models import RelationshipKind
-from harbour.children import limits
+from harbour.children import attention, limits
 from harbour.children.codes import (
     SEN_TYPE_OF_NEED,
     ActionStatus,
@@ -23,6 +23,7 @@ from harbour.children.models import OUTWARD_CODE, Child, postcode_validator
 from harbour.children.selectors import normalise_postcode
 from harbour.language.models import CheckContext
 from harbour.partnership.models import Agency, AgencyType, Staff
+from harbour.web import lists
 from harbour.web.fields import past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
@@ -596,3 +597,12 @@ class EducationLimitForm(forms.Form):
             "max_value": limits.DAYS_RANGE,
         },
     )
+
+
+class AttentionFilterForm(lists.ListFilterForm):
+    """Children who need someone to look again: by why, and by the child's age."""
+
+    reason = lists.choice_field(
+        "Why", "Any reason", attention.REASONS.items(), error="Select why from the list"
+    )
+    age = lists.age_band_field()

@@ -28,7 +28,7 @@ from harbour.access import policy
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.chronology import Entry, RecordEntries
 from harbour.children.models import Child
-from harbour.children.record import Contact, contacts_for
+from harbour.children.record import TEAM_AROUND_CHILD, Contact, contacts_for
 from harbour.partnership.models import Staff
 
 # How many of the latest agency events the summary shows, and how many open flags (each flag
@@ -102,8 +102,12 @@ class HappeningNow:
         return next((c for c in self.contacts if c.role == LEAD_PRACTITIONER), None)
 
     @property
+    def team(self) -> list[Contact]:
+        return [c for c in self.contacts if c.role == TEAM_AROUND_CHILD]
+
+    @property
     def holders(self) -> list[Contact]:
-        return [c for c in self.contacts if c.role != LEAD_PRACTITIONER]
+        return [c for c in self.contacts if c.role not in (LEAD_PRACTITIONER, TEAM_AROUND_CHILD)]
 
 
 class HappeningProvider(Protocol):
@@ -151,10 +155,11 @@ def _plans(happening: HappeningNow) -> list[PlanLine]:
 
 
 def _contacts(happening: HappeningNow) -> list[Contact]:
-    """The lead practitioner (whom every withheld entry already names to ask), then each agency
-    that holds a record of the child, where the viewer may see that entry of "who is working
-    with the child" (``RecordEntries.shown``): the record's involvement section withholds the
-    others, so the summary does not name them either."""
+    """The lead practitioner (whom every withheld entry already names to ask), then the people in
+    the team around the child and each agency that holds a record of the child, where the viewer
+    may see that agency's entry of "who is working with the child" (``RecordEntries.shown``):
+    the record's involvement section withholds the others, so the summary does not name them
+    either."""
     record = RecordEntries(happening.child, happening.decision)
     shown = {
         r.agency.name
@@ -164,7 +169,9 @@ def _contacts(happening: HappeningNow) -> list[Contact]:
         if r.agency is not None and record.shown("involvement", r.agency)
     }
     return [
-        c for c in contacts_for(happening.child) if c.role == LEAD_PRACTITIONER or c.agency in shown
+        c
+        for c in contacts_for(happening.child, team=True)
+        if c.role == LEAD_PRACTITIONER or c.agency in shown
     ]
 
 

@@ -67,6 +67,7 @@ class Contact:
     name: str
     agency: str
     role: str
+    phone: str = ""  # the member of staff's work telephone, if they gave one
 
 
 @dataclass
@@ -156,9 +157,13 @@ def education_alerts(episodes: list[EducationEpisode], today: dt.date) -> list[E
     return alerts
 
 
-def contacts_for(child: Child) -> list[Contact]:
-    """Whom to ask about sections the viewer cannot see: the lead practitioner first, then the
-    agencies that hold a record of the child."""
+TEAM_AROUND_CHILD = "In the team around the child"
+
+
+def contacts_for(child: Child, *, team: bool = False) -> list[Contact]:
+    """Whom to ask about sections the viewer cannot see: the lead practitioner first, then (with
+    ``team``) the professionals in the team around the child, and the agencies that hold a
+    record of the child; each person with their work telephone number if they gave one."""
     contacts: list[Contact] = []
     for relationship in (
         WorkingRelationship.objects.current()
@@ -170,8 +175,19 @@ def contacts_for(child: Child) -> list[Contact]:
             staff = relationship.staff
             contacts.insert(
                 0,
-                Contact(str(staff), staff.agency.name if staff.agency else "", "Lead practitioner"),
+                Contact(
+                    str(staff),
+                    staff.agency.name if staff.agency else "",
+                    "Lead practitioner",
+                    staff.phone,
+                ),
             )
+        elif (
+            team and relationship.kind == RelationshipKind.TEAM_AROUND_CHILD and relationship.staff
+        ):
+            staff = relationship.staff
+            agency = staff.agency.name if staff.agency else ""
+            contacts.append(Contact(str(staff), agency, TEAM_AROUND_CHILD, staff.phone))
         elif relationship.kind == RelationshipKind.AGENCY_RECORD and relationship.agency:
             contacts.append(Contact("", relationship.agency.name, "Holds a record"))
     return contacts

@@ -28,6 +28,7 @@ from harbour.children.codes import AssessmentStatus
 from harbour.children.presenters import ChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import DataCategory
+from harbour.web import lists
 from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import forbidden, not_found, policy_errors
 
@@ -284,13 +285,18 @@ def record_change(
 @login_required
 @policy_errors
 def attention(request: AuthenticatedHttpRequest) -> HttpResponse:
-    items = attention_lists.attention_for_caseworker(actor=request.user)
+    policy.require_capability(request.user, policy.Action.CHILD_VIEW)
+    form = forms.AttentionFilterForm(request.GET)
+    page = attention_lists.attention_page(
+        actor=request.user, **form.values(), page=request.GET.get("page")
+    )
     return render(
         request,
         "children/attention.html",
         {
-            "rows": [(item, ChildPresenter(item.child)) for item in items],
-            "limit": attention_lists.MAX_LISTED,
+            "form": form,
+            **lists.page_context(page),
+            "rows": [(item, ChildPresenter(item.child)) for item in page],
         },
     )
 

@@ -525,6 +525,9 @@ class _Generator:
                 team=self.teams[(code, team)] if team else None,
                 role=role,
                 job_title=title,
+                # Ofcom's numbers for drama (01632 960000 to 960999): synthetic, never a real line.
+                # From the order, not the random generator, so the rest of the demo is unchanged.
+                phone=f"01632 960 {len(people) % 1000:03d}",
                 is_active=active,
             )
             people.append(staff)

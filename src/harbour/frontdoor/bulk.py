@@ -85,6 +85,8 @@ _needs = _element(_list_of(_codes(KnownNeed)))
 _storable = _element(schemas.storable)
 _postcode = _element(schemas.clean_postcode)
 _nhs = _element(schemas.clean_nhs_number)
+_clock = _element(schemas.clock_time)
+_phone = _element(schemas.phone_number)
 
 LONG = {"max_value": schemas.LONG_TEXT}
 
@@ -100,6 +102,10 @@ class ReferralFile(pa.DataFrameModel):
     source_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1, "max_value": 64})
     occurred_at: Series[str] | None = pa.Field(nullable=True)
     incident_date: Series[str] | None = pa.Field(nullable=True)
+    incident_time: Series[str] | None = pa.Field(nullable=True)
+    incident_location: Series[str] | None = _text(300)
+    incident_reference: Series[str] | None = _text(64)
+    others_involved: Series[str] | None = _text(schemas.OTHERS_INVOLVED)
     child_given_name: Series[str] | None = _text(100)
     child_family_name: Series[str] | None = _text(100)
     child_other_names: Series[str] | None = _text(200)
@@ -125,6 +131,7 @@ class ReferralFile(pa.DataFrameModel):
     urgency: Series[str] | None = pa.Field(nullable=True, isin=_codes(Urgency))
     referrer_name: Series[str] | None = _text(200)
     referrer_contact: Series[str] | None = _text(200)
+    referrer_phone: Series[str] | None = pa.Field(nullable=True)
 
     class Config:
         strict = True  # an unknown column is an error, not something silently dropped
@@ -149,6 +156,22 @@ class ReferralFile(pa.DataFrameModel):
     )
     def check_incident_date(cls, value: Any) -> bool:
         return _past(value)
+
+    @pa.check(
+        "incident_time",
+        element_wise=True,
+        name="must be a time on the 24-hour clock, like 21:40",
+    )
+    def check_incident_time(cls, value: Any) -> bool:
+        return _clock(value)
+
+    @pa.check(
+        "referrer_phone",
+        element_wise=True,
+        name="must be a telephone number, like 01632 960 123",
+    )
+    def check_referrer_phone(cls, value: Any) -> bool:
+        return _phone(value)
 
     @pa.check(
         "occurred_at",

@@ -4,7 +4,6 @@ through the child-centred language checker as it is written."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +25,17 @@ from harbour.frontdoor.codes import (
     Outcome,
     ParentsAware,
     Rag,
+    RapidStatus,
     Sampling,
     Unit,
     Urgency,
 )
 from harbour.language.models import CheckContext
+from harbour.partnership.forms import agency_filter
 from harbour.partnership.models import Agency, ThresholdGuidance
+from harbour.web import lists
 from harbour.web.fields import (
+    PHONE,
     nhs_number_field,
     past_or_today,
     postcode_field,
@@ -112,9 +115,6 @@ class ChildDetailsForm(forms.Form):
                 "the front door takes referrals about children and young people",
             )
         return data
-
-
-PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,24}[0-9]$")
 
 
 class WhatHappenedForm(forms.Form):
@@ -803,13 +803,7 @@ class RapidRecordForm(forms.Form):
 class QueueFilterForm(forms.Form):
     """The queue's filters, sent by GET so a filtered queue can be bookmarked."""
 
-    agency = forms.ModelChoiceField(
-        label="Referring agency",
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label="Any agency",
-        error_messages={"invalid_choice": "Select an agency from the list"},
-    )
+    agency = agency_filter("Referring agency")
     urgency = forms.ChoiceField(
         label="Urgency",
         choices=[("", "Any urgency"), *Urgency.choices],
@@ -854,3 +848,13 @@ class AllocateForm(forms.Form):
     """``to``: "me", a member of the front door's staff (a manager), or "" for no one."""
 
     to = forms.CharField(required=False, max_length=40)
+
+
+class RapidResponseFilterForm(lists.ListFilterForm):
+    """The front door's rapid responses: by status, and when opened."""
+
+    status = lists.choice_field(
+        "Status", "Any status", RapidStatus.choices, error="Select a status from the list"
+    )
+    date_from = lists.date_from_field("Opened on or after")
+    date_to = lists.date_to_field("Opened on or before")

@@ -47,6 +47,7 @@ from harbour.identity.models import (
     PersonRecord,
 )
 from harbour.partnership.models import Agency, Purpose, Staff
+from harbour.web import lists
 
 RECENT_DAYS = 30  # serious incidents listed for a rapid response
 ASSOCIATE_DAYS = 365  # co-involvement before the incident that makes a child an associate
@@ -479,14 +480,21 @@ def incident_links(actor: Staff, incident: AgencyEvent) -> list[ShownChild]:
     return _show(actor, linked_children(actor, incident))
 
 
-def responses(actor: Staff) -> list[RapidResponse]:
-    """The actor's front door's rapid responses, open first."""
+def responses(
+    actor: Staff,
+    *,
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[RapidResponse]:
+    """The actor's front door's rapid responses (of one status, opened between the dates, if
+    asked), open first."""
     policy.require_capability(actor, policy.Action.RAPID_RESPONSE)
-    found = list(
-        policy.front_door_rapid_responses(actor, RapidResponse.objects.all())
-        .select_related("incident__agency")
-        .prefetch_related("children")
-    )
+    chosen = policy.front_door_rapid_responses(actor, RapidResponse.objects.all())
+    if status:
+        chosen = chosen.filter(status=status)
+    chosen = lists.filter_dates(chosen, "opened_at", date_from, date_to)
+    found = list(chosen.select_related("incident__agency").prefetch_related("children"))
     order = {RapidStatus.OPEN: 0, RapidStatus.CONVENED: 1, RapidStatus.CLOSED: 2}
     return sorted(found, key=lambda r: (order[RapidStatus(r.status)], -r.opened_at.timestamp()))
 

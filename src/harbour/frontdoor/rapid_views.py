@@ -17,6 +17,7 @@ from harbour.access import policy
 from harbour.frontdoor import forms, rapid
 from harbour.frontdoor.codes import RapidStatus
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.formpages import FormPage, form_page
 from harbour.web.responses import policy_errors
 
@@ -29,12 +30,16 @@ def _is_manager(request: AuthenticatedHttpRequest) -> bool:
 @policy_errors
 def rapid_responses(request: AuthenticatedHttpRequest) -> HttpResponse:
     incidents = rapid.serious_incidents(request.user)
+    form = forms.RapidResponseFilterForm(request.GET)
+    page = lists.paginate(rapid.responses(request.user, **form.values()), request.GET.get("page"))
     return render(
         request,
         "frontdoor/rapid_list.html",
         {
             "incidents": incidents,
-            "responses": rapid.responses(request.user),
+            "form": form,
+            **lists.page_context(page),
+            "responses": list(page),
             "recent_days": rapid.RECENT_DAYS,
             "is_manager": _is_manager(request),
         },

@@ -25,7 +25,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from harbour.children.codes import Ethnicity, Sex
 from harbour.children.selectors import normalise_postcode
 from harbour.frontdoor.codes import Concern, Consent, KnownNeed, ParentsAware, Urgency
-from harbour.frontdoor.forms import OLDEST_CHILD_AGE
+from harbour.frontdoor.forms import OLDEST_CHILD_AGE, PHONE
 
 LONG_TEXT = 10_000
 CLOCK_SKEW = dt.timedelta(minutes=5)  # a source system's clock may run a little ahead
@@ -42,6 +42,11 @@ ISO_MOMENT = (
     r"T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
     r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?$"
 )
+
+
+CLOCK_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+PHONE_NUMBER = PHONE.pattern
+OTHERS_INVOLVED = 5000
 
 
 def _full(pattern: str) -> re.Pattern[str]:
@@ -97,6 +102,21 @@ def date_of_birth(value: dt.date) -> dt.date:
     if value < oldest:
         raise ValueError(f"must be for someone under {OLDEST_CHILD_AGE}")
     return value
+
+
+def clock_time(value: Any) -> dt.time:
+    """A time of day on the 24-hour clock, like 21:40 (text, never a number)."""
+    if not isinstance(value, str) or not _full(CLOCK_TIME).match(value):
+        raise ValueError("must be a time on the 24-hour clock, like 21:40")
+    return dt.time.fromisoformat(value)
+
+
+def phone_number(value: str) -> str:
+    """A telephone number as people write them (digits, spaces, brackets, dashes, a leading +),
+    with runs of spaces made one."""
+    if not _full(PHONE_NUMBER).match(value):
+        raise ValueError("must be a telephone number, like 01632 960 123 or +44 7700 900123")
+    return " ".join(value.split())
 
 
 def past_moment(value: dt.datetime) -> dt.datetime:
@@ -225,6 +245,49 @@ class ReferralIn(Schema):
             )
         ),
     ] = None
+    incident_time: Annotated[
+        dt.time | None,
+        BeforeValidator(lambda v: v if v is None or isinstance(v, dt.time) else clock_time(v)),
+        BeforeValidator(blank_to_none),
+        WithJsonSchema(
+            _when(
+                CLOCK_TIME,
+                None,
+                "The time it happened on the 24-hour clock, UK time (like 21:40); taken from "
+                "occurred_at if not sent. Out-of-hours incidents need an out-of-hours strategy "
+                "discussion",
+            )
+        ),
+    ] = None
+    incident_location: Annotated[
+        str | None,
+        Field(
+            max_length=300,
+            description="Where it happened: a place, a street or a postcode",
+            json_schema_extra={"pattern": NO_NUL},
+        ),
+        AfterValidator(_clean_text),
+    ] = None
+    incident_reference: Annotated[
+        str | None,
+        Field(
+            max_length=64,
+            description="Your agency's own reference for it: a police occurrence or incident "
+            "number, or the health record's reference",
+            json_schema_extra={"pattern": NO_NUL},
+        ),
+        AfterValidator(_clean_text),
+    ] = None
+    others_involved: Annotated[
+        str | None,
+        Field(
+            max_length=OTHERS_INVOLVED,
+            description="Other people involved: suspects, witnesses and other children, with "
+            "names, ages and what is known of their part",
+            json_schema_extra={"pattern": NO_NUL},
+        ),
+        AfterValidator(_clean_text),
+    ] = None
     child_given_name: Text100 = None
     child_family_name: Text100 = None
     child_other_names: Text200 = None
@@ -304,6 +367,16 @@ class ReferralIn(Schema):
     ] = None
     referrer_name: Text200 = None
     referrer_contact: Text200 = None
+    referrer_phone: Annotated[
+        str | None,
+        Field(
+            max_length=30,
+            description="A telephone number the front door can ring the referrer on, like "
+            "01632 960 123 or +44 7700 900123",
+            json_schema_extra={"pattern": PHONE_NUMBER},
+        ),
+        AfterValidator(lambda v: None if v is None else phone_number(storable(v))),
+    ] = None
 
     @model_validator(mode="after")
     def _one_day(self) -> ReferralIn:
@@ -317,17 +390,21 @@ class ReferralIn(Schema):
         return answers_from(self.model_dump(exclude={"source_system", "source_id"}))
 
 
-DATE_FIELDS = frozenset({"incident_date", "child_date_of_birth"})
+DATE_FIELDS = frozenset({"incident_date", "incident_time", "child_date_of_birth"})
 LIST_FIELDS = frozenset({"concerns", "known_needs"})
 
 
 def answers_from(values: dict[str, Any]) -> dict[str, Any]:
     """Validated values (from JSON or a CSV row) to the referral's fields: enums to their codes,
-    absent text to '', ``occurred_at`` to the incident's day."""
+    absent text to '', ``occurred_at`` to the incident's day and time (UK time)."""
     values = dict(values)
     occurred_at = values.pop("occurred_at", None)
     if occurred_at is not None and values.get("incident_date") is None:
         values["incident_date"] = timezone.localdate(occurred_at)
+    if occurred_at is not None and values.get("incident_time") is None:
+        values["incident_time"] = (
+            timezone.localtime(occurred_at).time().replace(second=0, microsecond=0)
+        )
     answers: dict[str, Any] = {}
     for name, value in values.items():
         if name in LIST_FIELDS:

@@ -46,7 +46,9 @@ from harbour.frontdoor.models import (
 from harbour.frontdoor.presenters import ClockPresenter, duration_in_words
 from harbour.frontdoor.working_time import WorkingTime
 from harbour.identity.matching import person_matches
+from harbour.partnership import selectors as partnership_selectors
 from harbour.partnership.models import Agency, Staff, ThresholdGuidance, ThresholdLevel
+from harbour.web import lists
 
 MAX_LIST = 200
 QUEUE_PAGE_SIZE = 50  # a practitioner works down the queue a page at a time
@@ -189,14 +191,8 @@ class QueuePage:
     page: Page[Referral]
 
 
-# Age bands for the queue's filter: (label, youngest, oldest) in whole years on today's date.
-AGE_BANDS: dict[str, tuple[str, int, int]] = {
-    "under_10": ("Under 10", 0, 9),
-    "10_13": ("10 to 13", 10, 13),
-    "14_15": ("14 or 15", 14, 15),
-    "16_17": ("16 or 17", 16, 17),
-    "18_up": ("18 or over", 18, 25),
-}
+# Age bands for the queue's filter: the same bands as every list of children.
+AGE_BANDS = lists.AGE_BANDS
 
 
 @dataclass(frozen=True)
@@ -229,25 +225,11 @@ def _filtered_queue(actor: Staff, filters: QueueFilters) -> QuerySet[Referral]:
         referrals = policy.allocated_to_actor(actor, referrals)
     elif filters.allocated == "none":
         referrals = referrals.filter(allocated_to__isnull=True)
-    if filters.age in AGE_BANDS:
-        _, youngest, oldest = AGE_BANDS[filters.age]
-        today = timezone.localdate()
-        born_after = _years_before(today, oldest + 1)
-        born_by = _years_before(today, youngest)
-        referrals = referrals.filter(
-            child_date_of_birth__gt=born_after, child_date_of_birth__lte=born_by
-        )
+    referrals = lists.filter_age_band(referrals, filters.age, "child_date_of_birth")
     if filters.received_from is not None:
         start = timezone.make_aware(dt.datetime.combine(filters.received_from, dt.time.min))
         referrals = referrals.filter(received_at__gte=start)
     return referrals
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def front_door_queue_page(
@@ -301,11 +283,7 @@ def front_door_workload(*, actor: Staff) -> list[Workload]:
 
 def front_door_colleagues(*, actor: Staff) -> list[Staff]:
     """Whom a manager may allocate a referral to."""
-    if not policy.may_see_workload(actor):
-        return []
-    return list(
-        policy.front_door_staff(actor, Staff.objects.all()).order_by("first_name", "last_name")
-    )
+    return partnership_selectors.front_door_colleagues(actor=actor)
 
 
 def front_door_queue(*, actor: Staff, page: Any = 1) -> list[QueueRow]:

@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy
@@ -33,8 +32,9 @@ from harbour.frontdoor.codes import (
 )
 from harbour.frontdoor.completeness import ITEMS_BY_KEY
 from harbour.frontdoor.models import BankHoliday, CompletenessRule, ServiceLevel, WorkingHours
+from harbour.partnership import selectors as partnership_selectors
 from harbour.partnership.http import AuthenticatedHttpRequest
-from harbour.web import navigation
+from harbour.web import lists, navigation
 from harbour.web.formpages import FormPage, add_service_errors, form_page, suggest_wording
 from harbour.web.responses import csv_response, policy_errors
 from harbour.web.wording import wording_findings_for
@@ -463,12 +463,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "colleagues": selectors.front_door_colleagues(actor=request.user),
             "back_to": request.get_full_path(),
             "rows": queue.rows,
-            "page_obj": queue.page,
-            "page_range": list(
-                queue.page.paginator.get_elided_page_range(
-                    queue.page.number, on_each_side=1, on_ends=1
-                )
-            ),
+            **lists.page_context(queue.page),
             "is_manager": policy.can(request.user, policy.Action.FRONT_DOOR_COUNTERSIGN),
             "other_lists": navigation.held_by(request.user, FRONT_DOOR),
         },
@@ -485,25 +480,15 @@ def allocate(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRespons
     )
     form = forms.AllocateForm(request.POST)
     wanted = form.data.get("to", "") if form.is_valid() else ""
-    to = (
-        request.user
-        if wanted == "me"
-        else next(
-            (s for s in selectors.front_door_colleagues(actor=request.user) if str(s.pk) == wanted),
-            None,
-        )
-    )
+    to = partnership_selectors.allocation_choice(actor=request.user, wanted=wanted)
     try:
         services.referral_allocate(actor=request.user, referral=referral, to=to)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        who = "you" if to == request.user else (to.get_full_name() if to else "no one")
+        who = partnership_selectors.allocation_who(actor=request.user, to=to)
         messages.success(request, f"{referral.reference} is now with {who}")
-    back = request.POST.get("back", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("frontdoor:queue")
-    return redirect(back)
+    return redirect(lists.back_to(request, reverse("frontdoor:queue")))
 
 
 @login_required

@@ -22,10 +22,12 @@ from harbour.children.happening import happening_now
 from harbour.children.presenters import ChildPresenter
 from harbour.identity import alerts, services
 from harbour.identity import flags as flag_service
-from harbour.identity.forms import FlagRuleForm, FlagRuleSwitchForm
+from harbour.identity.forms import AlertListFilterForm, FlagRuleForm, FlagRuleSwitchForm
 from harbour.identity.models import AlertStatus
 from harbour.identity.presenters import FlagRuleUse, flag_rule_parameters
+from harbour.partnership import selectors as partnership_selectors
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.formpages import add_service_errors
 from harbour.web.responses import policy_errors
 
@@ -40,18 +42,41 @@ class AcknowledgeForm(forms.Form):
     )
 
 
+def _alert_list(
+    request: AuthenticatedHttpRequest, read: Any, template: str, *, allocation: bool
+) -> HttpResponse:
+    policy.require_capability(request.user, policy.Action.CHILD_ALERTS_VIEW)
+    may_allocate = allocation and policy.may_allocate_work(request.user)
+    form = AlertListFilterForm(request.GET, allocation=may_allocate)
+    page, items = read(
+        actor=request.user,
+        filters=alerts.AlertFilters(**form.values()),
+        page=request.GET.get("page"),
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "items": items,
+            **lists.page_context(page),
+            "may_allocate": may_allocate,
+            "colleagues": partnership_selectors.front_door_colleagues(actor=request.user),
+            "back_to": request.get_full_path(),
+        },
+    )
+
+
 @login_required
 @policy_errors
 def needs_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    items = alerts.needs_list(actor=request.user)
-    return render(request, "identity/needs_list.html", {"items": items})
+    return _alert_list(request, alerts.needs_list, "identity/needs_list.html", allocation=False)
 
 
 @login_required
 @policy_errors
 def flags_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    items = alerts.flags_list(actor=request.user)
-    return render(request, "identity/flags_list.html", {"items": items})
+    return _alert_list(request, alerts.flags_list, "identity/flags_list.html", allocation=True)
 
 
 def _acknowledge_page(

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
 
 from harbour.access import policy
@@ -34,8 +35,8 @@ from harbour.identity.models import (
 )
 from harbour.identity.needs import HARBOUR_KEY
 from harbour.partnership.models import Agency, DataCategory, Staff
+from harbour.web import lists
 
-MAX_LIST = 500
 A = TypeVar("A", HarmFlag, NeedsDiscrepancy)
 # Harbour's own record of a need is in the record's needs section.
 HARBOUR_NEEDS_CATEGORY = DataCategory.HEALTH
@@ -157,12 +158,30 @@ def _ask(child: Child) -> str:
     return agency_events.lead_practitioner_name(child)
 
 
-def _open_on_list(actor: Staff, items: QuerySet[A], section: str) -> list[A]:
-    """The open items of the children on the actor's list (newest first, at most ``MAX_LIST``),
-    each child named an access event."""
+@dataclass(frozen=True)
+class AlertFilters:
+    """A list's filters. There is no filter by rule or by need: a flag or discrepancy that keeps
+    its rule or need back would be told by whether it matched (ADR 0031)."""
+
+    age: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    allocated: str = ""  # "mine" or "none"
+
+
+def _open_page(
+    actor: Staff, items: QuerySet[A], section: str, filters: AlertFilters, number: Any
+) -> tuple[Page, list[A]]:
+    """One page of the open items of the children on the actor's list that the filters select
+    (newest first), each child on the page named an access event; children on other pages are
+    not shown and not audited."""
     policy.require_capability(actor, policy.Action.CHILD_ALERTS_VIEW)
     children = policy.alert_children(actor, Child.objects.all())
-    shown = list(items.filter(child__in=children, status=AlertStatus.OPEN)[:MAX_LIST])
+    items = items.filter(child__in=children, status=AlertStatus.OPEN)
+    items = lists.filter_age_band(items, filters.age, "child__date_of_birth")
+    items = lists.filter_dates(items, "raised_at", filters.date_from, filters.date_to)
+    page = lists.paginate(items, number)
+    shown = list(page)
     audit_children(
         actor=actor,
         event="child.viewed",
@@ -170,22 +189,33 @@ def _open_on_list(actor: Staff, items: QuerySet[A], section: str) -> list[A]:
         section=section,
         basis="alerts_list",
     )
-    return shown
+    return page, shown
 
 
-def needs_list(*, actor: Staff) -> list[Alert[NeedsDiscrepancy]]:
-    """Open needs discrepancies for the children on the actor's list, newest first."""
+def needs_list(
+    *, actor: Staff, filters: AlertFilters | None = None, page: Any = 1
+) -> tuple[Page, list[Alert[NeedsDiscrepancy]]]:
+    """A page of open needs discrepancies for the children on the actor's list, newest first."""
     needs = NeedsDiscrepancy.objects.select_related("child").order_by("-raised_at", "pk")
-    shown = _open_on_list(actor, needs, "needs_list")
-    return _need_alerts(policy.alert_list_sharing(actor), shown)
+    shown_page, shown = _open_page(actor, needs, "needs_list", filters or AlertFilters(), page)
+    return shown_page, _need_alerts(policy.alert_list_sharing(actor), shown)
 
 
-def flags_list(*, actor: Staff) -> list[Alert[HarmFlag]]:
-    """Open cumulative-harm flags for the children on the actor's list, newest first: the order
-    they were raised, never a score."""
-    flags = HarmFlag.objects.select_related("child", "rule").order_by("-raised_at", "-pk")
-    shown = _open_on_list(actor, flags, "flags_list")
-    return flag_alerts(policy.alert_list_sharing(actor), shown)
+def flags_list(
+    *, actor: Staff, filters: AlertFilters | None = None, page: Any = 1
+) -> tuple[Page, list[Alert[HarmFlag]]]:
+    """A page of open cumulative-harm flags for the children on the actor's list, newest first:
+    the order they were raised, never a score."""
+    filters = filters or AlertFilters()
+    flags = HarmFlag.objects.select_related("child", "rule", "allocated_to").order_by(
+        "-raised_at", "-pk"
+    )
+    if filters.allocated == "mine":
+        flags = policy.allocated_to_actor(actor, flags)
+    elif filters.allocated == "none":
+        flags = flags.filter(allocated_to__isnull=True)
+    shown_page, shown = _open_page(actor, flags, "flags_list", filters, page)
+    return shown_page, flag_alerts(policy.alert_list_sharing(actor), shown)
 
 
 def child_for_alerts(*, actor: Staff, child_id: uuid.UUID) -> tuple[Child, policy.Decision]:

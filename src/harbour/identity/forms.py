@@ -16,6 +16,8 @@ from harbour.identity.flags import (
 )
 from harbour.identity.models import FlagRule, HeldDecisionKind
 from harbour.identity.services import MIN_REASON, REASON_TOO_SHORT
+from harbour.partnership.forms import agency_filter
+from harbour.web import lists
 
 SAME, DIFFERENT = "same", "different"
 
@@ -328,3 +330,49 @@ class FlagRuleSwitchForm(forms.Form):
     def in_use(self) -> bool:
         """What the rule is to be (valid forms only)."""
         return bool(self.cleaned_data["to"] == ON)
+
+
+WHO_HAS_IT = [("mine", "Allocated to me"), ("none", "No one yet")]
+
+
+class _WorkedListFilterForm(lists.ListFilterForm):
+    """A front door's shared list: who has it is a filter only where the list is worked by
+    allocation (``policy.may_allocate_work``)."""
+
+    allocated = lists.choice_field(
+        "Who has it", "Anyone or no one", WHO_HAS_IT, error="Select who has it from the list"
+    )
+
+    def __init__(self, *args: Any, allocation: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allocation:
+            del self.fields["allocated"]
+
+
+class AlertListFilterForm(_WorkedListFilterForm):
+    """Flags and needs discrepancies: by the child's age and when raised. No filter by rule or
+    need: one kept back would be told by whether it matched (ADR 0031)."""
+
+    age = lists.age_band_field()
+    date_from = lists.date_from_field("Raised on or after")
+    date_to = lists.date_to_field("Raised on or before")
+    field_order = ["age", "date_from", "date_to", "allocated"]
+
+
+class ReviewListFilterForm(_WorkedListFilterForm):
+    """Record pairs and held records: by agency, and when found or held."""
+
+    agency = agency_filter()
+    date_from = lists.date_from_field("On or after")
+    date_to = lists.date_to_field("On or before")
+    field_order = ["agency", "date_from", "date_to", "allocated"]
+
+
+class PairListFilterForm(ReviewListFilterForm):
+    nhs = lists.choice_field(
+        "NHS numbers",
+        "Any",
+        [("differ", "Different NHS numbers")],
+        error="Select NHS numbers from the list",
+    )
+    field_order = ["agency", "nhs", "date_from", "date_to", "allocated"]

@@ -243,7 +243,20 @@ class ReviewStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "No longer uncertain"
 
 
-class ReviewPair(models.Model):
+class Allocated(models.Model):
+    """Who at the front door is working on an item of a shared list (ADR 0031): the same
+    allocation as a referral's (ADR 0027), not a working relationship with the child."""
+
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewPair(Allocated):
     """Two source records (``record_l`` has the smaller id, as Splink orders a pair) and why the
     model scored them as it did: ``contributions`` holds the waterfall chart's rows."""
 
@@ -306,7 +319,7 @@ class HeldStatus(models.TextChoices):
     CLOSED = "closed", "Closed: not a record of a person"
 
 
-class HeldRecord(models.Model):
+class HeldRecord(Allocated):
     """A source record that cannot be matched safely, held for a person to look at. A person
     attaches it to someone in the index, keeps it held with a note, or closes it as not a
     record of a person (``status``; each decision is a ``HeldRecordDecision``). Linkage runs
@@ -814,7 +827,7 @@ class FlagRule(models.Model):
         return f"{self.title} (v{self.version})"
 
 
-class HarmFlag(models.Model):
+class HarmFlag(Allocated):
     """A cumulative-harm flag on a person: the rule version that raised it, and the exact
     events (with their source records and agencies) that did. ``anchor`` is the event that
     completed the pattern: one flag per rule version, person and anchor."""

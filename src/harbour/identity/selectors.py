@@ -4,19 +4,23 @@ child data, so each view writes an access event for each Harbour child it is kno
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.children.models import Child
 from harbour.identity.audit import audit_children
 from harbour.identity.models import (
+    AlertStatus,
     EventImport,
+    HarmFlag,
     HeldRecord,
     HeldRecordDecision,
     HeldStatus,
@@ -28,6 +32,9 @@ from harbour.identity.models import (
     SourceRecord,
 )
 from harbour.partnership.models import Agency, Staff
+from harbour.web import lists
+
+M = TypeVar("M", bound=Model)
 
 
 def _denied(actor: Staff, event: str, requested: Any) -> None:
@@ -40,12 +47,43 @@ def _denied(actor: Staff, event: str, requested: Any) -> None:
     )
 
 
-def review_queue(*, actor: Staff) -> QuerySet[ReviewPair]:
-    """Pending pairs the actor may review, most likely first. Names are not listed here."""
+@dataclass(frozen=True)
+class WorkFilters:
+    """Filters for the record pairs and held records (ADR 0031)."""
+
+    agency: Agency | None = None
+    nhs: str = ""  # "differ": only pairs whose NHS numbers differ
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    allocated: str = ""  # "mine" or "none"
+
+
+def _allocated(actor: Staff, items: QuerySet[M], allocated: str) -> QuerySet[M]:
+    if allocated == "mine":
+        return policy.allocated_to_actor(actor, items)
+    if allocated == "none":
+        return items.filter(allocated_to__isnull=True)
+    return items
+
+
+def review_queue(*, actor: Staff, filters: WorkFilters | None = None) -> QuerySet[ReviewPair]:
+    """Pending pairs the actor may review that the filters select, most likely first. Names are
+    not listed here."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    filters = filters or WorkFilters()
+    pairs = policy.review_pairs_visible(
+        actor, ReviewPair.objects.filter(status=ReviewStatus.PENDING)
+    )
+    if filters.agency is not None:
+        pairs = pairs.filter(
+            Q(record_l__agency=filters.agency) | Q(record_r__agency=filters.agency)
+        )
+    if filters.nhs == "differ":
+        pairs = pairs.filter(needs_nhs_override=True)
+    pairs = lists.filter_dates(pairs, "created_at", filters.date_from, filters.date_to)
     return (
-        policy.review_pairs_visible(actor, ReviewPair.objects.filter(status=ReviewStatus.PENDING))
-        .select_related("record_l__agency", "record_r__agency")
+        _allocated(actor, pairs, filters.allocated)
+        .select_related("record_l__agency", "record_r__agency", "allocated_to")
         .order_by("-match_probability", "pk")
     )
 
@@ -65,18 +103,24 @@ def recently_decided(*, actor: Staff, limit: int = 20) -> QuerySet[ReviewPair]:
     )
 
 
-def held_records(*, actor: Staff) -> QuerySet[HeldRecord]:
+def held_records(*, actor: Staff, filters: WorkFilters | None = None) -> QuerySet[HeldRecord]:
     """Records held back from matching that are waiting for someone to decide, from agencies
-    whose person records the actor may read, longest waiting first. Like the review queue, the
-    list names no one (agency, the agency's reference, which details are there, why held)."""
+    whose person records the actor may read, that the filters select, longest waiting first.
+    Like the review queue, the list names no one (agency, the agency's reference, which details
+    are there, why held)."""
     policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    filters = filters or WorkFilters()
+    held = HeldRecord.objects.filter(
+        released_at__isnull=True,
+        status=HeldStatus.HELD,
+        source_record__agency_id__in=policy.identity_agency_ids(actor),
+    )
+    if filters.agency is not None:
+        held = held.filter(source_record__agency=filters.agency)
+    held = lists.filter_dates(held, "held_at", filters.date_from, filters.date_to)
     return (
-        HeldRecord.objects.filter(
-            released_at__isnull=True,
-            status=HeldStatus.HELD,
-            source_record__agency_id__in=policy.identity_agency_ids(actor),
-        )
-        .select_related("source_record__agency")
+        _allocated(actor, held, filters.allocated)
+        .select_related("source_record__agency", "allocated_to")
         .order_by("held_at", "pk")
     )
 
@@ -280,3 +324,26 @@ def import_agencies(*, actor: Staff) -> list[Agency]:
     """The agencies whose records an administrator may import: every active one."""
     policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)
     return list(Agency.objects.filter(is_active=True).order_by("name"))
+
+
+def worked_item(*, actor: Staff, kind: str, pk: int) -> HarmFlag | ReviewPair | HeldRecord:
+    """An open item of one of the actor's worked lists, to allocate: a flag on a child on their
+    list, a pending pair they may review, a held record waiting. Anything else does not exist
+    for them (the service asks the policy again before it changes anything)."""
+    item: HarmFlag | ReviewPair | HeldRecord | None
+    if kind == "flag":
+        children = policy.alert_children(actor, Child.objects.all())
+        item = (
+            HarmFlag.objects.filter(pk=pk, status=AlertStatus.OPEN, child__in=children)
+            .select_related("child", "rule", "allocated_to")
+            .first()
+        )
+    elif kind == "pair":
+        item = review_queue(actor=actor).filter(pk=pk).first()
+    elif kind == "held":
+        item = held_records(actor=actor).filter(pk=pk).first()
+    else:
+        item = None
+    if item is None:
+        raise policy.NotFound(pk)
+    return item

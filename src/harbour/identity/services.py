@@ -577,3 +577,53 @@ def alert_acknowledge(
         detail=detail,
     )
     return item
+
+
+Worked = HarmFlag | ReviewPair | HeldRecord
+_WORK: dict[type, tuple[str, str]] = {
+    HarmFlag: ("identity.flag.allocated", "a flag"),
+    ReviewPair: ("identity.pair.allocated", "a record pair"),
+    HeldRecord: ("identity.held.allocated", "a held record"),
+}
+
+
+def _worked_children(actor: Staff, item: Worked) -> list[Any]:
+    """The children the item is about, once the policy has said the actor may work it (the same
+    decisions as opening it: a flag's child, a pair's two records, a held record's agency)."""
+    if isinstance(item, HarmFlag):
+        if item.child is None:
+            raise policy.NotFound(item.pk)
+        policy.decide_child_alerts(actor, item.child)
+        return [item.child_id]
+    if isinstance(item, ReviewPair):
+        policy.decide_review_pair(actor, policy.Action.IDENTITY_REVIEW, item)
+        return _child_ids([item.record_l, item.record_r])
+    policy.require_capability(actor, policy.Action.IDENTITY_REVIEW)
+    if item.source_record.agency_id not in policy.identity_agency_ids(actor):
+        raise policy.NotFound(item.pk)
+    return _child_ids([item.source_record])
+
+
+@transaction.atomic
+def work_allocate(*, actor: Staff, item: Worked, to: Staff | None) -> Worked:
+    """Allocate a flag, record pair or held record on a front door's list to someone there
+    ("assign to me"), or to no one (ADR 0031): the policy decides who may
+    (``policy.work_allocation_refusal``), audited with who had it before."""
+    event, what = _WORK[type(item)]
+    children = _worked_children(actor, item)
+    refusal = policy.work_allocation_refusal(actor, to, what)
+    if refusal:
+        raise ValidationError({"allocated_to": refusal})
+    before = item.allocated_to.get_username() if item.allocated_to else ""
+    item.allocated_to = to
+    item.allocated_at = timezone.now() if to is not None else None
+    item.save(update_fields=["allocated_to", "allocated_at"])
+    audit_children(
+        actor=actor,
+        event=event,
+        child_ids=children,
+        subject=item,
+        detail={"to": to.get_username() if to else "", "before": before},
+        even_if_none=True,
+    )
+    return item

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:number>/split/", views.person_split, name="person-split"),
     path("held/", views.held_list, name="held"),
     path("held/<int:held_id>/", views.held_record, name="held-record"),
+    path("work/<slug:kind>/<int:pk>/allocate/", views.work_allocate, name="allocate"),
     path("import/", views.import_records, name="import"),
     path("events/import/", views.events_import, name="events-import"),
     path("events/import/<uuid:import_id>/", views.events_import_run, name="events-import-run"),

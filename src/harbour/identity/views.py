@@ -10,10 +10,10 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from harbour.access import policy
 from harbour.children.happening import happening_now
@@ -25,22 +25,42 @@ from harbour.identity.event_imports import event_import_start
 from harbour.identity.imports import ImportRejected, import_person_records
 from harbour.identity.models import EventImport, HeldDecisionKind
 from harbour.identity.presenters import HeldRecordPresenter, record_reference
+from harbour.partnership import selectors as partnership_selectors
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import Staff
+from harbour.web import lists
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
+
+
+def _work_filters(form: forms.ReviewListFilterForm) -> selectors.WorkFilters:
+    return selectors.WorkFilters(**form.values())
+
+
+def _worked_list(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """What every worked list's allocation cells need (``web/allocate.html``)."""
+    return {
+        "may_allocate": policy.may_allocate_work(request.user),
+        "colleagues": partnership_selectors.front_door_colleagues(actor=request.user),
+        "back_to": request.get_full_path(),
+    }
 
 
 @login_required
 @policy_errors
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    queue = selectors.review_queue(actor=request.user)
+    policy.require_capability(request.user, policy.Action.IDENTITY_REVIEW)
+    form = forms.PairListFilterForm(request.GET, allocation=policy.may_allocate_work(request.user))
+    queue = selectors.review_queue(actor=request.user, filters=_work_filters(form))
+    page = lists.paginate(queue, request.GET.get("page"))
     return render(
         request,
         "identity/review_queue.html",
         {
-            "pairs": list(queue[:200]),
-            "pending": queue.count(),
+            "form": form,
+            **lists.page_context(page),
+            **_worked_list(request),
+            "pairs": list(page),
             "decided": list(selectors.recently_decided(actor=request.user)),
             "held": selectors.held_count(actor=request.user),
         },
@@ -221,27 +241,56 @@ def person_split(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
     )
 
 
-HELD_PER_PAGE = 50
-
-
 @login_required
 @policy_errors
 def held_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Records held back from matching, waiting for someone to decide (no names)."""
-    page = Paginator(selectors.held_records(actor=request.user), HELD_PER_PAGE).get_page(
-        request.GET.get("page")
+    policy.require_capability(request.user, policy.Action.IDENTITY_REVIEW)
+    form = forms.ReviewListFilterForm(
+        request.GET, allocation=policy.may_allocate_work(request.user)
     )
+    held = selectors.held_records(actor=request.user, filters=_work_filters(form))
+    page = lists.paginate(held, request.GET.get("page"))
     return render(
         request,
         "identity/held_list.html",
         {
-            "page_obj": page,
-            "page_range": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ),
+            "form": form,
+            **lists.page_context(page),
+            **_worked_list(request),
             "rows": [HeldRecordPresenter(held) for held in page],
         },
     )
+
+
+WORKED = {
+    "flag": ("flag", "identity:flags"),
+    "pair": ("record pair", "identity:review-queue"),
+    "held": ("held record", "identity:held"),
+}
+
+
+@login_required
+@policy_errors
+@require_POST
+def work_allocate(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Take a flag, record pair or held record ("assign to me"), or, as a front-door manager,
+    give it to someone or to no one; back to the list as it was."""
+    if kind not in WORKED:
+        raise policy.NotFound(pk)
+    what, list_url = WORKED[kind]
+    item = selectors.worked_item(actor=request.user, kind=kind, pk=pk)
+    to = partnership_selectors.allocation_choice(
+        actor=request.user, wanted=str(request.POST.get("to", ""))
+    )
+    try:
+        services.work_allocate(actor=request.user, item=item, to=to)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        who = partnership_selectors.allocation_who(actor=request.user, to=to)
+        messages.success(request, f"The {what} is now with {who}")
+    return redirect(lists.back_to(request, reverse(list_url)))
 
 
 def _held_decide(actor: Staff, held: Any, data: dict[str, Any]) -> str:

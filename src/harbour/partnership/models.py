@@ -81,6 +81,9 @@ class Staff(AbstractUser):
     )
     role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(
+        "Telephone", max_length=30, blank=True, help_text="Where colleagues ring them at work"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

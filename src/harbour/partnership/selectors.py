@@ -165,3 +165,29 @@ def access_names(changes: list[StaffChangeRequest]) -> tuple[dict[int, str], dic
         dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")),
         dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")),
     )
+
+
+def front_door_colleagues(*, actor: Staff) -> list[Staff]:
+    """Whom a front-door manager may give work to (a referral, a flag, a record pair, a held
+    record): everyone who works their front door; nobody for anyone else (ADR 0027, ADR 0031)."""
+    if not policy.may_see_workload(actor):
+        return []
+    return list(
+        policy.front_door_staff(actor, Staff.objects.all()).order_by("first_name", "last_name")
+    )
+
+
+def allocation_choice(*, actor: Staff, wanted: str) -> Staff | None:
+    """Whom an allocation form chose: "me" is the actor, a colleague's id that colleague (only a
+    manager has any), anything else no one."""
+    if wanted == "me":
+        return actor
+    return next((s for s in front_door_colleagues(actor=actor) if str(s.pk) == wanted), None)
+
+
+def allocation_who(*, actor: Staff, to: Staff | None) -> str:
+    """Whom an allocation gave the work to, as the message after it says: "you", their name, or
+    "no one"."""
+    if to is None:
+        return "no one"
+    return "you" if to == actor else to.get_full_name() or to.email

@@ -235,6 +235,7 @@ def _staff_values(
     role: str,
     job_title: str,
     is_active: bool,
+    phone: str = "",
 ) -> dict[str, Any]:
     email = email.strip().lower()
     return {
@@ -247,6 +248,7 @@ def _staff_values(
         "team": team,
         "role": role,
         "job_title": job_title.strip(),
+        "phone": " ".join(phone.split()),
         "is_active": is_active,
     }
 
@@ -378,6 +380,7 @@ def staff_create(
     team: Team | None = None,
     role: str,
     job_title: str = "",
+    phone: str = "",
     is_active: bool = True,
 ) -> Staff:
     """Add a member of staff. They have no password until an administrator issues a one-time
@@ -393,6 +396,7 @@ def staff_create(
         team=team,
         role=role,
         job_title=job_title,
+        phone=phone,
         is_active=is_active,
     )
     after = _access_after(values)
@@ -432,6 +436,7 @@ def staff_update(
     team: Team | None = None,
     role: str,
     job_title: str = "",
+    phone: str = "",
     is_active: bool = True,
 ) -> Staff:
     """Change a member of staff. Staff are deactivated, never deleted, so the audit trail keeps
@@ -450,6 +455,7 @@ def staff_update(
         team=team,
         role=role,
         job_title=job_title,
+        phone=phone,
         is_active=is_active,
     )
     after = _access_after(values)

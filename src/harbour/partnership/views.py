@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from harbour.partnership.presenters import (
     StaffChangePresenter,
     ThresholdGuidancePresenter,
 )
+from harbour.web import lists
 from harbour.web.formpages import FormPage, add_service_errors, form_page
 from harbour.web.responses import policy_errors
 
@@ -197,7 +197,7 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {"agency": form.cleaned_data["agency"], "role": form.cleaned_data["role"]}
     staff = selectors.staff_list(actor=request.user, **filters)
-    page = Paginator(staff, STAFF_PER_PAGE).get_page(request.GET.get("page"))
+    page = lists.paginate(staff, request.GET.get("page"), STAFF_PER_PAGE)
     waiting = selectors.staff_changes_waiting_by_staff(
         actor=request.user, staff_ids=[member.pk for member in page]
     )
@@ -207,13 +207,10 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "filtered": any(filters.values()),
-            "page_obj": page,
+            **lists.page_context(page),
             "members": [(member, waiting.get(member.pk)) for member in page],
             "may_read_staff_changes": policy.may_read_staff_changes(request.user),
             "staff_changes_waiting": selectors.staff_changes_waiting(actor=request.user).count(),
-            "page_range": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ),
             "can_manage": _can_manage(request),
         },
     )

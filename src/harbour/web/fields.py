@@ -5,12 +5,16 @@ happened."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from harbour.web.wording import CheckedTextarea
+
+# A telephone number as people write them: digits, spaces, brackets, dashes, a leading +.
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,24}[0-9]$")
 
 
 def past_or_today(form: forms.Form, field: str, label: str) -> None:

@@ -230,3 +230,33 @@ def test_a_provider_registered_twice_adds_once(monkeypatch):
     happening.provide_happening(provider)
     happening.provide_happening(provider)
     assert happening._providers == [provider]
+
+
+def test_who_to_contact_gives_telephone_numbers_and_the_team_around_the_child(client):
+    """Issue 12, part 7: whom to ring. The lead practitioner's work number, and the people in
+    the team around the child with theirs, each only where their agency's entry of "who is
+    working with the child" is shown (as the agencies holding a record are)."""
+    from harbour.access.models import RelationshipKind
+    from harbour.partnership.models import Role, Staff
+    from harbour.testing import make_staff, relate
+
+    world = build("agency_record", "none")
+    child = world["child"]
+    lead = Staff.objects.get(first_name="Grace", last_name="Lead")
+    lead.phone = "01632 960 123"
+    lead.save()
+    school, hospital = Agency.objects.get(code="school"), Agency.objects.get(code="hospital")
+    teacher = make_staff(
+        school, Role.REFERRER, first_name="Sam", last_name="Head", phone="01632 960 555"
+    )
+    nurse = make_staff(
+        hospital, Role.REFERRER, first_name="Nia", last_name="Nurse", phone="01632 960 777"
+    )
+    for person in (teacher, nurse):
+        relate(child, person, RelationshipKind.TEAM_AROUND_CHILD)
+    client.force_login(world["viewer"])
+    summary = summary_of(get(client, "children:summary", child))
+    assert 'href="tel:01632960123"' in summary and "01632 960 123" in summary
+    assert "Sam Head, Riverside Academy" in summary and 'href="tel:01632960555"' in summary
+    # The hospital's part in the child's life is withheld from the school: so is its nurse.
+    assert "Nia Nurse" not in summary and "960 777" not in summary

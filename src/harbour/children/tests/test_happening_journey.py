@@ -133,6 +133,11 @@ def test_the_lead_practitioner_reads_what_is_happening_now_on_every_tab(page, li
     expect(summary).to_contain_text(STABBING)
     expect(summary).to_contain_text("Review overdue by 40 days")
     expect(summary).to_contain_text(f"{lead.first_name} {lead.last_name}")
+    # Whom to ring: the lead practitioner's work number, a link a phone can dial.
+    assert lead.phone
+    expect(summary.locator(f'a[href="tel:{lead.phone.replace(" ", "")}"]')).to_contain_text(
+        lead.phone
+    )
     assert_accessible(page, "happening-record")
     first_summary = summary.inner_text()
     navigation = page.locator("nav.moj-sub-navigation")

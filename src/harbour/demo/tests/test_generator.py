@@ -1338,3 +1338,11 @@ def test_replacing_the_demo_clears_its_person_index():
     generate(seed=8, children=40, replace=True)
     assert not Person.objects.exists()
     assert SourceRecord.objects.exists()
+
+
+def test_demo_staff_have_synthetic_work_telephone_numbers(summary):
+    """Who to ring about a child (issue 12, part 7): every account the generator makes has a
+    number from Ofcom's range for drama, each different."""
+    phones = [s.phone for s in Staff.objects.exclude(job_title=SENCO_TITLE)]
+    assert phones and all(p.startswith("01632 960 ") for p in phones)
+    assert len(set(phones)) == len(phones)

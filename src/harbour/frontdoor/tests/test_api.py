@@ -624,3 +624,60 @@ def test_the_idempotency_key_is_unique_per_agency_in_the_database(feeds):
             request_hash="x",
             status_code=201,
         )
+
+
+def test_what_police_and_health_hold_is_received(feeds):
+    """Issue 12, part 7: the time and place, the agency's own reference, who else was involved
+    and a telephone number, as a referral made on a page takes them."""
+    response = feeds["police"].post(
+        "custody",
+        referral_body(
+            "CUST-P7",
+            incident_time="21:40",
+            incident_location="Canal path by Mill Street",
+            incident_reference="RV-20260327-0412",
+            others_involved="Two older males, about 19, one known as 'T'",
+            referrer_phone="01632  960 123",
+        ),
+    )
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(source_id="CUST-P7")
+    assert referral.incident_time == dt.time(21, 40)
+    assert referral.incident_location == "Canal path by Mill Street"
+    assert referral.incident_reference == "RV-20260327-0412"
+    assert referral.others_involved.startswith("Two older males")
+    assert referral.referrer_phone == "01632 960 123"
+
+
+def test_the_time_comes_from_occurred_at_in_uk_time_if_not_sent(feeds):
+    body = referral_body("CUST-P7T", occurred_at="2026-07-01T20:15:00Z")
+    body.pop("incident_date", None)
+    assert feeds["police"].post("custody", body).status_code == 201
+    referral = Referral.objects.get(source_id="CUST-P7T")
+    assert referral.incident_time == dt.time(21, 15)  # British Summer Time
+
+
+def test_a_bad_time_or_telephone_number_is_a_422_naming_each(feeds):
+    response = feeds["police"].post(
+        "custody",
+        referral_body("CUST-P7B", incident_time="9.40pm", referrer_phone="ring the desk"),
+        key="p7-bad",
+    )
+    body = assert_problem(response, 422)
+    pointers = {error["pointer"] for error in body["errors"]}
+    assert {"#/incident_time", "#/referrer_phone"} <= pointers
+    assert not Referral.objects.filter(source_id="CUST-P7B").exists()
+
+
+def test_the_openapi_document_describes_the_new_fields(client):
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["ReferralIn"]
+    fields = schema["properties"]
+    for name in (
+        "incident_time",
+        "incident_location",
+        "incident_reference",
+        "others_involved",
+        "referrer_phone",
+    ):
+        assert fields[name].get("description") or fields[name].get("anyOf"), name
+    assert "24-hour clock" in fields["incident_time"]["description"]

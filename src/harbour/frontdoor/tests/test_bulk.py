@@ -298,3 +298,31 @@ def test_whatever_file_is_sent_the_answer_is_2xx_or_a_4xx_problem(feeds, content
     else:
         body = response.json()
         assert body["rows"] == len(body["created"]) + len(body["already_received"])
+
+
+def test_a_file_carries_what_police_and_health_hold(feeds):
+    rows = [
+        row("P7-1", incident_time="07:05", incident_reference="CAD-1182", referrer_phone="999"),
+        row("P7-2", incident_time="7pm", referrer_phone="+44 7700 900123"),
+    ]
+    body = assert_problem(feeds["ambulance"].post_csv("ambulance", csv_text(rows)), 422)
+    found = {(e["line"], e["column"]) for e in body["errors"]}
+    assert found == {(2, "referrer_phone"), (3, "incident_time")}
+    rows = [
+        row(
+            "P7-1",
+            incident_time="07:05",
+            incident_location="Bus station, RV1",
+            incident_reference="CAD-1182",
+            others_involved="A second child, 14, also hurt",
+            referrer_phone="+44 7700 900123",
+        )
+    ]
+    response = feeds["ambulance"].post_csv("ambulance", csv_text(rows))
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(source_id="P7-1")
+    assert referral.incident_time == dt.time(7, 5)
+    assert referral.incident_location == "Bus station, RV1"
+    assert referral.incident_reference == "CAD-1182"
+    assert referral.others_involved == "A second child, 14, also hurt"
+    assert referral.referrer_phone == "+44 7700 900123"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identity', '0012_event_wording_findings'),
+        ('identity', '0013_allocated_to_on_worked_lists'),
         ('partnership', '0003_staff_change_request'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -403,10 +403,10 @@ def test_the_list_page_pages_and_names_no_one(client, index):
     body = response.content.decode()
     assert "Niche RMS H1" in body and "Agency police" in body
     assert "Nobody" not in body and "Ostrowski" not in body
-    assert "govuk-pagination" in body and "57 records waiting" in body
-    assert len(response.context["rows"]) == 50
-    second = client.get(reverse("identity:held"), {"page": 2})
-    assert len(second.context["rows"]) == 7
+    assert "govuk-pagination" in body and "Showing 1 to 25 of 57 records waiting" in body
+    assert len(response.context["rows"]) == 25
+    last = client.get(reverse("identity:held"), {"page": 3})
+    assert len(last.context["rows"]) == 7
     assert not AuditEvent.objects.filter(event__startswith="identity.held_record").exists()
     queue = client.get(reverse("identity:review-queue")).content.decode()
     assert reverse("identity:held") in queue and "57 records" in queue

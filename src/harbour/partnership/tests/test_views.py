@@ -894,3 +894,18 @@ def test_the_data_protection_officer_reads_the_changes_but_cannot_decide(
 def test_other_roles_cannot_read_the_changes(analyst_client, administrator, analyst):
     assert analyst_client.get(reverse("partnership:staff-change-list")).status_code == 403
     assert "staff/access-changes" not in page(analyst_client.get(reverse("partnership:home")))
+
+
+def test_a_member_of_staff_has_a_work_telephone_number(admin_client, police, police_team):
+    """Issue 12, part 7: the number colleagues ring about a child, checked like a referrer's."""
+    response = admin_client.post(
+        reverse("partnership:staff-add"),
+        staff_form(police, police_team, phone="ring the desk"),
+    )
+    assert "Enter a telephone number, like 01632 960 123" in page(response)
+    assert not Staff.objects.filter(email="priya.shah@example.org").exists()
+    admin_client.post(
+        reverse("partnership:staff-add"),
+        staff_form(police, police_team, phone="01632  960 123"),
+    )
+    assert Staff.objects.get(email="priya.shah@example.org").phone == "01632 960 123"

@@ -211,6 +211,8 @@ MATRIX.update(
         # Records held back from matching: the front door decides about them, as about pairs.
         "identity:held": ("none", only(FRONT_DOOR)),
         "identity:held-record": ("held_record", only(FRONT_DOOR)),
+        # POST only: taking or giving a flag, pair or held record (ADR 0031).
+        "identity:allocate": ("worked_item", outcomes(NOT_ALLOWED)),
         "identity:import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import": ("none", only({Role.ADMINISTRATOR})),
         "identity:events-import-run": ("events_import", only({Role.ADMINISTRATOR})),
@@ -539,6 +541,8 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
         "review_pair": review_pair_kwargs,
         "person": person_kwargs,
         "held_record": held_record_kwargs,
+        # POST only: a GET is refused before the item is looked up.
+        "worked_item": lambda: {"kind": "pair", "pk": 1},
         "worked_child": lambda: {
             "child_id": (
                 policy.children_worked_with(

@@ -330,6 +330,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "frontdoor:start": "before a referral: the threshold guidance and where it goes",
     "frontdoor:choose-child": _POST_ONLY,
     "frontdoor:allocate": _POST_ONLY,
+    "identity:allocate": _POST_ONLY,
     "frontdoor:audit-add": "the form to draw a sample: agencies, concerns and dates, no referral",
     "frontdoor:rapid-response-close": _POST_ONLY,
     "frontdoor:rules": _RULES,
