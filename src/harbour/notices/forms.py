@@ -1,6 +1,7 @@
 from django import forms
 
 from harbour.notices.models import Delivery
+from harbour.web import lists
 
 
 class DeliveryForm(forms.Form):
@@ -10,3 +11,16 @@ class DeliveryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select when Harbour should email you"},
     )
+
+
+class NoticeFilterForm(lists.ListFilterForm):
+    """The notices list's filters (ADR 0031): unread or read, and when."""
+
+    shown = lists.choice_field(
+        "Show",
+        "Unread and read",
+        [("unread", "Unread only"), ("read", "Read only")],
+        error="Select which notices to show",
+    )
+    date_from = lists.date_from_field()
+    date_to = lists.date_to_field()

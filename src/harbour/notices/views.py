@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from harbour.notices import forms, selectors, services
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.responses import policy_errors
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -28,17 +26,15 @@ def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         marked = services.notices_mark_all_read(actor=request.user)
         messages.success(request, f"{marked} notice{'s' if marked != 1 else ''} marked as read")
         return redirect("notices:list")
-    page = Paginator(
-        selectors.notices_for(actor=request.user).select_related("event__agency"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    form = forms.NoticeFilterForm(request.GET)
+    notices = selectors.notices_for(actor=request.user, **form.values())
+    page = lists.paginate(notices.select_related("event__agency"), request.GET.get("page"))
     return render(
         request,
         "notices/list.html",
         {
-            "page_obj": page,
-            "page_range": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ),
+            "form": form,
+            **lists.page_context(page),
             "delivery": selectors.delivery_for(actor=request.user),
         },
     )

@@ -37,6 +37,7 @@ from harbour.identity.models import (
     ReviewPair,
     SourceRecord,
 )
+from harbour.notices.models import Notice
 from harbour.partnership.models import AgencyType, Role, Team
 from harbour.testing import (
     agency_event,
@@ -226,6 +227,21 @@ def _rapid(w: World, total: int, marked: int) -> None:
         )
 
 
+def _notices(w: World, total: int, marked: int) -> None:
+    child = make_child(w["csc"])
+    record = _record(w, "police", "NOTICE")
+    now = timezone.now()
+    for n in range(total):
+        Notice.objects.create(
+            recipient=w["practitioner"],
+            event=agency_event(record, _today(), f"N-{n}"),
+            child=child,
+            text="Riverside Police has recorded a new event about a child you work with",
+            created_at=now - dt.timedelta(minutes=n),
+            read_at=None if n < marked else now,
+        )
+
+
 # The registry ----------------------------------------------------------------------------------
 
 LIST_PAGES: dict[str, ListPage] = {
@@ -249,6 +265,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "frontdoor:rapid-responses": ListPage(
         "practitioner", _rapid, lambda w: {"status": RapidStatus.CLOSED}
     ),
+    "notices:list": ListPage("practitioner", _notices, lambda w: {"shown": "unread"}),
 }
 
 _ITEM = "one item, or a form about one item: not a list"
@@ -384,6 +401,13 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "api:referral-bulk": _POST,
     "api:referral-status": _ITEM,
     "api:events-receive": _POST,
+    "notices:open": _POST.replace("POST only", "GET that marks one notice read"),
+    "notices:settings": _ITEM,
+    "identity:events-import-run": "one import's progress and outcome",
+    "identity:record-start": "the forms an agency without a feed may use: a few, shown whole",
+    "identity:record-form": _ITEM,
+    "identity:record-check": _ITEM,
+    "identity:record-done": _ITEM,
     "api:needs-receive": _POST,
 }
 
