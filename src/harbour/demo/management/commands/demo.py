@@ -1,5 +1,5 @@
-"""``harbour demo generate``, ``insight-files`` and ``sign-ins``: the synthetic Riverside
-partnership."""
+"""``harbour demo generate``, ``event-files``, ``insight-files`` and ``sign-ins``: the synthetic
+Riverside partnership."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ class Command(TyperCommand):
                 "same seed makes exactly the same data",
             ),
         ] = False,
+        event_files: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write the agencies' events and needs as their files here, for `harbour "
+                "events import` (listed by `harbour demo event-files`), instead of importing them",
+            ),
+        ] = None,
     ) -> None:
         """Generate agencies, staff, agreements, children, families, source records and the
         front door's referrals (timed back from now, unless --fixed-clock)."""
@@ -51,6 +58,7 @@ class Command(TyperCommand):
                 replace=replace,
                 progress=self.stdout.write,
                 referrals_now=None if fixed_clock else timezone.now(),
+                event_files=event_files,
             )
         except GenerationError as exc:
             self.stderr.write(str(exc))
@@ -66,6 +74,28 @@ class Command(TyperCommand):
         (run after `harbour link run`: the linked children come from the person index)."""
         opened = open_rapid_responses()
         self.stdout.write(f"Opened {opened} rapid response{'' if opened == 1 else 's'}.")
+
+    @command(name="event-files")
+    def event_files(
+        self,
+        directory: Annotated[
+            Path, typer.Argument(help="Where `harbour demo generate --event-files` wrote them")
+        ],
+    ) -> None:
+        """The agencies' events and needs files the generation wrote, one line a file:
+        AGENCY FORMAT PATH, each for `harbour events import --agency AGENCY --format FORMAT`."""
+        from harbour.demo.event_files import read_event_files
+
+        try:
+            files = read_event_files(directory)
+        except FileNotFoundError as exc:
+            self.stderr.write(
+                f"No event files in {directory}: run `harbour demo generate --event-files "
+                f"{directory}` first."
+            )
+            raise typer.Exit(code=1) from exc
+        for found in files:
+            self.stdout.write(found.line())
 
     @command(name="insight-files")
     def insight_files(
