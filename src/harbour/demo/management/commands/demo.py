@@ -97,6 +97,40 @@ class Command(TyperCommand):
         for found in files:
             self.stdout.write(found.line())
 
+    @command(name="live")
+    def live(
+        self,
+        every: Annotated[float, typer.Option(help="Seconds between two events")] = 20.0,
+        base_url: Annotated[
+            str, typer.Option(help="Where Harbour is served (its API is at /api/)")
+        ] = "http://127.0.0.1:8000",
+        count: Annotated[int, typer.Option(help="How many to send (0: until Ctrl+C)")] = 0,
+        ed_token: Annotated[
+            str, typer.Option(help="The emergency department's API token (made if not given)")
+        ] = "",
+        police_token: Annotated[
+            str, typer.Option(help="The police's API token (made if not given)")
+        ] = "",
+        seed: Annotated[int, typer.Option(help="The same seed picks the same children")] = 2026,
+    ) -> None:
+        """Send one synthetic event every few seconds to POST /api/events over HTTP, as the
+        emergency department's and the police's systems would (each with its agency's token
+        and an Idempotency-Key), so that a user watching the demo sees new events arrive."""
+        from harbour.demo import riverside as rv
+        from harbour.demo.live import LiveFeed, run
+
+        given = {code: t for code, t in ((rv.ED, ed_token), (rv.POLICE, police_token)) if t}
+        feed = LiveFeed(base_url=base_url, seed=seed, given=given)
+        try:
+            sent = run(feed, every=every, count=count, say=self.stdout.write)
+        except KeyboardInterrupt:
+            return
+        except (LookupError, OSError) as exc:
+            self.stderr.write(f"Cannot send to {base_url}: {exc}")
+            raise typer.Exit(code=1) from exc
+        if any(s.status >= 400 for s in sent):
+            raise typer.Exit(code=1)
+
     @command(name="insight-files")
     def insight_files(
         self,
