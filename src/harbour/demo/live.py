@@ -224,8 +224,8 @@ class LiveFeed:
             raise LookupError(f"No agency has the code {code!r}: run `harbour demo generate`")
         token = self.token_for(agency)
         record = self._next_record(agency)
-        local = timezone.localtime(now)
-        reference = f"{prefix}-{local:%y}-L{local:%m%d%H%M%S}{self.sent % 100:02d}"
+        # A new event each time, whichever run of the command sends it.
+        reference = f"{prefix}-{timezone.localtime(now):%y}-L{uuid.uuid4().hex[:12].upper()}"
         status, body = post_event(
             self.base_url, token, make(record, reference, now), str(uuid.uuid4())
         )
