@@ -42,6 +42,14 @@ from harbour.partnership.models import Agency
 FEED_NAME = "Harbour demo: live events"
 SEED_OFFSET = 6_113
 TIMEOUT_SECONDS = 30
+YOUNGEST, ADULT = 10, 18
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -146,16 +154,23 @@ TURNS: tuple[tuple[str, str, Make], ...] = (
 )
 
 
-def records_to_send_about(agency: Agency, *, seed: int) -> list[SourceRecord]:
-    """The agency's records of children, the lead practitioner's children first (never a
-    duplicate record the generator made)."""
+def records_to_send_about(
+    agency: Agency, *, seed: int, today: dt.date | None = None
+) -> list[SourceRecord]:
+    """The agency's records of children old enough for what is sent (10 to 17), the lead
+    practitioner's children first (never a duplicate record the generator made)."""
+    today = today or timezone.localdate()
     caseload = set(
         WorkingRelationship.objects.filter(staff__email=LEAD_PRACTITIONER.email).values_list(
             "child_id", flat=True
         )
     )
     truths = list(
-        GroundTruth.objects.filter(source_record__agency=agency)
+        GroundTruth.objects.filter(
+            source_record__agency=agency,
+            child__date_of_birth__lte=years_before(today, YOUNGEST),
+            child__date_of_birth__gt=years_before(today, ADULT),
+        )
         .select_related("source_record")
         .order_by("source_record__source_id")
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from harbour.access.models import AuditEvent, WorkingRelationship
 from harbour.demo import riverside as rv
 from harbour.demo.generator import generate
-from harbour.demo.live import FEED_NAME
+from harbour.demo.live import FEED_NAME, years_before
 from harbour.demo.models import GroundTruth
 from harbour.demo.signins import LEAD_PRACTITIONER
 from harbour.frontdoor.models import ApiToken
@@ -59,6 +60,12 @@ def test_events_arrive_through_the_api_while_the_demo_runs(live_server, capsys):
         first = arrived.filter(agency__code=code).order_by("pk").first()
         assert first is not None
         assert GroundTruth.objects.get(source_record_id=first.source_record_id).child_id in caseload
+    # Children old enough for what is sent: 10 to 17.
+    today = timezone.localdate()
+    ages = GroundTruth.objects.filter(
+        source_record__in=[e.source_record_id for e in arrived]
+    ).values_list("child__date_of_birth", flat=True)
+    assert all(years_before(today, 18) < born <= years_before(today, 10) for born in ages)
 
     # The tokens can be given instead of made: no new token, and the next events arrive.
     ed_token = made[0].rsplit(" ", 1)[-1] if rv.ED in made[0] else made[1].rsplit(" ", 1)[-1]
