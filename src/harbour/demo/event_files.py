@@ -62,7 +62,7 @@ class EventFile:
         return f"{self.agency} {self.format} {self.path}"
 
 
-def _person(record: SourceRecord) -> dict[str, str]:
+def person_columns(record: SourceRecord) -> dict[str, str]:
     """The person columns, as the agency's record holds them."""
     return {
         "source_system": record.source_system,
@@ -98,7 +98,7 @@ def _ed_times(event: PlannedEvent) -> dict[str, str]:
 def event_row(event: PlannedEvent) -> dict[str, str]:
     """One line of the agency's file for ``event``."""
     file_format = FORMATS[FORMAT_OF_KIND[event.kind]]
-    row = _person(event.record) | {
+    row = person_columns(event.record) | {
         "reference": event.reference,
         "summary": event.summary,
         "severity": str(event.severity),
@@ -136,7 +136,7 @@ def event_row(event: PlannedEvent) -> dict[str, str]:
 
 
 def need_row(need: PlannedNeed, record: SourceRecord) -> dict[str, str]:
-    return _person(record) | {
+    return person_columns(record) | {
         "need": need.kind,
         "detail": need.detail,
         "recorded_on": need.recorded_on.isoformat(),

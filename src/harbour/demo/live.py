@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from harbour.access.models import WorkingRelationship
 from harbour.demo import riverside as rv
+from harbour.demo.event_files import person_columns
 from harbour.demo.models import GroundTruth
 from harbour.demo.signins import LEAD_PRACTITIONER
 from harbour.frontdoor import tokens
@@ -70,22 +71,9 @@ class Sent:
 
 
 def person_of(record: SourceRecord) -> dict[str, Any]:
-    """The agency's record of the person, as Harbour holds it (so nothing about it changes)."""
-    person: dict[str, Any] = {
-        "source_system": record.source_system,
-        "source_id": record.source_id,
-        "given_name": record.given_name,
-        "family_name": record.family_name,
-        "sex": record.sex,
-        "postcode": record.postcode,
-        "address": record.address_line,
-        "nhs_number": record.nhs_number,
-        "school_urn": record.school_urn,
-        "upn": record.upn,
-    }
-    if record.date_of_birth is not None:
-        person["date_of_birth"] = record.date_of_birth.isoformat()
-    return person
+    """The agency's record of the person, as Harbour holds it (so nothing about it changes):
+    the columns of its files, those it holds."""
+    return {name: value for name, value in person_columns(record).items() if value}
 
 
 def _moment(at: dt.datetime) -> str:
