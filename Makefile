@@ -48,14 +48,17 @@ postgres:
 demo: setup
 	mkdir -p var
 	rm -f var/harbour.sqlite3
-	rm -rf var/insight-store var/insight-files
+	rm -rf var/insight-store var/insight-files var/event-files
 	$(HARBOUR) migrate -v 0
-	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN)
+	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN) --event-files var/event-files
 	# Two years of Riverside's public and partners' files, imported as an analyst would.
 	$(HARBOUR) demo insight-files var/insight-files | while read -r format path; do \
 		$(HARBOUR) insight import --format "$$format" "$$path" || exit 1; done
 	$(HARBOUR) link train
 	$(HARBOUR) link run
+	# Each agency's events and needs, sent as its files once the person index exists (ADR 0029).
+	# Years of history, loaded once: saved and matched, no one told (ADR 0028); one run, many files.
+	$(HARBOUR) demo event-files var/event-files | $(HARBOUR) events import-list - --backfill
 	$(HARBOUR) identity reconcile
 	$(HARBOUR) identity flags
 	$(HARBOUR) demo rapid-responses

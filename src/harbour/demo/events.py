@@ -19,7 +19,9 @@ child has which pattern is kept in ``DemoPattern``:
   so that the co-involvement rule, which counts suspects together, flags the other.
 
 Everything is drawn from the seed and the source records in the database, in a fixed order, so
-the same seed makes the same events."""
+the same seed makes the same events. Nothing here writes an event: ``plan_agency_events`` returns
+them (and saves the patterns given, the demo's ground truth), and ``demo.event_files`` writes
+them as each agency's files for ``harbour events import``."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ import random
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from faker import Faker
 
@@ -39,10 +41,13 @@ from harbour.demo.models import DemoPattern, GroundTruth, Pattern
 from harbour.demo.signins import FRONT_DOOR_PRACTITIONER, LEAD_PRACTITIONER
 from harbour.identity.models import (
     AgencyEvent,
+    AssaultLocationType,
+    AssaultMethod,
     EventCategory,
     EventKind,
     EventParticipant,
     EventRole,
+    ExclusionReason,
     SourceRecord,
 )
 from harbour.partnership.models import AgencyType, Staff
@@ -93,7 +98,21 @@ class _ChildRecords:
 
 
 @dataclass
-class _Event:
+class PlannedParticipant:
+    """Another person an event names: by name, or by the agency's record of them."""
+
+    role: str
+    name: str = ""
+    approximate_age: int | None = None
+    is_adult: bool = False
+    poses_risk: bool = False
+    record: SourceRecord | None = None
+
+
+@dataclass
+class PlannedEvent:
+    """An event as the agency's file will carry it."""
+
     record: SourceRecord
     kind: str
     occurred_on: dt.date
@@ -103,7 +122,18 @@ class _Event:
     summary: str
     weapon: bool = False
     reference: str = ""
-    participants: list[EventParticipant] = field(default_factory=list)
+    participants: list[PlannedParticipant] = field(default_factory=list)
+    exclusion_reason: str = ""  # a DfE code, for a suspension or permanent exclusion
+    # ISTV's items, for an emergency department attendance after an assault
+    assault_method: str = ""
+    assault_location_type: str = ""
+
+
+def _istv(kind: str, method: str, location_type: str) -> dict[str, str]:
+    """ISTV's items, for an emergency department attendance (nothing for another kind)."""
+    if kind != EventKind.ED_ATTENDANCE:
+        return {}
+    return {"assault_method": method, "assault_location_type": location_type}
 
 
 class _EventPhase:
@@ -113,7 +143,7 @@ class _EventPhase:
         self.fake.seed_instance(seed + SEED_OFFSET)
         self.reference_date = reference_date
         self.start = reference_date - dt.timedelta(days=WINDOW_DAYS)
-        self.events: list[_Event] = []
+        self.events: list[PlannedEvent] = []
         self.patterns: list[DemoPattern] = []
         self.serials: dict[str, int] = {}
         self.children: list[_ChildRecords] = []
@@ -133,15 +163,15 @@ class _EventPhase:
         )
         return f"{prefix}-{day:%y}-{self.serials[prefix]:06d}"
 
-    def add(self, child: _ChildRecords, agency_type: str, **kwargs: object) -> _Event:
+    def add(self, child: _ChildRecords, agency_type: str, **kwargs: object) -> PlannedEvent:
         record = child.records[agency_type]
-        event = _Event(record=record, **kwargs)  # type: ignore[arg-type]
+        event = PlannedEvent(record=record, **kwargs)  # type: ignore[arg-type]
         event.reference = self.reference(agency_type, event.occurred_on)
         self.events.append(event)
         return event
 
-    def adult(self, role: str, *, poses_risk: bool) -> EventParticipant:
-        return EventParticipant(
+    def adult(self, role: str, *, poses_risk: bool) -> PlannedParticipant:
+        return PlannedParticipant(
             name=f"{self.fake.first_name_male()} {self.fake.last_name()}",
             approximate_age=self.rng.randint(19, 34),
             is_adult=True,
@@ -150,7 +180,7 @@ class _EventPhase:
         )
 
     def pattern(
-        self, child: _ChildRecords, pattern: str, events: list[_Event], **extra: object
+        self, child: _ChildRecords, pattern: str, events: list[PlannedEvent], **extra: object
     ) -> None:
         child.patterned = True
         days = [e.occurred_on for e in events]
@@ -299,11 +329,12 @@ class _EventPhase:
             self.add(
                 child,
                 AgencyType.SCHOOL,
-                kind=EventKind.EXCLUSION,
+                kind=EventKind.SUSPENSION,
                 occurred_on=day,
                 role=EventRole.PUPIL,
                 category=EventCategory.BEHAVIOUR,
                 severity=1,
+                exclusion_reason=ExclusionReason.PERSISTENT_DISRUPTION,
                 summary=f"{child.given_name} had a one-day suspension for persistent "
                 "disruption in lessons.",
             )
@@ -401,16 +432,19 @@ class _EventPhase:
                 agencies=sorted({e.record.agency.code for e in events}),
             )
 
-    def add_other_agency_harm(self, child: _ChildRecords, agency_type: str, day: dt.date) -> _Event:
+    def add_other_agency_harm(
+        self, child: _ChildRecords, agency_type: str, day: dt.date
+    ) -> PlannedEvent:
         if agency_type == AgencyType.SCHOOL:
             return self.add(
                 child,
                 agency_type,
-                kind=EventKind.EXCLUSION,
+                kind=EventKind.SUSPENSION,
                 occurred_on=day,
                 role=EventRole.PUPIL,
                 category=EventCategory.ASSAULT,
                 severity=2,
+                exclusion_reason=ExclusionReason.PHYSICAL_ASSAULT_PUPIL,
                 summary=f"{child.given_name} was suspended for five days after a fight in "
                 "which they were hurt.",
             )
@@ -429,6 +463,7 @@ class _EventPhase:
             severity=3,
             summary=f"{child.given_name} had a cut to the head after an assault in the park; "
             "wound glued.",
+            **_istv(kind, AssaultMethod.NOT_KNOWN, AssaultLocationType.STREET),
         )
 
     def escalating(self) -> None:
@@ -489,6 +524,10 @@ class _EventPhase:
                     (1, 2, 3, 4), days, steps, strict=True
                 )
             ]
+            for key, value in _istv(
+                events[2].kind, AssaultMethod.BODY_PART, AssaultLocationType.STREET
+            ).items():
+                setattr(events[2], key, value)
             self.pattern(child, Pattern.ESCALATING, events, severities=[1, 2, 3, 4])
 
     def missing_with_adults(self) -> None:
@@ -501,7 +540,7 @@ class _EventPhase:
             days = sorted(start + dt.timedelta(days=self.rng.randint(0, 120)) for _ in range(3))
             first_adult = self.adult(EventRole.ASSOCIATE, poses_risk=True)
             second_adult = self.adult(EventRole.ASSOCIATE, poses_risk=True)
-            events: list[_Event] = []
+            events: list[PlannedEvent] = []
             for i, day in enumerate(days):
                 event = self.add(
                     child,
@@ -542,14 +581,8 @@ class _EventPhase:
             )
 
     @staticmethod
-    def copy(participant: EventParticipant) -> EventParticipant:
-        return EventParticipant(
-            name=participant.name,
-            approximate_age=participant.approximate_age,
-            is_adult=participant.is_adult,
-            poses_risk=participant.poses_risk,
-            role=participant.role,
-        )
+    def copy(participant: PlannedParticipant) -> PlannedParticipant:
+        return replace(participant)
 
     def weapon_after_exclusion(self) -> None:
         for child in self.candidates(AgencyType.POLICE, AgencyType.SCHOOL)[: self.how_many()]:
@@ -561,7 +594,8 @@ class _EventPhase:
                 self.add(
                     child,
                     AgencyType.SCHOOL,
-                    kind=EventKind.EXCLUSION,
+                    kind=EventKind.PERMANENT_EXCLUSION,
+                    exclusion_reason=ExclusionReason.PHYSICAL_ASSAULT_PUPIL,
                     occurred_on=excluded,
                     role=EventRole.PUPIL,
                     category=EventCategory.BEHAVIOUR,
@@ -608,6 +642,8 @@ class _EventPhase:
                 severity=3,
                 summary=f"{child.given_name} came in with bruising to the face and ribs, said "
                 "they had been beaten up and did not want the police told.",
+                assault_method=AssaultMethod.BODY_PART,
+                assault_location_type=AssaultLocationType.NOT_KNOWN,
             )
             self.pattern(child, Pattern.ED_ASSAULT_NO_POLICE, [event])
 
@@ -648,7 +684,7 @@ class _EventPhase:
                 self.start + dt.timedelta(days=120), self.reference_date - dt.timedelta(150)
             )
             days = sorted(start + dt.timedelta(days=self.rng.randint(0, 140)) for _ in range(3))
-            by_child: dict[uuid.UUID, list[_Event]] = defaultdict(list)
+            by_child: dict[uuid.UUID, list[PlannedEvent]] = defaultdict(list)
             for day, category, summary in zip(
                 days,
                 (EventCategory.ROBBERY, EventCategory.DRUGS, EventCategory.WEAPON),
@@ -661,7 +697,7 @@ class _EventPhase:
             ):
                 reference = self.reference(AgencyType.POLICE, day)
                 for child, other in ((first, second), (second, first)):
-                    event = _Event(
+                    event = PlannedEvent(
                         record=child.records[AgencyType.POLICE],
                         kind=EventKind.INCIDENT,
                         occurred_on=day,
@@ -672,9 +708,8 @@ class _EventPhase:
                         summary=f"{child.given_name} and another young person {summary}.",
                         reference=reference,
                         participants=[
-                            EventParticipant(
-                                source_record=other.records[AgencyType.POLICE],
-                                role=EventRole.SUSPECT,
+                            PlannedParticipant(
+                                record=other.records[AgencyType.POLICE], role=EventRole.SUSPECT
                             )
                         ],
                     )
@@ -688,9 +723,9 @@ class _EventPhase:
                     other_child_id=str(other.child_id),
                 )
 
-    # -- writing ------------------------------------------------------------------------------
+    # -- planning -----------------------------------------------------------------------------
 
-    def run(self) -> dict[str, int]:
+    def run(self) -> list[PlannedEvent]:
         self.load()
         self.background()
         self.violence_cluster()
@@ -700,44 +735,8 @@ class _EventPhase:
         self.ed_assault_no_police()
         self.co_involved()
         self.events.sort(key=lambda e: (e.occurred_on, e.reference, e.record.pk))
-        created = AgencyEvent.objects.bulk_create(
-            [
-                AgencyEvent(
-                    source_record=e.record,
-                    agency_id=e.record.agency_id,
-                    kind=e.kind,
-                    occurred_on=e.occurred_on,
-                    role=e.role,
-                    category=e.category,
-                    severity=e.severity,
-                    weapon=e.weapon,
-                    summary=e.summary,
-                    source_reference=e.reference,
-                )
-                for e in self.events
-            ]
-        )
-        if any(a.pk is None for a in created):  # a database that cannot return ids
-            by_key = {
-                (r, ref): pk
-                for pk, r, ref in AgencyEvent.objects.values_list(
-                    "pk", "source_record_id", "source_reference"
-                )
-            }
-            for a in created:
-                a.pk = by_key[(a.source_record_id, a.source_reference)]
-        participants: list[EventParticipant] = []
-        for event, row in zip(self.events, created, strict=True):
-            for participant in event.participants:
-                participant.event_id = row.pk
-                participants.append(participant)
-        EventParticipant.objects.bulk_create(participants)
         DemoPattern.objects.bulk_create(self.patterns)
-        return {
-            "agency_events": len(created),
-            "event_participants": len(participants),
-            "demo_patterns": len(self.patterns),
-        }
+        return self.events
 
 
 BACKGROUND: dict[str, Callable[[_EventPhase, _ChildRecords], None]] = {
@@ -750,9 +749,9 @@ BACKGROUND: dict[str, Callable[[_EventPhase, _ChildRecords], None]] = {
 }
 
 
-def create_agency_events(*, seed: int, reference_date: dt.date) -> dict[str, int]:
-    """Create the demo's agency events, their participants and the patterns given, from the
-    source records already in the database."""
+def plan_agency_events(*, seed: int, reference_date: dt.date) -> list[PlannedEvent]:
+    """The demo's agency events, with the other people they name, from the source records
+    already in the database; the patterns given are saved (``DemoPattern``, ground truth)."""
     return _EventPhase(seed=seed, reference_date=reference_date).run()
 
 

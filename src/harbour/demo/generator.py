@@ -11,17 +11,21 @@ Deterministic for a seed: every random choice comes from one ``random.Random(see
 seeded Faker (the record and referral phases have their own pairs, seeded from the same seed),
 dates are relative to ``REFERENCE_DATE`` (not today), and child ids are drawn from the same
 generator. Everything is written with ``bulk_create`` in one transaction, with one audit event
-for the whole generation."""
+for the whole generation, except what agencies send Harbour: their events and needs are written
+as each agency's files (``demo.event_files``) and arrive through the events import, as on a real
+partnership (ADR 0029)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.apps import apps as django_apps
@@ -51,11 +55,12 @@ from harbour.children.models import (
 )
 from harbour.demo import names
 from harbour.demo import riverside as rv
-from harbour.demo.events import create_agency_events, delete_agency_events
+from harbour.demo.event_files import EventFile, import_event_files, write_event_files
+from harbour.demo.events import PlannedEvent, delete_agency_events, plan_agency_events
 from harbour.demo.identifiers import SYNTHETIC_NHS_PREFIX, nhs_check_digit, upn_check_letter
-from harbour.demo.models import GroundTruth, SendStatus
-from harbour.demo.needs import create_source_needs
-from harbour.demo.rapid import create_serious_incidents
+from harbour.demo.models import DemoPattern, GroundTruth, SendStatus
+from harbour.demo.needs import PlannedNeed, plan_source_needs
+from harbour.demo.rapid import plan_serious_incidents
 from harbour.demo.record import RecordPhase, eighteenth_birthday
 from harbour.demo.referrals import ReferralPhase
 from harbour.demo.signins import (
@@ -316,9 +321,11 @@ class _Generator:
         children: int,
         say: Callable[[str], None],
         referrals_now: dt.datetime | None = None,
+        event_files: Path | None = None,
     ) -> None:
         self.seed = seed
         self.referrals_now = referrals_now
+        self.event_files = event_files
         self.rng = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
@@ -374,24 +381,38 @@ class _Generator:
         self.create_relationships()
         self.say("Creating source records with their ground truth")
         self.create_source_records()
-        self.say("Creating each agency's events, some children with patterns of harm")
-        self.counts.update(create_agency_events(seed=self.seed, reference_date=REFERENCE_DATE))
+        self.say("Planning each agency's events, some children with patterns of harm")
+        events = plan_agency_events(seed=self.seed, reference_date=REFERENCE_DATE)
+        self.counts["demo_patterns"] = DemoPattern.objects.count()
         self.say("Switching on the co-involvement flag rule, as the demo partnership agreed")
         switch_on_co_involvement()
         self.say("Creating each child's record: needs, education, voice, plans and transition")
         self.create_child_records()
-        create_source_needs(seed=self.seed)  # each agency's record of the needs it knows
+        needs = plan_source_needs(seed=self.seed)  # each agency's record of the needs it knows
         self.say("Creating the front door's year of referrals, decisions and escalations")
         self.create_referrals()
         self.say("Creating two recent serious incidents for a rapid response")
         now = self.referrals_now or dt.datetime.combine(REFERENCE_DATE, dt.time(), tzinfo=dt.UTC)
-        serious = create_serious_incidents(seed=self.seed, now=now)
-        self.counts["serious_incidents"] = serious.pop("serious_incidents")
-        for name, added in serious.items():
-            self.counts[name] += added
+        serious = plan_serious_incidents(seed=self.seed, now=now)
+        self.counts["serious_incidents"] = len({e.reference for e in serious})
         self.say("Leaving one change to a member of staff's access waiting for approval")
         self.create_staff_change_waiting(now)
+        self.send_event_files([*events, *serious], needs)
         return self.counts
+
+    def send_event_files(self, events: list[PlannedEvent], needs: list[PlannedNeed]) -> None:
+        """Each agency's events and needs as its files: left in ``event_files`` for
+        ``harbour events import``, or, without it, imported here through the same import."""
+        self.counts["agency_events"] = len(events)
+        self.counts["event_participants"] = sum(len(e.participants) for e in events)
+        if self.event_files is not None:
+            self.say(f"Writing each agency's events and needs as its files in {self.event_files}")
+            write_event_files(self.event_files, events, needs)
+            return
+        self.say("Importing each agency's events and needs from its files")
+        with tempfile.TemporaryDirectory(prefix="harbour-event-files-") as directory:
+            files: list[EventFile] = write_event_files(Path(directory), events, needs)
+            import_event_files(files)
 
     def create_staff_change_waiting(self, now: dt.datetime) -> None:
         """A change waiting for a second administrator, as the demo administrator left it: the
@@ -1396,13 +1417,18 @@ def generate(
     replace: bool = False,
     progress: Callable[[str], None] | None = None,
     referrals_now: dt.datetime | None = None,
+    event_files: Path | None = None,
 ) -> GenerationSummary:
     """Generate the synthetic partnership. Refuses if any agency exists, unless ``replace``,
     which deletes the existing partnership and its children first.
 
     The front door's referrals are timed back from ``referrals_now`` (by default the start of
     the reference date, so the same seed makes the same data); the demo passes the moment it is
-    generated, so that its queue shows referrals due soon as well as overdue ones."""
+    generated, so that its queue shows referrals due soon as well as overdue ones.
+
+    The agencies' events and needs are written as their files into ``event_files``, for
+    ``harbour events import`` to load (``harbour demo event-files`` lists them); without it they
+    are imported at the end of the generation, through the same import."""
     if children < MIN_CHILDREN:
         raise GenerationError(f"Generate at least {MIN_CHILDREN} children (asked for {children})")
     say: Callable[[str], None] = progress or (lambda _message: None)
@@ -1417,7 +1443,11 @@ def generate(
             say("Deleting the existing partnership (audit events are kept)")
             delete_demo_data()
         counts = _Generator(
-            seed=seed, children=children, say=say, referrals_now=referrals_now
+            seed=seed,
+            children=children,
+            say=say,
+            referrals_now=referrals_now,
+            event_files=event_files,
         ).run()
         detail: dict[str, Any] = {
             "seed": seed,

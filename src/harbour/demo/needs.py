@@ -9,18 +9,21 @@ reconciliation (``identity.needs``) to compare.
 - A few children (about 2% of those the emergency department holds) have a neurodevelopmental
   diagnosis on the hospital's record that no other record has.
 
-Drawn from the seed in a fixed order, so the same seed makes the same needs."""
+Drawn from the seed in a fixed order, so the same seed makes the same needs. Nothing here writes
+a need: ``plan_source_needs`` returns them and ``demo.event_files`` writes them as each agency's
+``needs`` file for ``harbour events import``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from harbour.children.codes import AssessmentStatus, NeedKind
 from harbour.children.models import Assessment, Need
 from harbour.demo.models import GroundTruth
-from harbour.identity.models import ASSESSMENT_PENDING, SourceNeed, SourceNeedKind
+from harbour.identity.models import ASSESSMENT_PENDING, SourceNeedKind
 from harbour.partnership.models import AgencyType
 
 SEED_OFFSET = 4_231
@@ -32,7 +35,17 @@ HEALTH_DIAGNOSES = (
 )
 
 
-def create_source_needs(*, seed: int) -> dict[str, int]:
+@dataclass(frozen=True)
+class PlannedNeed:
+    """A need on an agency's record of a child, as the agency's ``needs`` file will carry it."""
+
+    record_id: int
+    kind: str
+    detail: str
+    recorded_on: dt.date
+
+
+def plan_source_needs(*, seed: int) -> list[PlannedNeed]:
     rng = random.Random(seed + SEED_OFFSET)
     # (child, agency) -> the agency's latest record of the child
     records: dict[tuple[Any, int], tuple[int, dt.date, str]] = {}
@@ -48,12 +61,12 @@ def create_source_needs(*, seed: int) -> dict[str, int]:
         key = (child_id, agency_id)
         if key not in records or as_of > records[key][1]:
             records[key] = (record_id, as_of, agency_type)
-    made: dict[tuple[int, str], SourceNeed] = {}
+    made: dict[tuple[int, str], PlannedNeed] = {}
 
     def add(record_id: int, kind: str, detail: str, on: dt.date) -> None:
         made.setdefault(
             (record_id, kind),
-            SourceNeed(source_record_id=record_id, kind=kind, detail=detail[:300], recorded_on=on),
+            PlannedNeed(record_id=record_id, kind=kind, detail=detail[:300], recorded_on=on),
         )
 
     kinds = {k.value for k in SourceNeedKind}
@@ -90,5 +103,4 @@ def create_source_needs(*, seed: int) -> dict[str, int]:
     for _child_id, record_id, as_of in health:
         if rng.random() < HEALTH_ONLY_DIAGNOSIS:
             add(record_id, NeedKind.NEURODEVELOPMENTAL, rng.choice(HEALTH_DIAGNOSES), as_of)
-    SourceNeed.objects.bulk_create(list(made.values()), batch_size=2000)
-    return {"source_needs": len(made)}
+    return list(made.values())

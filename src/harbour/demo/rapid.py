@@ -11,9 +11,10 @@ Two serious incidents, dated back from the demo's "now" so that the front door's
   police incidents. Its rapid response is open, to meet today, and not every child yet has a
   named contact.
 
-The incidents are written with the rest of the demo (``create_serious_incidents``); the rapid
-responses need the person index, so ``open_rapid_responses`` runs after ``harbour link run``
-(``harbour demo rapid-responses``)."""
+The incidents are planned with the rest of the demo (``plan_serious_incidents``) and arrive, as
+every event does, in the police's and the ambulance service's files (``demo.event_files``); the
+rapid responses need the person index, so ``open_rapid_responses`` runs after ``harbour link run``
+and the files' import (``harbour demo rapid-responses``)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,13 @@ from django.utils import timezone
 
 from harbour.children.codes import Relationship
 from harbour.children.models import Child, FamilyMember
+from harbour.demo.events import PlannedEvent, PlannedParticipant
 from harbour.demo.models import DemoPattern, GroundTruth, Pattern
 from harbour.demo.signins import FRONT_DOOR_MANAGER, FRONT_DOOR_PRACTITIONER
 from harbour.frontdoor import rapid
 from harbour.identity.models import (
-    AgencyEvent,
     EventCategory,
     EventKind,
-    EventParticipant,
     EventRole,
     Severity,
     SourceRecord,
@@ -96,11 +96,11 @@ def _event(
     category: str = EventCategory.WEAPON,
     severity: int = Severity.VERY_SERIOUS,
     names: SourceRecord | None = None,
-) -> tuple[AgencyEvent, list[EventParticipant]]:
-    """An unsaved event with a weapon on an agency's record, and the other child it names."""
-    event = AgencyEvent(
-        source_record=record,
-        agency=record.agency,
+) -> PlannedEvent:
+    """An event with a weapon on an agency's record, naming the other child involved."""
+    other_role = EventRole.VICTIM if role == EventRole.SUSPECT else EventRole.SUSPECT
+    return PlannedEvent(
+        record=record,
         kind=kind,
         occurred_on=day,
         role=role,
@@ -108,19 +108,17 @@ def _event(
         severity=severity,
         weapon=True,
         summary=summary,
-        source_reference=reference,
+        reference=reference,
+        participants=[PlannedParticipant(role=other_role, record=names)] if names else [],
     )
-    other_role = EventRole.VICTIM if role == EventRole.SUSPECT else EventRole.SUSPECT
-    named = [EventParticipant(source_record=names, role=other_role)] if names else []
-    return event, named
 
 
-def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
-    """Write the two serious incidents (and their other records) from the source records and
+def plan_serious_incidents(*, seed: int, now: dt.datetime) -> list[PlannedEvent]:
+    """The two serious incidents (each agency's record of them) from the source records and
     families already in the database."""
     pick = _Picker(seed)
     today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
-    events: list[tuple[AgencyEvent, list[EventParticipant]]] = []
+    events: list[PlannedEvent] = []
 
     # The stabbing: the victim was named with another child in earlier police incidents.
     paired = DemoPattern.objects.filter(pattern=Pattern.CO_INVOLVED).order_by("child_id").first()
@@ -143,7 +141,7 @@ def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
     victim_record = pick.record(victim, AgencyType.POLICE)
     suspect_record = pick.record(suspect, AgencyType.POLICE)
     if victim_record is None or suspect_record is None:
-        return {"serious_incidents": 0, "agency_events": 0, "event_participants": 0}
+        return []
     day = today - dt.timedelta(days=STABBING_DAYS_AGO)
     reference = _reference(pick.rng, "OCC", day)
     events.append(
@@ -205,17 +203,7 @@ def create_serious_incidents(*, seed: int, now: dt.datetime) -> dict[str, int]:
                 names=robber_record,
             )
         )
-    with transaction.atomic():
-        for event, participants in events:
-            event.save()
-            for participant in participants:
-                participant.event = event
-                participant.save()
-    return {
-        "serious_incidents": len({e.source_reference for e, _ in events}),
-        "agency_events": len(events),
-        "event_participants": sum(len(p) for _, p in events),
-    }
+    return events
 
 
 def _staff(email: str) -> Staff:

@@ -42,8 +42,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.apps import apps as django_apps
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from faker import Faker
 
 from harbour.access.models import RelationshipKind, WorkingRelationship
@@ -60,7 +58,7 @@ from harbour.demo.signins import (
     REFERRER,
     SCHOOL_DSL,
 )
-from harbour.frontdoor import clocks, completeness
+from harbour.frontdoor import clocks, completeness, messages
 from harbour.frontdoor.codes import (
     AuditGrade,
     AuditQuestion,
@@ -1681,17 +1679,9 @@ class ReferralPhase:
                 referral.pk = pk
         for r, created_at in zip(referrals, started, strict=True):
             assert r.received_at is not None
-            r.reference = f"FD-{r.received_at:%Y}-{r.pk:06d}"  # as the front door numbers them
+            r.reference = messages.referral_reference(r.received_at, r.pk)
             r.created_at = created_at
-        Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
-            reference=Concat(
-                Value("FD-"),
-                Cast(ExtractYear("received_at", tzinfo=dt.UTC), CharField()),
-                Value("-"),
-                LPad(Cast("pk", CharField()), 6, Value("0")),
-            )
-        )
-        Referral.objects.bulk_update(referrals, ["created_at"], batch_size=500)
+        Referral.objects.bulk_update(referrals, ["reference", "created_at"], batch_size=500)
         rows = _Rows()
         unread_outcome_for = {REFERRER.email}
         for plan in sorted(self.plans, key=lambda p: p.received, reverse=True):
@@ -1748,13 +1738,15 @@ class ReferralPhase:
             )
             for m in managers:
                 rows.notifications.append(
-                    self.note(m, r, _waiting(r), plan.first_decided_at, read=True)
+                    self.note(
+                        m, r, messages.countersignature_waiting(r), plan.first_decided_at, read=True
+                    )
                 )
             rows.notifications.append(
                 self.note(
                     decider,
                     r,
-                    f"Your decision on referral {r.reference} was returned by a manager",
+                    messages.decision_returned(r),
                     plan.returned_at,
                     read=plan.state == CLOSED,
                 )
@@ -1777,7 +1769,13 @@ class ReferralPhase:
         )
         for m in managers:
             rows.notifications.append(
-                self.note(m, r, _waiting(r), plan.decided_at, read=plan.state == CLOSED)
+                self.note(
+                    m,
+                    r,
+                    messages.countersignature_waiting(r),
+                    plan.decided_at,
+                    read=plan.state == CLOSED,
+                )
             )
 
     def feedback(
@@ -1801,7 +1799,7 @@ class ReferralPhase:
                 self.note(
                     r.referrer,
                     r,
-                    f"The front door has decided on your referral {r.reference}",
+                    messages.decided(r),
                     plan.countersigned_at,
                     read=not unread,
                 )
@@ -1825,7 +1823,7 @@ class ReferralPhase:
                 self.note(
                     m,
                     r,
-                    f"The referrer has escalated referral {r.reference}: no outcome yet",
+                    messages.escalated(r),
                     plan.escalated_at,
                     read=resolved is not None,
                 )
@@ -1835,7 +1833,7 @@ class ReferralPhase:
                 self.note(
                     r.referrer,
                     r,
-                    f"Your escalation of referral {r.reference} has been answered",
+                    messages.escalation_answered(r),
                     resolved,
                     read=True,
                 )
@@ -1863,7 +1861,7 @@ class ReferralPhase:
                     kind=RelationshipKind.OPEN_REFERRAL,
                     started_on=self.local(r.received_at).date(),
                     ended_on=self.local(r.closed_at).date() if r.closed_at else None,
-                    note=f"Referral {r.reference}",
+                    note=messages.open_referral_note(r),
                 )
             )
 
@@ -2251,7 +2249,7 @@ class ReferralPhase:
         r = case.referral
         assert case.audited_at is not None
         case.fed_back_at = at = self.working(case.audited_at + self.hours(1.0, 72.0))
-        message = f"Audit findings for referral {r.reference} from your team: {case.findings[:200]}"
+        message = messages.audit_findings(r, case.findings)
         return [
             self.note(
                 recipient,
@@ -2350,10 +2348,6 @@ class _Rows:
 _ON_TIME = "on_time"
 _LATE = "late"
 _OUT_OF_HOURS = "out_of_hours"
-
-
-def _waiting(referral: Referral) -> str:
-    return f"A decision on referral {referral.reference} is waiting for your countersignature"
 
 
 def text_pronouns(sex: str, gender: str) -> dict[str, str]:

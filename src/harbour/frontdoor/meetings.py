@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.frontdoor import clocks
+from harbour.frontdoor import clocks, messages
 from harbour.frontdoor.codes import (
     MEETING_ROLE_AGENCY_TYPES,
     REQUIRED_MEETING_ROLES,
@@ -310,8 +310,7 @@ def audit_feed_back(*, actor: Staff, case: AuditedReferral) -> AuditedReferral:
             # Every message names its referral, so reading it is audited for the child (the
             # findings are about them); only those who may see the referral can open it.
             referral=referral,
-            message=f"Audit findings for referral {referral.reference} from your team: "
-            f"{case.findings[:200]}",
+            message=messages.audit_findings(referral, case.findings),
         )
         for r in recipients.values()
     )

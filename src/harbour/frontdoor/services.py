@@ -19,7 +19,7 @@ from harbour.access.audit import audit_record
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.codes import Ethnicity
 from harbour.children.models import Child
-from harbour.frontdoor import clocks, completeness, presenters
+from harbour.frontdoor import clocks, completeness, messages, presenters
 from harbour.frontdoor.codes import (
     HOURS_ONLY_CLOCKS,
     OPEN_STATUSES,
@@ -293,7 +293,7 @@ def _receive(
     referral.completeness_missing = [item.key for item in result.missing]
     _start_clock(referral, now, rules=rules)
     referral.save()
-    referral.reference = f"FD-{now:%Y}-{referral.pk:06d}"
+    referral.reference = messages.referral_reference(now, referral.pk)
     referral.save(update_fields=["reference"])
     if referral.child_id is not None:
         _open_relationship(referral, actor=None)
@@ -325,7 +325,10 @@ def _front_door_relationship(
 def _open_relationship(referral: Referral, *, actor: Staff | None) -> None:
     """While a referral is open, its front door works with the child (and may see them)."""
     _front_door_relationship(
-        referral, RelationshipKind.OPEN_REFERRAL, note=f"Referral {referral.reference}", actor=actor
+        referral,
+        RelationshipKind.OPEN_REFERRAL,
+        note=messages.open_referral_note(referral),
+        actor=actor,
     )
 
 
@@ -556,7 +559,7 @@ def referral_decide(
         _notify(
             _front_door_managers(referral.front_door_id),
             referral,
-            f"A decision on referral {referral.reference} is waiting for your countersignature",
+            messages.countersignature_waiting(referral),
         )
     return decision
 
@@ -576,7 +579,7 @@ def _countersign(actor: Staff, decision: ReferralDecision, *, note: str, at: dt.
         _notify(
             [referral.referrer],
             referral,
-            f"The front door has decided on your referral {referral.reference}",
+            messages.decided(referral),
         )
     audit_referral(actor, "referral.countersigned", referral, outcome=decision.outcome)
 
@@ -631,7 +634,7 @@ def decision_countersign(
     _notify(
         [decision.decided_by],
         referral,
-        f"Your decision on referral {referral.reference} was returned by a manager",
+        messages.decision_returned(referral),
     )
     audit_referral(actor, "referral.decision_returned", referral)
     return decision
@@ -665,7 +668,7 @@ def referral_reopen(*, actor: Staff, referral: Referral, reason: str) -> Referra
         _notify(
             [referral.referrer],
             referral,
-            f"The front door has reopened your referral {referral.reference}",
+            messages.reopened(referral),
         )
     audit_referral(actor, "referral.reopened", referral, reason=reason.strip())
     return referral
@@ -700,7 +703,7 @@ def referral_escalate(*, actor: Staff, referral: Referral, reason: str = "") -> 
     _notify(
         _front_door_managers(referral.front_door_id),
         referral,
-        f"The referrer has escalated referral {referral.reference}: no outcome yet",
+        messages.escalated(referral),
     )
     audit_referral(actor, "referral.escalated", referral)
     return escalation
@@ -721,7 +724,7 @@ def escalation_resolve(*, actor: Staff, escalation: Escalation, resolution: str)
     _notify(
         [escalation.raised_by],
         referral,
-        f"Your escalation of referral {referral.reference} has been answered",
+        messages.escalation_answered(referral),
     )
     audit_referral(actor, "referral.escalation_resolved", referral)
     return escalation

@@ -12,7 +12,7 @@ nothing) and the records of people that arrived or changed are matched on arriva
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -28,6 +28,7 @@ from harbour.identity.models import (
     EventRole,
     ExclusionReason,
     SourceNeedKind,
+    SourceRecord,
 )
 from harbour.partnership.models import Agency, Staff
 from harbour.tabular import (
@@ -149,6 +150,36 @@ EVENT_COLUMNS: dict[str, Cell] = {
 }
 
 
+#: How many other people one line can name (``other_``, ``other_2_``, ``other_3_``).
+OTHERS = 3
+
+
+def other_prefix(n: int) -> str:
+    return "other_" if n == 0 else f"other_{n + 1}_"
+
+
+def other_columns() -> dict[str, Cell]:
+    """The columns naming the other people an event involves: each by name (with an age, and
+    whether an adult who poses a risk to children), or by the agency's own record of them
+    (``source_id``, and ``source_system`` when it is not the line's): a person on another line
+    of the file, or one the agency has sent before."""
+    columns: dict[str, Cell] = {}
+    for n in range(OTHERS):
+        prefix = other_prefix(n)
+        columns |= {
+            prefix + "name": Cell(_text(200), "is at most 200 characters"),
+            prefix + "age": Cell(_whole(0, 120), "must be a whole number of years"),
+            prefix + "role": Cell(
+                _code(EventRole), "must be one of: " + ", ".join(EventRole.values)
+            ),
+            prefix + "is_adult": Cell(_yes_no, "must be yes or no"),
+            prefix + "poses_risk": Cell(_yes_no, "must be yes or no"),
+            prefix + "source_system": Cell(_text(60), "is at most 60 characters"),
+            prefix + "source_id": Cell(_text(64), "is at most 64 characters"),
+        }
+    return columns
+
+
 def _kinds(*kinds: str) -> Cell:
     return Cell(_code(EventKind, kinds), "must be one of: " + ", ".join(kinds))
 
@@ -174,7 +205,9 @@ class Format:
         """The file's column for an ``EventIn``/``NeedIn`` field named in a rule's error."""
         name = name.removeprefix("person.")
         if name.startswith("participants."):
-            name = "other_" + name.rsplit(".", 1)[-1].replace("approximate_age", "age")
+            _, number, rest = name.split(".", 2)
+            field_name = rest.rsplit(".", 1)[-1].replace("approximate_age", "age")
+            return other_prefix(int(number)) + field_name
         backwards = {target: column for column, target in self.renamed.items()}
         return backwards.get(name, name)
 
@@ -190,18 +223,17 @@ FORMATS: dict[str, Format] = {
                 **EVENT_COLUMNS,
                 "summary": Cell(_text(5000), "is at most 5,000 characters"),
                 "arrival_at": Cell(intake.parse_date_time, DATE_TIME.form, required=True),
-                "assault_at": Cell(intake.parse_date_time, DATE_TIME.form, required=True),
+                # Required by the rules when the attendance followed an assault (the category).
+                "assault_at": DATE_TIME,
                 "assault_method": Cell(
                     _code(AssaultMethod),
                     "must be an ISTV assault method code: " + ", ".join(AssaultMethod.values),
-                    required=True,
                 ),
                 "assault_method_other": Cell(_text(100), "is at most 100 characters"),
                 "assault_location_type": Cell(
                     _code(AssaultLocationType),
                     "must be an ISTV assault location type code: "
                     + ", ".join(AssaultLocationType.values),
-                    required=True,
                 ),
                 "assault_location_description": Cell(_text(300), "is at most 300 characters"),
             },
@@ -249,13 +281,7 @@ FORMATS: dict[str, Format] = {
                     "must be one of: " + ", ".join(EventCategory.values),
                     required=True,
                 ),
-                "other_name": Cell(_text(200), "is at most 200 characters"),
-                "other_age": Cell(_whole(0, 120), "must be a whole number of years"),
-                "other_role": Cell(
-                    _code(EventRole), "must be one of: " + ", ".join(EventRole.values)
-                ),
-                "other_is_adult": Cell(_yes_no, "must be yes or no"),
-                "other_poses_risk": Cell(_yes_no, "must be yes or no"),
+                **other_columns(),
             },
             defaults={"kind": EventKind.INCIDENT},
             renamed={"location_postcode": "postcode"},
@@ -267,6 +293,7 @@ FORMATS: dict[str, Format] = {
                 **PERSON_COLUMNS,
                 **EVENT_COLUMNS,
                 "kind": _kinds(EventKind.MISSING, EventKind.RETURN_INTERVIEW),
+                **other_columns(),
             },
             defaults={
                 "kind": EventKind.MISSING,
@@ -294,6 +321,23 @@ FORMATS: dict[str, Format] = {
             },
             defaults={"role": EventRole.PUPIL, "category": EventCategory.BEHAVIOUR},
             renamed={"reason": "exclusion_reason", "location_postcode": "postcode"},
+        ),
+        Format(
+            "contacts",
+            "Contacts with children's social care, youth justice and other services",
+            {
+                **PERSON_COLUMNS,
+                **EVENT_COLUMNS,
+                "kind": _kinds(EventKind.CONTACT, EventKind.YOUTH_JUSTICE, EventKind.OTHER),
+                "category": Cell(
+                    _code(EventCategory),
+                    "must be one of: " + ", ".join(EventCategory.values),
+                    required=True,
+                ),
+                **other_columns(),
+            },
+            defaults={"kind": EventKind.CONTACT, "role": EventRole.SUBJECT},
+            renamed={"location_postcode": "postcode"},
         ),
         Format(
             "needs",
@@ -409,21 +453,37 @@ def _event(file_format: Format, row: dict[str, Any]) -> intake.EventIn:
     values = _values(file_format, row)
     if file_format.kind:
         values["kind"] = file_format.kind
-    participants: tuple[intake.ParticipantIn, ...] = ()
-    if values.get("other_name") or values.get("other_role"):
-        participants = (
+    participants: list[intake.ParticipantIn] = []
+    for n in range(OTHERS):
+        prefix = other_prefix(n)
+        if not any(values.get(prefix + name) for name in ("name", "role", "source_id")):
+            continue
+        source_id = values.get(prefix + "source_id") or ""
+        # The agency's record of them: only its key here; ``import_events_file`` finds the
+        # details on the file's other lines or in what the agency sent before.
+        person = (
+            intake.PersonIn(
+                source_system=values.get(prefix + "source_system")
+                or str(row.get("source_system") or ""),
+                source_id=source_id,
+            )
+            if source_id
+            else None
+        )
+        participants.append(
             intake.ParticipantIn(
-                role=values.get("other_role") or EventRole.ASSOCIATE,
-                name=values.get("other_name") or "",
-                approximate_age=values.get("other_age"),
-                is_adult=bool(values.get("other_is_adult")),
-                poses_risk=bool(values.get("other_poses_risk")),
-            ),
+                role=values.get(prefix + "role") or EventRole.ASSOCIATE,
+                person=person,
+                name=values.get(prefix + "name") or "",
+                approximate_age=values.get(prefix + "age"),
+                is_adult=bool(values.get(prefix + "is_adult")),
+                poses_risk=bool(values.get(prefix + "poses_risk")),
+            )
         )
     names = set(intake.EventIn.__dataclass_fields__) - {"person", "participants"}
     return intake.EventIn(
         person=_person(row),
-        participants=participants,
+        participants=tuple(participants),
         **{k: v for k, v in values.items() if k in names},
     )
 
@@ -466,6 +526,72 @@ def parse(file_format: Format, content: bytes) -> tuple[list[Any], list[int]]:
     if errors:
         raise ImportRejected(problems(len(errors)), errors)
     return items, lines
+
+
+def _person_held(record: SourceRecord) -> intake.PersonIn:
+    """The details Harbour holds on an agency's record, as that agency would send them again
+    (so that naming the record changes nothing on it)."""
+    return intake.PersonIn(
+        source_system=record.source_system,
+        source_id=record.source_id,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        date_of_birth=record.date_of_birth,
+        sex=record.sex,
+        postcode=record.postcode,
+        address=record.address_line,
+        nhs_number=record.nhs_number,
+        school_urn=record.school_urn,
+        upn=record.upn,
+    )
+
+
+def _with_others_found(
+    agency: Agency, file_format: Format, events: list[intake.EventIn], lines: list[int]
+) -> list[intake.EventIn]:
+    """Each other person a line names by the agency's record of them, with that record's
+    details: from the file's own lines (the same incident, one line per child) or from what
+    the agency sent before. ``ImportRejected`` naming the line and column of any not found."""
+    on_lines = {event.person.key: event.person for event in events}
+    wanted = {
+        p.person.key
+        for event in events
+        for p in event.participants
+        if p.person is not None and p.person.key not in on_lines
+    }
+    held: dict[tuple[str, str], intake.PersonIn] = {}
+    for system in sorted({system for system, _ in wanted}):
+        ids = sorted(source_id for s, source_id in wanted if s == system)
+        for at in range(0, len(ids), 2000):
+            for record in SourceRecord.objects.filter(
+                agency=agency, source_system=system, source_id__in=ids[at : at + 2000]
+            ):
+                held[(record.source_system, record.source_id)] = _person_held(record)
+    found = on_lines | held
+    errors: list[LineError] = []
+    result: list[intake.EventIn] = []
+    for line, event in zip(lines, events, strict=True):
+        participants = []
+        for n, participant in enumerate(event.participants):
+            if participant.person is not None:
+                person = found.get(participant.person.key)
+                if person is None:
+                    errors.append(
+                        LineError(
+                            line,
+                            other_prefix(n) + "source_id",
+                            f"is not a person on another line of this file, nor one "
+                            f"{agency.name} has sent before",
+                            participant.person.source_id,
+                        )
+                    )
+                    continue
+                participant = replace(participant, person=person)
+            participants.append(participant)
+        result.append(replace(event, participants=tuple(participants)))
+    if errors:
+        raise ImportRejected(problems(len(errors)), errors)
+    return result
 
 
 @dataclass
@@ -513,7 +639,9 @@ def import_events_file(
             f"There is no format {format_name[:40]!r}: the formats are " + ", ".join(FORMATS)
         )
     say("checking", 0, 0)
-    items, _lines = parse(file_format, content)
+    items, lines = parse(file_format, content)
+    if not file_format.needs:
+        items = _with_others_found(agency, file_format, items, lines)
     say("saving", 0, len(items))
     channel = f"file:{file_format.name}"
     system_actor = f"events-import:{agency.code}"

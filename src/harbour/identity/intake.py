@@ -80,6 +80,17 @@ UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 # A full postcode, or a postcode sector ("RV1 2"): where an agency records only the sector.
 SECTOR = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9]$")
 EXCLUSION_KIND_VALUES = (EventKind.SUSPENSION, EventKind.PERMANENT_EXCLUSION)
+# An emergency department attendance of these categories followed an assault: ISTV's items are
+# required for it. An attendance after a fall or for self-harm has none to give.
+ASSAULT_CATEGORIES = frozenset(
+    {
+        EventCategory.ASSAULT,
+        EventCategory.VIOLENCE_WITH_INJURY,
+        EventCategory.ROBBERY,
+        EventCategory.WEAPON,
+        EventCategory.SEXUAL_OFFENCE,
+    }
+)
 
 
 # What arrives ------------------------------------------------------------------------------------
@@ -375,9 +386,13 @@ def check_event(event: EventIn) -> list[FieldError]:
         errors.append(FieldError("ed_arrival_at", "is before the assault"))
     if event.kind == EventKind.ED_ATTENDANCE:
         for name in ("ed_assault_at", "ed_assault_method", "ed_location_type"):
-            if not getattr(event, name):
+            if not getattr(event, name) and event.category in ASSAULT_CATEGORIES:
                 errors.append(
-                    FieldError(name, "is required for an emergency department attendance (ISTV)")
+                    FieldError(
+                        name,
+                        "is required for an emergency department attendance after an assault "
+                        "(ISTV)",
+                    )
                 )
         if event.ed_assault_method == AssaultMethod.OTHER and not event.ed_assault_method_other:
             errors.append(

@@ -1,5 +1,6 @@
-"""The demo's agency events: deterministic, consistent with the children, and the patterns
-recorded in ``DemoPattern`` are really in the events (and nowhere else)."""
+"""The demo's agency events: deterministic, consistent with the children, the patterns recorded
+in ``DemoPattern`` are really in the events (and nowhere else), and every event and need arrives
+through the agencies' files and the events import (ADR 0029)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from harbour.demo.generator import REFERENCE_DATE, generate
 from harbour.demo.models import DemoPattern, GroundTruth, Pattern
 from harbour.identity.models import (
     EVENT_KIND_CATEGORY,
+    EXCLUSION_KINDS,
     HARM_CATEGORIES,
     AgencyEvent,
     EventKind,
@@ -90,8 +92,9 @@ def test_events_are_in_the_window_on_the_agencys_own_record_and_fit_the_child(su
         age = event.occurred_on.year - child.date_of_birth.year
         if event.agency.agency_type in (AgencyType.POLICE, AgencyType.YOUTH_JUSTICE):
             assert age >= 10
-        if event.kind == EventKind.EXCLUSION:
+        if event.kind in EXCLUSION_KINDS:
             assert event.agency.agency_type == AgencyType.SCHOOL
+            assert event.exclusion_reason
         assert event.data_category == EVENT_KIND_CATEGORY[event.kind]
 
 
@@ -118,7 +121,7 @@ def test_the_recorded_patterns_are_in_the_events_and_other_children_have_no_clus
             assert len(missing) >= 3
             assert all(any(p.poses_risk for p in e.participants.all()) for e in missing)
         if Pattern.WEAPON_AFTER_EXCLUSION in given:
-            exclusion = min(e.occurred_on for e in events if e.kind == EventKind.EXCLUSION)
+            exclusion = min(e.occurred_on for e in events if e.kind in EXCLUSION_KINDS)
             assert any(e.weapon and e.occurred_on > exclusion for e in events)
         if Pattern.ED_ASSAULT_NO_POLICE in given:
             (ref,) = given[Pattern.ED_ASSAULT_NO_POLICE].detail["event_refs"]

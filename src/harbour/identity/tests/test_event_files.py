@@ -31,6 +31,7 @@ EXPECTED = {
     "police-incident": 4,
     "missing": 2,
     "exclusions": 2,
+    "contacts": 2,
     "needs": 3,
 }
 
@@ -165,6 +166,97 @@ def test_a_broken_cell_rejects_the_file_by_line_and_column(name, line, column, v
     assert not AgencyEvent.objects.exists() and not SourceRecord.objects.exists()
 
 
+def test_a_contact_names_two_other_people():
+    agency = make_agency("riverside-csc", AgencyType.CHILDRENS_SOCIAL_CARE)
+    event_files.import_events_file(
+        agency=agency, format_name="contacts", content=fixture("contacts")
+    )
+    contact = AgencyEvent.objects.get(source_reference="CON-26-000512")
+    assert (contact.kind, contact.role, contact.category) == ("contact", "subject", "exploitation")
+    assert sorted(contact.participants.values_list("name", "role", "is_adult", "poses_risk")) == [
+        ("Dean Marsh", "suspect", True, True),
+        ("Lee Marsh", "associate", True, False),
+    ]
+    assert AgencyEvent.objects.get(source_reference="YJ-26-000077").kind == "youth_justice"
+
+
+def test_an_ed_attendance_after_a_fall_needs_no_assault_items():
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    content = (
+        b"reference,source_system,source_id,given_name,family_name,date_of_birth,arrival_at,"
+        b"category,severity,summary\n"
+        b"ATT-26-000901,Symphony ED,RH1,Jordan,Baker,2011-03-14,2026-06-14T15:05,accident,1,"
+        b"Jordan was treated for a sprain after a fall.\n"
+        b"ATT-26-000902,Symphony ED,RH2,Keira,Lawson,2012-01-30,2026-06-14T16:10,,2,"
+        b"Keira came in with a cut to the head.\n"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        event_files.import_events_file(agency=agency, format_name="ed-attendance", content=content)
+    # The second line's category is the format's default, an assault: ISTV's items are needed.
+    assert {(e.line, e.column) for e in rejected.value.errors} == {
+        (3, "assault_at"),
+        (3, "assault_method"),
+        (3, "assault_location_type"),
+    }
+    fall = content.split(b"\n")[:2]
+    event_files.import_events_file(
+        agency=agency, format_name="ed-attendance", content=b"\n".join(fall) + b"\n"
+    )
+    saved = AgencyEvent.objects.get()
+    assert (saved.category, saved.ed_assault_method, saved.occurred_on) == (
+        "accident",
+        "",
+        dt.date(2026, 6, 14),
+    )
+
+
+def _incident(*lines: str) -> bytes:
+    header = "reference,source_system,source_id,given_name,family_name,date_of_birth,occurred_on,"
+    header += "role,category,summary,other_role,other_source_id"
+    return "\n".join([header, *lines, ""]).encode()
+
+
+def test_another_person_is_named_by_the_agencys_record_on_another_line_or_sent_before():
+    agency = make_agency("riverside-police", AgencyType.POLICE)
+    both = _incident(
+        "OCC-26-1,Niche RMS,RVP1,Jordan,Baker,2011-03-14,2026-06-14,victim,robbery,"
+        "Jordan was robbed.,suspect,RVP2",
+        "OCC-26-1,Niche RMS,RVP2,Tyler,Okafor,2009-07-21,2026-06-14,suspect,robbery,"
+        "Tyler was named as the robber.,victim,RVP1",
+    )
+    event_files.import_events_file(agency=agency, format_name="police-incident", content=both)
+    jordan = SourceRecord.objects.get(source_id="RVP1")
+    tyler = SourceRecord.objects.get(source_id="RVP2")
+    assert EventParticipant.objects.get(event__source_record=jordan).source_record == tyler
+    assert EventParticipant.objects.get(event__source_record=tyler).source_record == jordan
+    # Later, a line names Tyler's record only: his details are kept, not blanked.
+    later = _incident(
+        "OCC-26-2,Niche RMS,RVP1,Jordan,Baker,2011-03-14,2026-06-20,victim,assault,"
+        "Jordan was punched.,suspect,RVP2"
+    )
+    summary = event_files.import_events_file(
+        agency=agency, format_name="police-incident", content=later
+    )
+    assert (summary.new, summary.linked, summary.new_people, summary.held) == (1, 0, 0, 0)
+    tyler.refresh_from_db()
+    assert (tyler.given_name, tyler.date_of_birth, tyler.changed_at) == (
+        "Tyler",
+        dt.date(2009, 7, 21),
+        None,
+    )
+    unknown = _incident(
+        "OCC-26-3,Niche RMS,RVP1,Jordan,Baker,2011-03-14,2026-06-21,victim,assault,"
+        "Jordan was pushed.,suspect,RVP9"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        event_files.import_events_file(
+            agency=agency, format_name="police-incident", content=unknown
+        )
+    (error,) = rejected.value.errors
+    assert (error.line, error.column, error.value) == (2, "other_source_id", "RVP9")
+    assert "sent before" in error.detail
+
+
 def test_an_unknown_column_and_a_missing_required_one_are_named():
     agency = make_agency("riverside", AgencyType.POLICE)
     content = fixture("missing").replace(b"location", b"locaton").replace(b"reference,", b"ref,")
@@ -208,6 +300,35 @@ def test_the_command_prints_the_counts_as_json(tmp_path, capsys):
     rejected = json.loads(capsys.readouterr().out)
     assert (rejected["rows"], rejected["rejected"], rejected["new"]) == (2, 2, 0)
     assert rejected["errors"][0]["line"] == 2 and rejected["errors"][0]["column"] == "reason"
+
+
+def test_one_run_imports_a_list_of_files_and_stops_at_one_refused(tmp_path, capsys):
+    """``harbour events import-list``: many agencies' files in one run, each as ``import``."""
+    school = make_agency("riverside-school", AgencyType.SCHOOL)
+    hospital = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    for name in ("exclusions", "ed-attendance"):
+        (tmp_path / f"{name}.csv").write_bytes(fixture(name))
+    listing = tmp_path / "files.txt"
+    listing.write_text(
+        f"{school.code} exclusions {tmp_path / 'exclusions.csv'}\n\n"
+        f"{hospital.code} ed-attendance {tmp_path / 'ed-attendance.csv'}\n"
+    )
+    call_command("events", "import-list", str(listing), "--json")
+    summaries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(s["rows"], s["new"]) for s in summaries] == [(2, 2), (3, 3)]
+    assert AgencyEvent.objects.filter(agency=hospital).count() == 3
+    (tmp_path / "bad.csv").write_bytes(edited("exclusions", 2, "reason", "XX"))
+    listing.write_text(
+        f"{school.code} exclusions {tmp_path / 'bad.csv'}\n"
+        f"{hospital.code} ed-attendance {tmp_path / 'ed-attendance.csv'}\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("events", "import-list", str(listing))
+    assert "nothing was saved" in capsys.readouterr().err
+    listing.write_text("riverside-school exclusions\n")
+    with pytest.raises(CommandError):
+        call_command("events", "import-list", str(listing))
+    assert "expected AGENCY FORMAT PATH" in capsys.readouterr().err
 
 
 CELLS = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(

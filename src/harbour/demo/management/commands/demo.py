@@ -1,5 +1,5 @@
-"""``harbour demo generate``, ``insight-files`` and ``sign-ins``: the synthetic Riverside
-partnership."""
+"""``harbour demo generate``, ``event-files``, ``insight-files`` and ``sign-ins``: the synthetic
+Riverside partnership."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ class Command(TyperCommand):
                 "same seed makes exactly the same data",
             ),
         ] = False,
+        event_files: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write the agencies' events and needs as their files here, for `harbour "
+                "events import` (listed by `harbour demo event-files`), instead of importing them",
+            ),
+        ] = None,
     ) -> None:
         """Generate agencies, staff, agreements, children, families, source records and the
         front door's referrals (timed back from now, unless --fixed-clock)."""
@@ -51,6 +58,7 @@ class Command(TyperCommand):
                 replace=replace,
                 progress=self.stdout.write,
                 referrals_now=None if fixed_clock else timezone.now(),
+                event_files=event_files,
             )
         except GenerationError as exc:
             self.stderr.write(str(exc))
@@ -66,6 +74,62 @@ class Command(TyperCommand):
         (run after `harbour link run`: the linked children come from the person index)."""
         opened = open_rapid_responses()
         self.stdout.write(f"Opened {opened} rapid response{'' if opened == 1 else 's'}.")
+
+    @command(name="event-files")
+    def event_files(
+        self,
+        directory: Annotated[
+            Path, typer.Argument(help="Where `harbour demo generate --event-files` wrote them")
+        ],
+    ) -> None:
+        """The agencies' events and needs files the generation wrote, one line a file:
+        AGENCY FORMAT PATH, each for `harbour events import --agency AGENCY --format FORMAT`."""
+        from harbour.demo.event_files import read_event_files
+
+        try:
+            files = read_event_files(directory)
+        except FileNotFoundError as exc:
+            self.stderr.write(
+                f"No event files in {directory}: run `harbour demo generate --event-files "
+                f"{directory}` first."
+            )
+            raise typer.Exit(code=1) from exc
+        for found in files:
+            self.stdout.write(found.line())
+
+    @command(name="live")
+    def live(
+        self,
+        every: Annotated[float, typer.Option(help="Seconds between two events")] = 20.0,
+        base_url: Annotated[
+            str, typer.Option(help="Where Harbour is served (its API is at /api/)")
+        ] = "http://127.0.0.1:8000",
+        count: Annotated[int, typer.Option(help="How many to send (0: until Ctrl+C)")] = 0,
+        ed_token: Annotated[
+            str, typer.Option(help="The emergency department's API token (made if not given)")
+        ] = "",
+        police_token: Annotated[
+            str, typer.Option(help="The police's API token (made if not given)")
+        ] = "",
+        seed: Annotated[int, typer.Option(help="The same seed picks the same children")] = 2026,
+    ) -> None:
+        """Send one synthetic event every few seconds to POST /api/events over HTTP, as the
+        emergency department's and the police's systems would (each with its agency's token
+        and an Idempotency-Key), so that a user watching the demo sees new events arrive."""
+        from harbour.demo import riverside as rv
+        from harbour.demo.live import LiveFeed, run
+
+        given = {code: t for code, t in ((rv.ED, ed_token), (rv.POLICE, police_token)) if t}
+        feed = LiveFeed(base_url=base_url, seed=seed, given=given)
+        try:
+            sent = run(feed, every=every, count=count, say=self.stdout.write)
+        except KeyboardInterrupt:
+            return
+        except (LookupError, OSError) as exc:
+            self.stderr.write(f"Cannot send to {base_url}: {exc}")
+            raise typer.Exit(code=1) from exc
+        if any(s.status >= 400 for s in sent):
+            raise typer.Exit(code=1)
 
     @command(name="insight-files")
     def insight_files(

@@ -4,6 +4,7 @@ or needs, all or nothing (the formats are in docs/events-intake.md)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -47,6 +48,39 @@ class Command(TyperCommand):
     ) -> None:
         """Check the whole file, then add or update every event or need in it (idempotent), and
         match the agency's records of the people on arrival."""
+        self._import_one(file, agency, format, as_json=as_json, backfill=backfill)
+
+    @command(name="import-list")
+    def import_list(
+        self,
+        listing: Annotated[
+            str,
+            typer.Argument(
+                help="A file of lines AGENCY FORMAT PATH (`-` for standard input), one a file"
+            ),
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON summary a file")] = False,
+        backfill: Annotated[
+            bool,
+            typer.Option("--backfill", help="As for `import`: history loaded once, no one told"),
+        ] = False,
+    ) -> None:
+        """Import many agencies' files in one run (a nightly drop of files, or a partnership's
+        history), each all or nothing as `import` does; stops at the first file refused."""
+        text = sys.stdin.read() if listing == "-" else Path(listing).read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split(maxsplit=2)
+            if len(parts) != 3:
+                self.stderr.write(f"{listing}, line {number}: expected AGENCY FORMAT PATH")
+                raise typer.Exit(code=1)
+            agency, file_format, path = parts
+            self._import_one(Path(path), agency, file_format, as_json=as_json, backfill=backfill)
+
+    def _import_one(
+        self, file: Path, agency: str, format: str, *, as_json: bool, backfill: bool
+    ) -> None:
         found = Agency.objects.filter(code=agency).first()
         if found is None:
             self.stderr.write(f"No agency has the code {agency!r}.")
