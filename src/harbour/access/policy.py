@@ -654,6 +654,13 @@ def own_notices(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(recipient_id=actor.pk)
 
 
+def own_notice_preference(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The actor's own choice of how notices are emailed, and no one else's."""
+    if not is_active_actor(actor):
+        return queryset.none()
+    return queryset.filter(staff_id=actor.pk)
+
+
 # Automated referrals: another agency's system, not a person ------------------------------------
 
 # Each automated feed and the one type of agency whose systems may send it (ADR 0011).

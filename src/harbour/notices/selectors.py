@@ -34,5 +34,7 @@ def unread_count(*, actor: Staff) -> int:
 
 
 def delivery_for(*, actor: Staff) -> str:
-    found = NoticePreference.objects.filter(staff_id=actor.pk).values_list("delivery", flat=True)
+    found = policy.own_notice_preference(actor, NoticePreference.objects.all()).values_list(
+        "delivery", flat=True
+    )
     return found.first() or Delivery.AT_ONCE

@@ -359,9 +359,11 @@ def notice_preference_set(*, actor: Staff, delivery: str) -> NoticePreference:
     """The actor's own choice of at once or a daily digest."""
     if not policy.is_active_actor(actor):
         raise policy.Forbidden("notice preference")
-    found, _made = NoticePreference.objects.update_or_create(
-        staff=actor, defaults={"delivery": Delivery(delivery)}
-    )
+    found = policy.own_notice_preference(
+        actor, NoticePreference.objects.select_for_update()
+    ).first() or NoticePreference(staff_id=actor.pk)
+    found.delivery = Delivery(delivery)
+    found.save()
     audit_record(
         actor=actor, event="notices.preference_changed", detail={"delivery": found.delivery}
     )
