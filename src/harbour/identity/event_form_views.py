@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from harbour.access import policy
-from harbour.identity import intake
+from harbour.identity import event_forms, intake
 from harbour.identity.event_forms import (
     EVENT_FORMS,
     EventFormKind,
-    PersonForm,
     answers,
     event_form_record,
 )
@@ -41,14 +40,16 @@ def _kind(request: AuthenticatedHttpRequest, slug: str) -> EventFormKind:
     return kind
 
 
-def _valid_form(request: AuthenticatedHttpRequest, kind: EventFormKind) -> PersonForm | None:
+def _valid_form(
+    request: AuthenticatedHttpRequest, kind: EventFormKind
+) -> event_forms.RecordForm | None:
     """The form as typed and kept in the session, if it still meets every rule."""
     data = request.session.get(_typed(kind.slug))
     if not data:
         return None
     form = kind.form_class(data)
     agency = request.user.agency
-    if agency is None or not form.is_valid() or not form.check_rules(agency):
+    if agency is None or not form.is_valid() or not event_forms.check_rules(form, agency):
         return None
     return form
 
@@ -70,7 +71,7 @@ def record_form(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     assert agency is not None
     if request.method == "POST":
         form = kind.form_class(request.POST)
-        if form.is_valid() and form.check_rules(agency):
+        if form.is_valid() and event_forms.check_rules(form, agency):
             request.session[_typed(slug)] = {
                 k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"
             }

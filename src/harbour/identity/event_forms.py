@@ -73,21 +73,6 @@ class PersonForm(forms.Form):
             school_urn=agency.school_urn or "",
         )
 
-    def events(self, agency: Agency) -> list[tuple[intake.EventIn, dict[str, str]]]:
-        """The events this form records, each with where its fields are on the form."""
-        raise NotImplementedError
-
-    def check_rules(self, agency: Agency) -> bool:
-        """The intake's rules (``check_event``) on what the form would record; each broken rule
-        an error on its field. True when every rule is met."""
-        for event, where in self.events(agency):
-            for error in intake.check_event(intake.normalised_event(event)):
-                name = error.field.removeprefix("person.")
-                field = where.get(error.field) or (name if name in self.fields else None)
-                label = self.fields[field].label if field else "This"
-                self.add_error(field, f"{str(label).removesuffix(' (optional)')} {error.detail}")
-        return not self.errors
-
 
 class ExclusionForm(PersonForm):
     upn = forms.CharField(
@@ -261,12 +246,27 @@ class MissingForm(PersonForm):
         return made
 
 
+RecordForm = ExclusionForm | MissingForm
+
+
+def check_rules(form: RecordForm, agency: Agency) -> bool:
+    """The intake's rules (``check_event``) on what the form would record; each broken rule an
+    error on its field. True when every rule is met."""
+    for event, where in form.events(agency):
+        for error in intake.check_event(intake.normalised_event(event)):
+            name = error.field.removeprefix("person.")
+            field = where.get(error.field) or (name if name in form.fields else None)
+            label = form.fields[field].label if field else "This"
+            form.add_error(field, f"{str(label).removesuffix(' (optional)')} {error.detail}")
+    return not form.errors
+
+
 @dataclass(frozen=True)
 class EventFormKind:
     slug: str  # as in ``policy.EVENT_FORM_AGENCY_TYPES``
     title: str
     description: str
-    form_class: type[PersonForm]
+    form_class: type[ExclusionForm] | type[MissingForm]
 
 
 EVENT_FORMS: dict[str, EventFormKind] = {
@@ -313,7 +313,7 @@ def answers(form: PersonForm) -> list[dict[str, Any]]:
 
 
 def event_form_record(
-    *, actor: Staff, kind: EventFormKind, form: PersonForm
+    *, actor: Staff, kind: EventFormKind, form: RecordForm
 ) -> tuple[intake.Received, list[str]]:
     """Record what a valid form says, through the intake's service as the API and the files do:
     checked by the same rules, saved for the actor's agency (audited, with channel

@@ -5,7 +5,7 @@ through ``identity.selectors`` (policy and audit), writes through ``identity.ser
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +30,7 @@ from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.partnership.models import Staff
 from harbour.web import lists
 from harbour.web.formpages import FormPage, add_service_errors, form_page
-from harbour.web.responses import policy_errors
+from harbour.web.responses import policy_errors, polled_progress
 
 
 def _work_filters(form: forms.ReviewListFilterForm) -> selectors.WorkFilters:
@@ -418,12 +418,7 @@ def events_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def events_import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
-    polling = request.headers.get("HX-Request") == "true"
-    if polling and not request.user.is_authenticated:
-        # The session ended while the page polled: 286 tells htmx to stop, rather than swap the
-        # sign-in page into the progress box.
-        return HttpResponse(status=286)
-    return _events_import_run(cast(AuthenticatedHttpRequest, request), import_id, polling)
+    return polled_progress(request, lambda r, polling: _events_import_run(r, import_id, polling))
 
 
 @login_required

@@ -4,7 +4,6 @@ import from a file with its progress, and the catalogue as CSV (audited as an ex
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from harbour.insight.engine.queries import SOURCE_TABLES
 from harbour.insight.presenters import HoldingPresenter, ImportPresenter, month_name
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.navigation import current_item
-from harbour.web.responses import csv_response, policy_errors
+from harbour.web.responses import csv_response, policy_errors, polled_progress
 
 
 @login_required
@@ -88,13 +87,7 @@ def import_file(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
-    polling = request.headers.get("HX-Request") == "true"
-    if polling and not request.user.is_authenticated:
-        # The session ended while the page polled: 286 tells htmx to stop, rather than swap the
-        # sign-in page into the progress box.
-        return HttpResponse(status=286)
-    # login_required on _import_run sends anyone else to sign in.
-    return _import_run(cast(AuthenticatedHttpRequest, request), import_id, polling)
+    return polled_progress(request, lambda r, polling: _import_run(r, import_id, polling))
 
 
 @login_required

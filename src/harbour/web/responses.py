@@ -49,6 +49,18 @@ def policy_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapper
 
 
+def polled_progress(
+    request: HttpRequest, show: Callable[[Any, bool], HttpResponse]
+) -> HttpResponse:
+    """A progress page htmx polls (an import's): ``show(request, polling)``, whose own
+    ``login_required`` sends anyone signed out to sign in, except a poll whose session ended,
+    which gets 286 so htmx stops rather than swap the sign-in page into the progress box."""
+    polling = request.headers.get("HX-Request") == "true"
+    if polling and not request.user.is_authenticated:
+        return HttpResponse(status=286)
+    return show(request, polling)
+
+
 def csv_cell(value: object) -> object:
     """Spreadsheet programs run a cell that starts with = + - or @ as a formula."""
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
