@@ -62,11 +62,11 @@ def test_an_immediate_referral_past_its_hour_alerts_the_front_doors_manager(page
     reference = str(referral.reference)
     assert referral.service_clock == ServiceClock.IMMEDIATE
 
-    # It has just arrived: the demo's immediate referral from 75 minutes ago is in the banner,
-    # this one not yet.
+    # It has just arrived: the demo's immediate referral from 75 minutes ago is in the banner
+    # (with any other of the demo's that the time of day has put past its clock), this one not yet.
     demo_sign_in(page, base, Role.FRONT_DOOR_MANAGER)
     banner = page.locator("[data-clock-alerts]")
-    expect(banner).to_contain_text("has not been rated in time")
+    expect(banner).to_contain_text(re.compile(r"(has|have) not been rated in time"))
     expect(banner).not_to_contain_text(reference)
     page.get_by_role("link", name="Front door", exact=True).first.click()
     row = page.locator("tr").filter(has_text=reference)
