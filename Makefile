@@ -67,6 +67,7 @@ demo: setup
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	# The background task runner (ADR 0028) runs beside the server and stops with it.
+	$(HARBOUR) tasks recover
 	$(HARBOUR) db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
