@@ -27,6 +27,7 @@ from harbour.frontdoor.codes import (
     Rag,
     RapidStatus,
     Sampling,
+    Status,
     Unit,
     Urgency,
 )
@@ -858,3 +859,29 @@ class RapidResponseFilterForm(lists.ListFilterForm):
     )
     date_from = lists.date_from_field("Opened on or after")
     date_to = lists.date_to_field("Opened on or before")
+
+
+class MyReferralsFilterForm(lists.ListFilterForm):
+    """A referrer's sent referrals: by status, and the day they were sent."""
+
+    status = lists.choice_field(
+        "Status",
+        "Any status",
+        [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+        error="Select a status from the list",
+    )
+    date_from = lists.date_from_field("Sent on or after")
+    date_to = lists.date_to_field("Sent on or before")
+
+
+class MessageFilterForm(lists.ListFilterForm):
+    """A person's messages about referrals: unread or read, and when."""
+
+    shown = lists.choice_field(
+        "Show",
+        "Unread and read",
+        [("unread", "Unread only"), ("read", "Read only")],
+        error="Select which messages to show",
+    )
+    date_from = lists.date_from_field()
+    date_to = lists.date_to_field()

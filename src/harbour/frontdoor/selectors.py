@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -412,13 +413,39 @@ def oversight(*, actor: Staff) -> Oversight:
 # The referrer's own referrals -------------------------------------------------------------------
 
 
-def my_referrals(*, actor: Staff) -> list[Referral]:
+def my_drafts(*, actor: Staff) -> list[Referral]:
+    """The referrals the actor has started and not sent (a few at most), each audited."""
     policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
-    referrals = list(policy.own_referrals(actor, _referrals())[:MAX_LIST])
-    for referral in referrals:
-        basis = policy.REFERRAL_AUTHOR if referral.status == Status.DRAFT else "referral:referrer"
-        _audit_shown(actor, referral, section="my_referrals", basis=basis)
-    return referrals
+    drafts = list(policy.own_referrals(actor, _referrals()).filter(status=Status.DRAFT))
+    for referral in drafts:
+        _audit_shown(actor, referral, section="my_referrals", basis=policy.REFERRAL_AUTHOR)
+    return drafts
+
+
+def my_sent_referrals(
+    *,
+    actor: Staff,
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Referral]:
+    """The referrals the actor has sent, newest first, filtered by status and the day they were
+    sent. Not yet audited: the page audits the ones it shows (``my_referrals_shown``)."""
+    policy.require_capability(actor, policy.Action.REFERRAL_MAKE)
+    sent = policy.own_referrals(actor, _referrals()).exclude(status=Status.DRAFT)
+    if status:
+        sent = sent.filter(status=status)
+    return lists.filter_dates(sent, "received_at", date_from, date_to).order_by(
+        "-received_at", "-pk"
+    )
+
+
+def my_referrals_shown(*, actor: Staff, referrals: Iterable[Referral]) -> list[Referral]:
+    """Audit each of the actor's own sent referrals a page shows (the referrer's basis)."""
+    shown = list(referrals)
+    for referral in shown:
+        _audit_shown(actor, referral, section="my_referrals", basis="referral:referrer")
+    return shown
 
 
 @dataclass(frozen=True)
@@ -429,16 +456,28 @@ class Message:
     may_open: bool
 
 
-def notifications(*, actor: Staff, unread_only: bool = False) -> list[Message]:
-    """The actor's messages, newest first. A message about a referral tells its reader about
-    the child the referral is about (audit findings often name them), so each referral with a
-    child is an access event, once however many messages."""
+def my_messages(
+    *,
+    actor: Staff,
+    shown: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Notification]:
+    """The actor's messages, newest first: only the unread or the read ones (``shown``), made
+    on or between two days. Not yet audited: ``messages_shown`` audits the ones a page shows."""
     items = policy.own_messages(actor, Notification.objects.all()).select_related("referral")
-    if unread_only:
-        items = items.filter(read_at__isnull=True)
+    if shown:
+        items = items.filter(read_at__isnull=shown == "unread")
+    return lists.filter_dates(items, "created_at", date_from, date_to)
+
+
+def messages_shown(*, actor: Staff, notifications: Iterable[Notification]) -> list[Message]:
+    """The messages a page shows. A message about a referral tells its reader about the child
+    the referral is about (audit findings often name them), so each referral with a child is an
+    access event, once however many messages."""
     messages: list[Message] = []
     audited: set[int] = set()
-    for notification in items[:50]:
+    for notification in notifications:
         referral = notification.referral
         basis = policy.referral_basis(actor, referral) if referral is not None else ""
         messages.append(Message(notification, may_open=bool(basis)))
@@ -451,6 +490,12 @@ def notifications(*, actor: Staff, unread_only: bool = False) -> list[Message]:
                 basis=basis or policy.NOTIFICATION_RECIPIENT,
             )
     return messages
+
+
+def notifications(*, actor: Staff, unread_only: bool = False) -> list[Message]:
+    """The actor's latest 50 messages (only the unread ones with ``unread_only``), audited."""
+    items = my_messages(actor=actor, shown="unread" if unread_only else "")
+    return messages_shown(actor=actor, notifications=items[:50])
 
 
 def unread_count(*, actor: Staff) -> int:

@@ -49,13 +49,18 @@ FRONT_DOOR = "frontdoor:queue"
 @policy_errors
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require_capability(request.user, policy.Action.REFERRAL_MAKE)
-    referrals = selectors.my_referrals(actor=request.user)
+    form = forms.MyReferralsFilterForm(request.GET)
+    page = lists.paginate(
+        selectors.my_sent_referrals(actor=request.user, **form.values()), request.GET.get("page")
+    )
     return render(
         request,
         "frontdoor/home.html",
         {
-            "drafts": [r for r in referrals if r.status == Status.DRAFT],
-            "sent": [r for r in referrals if r.status != Status.DRAFT],
+            "drafts": selectors.my_drafts(actor=request.user),
+            "form": form,
+            **lists.page_context(page),
+            "sent": selectors.my_referrals_shown(actor=request.user, referrals=page),
             "notifications": selectors.notifications(actor=request.user, unread_only=True),
         },
     )
@@ -425,8 +430,19 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.notifications_mark_read(actor=request.user)
         return redirect("frontdoor:notifications")
-    items = selectors.notifications(actor=request.user)
-    return render(request, "frontdoor/notifications.html", {"items": items})
+    form = forms.MessageFilterForm(request.GET)
+    page = lists.paginate(
+        selectors.my_messages(actor=request.user, **form.values()), request.GET.get("page")
+    )
+    return render(
+        request,
+        "frontdoor/notifications.html",
+        {
+            "form": form,
+            **lists.page_context(page),
+            "items": selectors.messages_shown(actor=request.user, notifications=page),
+        },
+    )
 
 
 # The front door ---------------------------------------------------------------------------------

@@ -562,7 +562,7 @@ def test_the_demo_sign_ins_see_the_front_door_at_work(seed, children):
     assert oversight.against_the_clock
     assert {e.referral_id for e in oversight.escalations} >= {r.pk for r in escalated}
     assert Notification.objects.filter(recipient=manager, read_at__isnull=True).exists()
-    assert selectors.my_referrals(actor=referrer)
+    assert selectors.my_sent_referrals(actor=referrer).exists()
     # A strategy meeting still to come, and held ones; an audit round to read.
     meetings = StrategyMeeting.objects.all()
     assert meetings.filter(status=MeetingStatus.PLANNED, referral__status=Status.DECIDED)
