@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from harbour.access import policy
@@ -825,16 +825,24 @@ def _raise(by_person: Mapping[int, Sequence[Ev]]) -> RaiseSummary:
                         .select_related("agency", "source_record")
                         .order_by("occurred_on", "pk")
                     )
-                    flag = HarmFlag.objects.create(
-                        rule=rule,
-                        person_id=person,
-                        child_id=children.get(person),
-                        anchor_id=match.anchor.id,
-                        evidence=_evidence(rows, match),
-                        explanation=match.explanation,
-                    )
-                    flag.events.set(rows)
                     existing.add((person, match.anchor.id))
+                    try:
+                        # Two arrivals about one person, reacted to at once by two workers:
+                        # the second to insert finds the first's flag (unique per rule,
+                        # person and anchor) and counts it as there, not as a failure.
+                        with transaction.atomic():
+                            flag = HarmFlag.objects.create(
+                                rule=rule,
+                                person_id=person,
+                                child_id=children.get(person),
+                                anchor_id=match.anchor.id,
+                                evidence=_evidence(rows, match),
+                                explanation=match.explanation,
+                            )
+                            flag.events.set(rows)
+                    except IntegrityError:
+                        summary.existing += 1
+                        continue
                     summary.raised += 1
                     summary.by_rule[rule.code] = summary.by_rule.get(rule.code, 0) + 1
         if summary.raised:

@@ -16,7 +16,7 @@ from harbour.access.models import AuditEvent
 from harbour.frontdoor import rapid
 from harbour.frontdoor.models import RapidResponse, SeriousIncidentRule
 from harbour.identity import flags, intake
-from harbour.identity.models import AgencyEvent, HarmFlag, NeedsDiscrepancy, Person
+from harbour.identity.models import AgencyEvent, FlagRule, HarmFlag, NeedsDiscrepancy, Person
 from harbour.notices import services
 from harbour.notices.tasks import react_to_arrival
 from harbour.partnership.models import AgencyType, Role, Team
@@ -226,6 +226,29 @@ def test_flags_are_raised_for_the_person_alone(world):
     # The whole run then finds only Amira's flags new: the same rules, the same flags.
     assert flags.raise_flags().by_rule == summary.by_rule
     assert set(HarmFlag.objects.values_list("person_id", flat=True)) == {jordan.pk, amira.pk}
+
+
+def test_a_flag_another_worker_raised_meanwhile_is_counted_not_failed(world, monkeypatch):
+    """Two arrivals about Jordan reacted to at once: the other worker inserts the flag after
+    this one looked for it and before it inserts its own. This one counts it as already there
+    and goes on (one flag, no error, the rest of the run kept)."""
+    _violence_cluster(world, world["jordan"], "J")
+    jordan = person_of(world["jordan"])
+    evaluate = flags.evaluate
+
+    def meanwhile(spec, person, events, flagged):
+        for match in evaluate(spec, person, events, flagged):
+            rule = FlagRule.objects.get(code="violence-cluster", is_current=True)
+            if spec.kind == rule.kind:
+                HarmFlag.objects.create(
+                    rule=rule, person_id=person, anchor_id=match.anchor.id, explanation="other"
+                )
+            yield match
+
+    monkeypatch.setattr(flags, "evaluate", meanwhile)
+    summary = flags.raise_person_flags(person=jordan.pk)
+    assert summary.existing >= 1 and "violence-cluster" not in summary.by_rule
+    assert HarmFlag.objects.filter(person=jordan).count() == 1 + summary.raised
 
 
 def test_a_merged_persons_records_count_for_the_person_kept(world):
