@@ -1,0 +1,292 @@
+"""Hidden harm as sections (ADR 0036): a table each (every count through ``harbour.disclosure``)
+with the chart beside it drawn from the published numbers only; the page and the board report
+show these same sections.
+
+* Where, from the store: assaults the emergency departments saw (ISTV) against the police's
+  violence and sexual offences (police.uk), by LSOA, all ages.
+* Where and who, from agencies' events of children: violence health saw, whether the police knew
+  of it too, and the police's own, by LSOA, age band, sex and ethnic group.
+* Girls and young women: the children each source sees and each caseload holds, by sex."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from harbour import disclosure
+from harbour.disclosure import Published
+from harbour.insight import charts
+from harbour.insight.assessment import ETHNIC_LABELS, NOT_RECORDED, Cell, Row, Section, period
+from harbour.insight.engine.disproportionality import GROUPS
+from harbour.insight.engine.hidden import AGE_BANDS, WINDOW_DAYS
+from harbour.insight.selectors import CASELOADS, SOURCE_ROWS, HiddenHarmFigures
+from harbour.web.published import threshold as published_threshold
+
+SEX_LABELS = {"F": "Female", "M": "Male", "U": "Not known or not recorded"}
+HEALTH = "Seen by ED or ambulance"
+KNEW = "The police knew too"
+DID_NOT = "The police did not know"
+POLICE = "Violence seen by the police"
+SEEN, CASELOAD = "Seen by an agency", "In a caseload"
+DASH = "–"
+
+
+def _both(*cells: Published) -> bool:
+    return all(not c.suppressed for c in cells)
+
+
+def _share(part: Published, whole: Published) -> str:
+    """A share of two published counts; none where either is hidden (it would give it back)."""
+    if not _both(part, whole) or not whole.true_value:
+        return DASH
+    return f"{100 * part.true_value / whole.true_value:.0f}%"
+
+
+def store_area_section(figures: HiddenHarmFigures) -> Section:
+    title = "Where: assaults seen by emergency departments against violence the police recorded"
+    description = (
+        "Assaults in the emergency departments' anonymous ISTV returns that their description "
+        "places in the LSOA, against police.uk's violence and sexual offences there, people of "
+        "every age. Nothing links one to the other: they are set side by side, never matched. "
+        "The boundaries carry no ward, so wards are not shown."
+    )
+    frame = figures.store_by_area
+    columns = ["Assaults (emergency departments)", "Violence and sexual offences (police)"]
+    if frame.empty:
+        return Section("hh-store-area", title, description, title, "LSOA", [], [])
+    names = figures.lsoa_names
+    codes = sorted(frame["lsoa21cd"], key=lambda c: (names.get(c, c), c))
+    by_code = {r.lsoa21cd: (int(r.health), int(r.police)) for r in frame.itertuples()}
+    protected = disclosure.protect_table(
+        [list(by_code[c]) for c in codes], threshold=published_threshold()
+    )
+    rows, points = [], []
+    for code, (health, police) in zip(codes, protected.cells, strict=True):
+        more = DASH
+        if _both(health, police):
+            more = "Yes" if health.true_value > police.true_value else "No"
+        label = f"{names.get(code, code)} ({code})"
+        rows.append(Row(label, [health, police, more]))
+        for name, cell in zip(columns, (health, police), strict=True):
+            if not cell.suppressed:
+                points.append({"label": names.get(code, code), "series": name, "value": cell.value})
+    return Section(
+        key="hh-store-area",
+        title=title,
+        description=description,
+        caption=title,
+        header="LSOA",
+        columns=[*columns, "Emergency departments saw more"],
+        rows=rows,
+        total=Row("Total", [*protected.column_totals, ""]),
+        spec=charts.grouped_bars(
+            pd.DataFrame(points),
+            title="Assaults and violence by LSOA",
+            label="LSOA",
+            series=columns,
+        )
+        if points
+        else None,
+        period=period(figures.store_months),
+        notes=[
+            "“Emergency departments saw more” compares two published counts; where either is "
+            "not shown, neither is the comparison."
+        ],
+    )
+
+
+def _group_label(by: str, value: str, figures: HiddenHarmFigures) -> str:
+    if value == "":
+        return NOT_RECORDED
+    if by == "lsoa21cd":
+        name = figures.lsoa_names.get(value)
+        return f"{name} ({value})" if name else value
+    if by == "sex":
+        return SEX_LABELS.get(value, value)
+    if by == "ethnic_group":
+        return ETHNIC_LABELS.get(value, value)
+    return value
+
+
+def _order(by: str) -> Sequence[str]:
+    if by == "age_band":
+        return AGE_BANDS
+    if by == "sex":
+        return list(SEX_LABELS)
+    if by == "ethnic_group":
+        return [*GROUPS, "not_stated"]
+    return ()
+
+
+def children_section(
+    figures: HiddenHarmFigures, by: str, *, key: str, title: str, header: str
+) -> Section:
+    """Health's events of violence against children, whether the police knew, and the police's
+    own, by ``by``. The two parts of what health saw are protected with their total; the police's
+    own events (not a part of it) as a column with theirs."""
+    description = (
+        "Emergency department attendances and ambulance call-outs of children for serious "
+        "violence (assault, violence with injury, robbery, a weapon, exploitation, a sexual "
+        "offence), as the agencies' events record them: those the police also have an event "
+        f"of serious violence for, for the same child within {WINDOW_DAYS} days either side, and "
+        "those they do not. Beside them, the police's own events of serious violence to or by "
+        "children. Events of the last 12 months; each event counts once."
+    )
+    frame = figures.by_group[by]
+    span = f"{figures.since:%-d %B %Y} to {figures.today:%-d %B %Y}"
+    if frame.empty:
+        return Section(key, title, description, title, header, [], [], period=span)
+    rank = {v: i for i, v in enumerate(_order(by))}
+    values = sorted(
+        frame.itertuples(),
+        key=lambda r: (
+            r[1] == "",
+            rank.get(r[1], len(rank)),
+            _group_label(by, r[1], figures),
+        ),
+    )
+    threshold = published_threshold()
+    seen = disclosure.protect_table(
+        [[int(r.police_knew), int(r.police_did_not)] for r in values], threshold=threshold
+    )
+    police = disclosure.protect_column([int(r.police) for r in values], threshold=threshold)
+    rows, points = [], []
+    for r, (knew, did_not), health, (own,) in zip(
+        values, seen.cells, seen.row_totals, police.cells, strict=True
+    ):
+        label = _group_label(by, r[1], figures)
+        rows.append(Row(label, [health, knew, did_not, _share(did_not, health), own]))
+        for series, cell in ((KNEW, knew), (DID_NOT, did_not), (POLICE, own)):
+            if not cell.suppressed and cell.true_value:
+                points.append({"label": label, "series": series, "value": cell.value})
+    cells: list[Cell] = [
+        seen.total,
+        *seen.column_totals,
+        _share(seen.column_totals[1], seen.total),
+        police.total,
+    ]
+    return Section(
+        key=key,
+        title=title,
+        description=description,
+        caption=title,
+        header=header,
+        columns=[HEALTH, KNEW, DID_NOT, "Share the police did not know", POLICE],
+        rows=rows,
+        total=Row("Total", cells),
+        spec=charts.grouped_bars(
+            pd.DataFrame(points),
+            title=title,
+            label=header,
+            series=[KNEW, DID_NOT, POLICE],
+            value="Events",
+        )
+        if points
+        else None,
+        period=span,
+        notes=[
+            "A share is given only where both its counts are; the chart draws only the counts "
+            "the table gives."
+        ],
+    )
+
+
+def girls_section(figures: HiddenHarmFigures) -> Section:
+    title = "Girls and young women: what each agency sees against the caseloads"
+    description = (
+        "Different children each agency's events name in the last 12 months (violence seen by "
+        "emergency departments and ambulances, the police, youth justice and social care; any "
+        "suspension, exclusion or missing episode), against the children in Harbour's caseloads "
+        "(referred to the front door in the last 12 months; with an open plan, a lead "
+        "practitioner or in the serious youth violence cohort now), by sex. Where girls' share "
+        "of what agencies see is larger than their share of a caseload, their harm may be going "
+        "unanswered."
+    )
+    frame = figures.sources_by_sex
+    span = f"{figures.since:%-d %B %Y} to {figures.today:%-d %B %Y}"
+    counts = {(r.source, r.sex): int(r.children) for r in frame.itertuples()}
+    sources = list(SOURCE_ROWS)
+    if not counts:
+        return Section("hh-girls", title, description, title, "Source", [], [], period=span)
+    protected = disclosure.protect_table(
+        [[counts.get((s, sex), 0) for sex in SEX_LABELS] for s in sources],
+        threshold=published_threshold(),
+    )
+    rows, points = [], []
+    for source, cells, total in zip(sources, protected.cells, protected.row_totals, strict=True):
+        girls = cells[0]
+        share = _share(girls, total)
+        rows.append(Row(SOURCE_ROWS[source], [*cells, total, share]))
+        if share != DASH:
+            points.append(
+                {
+                    "label": SOURCE_ROWS[source],
+                    "kind": CASELOAD if source in CASELOADS else SEEN,
+                    "share": girls.true_value / total.true_value,
+                }
+            )
+    return Section(
+        key="hh-girls",
+        title=title,
+        description=description,
+        caption=title,
+        header="Source",
+        columns=[
+            "Girls and young women",
+            "Boys and young men",
+            "Sex not known",
+            "All children",
+            "Girls' share",
+        ],
+        rows=rows,
+        spec=charts.shares(
+            pd.DataFrame(points),
+            title="Girls' and young women's share of each source and caseload",
+            label="Source",
+            kinds=[SEEN, CASELOAD],
+        )
+        if points
+        else None,
+        period=span,
+        notes=[
+            "Each row counts different children; a child seen by several agencies counts in "
+            "each row, so the rows are not added up.",
+            "A share is given only where both its counts are.",
+        ],
+    )
+
+
+def hidden_harm_sections(figures: HiddenHarmFigures) -> list[Section]:
+    return [
+        store_area_section(figures),
+        children_section(
+            figures,
+            "lsoa21cd",
+            key="hh-area",
+            title="Where: children's violence health saw, and whether the police knew",
+            header="LSOA",
+        ),
+        children_section(
+            figures,
+            "age_band",
+            key="hh-age",
+            title="Who: children's violence health saw by age",
+            header="Age at the time",
+        ),
+        children_section(
+            figures,
+            "sex",
+            key="hh-sex",
+            title="Who: children's violence health saw by sex",
+            header="Sex",
+        ),
+        children_section(
+            figures,
+            "ethnic_group",
+            key="hh-ethnicity",
+            title="Who: children's violence health saw by ethnic group",
+            header="Ethnic group",
+        ),
+        girls_section(figures),
+    ]
