@@ -24,6 +24,7 @@ from harbour.insight.selectors import CASELOADS, SOURCE_ROWS, HiddenHarmFigures
 from harbour.web.published import threshold as published_threshold
 
 SEX_LABELS = {"F": "Female", "M": "Male", "U": "Not known or not recorded"}
+GIRLS_COLUMNS = ["Girls and young women", "Boys, young men and sex not recorded"]
 HEALTH = "Seen by ED or ambulance"
 KNEW = "The police knew too"
 DID_NOT = "The police did not know"
@@ -61,13 +62,22 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
     protected = disclosure.protect_table(
         [list(by_code[c]) for c in codes], threshold=published_threshold()
     )
+    overall = protected.column_totals
+    area_rate = (
+        overall[0].true_value / overall[1].true_value
+        if _both(*overall) and overall[1].true_value
+        else None
+    )
     rows, points = [], []
     for code, (health, police) in zip(codes, protected.cells, strict=True):
-        more = DASH
-        if _both(health, police):
-            more = "Yes" if health.true_value > police.true_value else "No"
+        per_100, higher = DASH, DASH
+        if _both(health, police) and police.true_value:
+            rate = health.true_value / police.true_value
+            per_100 = f"{100 * rate:.1f}"
+            if area_rate is not None:
+                higher = "Yes" if rate > area_rate else "No"
         label = f"{names.get(code, code)} ({code})"
-        rows.append(Row(label, [health, police, more]))
+        rows.append(Row(label, [health, police, per_100, higher]))
         for name, cell in zip(columns, (health, police), strict=True):
             if not cell.suppressed:
                 points.append({"label": names.get(code, code), "series": name, "value": cell.value})
@@ -77,9 +87,12 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
         description=description,
         caption=title,
         header="LSOA",
-        columns=[*columns, "Emergency departments saw more"],
+        columns=[*columns, "Assaults per 100 violent crimes", "Higher than the whole area"],
         rows=rows,
-        total=Row("Total", [*protected.column_totals, ""]),
+        total=Row(
+            "Total",
+            [*overall, f"{100 * area_rate:.1f}" if area_rate is not None else DASH, ""],
+        ),
         spec=charts.grouped_bars(
             pd.DataFrame(points),
             title="Assaults and violence by LSOA",
@@ -90,8 +103,11 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
         else None,
         period=period(figures.store_months),
         notes=[
-            "“Emergency departments saw more” compares two published counts; where either is "
-            "not shown, neither is the comparison."
+            "The police record violence of every kind, much of it without injury; emergency "
+            "departments see the injured. Where an LSOA's assaults per 100 violent crimes are "
+            "higher than the whole area's, health sees more there than the police's figures "
+            "would suggest: violence the police may not be seeing.",
+            "A rate is given only where both its counts are.",
         ],
     )
 
@@ -131,7 +147,7 @@ def children_section(
         "offence), as the agencies' events record them: those the police also have an event "
         f"of serious violence for, for the same child within {WINDOW_DAYS} days either side, and "
         "those they do not. Beside them, the police's own events of serious violence to or by "
-        "children. Events of the last 12 months; each event counts once."
+        "children. Events of the last two years; each event counts once."
     )
     frame = figures.by_group[by]
     span = f"{figures.since:%-d %B %Y} to {figures.today:%-d %B %Y}"
@@ -195,10 +211,10 @@ def children_section(
 def girls_section(figures: HiddenHarmFigures) -> Section:
     title = "Girls and young women: what each agency sees against the caseloads"
     description = (
-        "Different children each agency's events name in the last 12 months (violence seen by "
+        "Different children each agency's events name in the last two years (violence seen by "
         "emergency departments and ambulances, the police, youth justice and social care; any "
         "suspension, exclusion or missing episode), against the children in Harbour's caseloads "
-        "(referred to the front door in the last 12 months; with an open plan, a lead "
+        "(referred to the front door in the last two years; with an open plan, a lead "
         "practitioner or in the serious youth violence cohort now), by sex. Where girls' share "
         "of what agencies see is larger than their share of a caseload, their harm may be going "
         "unanswered."
@@ -209,15 +225,21 @@ def girls_section(figures: HiddenHarmFigures) -> Section:
     sources = list(SOURCE_ROWS)
     if not counts:
         return Section("hh-girls", title, description, title, "Source", [], [], period=span)
-    protected = disclosure.protect_table(
-        [[counts.get((s, sex), 0) for sex in SEX_LABELS] for s in sources],
-        threshold=published_threshold(),
-    )
+    # Each row is protected with its own total: no total across the rows is published (a child
+    # seen by several agencies is in several rows), so no sum links one row to another.
     rows, points = [], []
-    for source, cells, total in zip(sources, protected.cells, protected.row_totals, strict=True):
-        girls = cells[0]
+    for source in sources:
+        protected = disclosure.protect_column(
+            [
+                counts.get((source, "F"), 0),
+                counts.get((source, "M"), 0) + counts.get((source, "U"), 0),
+            ],
+            threshold=published_threshold(),
+        )
+        (girls,), (others,) = protected.cells
+        total = protected.total
         share = _share(girls, total)
-        rows.append(Row(SOURCE_ROWS[source], [*cells, total, share]))
+        rows.append(Row(SOURCE_ROWS[source], [girls, others, total, share]))
         if share != DASH:
             points.append(
                 {
@@ -232,13 +254,7 @@ def girls_section(figures: HiddenHarmFigures) -> Section:
         description=description,
         caption=title,
         header="Source",
-        columns=[
-            "Girls and young women",
-            "Boys and young men",
-            "Sex not known",
-            "All children",
-            "Girls' share",
-        ],
+        columns=[*GIRLS_COLUMNS, "All children", "Girls' share"],
         rows=rows,
         spec=charts.shares(
             pd.DataFrame(points),

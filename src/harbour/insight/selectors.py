@@ -13,10 +13,10 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.attention import syv_cohort
-from harbour.children.models import Child
+from harbour.children.models import Child, Plan
 from harbour.frontdoor.codes import Outcome, Rag
 from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
-from harbour.identity.cohort import SEEN_BY, harm_events
+from harbour.identity.cohort import LOOKBACK_DAYS, SEEN_BY, harm_events
 from harbour.identity.models import EXCLUSION_KINDS, AgencyEvent, EventKind
 from harbour.insight.engine import hidden, queries
 from harbour.insight.models import SourceImport, StoreFile
@@ -269,7 +269,6 @@ def harbour_stages(*, actor: Staff) -> list[StageFigures]:
 # read through the policy to be counted: each row handed to the engine carries a number made up
 # for this one query in place of the person, and nothing but counts leaves this module.
 
-HIDDEN_HARM_DAYS = 365
 
 #: The sources and caseloads set side by side for girls and young women, in order.
 SOURCE_ROWS = {
@@ -321,7 +320,7 @@ def hidden_harm_figures(*, actor: Staff) -> HiddenHarmFigures:
     """Hidden harm's aggregates: counts by area, group, source and sex; no row of a person."""
     policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
     today = timezone.localdate()
-    since = today - dt.timedelta(days=HIDDEN_HARM_DAYS)
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
     events = policy.records_for_counting(
         actor, AgencyEvent.objects.filter(occurred_on__range=(since, today))
     )
@@ -379,7 +378,9 @@ def hidden_harm_figures(*, actor: Staff) -> HiddenHarmFigures:
         )
     children = policy.records_for_counting(actor, Child.objects.all())
     caseloads = {
-        "plan": children.filter(plans__closed_on__isnull=True),
+        "plan": children.filter(
+            pk__in=Plan.objects.filter(closed_on__isnull=True).values("child_id")
+        ),
         "lead": children.filter(
             pk__in=WorkingRelationship.objects.current()
             .filter(kind=RelationshipKind.LEAD_PRACTITIONER)

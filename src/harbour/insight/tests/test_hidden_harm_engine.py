@@ -118,7 +118,5 @@ def test_the_stores_assaults_against_police_violence_by_lsoa(analyst):
     istv = queries.execute(t["istv_assaults"])
     health = istv.dropna(subset=["lsoa21cd"]).groupby("lsoa21cd").size().to_dict()
     assert health, "the fixture places some assaults in an LSOA"
-    expected = {
-        code: (health.get(code, 0), police.get(code, 0)) for code in {*health, *police}
-    }
+    expected = {code: (health.get(code, 0), police.get(code, 0)) for code in {*health, *police}}
     assert {r.lsoa21cd: (r.health, r.police) for r in found.itertuples()} == expected
