@@ -188,3 +188,38 @@ def shares(data: pd.DataFrame, *, title: str, label: str, kinds: Sequence[str]) 
         .properties(width="container", height=max(140, 24 * len(data)))
     )
     return chart.to_dict()
+
+
+def rates_against_area(
+    data: pd.DataFrame, *, title: str, label: str, value: str, overall: float | None
+) -> dict[str, Any]:
+    """A bar a row (``label``, ``rate``, ``higher``: "Yes" or "No"), largest first, with a dashed
+    line at the whole area's rate: where a row's bar passes the line is where it is higher."""
+    bars_ = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=label, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("rate:Q", title=value),
+            color=alt.Color(
+                "higher:N",
+                title="Higher than the whole area",
+                scale=alt.Scale(domain=["Yes", "No"], range=[COLOURS[1], GREY]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("rate:Q", title=value, format=".1f"),
+            ],
+        )
+    )
+    layers: list[Any] = [bars_]
+    if overall is not None:
+        line = pd.DataFrame({"rate": [overall]})
+        layers.append(
+            alt.Chart(line).mark_rule(strokeDash=[4, 4], color="#0b0c0c").encode(x="rate:Q")
+        )
+    chart = alt.layer(*layers, title=title).properties(
+        width="container", height=max(140, 16 * len(data))
+    )
+    return chart.to_dict()

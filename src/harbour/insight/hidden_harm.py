@@ -78,9 +78,8 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
                 higher = "Yes" if rate > area_rate else "No"
         label = f"{names.get(code, code)} ({code})"
         rows.append(Row(label, [health, police, per_100, higher]))
-        for name, cell in zip(columns, (health, police), strict=True):
-            if not cell.suppressed:
-                points.append({"label": names.get(code, code), "series": name, "value": cell.value})
+        if per_100 != DASH:
+            points.append({"label": names.get(code, code), "rate": 100 * rate, "higher": higher})
     return Section(
         key="hh-store-area",
         title=title,
@@ -93,11 +92,13 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
             "Total",
             [*overall, f"{100 * area_rate:.1f}" if area_rate is not None else DASH, ""],
         ),
-        spec=charts.grouped_bars(
+        spec=charts.rates_against_area(
             pd.DataFrame(points),
-            title="Assaults and violence by LSOA",
+            title="Assaults seen by emergency departments per 100 violent crimes the police "
+            "recorded, by LSOA (dashed: the whole area)",
             label="LSOA",
-            series=columns,
+            value="Assaults per 100 violent crimes",
+            overall=100 * area_rate if area_rate is not None else None,
         )
         if points
         else None,
