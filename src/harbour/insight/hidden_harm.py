@@ -17,7 +17,7 @@ import pandas as pd
 from harbour import disclosure
 from harbour.disclosure import Published
 from harbour.insight import charts
-from harbour.insight.assessment import ETHNIC_LABELS, NOT_RECORDED, Cell, Row, Section, period
+from harbour.insight.assessment import ETHNIC_LABELS, NOT_RECORDED, Row, Section, period
 from harbour.insight.engine.disproportionality import GROUPS
 from harbour.insight.engine.hidden import AGE_BANDS, WINDOW_DAYS
 from harbour.insight.selectors import CASELOADS, SOURCE_ROWS, HiddenHarmFigures
@@ -25,9 +25,8 @@ from harbour.web.published import threshold as published_threshold
 
 SEX_LABELS = {"F": "Female", "M": "Male", "U": "Not known or not recorded"}
 GIRLS_COLUMNS = ["Girls and young women", "Boys, young men and sex not recorded"]
-HEALTH = "Seen by ED or ambulance"
-KNEW = "The police knew too"
-DID_NOT = "The police did not know"
+KNEW = "Seen by ED or ambulance: the police knew too"
+DID_NOT = "Seen by ED or ambulance: the police did not know"
 POLICE = "Violence seen by the police"
 SEEN, CASELOAD = "Seen by an agency", "In a caseload"
 DASH = "–"
@@ -140,8 +139,7 @@ def children_section(
     figures: HiddenHarmFigures, by: str, *, key: str, title: str, header: str
 ) -> Section:
     """Health's events of violence against children, whether the police knew, and the police's
-    own, by ``by``. The two parts of what health saw are protected with their total; the police's
-    own events (not a part of it) as a column with theirs."""
+    own, by ``by``."""
     description = (
         "Emergency department attendances and ambulance call-outs of children for serious "
         "violence (assault, violence with injury, robbery, a weapon, exploitation, a sexual "
@@ -164,47 +162,51 @@ def children_section(
         ),
     )
     threshold = published_threshold()
-    seen = disclosure.protect_table(
-        [[int(r.police_knew), int(r.police_did_not)] for r in values], threshold=threshold
+    # What health saw is not published, only its two parts: "the police knew" with no total
+    # (only its small counts hidden) and "did not" with its total, so neither gives the other back
+    # by subtraction; the police's own events (not a part of it) as a column with its total.
+    knew = disclosure.protect_table(
+        [[int(r.police_knew)] for r in values], threshold=threshold, totals=False
+    )
+    did_not = disclosure.protect_column(
+        [int(r.police_did_not) for r in values], threshold=threshold
     )
     police = disclosure.protect_column([int(r.police) for r in values], threshold=threshold)
     rows, points = [], []
-    for r, (knew, did_not), health, (own,) in zip(
-        values, seen.cells, seen.row_totals, police.cells, strict=True
+    for r, (known,), (unknown,), (own,) in zip(
+        values, knew.cells, did_not.cells, police.cells, strict=True
     ):
         label = _group_label(by, r[1], figures)
-        rows.append(Row(label, [health, knew, did_not, _share(did_not, health), own]))
-        for series, cell in ((KNEW, knew), (DID_NOT, did_not), (POLICE, own)):
+        share = DASH
+        if _both(known, unknown) and known.true_value + unknown.true_value:
+            share = f"{100 * unknown.true_value / (known.true_value + unknown.true_value):.0f}%"
+        rows.append(Row(label, [unknown, known, share, own]))
+        for series, cell in ((DID_NOT, unknown), (KNEW, known), (POLICE, own)):
             if not cell.suppressed and cell.true_value:
                 points.append({"label": label, "series": series, "value": cell.value})
-    cells: list[Cell] = [
-        seen.total,
-        *seen.column_totals,
-        _share(seen.column_totals[1], seen.total),
-        police.total,
-    ]
     return Section(
         key=key,
         title=title,
         description=description,
         caption=title,
         header=header,
-        columns=[HEALTH, KNEW, DID_NOT, "Share the police did not know", POLICE],
+        columns=[DID_NOT, KNEW, "Share the police did not know", POLICE],
         rows=rows,
-        total=Row("Total", cells),
+        total=Row("Total", [did_not.total, "", "", police.total]),
         spec=charts.grouped_bars(
             pd.DataFrame(points),
             title=title,
             label=header,
-            series=[KNEW, DID_NOT, POLICE],
+            series=[DID_NOT, KNEW, POLICE],
             value="Events",
         )
         if points
         else None,
         period=span,
         notes=[
-            "A share is given only where both its counts are; the chart draws only the counts "
-            "the table gives."
+            "Only the events the police did not know of have a total: a total of those they "
+            "knew of, or of all health saw, would give a hidden count back. A share is given "
+            "only where both its counts are; the chart draws only the counts the table gives."
         ],
     )
 
