@@ -130,9 +130,8 @@ def test_small_counts_are_hidden_and_never_drawn(client, analyst, events):
         for v in dataset
     }
     series = [
-        "",
-        "The police knew too",
-        "The police did not know",
+        "Seen by ED or ambulance: the police did not know",
+        "Seen by ED or ambulance: the police knew too",
         "",
         "Violence seen by the police",
     ]
