@@ -140,7 +140,8 @@ def grouped_bars(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=label, axis=alt.Axis(labelLimit=260)),
+            # In the table's order.
+            y=alt.Y("label:N", title=label, sort=None, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("series:N", sort=list(series)),
             x=alt.X("value:Q", title=value),
             color=alt.Color(

@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def children_seen_by_health() -> None:
     """Twelve children an emergency department saw after an assault; the police saw six."""
-    ed = Agency.objects.filter(agency_type=AgencyType.NHS_TRUST).first()
-    police = Agency.objects.filter(agency_type=AgencyType.POLICE).first()
-    csc = Agency.objects.filter(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE).first()
+    ed = Agency.objects.filter(agency_type=AgencyType.NHS_TRUST)[0]
+    police = Agency.objects.filter(agency_type=AgencyType.POLICE)[0]
+    csc = Agency.objects.filter(agency_type=AgencyType.CHILDRENS_SOCIAL_CARE)[0]
     day = timezone.localdate() - dt.timedelta(days=30)
     for n in range(12):
         child = make_child(csc, sex="F" if n % 2 else "M", given_name=f"Journey{n}")
