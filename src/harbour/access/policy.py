@@ -1156,3 +1156,12 @@ def referrals_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     else is refused."""
     require_capability(actor, Action.INSIGHT_VIEW)
     return queryset.filter(received_at__isnull=False)
+
+
+def records_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Every record of a kind (agencies' events, plans, working relationships, the cohort), for
+    the store's readers to **count** by area and group (hidden harm, ADR 0036): the caller
+    returns counts, never a record or a child. Analysts and leaders may (``INSIGHT_VIEW``, the
+    analysis purpose); anyone else is refused."""
+    require_capability(actor, Action.INSIGHT_VIEW)
+    return queryset

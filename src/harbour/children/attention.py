@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -47,9 +47,32 @@ def eighteenth_birthday_window(today: dt.date) -> tuple[dt.date, dt.date]:
     return (lists.years_before(today, 18) + dt.timedelta(days=1), lists.years_before(today, 17))
 
 
-def syv_cohort(children: QuerySet[Child]) -> QuerySet[Child]:
+class CohortCondition(Protocol):
+    """A condition on a child (``OuterRef("pk")`` is the child) that puts them in the serious
+    youth violence cohort, from an app above this one (the person index's events of harm)."""
+
+    def __call__(self, today: dt.date) -> Q: ...
+
+
+# In the order they were registered.
+_cohort_conditions: list[CohortCondition] = []
+
+
+def count_in_cohort(condition: CohortCondition) -> None:
+    """Count the children ``condition`` finds in the serious youth violence cohort too (the apps
+    that know them register when Django starts: this app sits below them, ADR 0020). Registering
+    twice adds once."""
+    if condition not in _cohort_conditions:
+        _cohort_conditions.append(condition)
+
+
+def syv_cohort(children: QuerySet[Child], *, today: dt.date | None = None) -> QuerySet[Child]:
     """Children in serious youth violence work: known to the police or youth justice, with a
-    referral open, or with a person working with them (lead practitioner, team, panel)."""
+    referral open, or with a person working with them (lead practitioner, team, panel); and
+    children known to **any** agency for serious violence harm, whoever saw it (the conditions
+    registered with ``count_in_cohort``: the person index counts an emergency department
+    attendance or ambulance call-out for an assault, a police incident as victim or suspect, a
+    youth justice contact, a school's exclusion for an assault or a weapon; ADR 0036)."""
     work = (
         WorkingRelationship.objects.current()
         .filter(child=OuterRef("pk"))
@@ -65,7 +88,11 @@ def syv_cohort(children: QuerySet[Child]) -> QuerySet[Child]:
             )
         )
     )
-    return children.filter(Exists(work))
+    on = today or timezone.localdate()
+    known = Q(Exists(work))
+    for condition in _cohort_conditions:
+        known |= condition(on)
+    return children.filter(known)
 
 
 def _over_limit(today: dt.date) -> Q:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harbour.demo import riverside
 from harbour.demo.events import PlannedEvent
 from harbour.demo.needs import PlannedNeed
 from harbour.identity.event_files import FORMATS, FileSummary, import_events_file, other_prefix
@@ -95,6 +96,20 @@ def _ed_times(event: PlannedEvent) -> dict[str, str]:
     return times
 
 
+SECTOR_LSOAS = {sector.sector: sector.lsoas for sector in riverside.POSTCODE_SECTORS}
+
+
+def event_lsoa(event: PlannedEvent) -> str:
+    """Where the event happened, as the agency's system codes it: an LSOA of the child's home
+    postcode sector (one of its two, where it spans two), so the hidden harm page can place
+    children's events in areas (ADR 0036)."""
+    lsoas = SECTOR_LSOAS.get(event.record.postcode[:-2].strip()) if event.record.postcode else None
+    if not lsoas:
+        return ""
+    rng = random.Random(f"lsoa/{event.reference}/{event.record.source_id}")
+    return rng.choice(lsoas).code
+
+
 def event_row(event: PlannedEvent) -> dict[str, str]:
     """One line of the agency's file for ``event``."""
     file_format = FORMATS[FORMAT_OF_KIND[event.kind]]
@@ -108,6 +123,9 @@ def event_row(event: PlannedEvent) -> dict[str, str]:
     }
     if "kind" in file_format.columns:
         row["kind"] = event.kind
+    lsoa = event_lsoa(event)
+    if lsoa:
+        row["lsoa21"] = lsoa
     if event.kind == EventKind.ED_ATTENDANCE:
         row |= _ed_times(event)
         if event.category in ASSAULT_CATEGORIES:

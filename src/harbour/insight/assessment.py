@@ -59,6 +59,12 @@ SHEETS = {
     "harbour-referred": "RRI - referral",
     "harbour-red": "RRI - rated red",
     "harbour-nfa": "RRI - no further action",
+    "hh-store-area": "Hidden harm - ED and police",
+    "hh-area": "Hidden harm - by LSOA",
+    "hh-age": "Hidden harm - by age",
+    "hh-sex": "Hidden harm - by sex",
+    "hh-ethnicity": "Hidden harm - by ethnic group",
+    "hh-girls": "Hidden harm - girls",
 }
 
 

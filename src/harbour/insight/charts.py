@@ -4,6 +4,7 @@ JavaScript, and screen readers, get."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -123,5 +124,103 @@ def relative_rates(data: pd.DataFrame, *, title: str, reference: str) -> dict[st
     one = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="one:Q")
     chart = alt.layer(interval, point, one, title=title).properties(
         width="container", height=max(120, 40 * len(data))
+    )
+    return chart.to_dict()
+
+
+# Hidden harm (ADR 0036): the same rule, only published numbers drawn.
+
+
+def grouped_bars(
+    data: pd.DataFrame, *, title: str, label: str, series: Sequence[str], value: str = "Count"
+) -> dict[str, Any]:
+    """Bars side by side for each row of the table (``label``, ``series``, ``value``), a colour a
+    series in the order given (what health sees, then what the police see)."""
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            # In the table's order.
+            y=alt.Y("label:N", title=label, sort=None, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("series:N", sort=list(series)),
+            x=alt.X("value:Q", title=value),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=list(series),
+                scale=alt.Scale(domain=list(series), range=COLOURS[: len(series)]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("series:N", title="What"),
+                alt.Tooltip("value:Q", title=value),
+            ],
+        )
+        .properties(width="container", height=max(140, 16 * len(data) + 60))
+    )
+    return chart.to_dict()
+
+
+def shares(data: pd.DataFrame, *, title: str, label: str, kinds: Sequence[str]) -> dict[str, Any]:
+    """A bar a row (``label``, ``kind``, ``share`` from 0 to 1), coloured by the kind of row (an
+    agency seeing harm, or a caseload), in the table's order."""
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "label:N", title=label, sort=list(data["label"]), axis=alt.Axis(labelLimit=300)
+            ),
+            x=alt.X(
+                "share:Q", title="Share", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=list(kinds), range=[BLUE, COLOURS[4]]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(width="container", height=max(140, 24 * len(data)))
+    )
+    return chart.to_dict()
+
+
+def rates_against_area(
+    data: pd.DataFrame, *, title: str, label: str, value: str, overall: float | None
+) -> dict[str, Any]:
+    """A bar a row (``label``, ``rate``, ``higher``: "Yes" or "No"), largest first, with a dashed
+    line at the whole area's rate: where a row's bar passes the line is where it is higher."""
+    bars_ = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=label, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("rate:Q", title=value),
+            color=alt.Color(
+                "higher:N",
+                title="Higher than the whole area",
+                scale=alt.Scale(domain=["Yes", "No"], range=[COLOURS[1], GREY]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("rate:Q", title=value, format=".1f"),
+            ],
+        )
+    )
+    layers: list[Any] = [bars_]
+    if overall is not None:
+        line = pd.DataFrame({"rate": [overall]})
+        layers.append(
+            alt.Chart(line).mark_rule(strokeDash=[4, 4], color="#0b0c0c").encode(x="rate:Q")
+        )
+    chart = alt.layer(*layers, title=title).properties(
+        width="container", height=max(140, 16 * len(data))
     )
     return chart.to_dict()

@@ -8,11 +8,17 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils import timezone
 
 from harbour.access import policy
+from harbour.access.models import RelationshipKind, WorkingRelationship
+from harbour.children.attention import syv_cohort
+from harbour.children.models import Child, Plan
 from harbour.frontdoor.codes import Outcome, Rag
 from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
-from harbour.insight.engine import queries
+from harbour.identity.cohort import LOOKBACK_DAYS, SEEN_BY, harm_events
+from harbour.identity.models import EXCLUSION_KINDS, AgencyEvent, EventKind
+from harbour.insight.engine import hidden, queries
 from harbour.insight.models import SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
@@ -256,3 +262,156 @@ def harbour_stages(*, actor: Staff) -> list[StageFigures]:
         )
         for stage, (label, unit) in labels.items()
     ]
+
+
+# Hidden harm (issue 13, part 6; ADR 0036): violence health sees and the police do not, and who
+# each source sees against who is in the caseloads. Agencies' events and Harbour's caseloads are
+# read through the policy to be counted: each row handed to the engine carries a number made up
+# for this one query in place of the person, and nothing but counts leaves this module.
+
+
+#: The sources and caseloads set side by side for girls and young women, in order.
+SOURCE_ROWS = {
+    "health": "Emergency department or ambulance: violence",
+    "police": "Police: violence (victim, suspect or arrested)",
+    "youth_justice": "Youth justice contact",
+    "social_care": "Social care: violence or exploitation",
+    "school": "Suspension or exclusion from school (any reason)",
+    "missing": "Missing episode",
+    "referral": "Referred to the front door",
+    "plan": "An open plan",
+    "lead": "A lead practitioner",
+    "cohort": "In the serious youth violence cohort",
+}
+CASELOADS = ("referral", "plan", "lead", "cohort")
+
+
+@dataclass(frozen=True)
+class HiddenHarmFigures:
+    """Counts only (before suppression: the presenters protect each before it is shown)."""
+
+    by_group: dict[str, pd.DataFrame]  # lsoa21cd / age_band / sex / ethnic_group -> counts
+    lsoa_names: dict[str, str]
+    store_by_area: pd.DataFrame  # lsoa21cd, health, police
+    store_months: list[str]
+    sources_by_sex: pd.DataFrame  # source, sex, children
+    since: dt.date
+    today: dt.date
+
+
+class _Numbers:
+    """A number for each person, made up for one query."""
+
+    def __init__(self) -> None:
+        self.given: dict[object, int] = {}
+
+    def __call__(self, key: object) -> int:
+        return self.given.setdefault(key, len(self.given) + 1)
+
+
+def _sex(*values: str | None) -> str:
+    for value in values:
+        if value in ("F", "M"):
+            return value
+    return "U"
+
+
+def hidden_harm_figures(*, actor: Staff) -> HiddenHarmFigures:
+    """Hidden harm's aggregates: counts by area, group, source and sex; no row of a person."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    events = policy.records_for_counting(
+        actor, AgencyEvent.objects.filter(occurred_on__range=(since, today))
+    )
+    number = _Numbers()
+    link = "source_record__person_link__person"
+    fields = (
+        "kind",
+        "occurred_on",
+        "lsoa21",
+        "source_record_id",
+        "source_record__sex",
+        "source_record__date_of_birth",
+        f"{link}_id",
+        f"{link}__child__sex",
+        f"{link}__child__date_of_birth",
+        f"{link}__child__ethnicity",
+    )
+    rows = []
+    sources: list[tuple[str, int, str]] = []
+    for kind, on, lsoa, record, sex, born, person, child_sex, child_born, ethnicity in (
+        harm_events(events).values_list(*fields).iterator()
+    ):
+        key = number(("person", person) if person else ("record", record))
+        seen_by = SEEN_BY.get(kind, "social_care")
+        rows.append(
+            {
+                "person": key,
+                "seen_by": seen_by,
+                "occurred_on": on,
+                "lsoa21cd": lsoa or None,
+                "age_band": hidden.age_band(child_born or born, on),
+                "sex": _sex(child_sex, sex),
+                "ethnic_group": five_group(ethnicity or ""),
+            }
+        )
+        if seen_by in SOURCE_ROWS:
+            sources.append((seen_by, key, _sex(child_sex, sex)))
+    others = events.filter(kind__in=[*EXCLUSION_KINDS, EventKind.MISSING]).values_list(
+        "kind", "source_record_id", f"{link}_id", "source_record__sex", f"{link}__child__sex"
+    )
+    for kind, record, person, sex, child_sex in others.iterator():
+        key = number(("person", person) if person else ("record", record))
+        source = "missing" if kind == EventKind.MISSING else "school"
+        sources.append((source, key, _sex(child_sex, sex)))
+    referrals = policy.referrals_for_counting(
+        actor, Referral.objects.filter(received_at__date__range=(since, today))
+    ).values_list("pk", "child_id", "child_sex", "child__sex")
+    for pk, child, sex, child_sex in referrals.iterator():
+        sources.append(
+            (
+                "referral",
+                number(("child", child) if child else ("referral", pk)),
+                _sex(child_sex, sex),
+            )
+        )
+    children = policy.records_for_counting(actor, Child.objects.all())
+    caseloads = {
+        "plan": children.filter(
+            pk__in=Plan.objects.filter(closed_on__isnull=True).values("child_id")
+        ),
+        "lead": children.filter(
+            pk__in=WorkingRelationship.objects.current()
+            .filter(kind=RelationshipKind.LEAD_PRACTITIONER)
+            .values("child_id")
+        ),
+        "cohort": syv_cohort(children, today=today),
+    }
+    for source, found in caseloads.items():
+        for child, sex in found.values_list("pk", "sex").distinct().iterator():
+            sources.append((source, number(("child", child)), _sex(sex)))
+
+    table = hidden.events_table(pd.DataFrame(rows, columns=list(hidden.EVENT_COLUMNS)))
+    by_group = {
+        by: queries.execute(hidden.hidden_harm_by(table, by))
+        for by in ("lsoa21cd", "age_band", "sex", "ethnic_group")
+    }
+    caseload = hidden.caseload_table(pd.DataFrame(sources, columns=list(hidden.CASELOAD_COLUMNS)))
+    t = store_tables()
+    names = queries.execute(t["lsoa_boundaries"].select("lsoa21cd", "lsoa21nm").distinct())
+    store = queries.execute(
+        hidden.store_health_against_police(t["istv_assaults"], t["police_street"])
+    )
+    months = queries.execute(queries.rows_by_month(t))
+    return HiddenHarmFigures(
+        by_group=by_group,
+        lsoa_names=dict(zip(names["lsoa21cd"], names["lsoa21nm"], strict=True)),
+        store_by_area=store,
+        store_months=sorted(
+            months.loc[months["source"].isin(["police_street", "istv_assaults"]), "month"].unique()
+        ),
+        sources_by_sex=queries.execute(hidden.people_by_source_and_sex(caseload)),
+        since=since,
+        today=today,
+    )

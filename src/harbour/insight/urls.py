@@ -11,5 +11,6 @@ urlpatterns = [
     path("imports/<uuid:import_id>/", views.import_run, name="import-run"),
     path("needs-assessment/", views.needs, name="needs"),
     path("disproportionality/", views.disproportionality, name="disproportionality"),
+    path("hidden-harm/", views.hidden, name="hidden-harm"),
     path("board-report.xlsx", views.board_report, name="board-report"),
 ]

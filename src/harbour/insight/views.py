@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from harbour import disclosure
 from harbour.access import policy
-from harbour.insight import assessment, charts, forms, report, selectors, services
+from harbour.insight import assessment, charts, forms, hidden_harm, report, selectors, services
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
@@ -153,6 +153,23 @@ def disproportionality(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @policy_errors
+def hidden(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Hidden harm: violence health sees and the police do not, by area and group, and girls and
+    young women across the sources against the caseloads; counts only, small ones hidden."""
+    figures = selectors.hidden_harm_figures(actor=request.user)
+    return render(
+        request,
+        "insight/hidden_harm.html",
+        {
+            "sections": hidden_harm.hidden_harm_sections(figures),
+            "note": disclosure.NOTE,
+            **current_item(request, "insight:needs"),
+        },
+    )
+
+
+@login_required
+@policy_errors
 def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The board report in Excel: the same sections and protected numbers as the pages; an
     export, audited with its recipient and purpose."""
@@ -163,20 +180,26 @@ def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     figures = selectors.disproportionality_figures(actor=request.user)
     needs_sections = assessment.needs_sections(needs_figures)
     stage_sections = assessment.disproportionality_sections(figures, reference)
+    hidden_sections = hidden_harm.hidden_harm_sections(
+        selectors.hidden_harm_figures(actor=request.user)
+    )
     made = timezone.localtime()
     content = report.board_report(
         [
             ("Strategic needs assessment", needs_sections),
             (f"Disproportionality by stage (compared with {GROUPS[reference]})", stage_sections),
+            ("Hidden harm", hidden_sections),
         ],
-        title="Serious youth violence: strategic needs assessment and disproportionality",
+        title="Serious youth violence: strategic needs assessment, disproportionality and "
+        "hidden harm",
         period=assessment.period(sorted({*needs_figures.months, *figures.months})),
         made=made.strftime("%d %B %Y, %H:%M"),
     )
     services.store_exported(
         actor=request.user,
-        what=f"the board report (needs assessment; disproportionality against {reference})",
-        rows=sum(len(s.rows) for s in [*needs_sections, *stage_sections]),
+        what=f"the board report (needs assessment; disproportionality against {reference}; "
+        "hidden harm)",
+        rows=sum(len(s.rows) for s in [*needs_sections, *stage_sections, *hidden_sections]),
     )
     response = HttpResponse(
         content,

@@ -39,7 +39,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "Needs assessment",
         "insight:needs",
         Action.INSIGHT_VIEW,
-        also=("insight:disproportionality",),
+        also=("insight:disproportionality", "insight:hidden-harm"),
     ),
     NavItem("Data store", "insight:store", Action.INSIGHT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),

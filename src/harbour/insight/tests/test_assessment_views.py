@@ -218,7 +218,9 @@ def test_the_board_report_is_an_audited_excel_of_the_same_protected_tables(clien
     assert "board report" in event.detail["what"]
 
 
-@pytest.mark.parametrize("name", ["insight:needs", "insight:disproportionality"])
+@pytest.mark.parametrize(
+    "name", ["insight:needs", "insight:disproportionality", "insight:hidden-harm"]
+)
 def test_the_pages_are_the_needs_assessment_item_of_the_navigation(client, analyst, name):
     client.force_login(analyst)
     navigation = client.get(reverse(name)).context["service_navigation"]

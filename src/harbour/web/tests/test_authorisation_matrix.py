@@ -267,6 +267,7 @@ MATRIX.update(
         "insight:store-csv": ("none", only(INSIGHT_READERS)),
         "insight:needs": ("none", only(INSIGHT_READERS)),
         "insight:disproportionality": ("none", only(INSIGHT_READERS)),
+        "insight:hidden-harm": ("none", only(INSIGHT_READERS)),
         "insight:board-report": ("none", only(INSIGHT_READERS)),
         "insight:import": ("none", only({Role.ANALYST})),
         "insight:import-run": ("insight_import", only({Role.ANALYST})),

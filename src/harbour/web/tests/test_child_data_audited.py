@@ -413,6 +413,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "records, small ones hidden; no person",
     "insight:disproportionality": "rates per 1,000 and relative rate indices by ethnic group: "
     "counts and census populations, no person",
+    "insight:hidden-harm": "hidden harm: counts of events, referrals, plans and the cohort by "
+    "area, age band, sex and ethnic group, small ones hidden; no child",
     "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
 }
 

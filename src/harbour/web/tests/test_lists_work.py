@@ -389,6 +389,7 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "insight:import-run": _ITEM,
     "insight:needs": _REPORT,
     "insight:disproportionality": _REPORT,
+    "insight:hidden-harm": _REPORT,
     "insight:board-report": _FILE,
     "language:home": _ITEM,
     "language:check": _POST,
