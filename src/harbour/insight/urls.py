@@ -12,4 +12,5 @@ urlpatterns = [
     path("needs-assessment/", views.needs, name="needs"),
     path("disproportionality/", views.disproportionality, name="disproportionality"),
     path("board-report.xlsx", views.board_report, name="board-report"),
+    path("board-report.pdf", views.board_report_pdf, name="board-report-pdf"),
 ]

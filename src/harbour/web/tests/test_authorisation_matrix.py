@@ -268,6 +268,7 @@ MATRIX.update(
         "insight:needs": ("none", only(INSIGHT_READERS)),
         "insight:disproportionality": ("none", only(INSIGHT_READERS)),
         "insight:board-report": ("none", only(INSIGHT_READERS)),
+        "insight:board-report-pdf": ("none", only(INSIGHT_READERS)),
         "insight:import": ("none", only({Role.ANALYST})),
         "insight:import-run": ("insight_import", only({Role.ANALYST})),
     }

@@ -414,6 +414,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "insight:disproportionality": "rates per 1,000 and relative rate indices by ethnic group: "
     "counts and census populations, no person",
     "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
+    "insight:board-report-pdf": "the board report in PDF: the same aggregate tables, no person",
 }
 
 
