@@ -13,11 +13,14 @@ from django.urls import reverse
 
 from harbour.access.models import AuditEvent
 from harbour.insight import report_pdf
-from harbour.insight.tests.test_assessment_views import section, stocked  # noqa: F401
+from harbour.insight.tests import test_assessment_views
 from harbour.partnership.models import Role
 from harbour.testing import make_staff
 
 pytestmark = pytest.mark.django_db
+# The store stocked with the fixtures, as the pages' tests stock it.
+stocked = test_assessment_views.stocked
+section = test_assessment_views.section
 
 
 def poppler(tool: str) -> str:
@@ -43,14 +46,14 @@ def pdf_pages(content: bytes) -> int:
 
 
 @pytest.fixture
-def leader(stocked):  # noqa: F811
+def leader(stocked):
     return make_staff(stocked.agency, Role.STRATEGIC_LEADER)
 
 
 def test_the_board_report_is_a_pdf_of_the_pages_sections_with_their_hidden_numbers(
     client,
     stocked,
-    leader,  # noqa: F811
+    leader,
 ):
     client.force_login(stocked)
     needs = client.get(reverse("insight:needs"))
@@ -100,7 +103,7 @@ def test_the_board_report_is_a_pdf_of_the_pages_sections_with_their_hidden_numbe
     assert "board report in PDF" in event.detail["what"]
 
 
-def test_the_reference_group_is_the_chosen_one_and_a_wrong_one_refused(client, stocked):  # noqa: F811
+def test_the_reference_group_is_the_chosen_one_and_a_wrong_one_refused(client, stocked):
     client.force_login(stocked)
     assert client.get(reverse("insight:board-report-pdf"), {"reference": "x"}).status_code == 400
     response = client.get(reverse("insight:board-report-pdf"), {"reference": "asian"})
@@ -116,7 +119,7 @@ def test_an_empty_store_still_makes_a_report_that_says_so(client, analyst):
     assert "No data held yet" in text and "Nothing held for this yet" in text
 
 
-def test_the_chart_drawn_is_the_pages_spec_with_a_width_and_its_data_unchanged(stocked):  # noqa: F811
+def test_the_chart_drawn_is_the_pages_spec_with_a_width_and_its_data_unchanged(stocked):
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "data": {"values": [{"label": "a", "value": 7}, {"label": "b", "value": 12}]},
