@@ -42,7 +42,9 @@ def pdf_text(content: bytes, *args: str, layout: bool = True) -> str:
 
 def pdf_pages(content: bytes) -> int:
     done = subprocess.run([poppler("pdfinfo"), "-"], input=content, capture_output=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)$", done.stdout.decode(), re.M).group(1))
+    pages = re.search(r"^Pages:\s+(\d+)$", done.stdout.decode(), re.M)
+    assert pages, done.stdout
+    return int(pages.group(1))
 
 
 @pytest.fixture

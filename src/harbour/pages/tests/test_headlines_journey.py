@@ -38,6 +38,7 @@ def test_a_leader_sees_headline_figures_and_what_changed_since_they_last_looked(
     # An hour later, after five more referrals reached the front door.
     HomeVisit.objects.filter(staff=leader).update(looked_at=timezone.now() - dt.timedelta(hours=1))
     front_door = Referral.objects.filter(received_at__isnull=False).first()
+    assert front_door is not None
     for _ in range(5):
         Referral.objects.create(
             front_door=front_door.front_door,
