@@ -10,7 +10,7 @@ DEMO_SEED ?= 2026
 DEMO_CHILDREN ?= 2000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup demo test lint types test-sqlite test-postgres bench chromium postgres assets clean
+.PHONY: help setup demo test lint types test-sqlite test-postgres bench chromium pdf-tools postgres assets clean
 
 help:
 	@echo "make demo   install, build, load the synthetic partnership and serve http://127.0.0.1:8000"
@@ -40,12 +40,17 @@ setup: $(BIN)/.installed build/static/.built
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
 
+# The board report in PDF (ADR 0035): WeasyPrint uses Debian's Pango, and HarfBuzz's subsetter to
+# embed only the glyphs used (without it, it warns); the tests read the PDF with poppler's tools.
+pdf-tools:
+	@{ command -v pdftotext >/dev/null && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libharfbuzz-subset0 >/dev/null; }
+
 # PostgreSQL runs on these machines; start it if it is installed but stopped, fail if unreachable.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start && sleep 2; } || true
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432; make test needs it." >&2; exit 1; }
 
-demo: setup
+demo: setup pdf-tools
 	mkdir -p var
 	rm -f var/harbour.sqlite3
 	rm -rf var/insight-store var/insight-files var/event-files
@@ -81,10 +86,10 @@ lint: setup
 types: setup
 	$(BIN)/mypy
 
-test-sqlite: setup chromium
+test-sqlite: setup chromium pdf-tools
 	DATABASE_URL=sqlite:///var/harbour-test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test-postgres: setup chromium postgres
+test-postgres: setup chromium pdf-tools postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test: lint types test-sqlite test-postgres

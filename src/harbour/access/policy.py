@@ -82,6 +82,9 @@ class Action(enum.StrEnum):
     # into it. Aggregate and pseudonymised data only (see the section at the end).
     INSIGHT_VIEW = "insight.view"
     INSIGHT_IMPORT = "insight.import"
+    # The home page's headline figures (issue 13, part 3; ADR 0035): a few counts across the
+    # partnership, small ones hidden, never a child.
+    HEADLINES_VIEW = "headlines.view"
 
 
 _CASEWORK = frozenset(
@@ -113,7 +116,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     },
     Role.LEAD_PRACTITIONER: _CASEWORK
     | {Action.CHILD_ACCESS_LOG_VIEW, Action.CHILD_ALERTS_VIEW, Action.EVENT_RECORD},
-    Role.PANEL_CHAIR: _CASEWORK,
+    Role.PANEL_CHAIR: _CASEWORK | {Action.HEADLINES_VIEW},
     # Analysts and leaders work on pseudonymised and aggregate data, never a named child.
     Role.ANALYST: frozenset(
         {
@@ -122,6 +125,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.LANGUAGE_REPORT_VIEW,
             Action.INSIGHT_VIEW,
             Action.INSIGHT_IMPORT,
+            Action.HEADLINES_VIEW,
         }
     ),
     Role.STRATEGIC_LEADER: frozenset(
@@ -130,6 +134,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.COHORT_REPORT_VIEW,
             Action.LANGUAGE_REPORT_VIEW,
             Action.INSIGHT_VIEW,
+            Action.HEADLINES_VIEW,
         }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -1165,3 +1170,28 @@ def records_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     analysis purpose); anyone else is refused."""
     require_capability(actor, Action.INSIGHT_VIEW)
     return queryset
+
+
+# The home page's headline figures (issue 13, part 3; ADR 0035) ----------------------------------
+
+
+def may_see_headlines(actor: Requester) -> bool:
+    """Whether the home page shows the actor the partnership's headline figures (leaders,
+    analysts and panel chairs) rather than only their own work."""
+    return can(actor, Action.HEADLINES_VIEW)
+
+
+def counted_for_headlines(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The partnership's records (referrals, decisions, flags, children, rapid responses), for
+    the headline figures to **count**: the caller returns counts, never a record or a child, and
+    every count goes through ``harbour.disclosure``. Anyone without ``HEADLINES_VIEW`` is
+    refused."""
+    require_capability(actor, Action.HEADLINES_VIEW)
+    return queryset
+
+
+def own_home_visits(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
+    """When the actor last looked at their home page and what it showed them; no one else's."""
+    if not is_active_actor(actor):
+        return queryset.none()
+    return queryset.filter(staff_id=actor.pk)

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
+from django.db.models import Max
 from django.utils import timezone
 
 from harbour.access import policy
@@ -81,6 +82,14 @@ def store_catalogue(*, actor: Staff) -> Catalogue:
     tables = store_tables()
     monthly = queries.execute(queries.rows_by_month(tables))
     return Catalogue(holdings=holdings, imports=list(imports[:RECENT_IMPORTS]), monthly=monthly)
+
+
+def newest_month_held(*, actor: Staff) -> str:
+    """The newest month the store holds of any source ("YYYY-MM"; "" while it holds none): how
+    fresh the needs assessment is, for the home page's headline figures."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    newest = StoreFile.objects.filter(is_current=True).aggregate(newest=Max("month"))["newest"]
+    return str(newest or "")
 
 
 def import_for_actor(*, actor: Staff, import_id: uuid.UUID) -> SourceImport:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("disproportionality/", views.disproportionality, name="disproportionality"),
     path("hidden-harm/", views.hidden, name="hidden-harm"),
     path("board-report.xlsx", views.board_report, name="board-report"),
+    path("board-report.pdf", views.board_report_pdf, name="board-report-pdf"),
 ]

@@ -4,6 +4,7 @@ import from a file with its progress, and the catalogue as CSV (audited as an ex
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,16 @@ from django.utils import timezone
 
 from harbour import disclosure
 from harbour.access import policy
-from harbour.insight import assessment, charts, forms, hidden_harm, report, selectors, services
+from harbour.insight import (
+    assessment,
+    charts,
+    forms,
+    hidden_harm,
+    report,
+    report_pdf,
+    selectors,
+    services,
+)
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
@@ -168,11 +178,19 @@ def hidden(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@policy_errors
-def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The board report in Excel: the same sections and protected numbers as the pages; an
-    export, audited with its recipient and purpose."""
+TITLE = "Serious youth violence: strategic needs assessment, disproportionality and hidden harm"
+
+
+def _board_report(
+    request: AuthenticatedHttpRequest,
+    write: Callable[..., bytes],
+    *,
+    kind: str,
+    content_type: str,
+    extension: str,
+) -> HttpResponse:
+    """The board report as ``write`` makes it (Excel or PDF): the same sections and protected
+    numbers as the pages; an export, audited with its recipient and purpose."""
     form, reference = _reference(request)
     if form.errors:
         return HttpResponse(form.errors["reference"][0], status=400, content_type="text/plain")
@@ -184,27 +202,50 @@ def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.hidden_harm_figures(actor=request.user)
     )
     made = timezone.localtime()
-    content = report.board_report(
+    content = write(
         [
             ("Strategic needs assessment", needs_sections),
             (f"Disproportionality by stage (compared with {GROUPS[reference]})", stage_sections),
             ("Hidden harm", hidden_sections),
         ],
-        title="Serious youth violence: strategic needs assessment, disproportionality and "
-        "hidden harm",
+        title=TITLE,
         period=assessment.period(sorted({*needs_figures.months, *figures.months})),
         made=made.strftime("%d %B %Y, %H:%M"),
     )
     services.store_exported(
         actor=request.user,
-        what=f"the board report (needs assessment; disproportionality against {reference}; "
-        "hidden harm)",
+        what=f"the board report in {kind} (needs assessment; disproportionality against "
+        f"{reference}; hidden harm)",
         rows=sum(len(s.rows) for s in [*needs_sections, *stage_sections, *hidden_sections]),
     )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"harbour-board-report-{made.date().isoformat()}.xlsx"
+    response = HttpResponse(content, content_type=content_type)
+    name = f"harbour-board-report-{made.date().isoformat()}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@policy_errors
+def board_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The board report in Excel."""
+    return _board_report(
+        request,
+        report.board_report,
+        kind="Excel",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        extension="xlsx",
+    )
+
+
+@login_required
+@policy_errors
+def board_report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The board report in PDF: each section's chart (the page's own) beside or above its
+    table, and a cover."""
+    return _board_report(
+        request,
+        report_pdf.board_report_pdf,
+        kind="PDF",
+        content_type="application/pdf",
+        extension="pdf",
+    )

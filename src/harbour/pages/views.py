@@ -1,6 +1,8 @@
 """Pages that bring several apps together, above them all in the layers (ADR 0020): the home
-page (the children you work with, your messages, what you can do) and "who has viewed this
-record" (the access app's audit log about one of the children app's children)."""
+page (the children you work with, your messages, what you can do; for leaders, analysts and
+panel chairs their headline figures and what changed since they last looked, ADR 0035) and
+"who has viewed this record" (the access app's audit log about one of the children app's
+children)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from harbour.access.presenters import AuditEventPresenter
 from harbour.children import selectors as children_selectors
 from harbour.children.presenters import ChildPresenter
 from harbour.frontdoor import selectors as frontdoor_selectors
-from harbour.pages import selectors
+from harbour.pages import headlines, selectors
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web.navigation import navigation_for
 from harbour.web.responses import policy_errors
@@ -24,10 +26,16 @@ from harbour.web.responses import policy_errors
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    # Leaders, analysts and panel chairs see their headline figures first, and what changed
+    # since they last looked (ADR 0035); everyone else's home is their own work.
+    figures = None
+    if policy.may_see_headlines(user):
+        figures = headlines.look(user, headlines.figures(user))
     return render(
         request,
         "pages/home.html",
         {
+            "headlines": figures,
             "has_role": policy.is_active_actor(user),
             "tasks": [item for item in navigation_for(user, "") if item["url"] != "/"],
             "children": [

@@ -76,3 +76,7 @@ def test_a_leader_reads_the_needs_assessment_and_disproportionality(page, live_s
     assert download.value.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "RRI - stop and search" in book.sheetnames
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the board report (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")

@@ -50,7 +50,13 @@ def test_analysts_and_leaders_see_the_pages(client, analyst, role, name):
     "role", [Role.FRONT_DOOR_PRACTITIONER, Role.REFERRER, Role.LEAD_PRACTITIONER]
 )
 @pytest.mark.parametrize(
-    "name", ["insight:needs", "insight:disproportionality", "insight:board-report"]
+    "name",
+    [
+        "insight:needs",
+        "insight:disproportionality",
+        "insight:board-report",
+        "insight:board-report-pdf",
+    ],
 )
 def test_practitioners_may_not(client, analyst, role, name):
     client.force_login(make_staff(analyst.agency, role))

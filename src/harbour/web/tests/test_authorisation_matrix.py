@@ -269,6 +269,7 @@ MATRIX.update(
         "insight:disproportionality": ("none", only(INSIGHT_READERS)),
         "insight:hidden-harm": ("none", only(INSIGHT_READERS)),
         "insight:board-report": ("none", only(INSIGHT_READERS)),
+        "insight:board-report-pdf": ("none", only(INSIGHT_READERS)),
         "insight:import": ("none", only({Role.ANALYST})),
         "insight:import-run": ("insight_import", only({Role.ANALYST})),
     }

@@ -416,6 +416,7 @@ NO_CHILD_DATA: dict[str, str] = {
     "insight:hidden-harm": "hidden harm: counts of events, referrals, plans and the cohort by "
     "area, age band, sex and ethnic group, small ones hidden; no child",
     "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
+    "insight:board-report-pdf": "the board report in PDF: the same aggregate tables, no person",
 }
 
 

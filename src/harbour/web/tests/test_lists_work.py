@@ -391,6 +391,7 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "insight:disproportionality": _REPORT,
     "insight:hidden-harm": _REPORT,
     "insight:board-report": _FILE,
+    "insight:board-report-pdf": _FILE,
     "language:home": _ITEM,
     "language:check": _POST,
     "language:report": _REPORT,
