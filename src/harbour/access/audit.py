@@ -19,6 +19,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from harbour.access.context import current_client_request_id, current_request_id
+from harbour.access.inserts import insert_many
 from harbour.access.models import AuditChainHead, AuditEvent
 from harbour.partnership.models import Staff
 
@@ -186,7 +187,7 @@ def audit_records(entries: Sequence[Entry], *, batch_size: int = 2000) -> int:
                     }
                     fields["hash"] = last_hash = event_hash(fields)
                     rows.append(AuditEvent(**fields))
-                AuditEvent.objects.bulk_create(rows)
+                insert_many(AuditEvent, rows)
             AuditChainHead.objects.filter(pk=1).update(last_sequence=sequence, last_hash=last_hash)
             return len(entries)
     except DatabaseError as exc:

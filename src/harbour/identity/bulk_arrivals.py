@@ -37,6 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from harbour.access.audit import Entry, audit_records
+from harbour.access.inserts import insert_many
 from harbour.identity.intake import (
     CHUNK,
     PERSON_ID,
@@ -298,10 +299,7 @@ def _write(
     """Every action, in one transaction (chunks of ``WRITE_CHUNK``), audited in order."""
     with transaction.atomic():
         top = Person.objects.aggregate(top=Max("number"))["top"] or 0
-        made = Person.objects.bulk_create(
-            [Person(number=top + n) for n in range(1, state.new_people + 1)],
-            batch_size=WRITE_CHUNK,
-        )
+        made = insert_many(Person, [Person(number=top + n) for n in range(1, state.new_people + 1)])
         for n, person in enumerate(made, start=1):
             state.number[-n], state.child[-n] = person.number, None
         real = {-n: person.pk for n, person in enumerate(made, start=1)}
@@ -313,7 +311,8 @@ def _write(
         for at in range(0, total, WRITE_CHUNK):
             chunk = actions[at : at + WRITE_CHUNK]
             links = [a for a in chunk if a.kind == "link"]
-            PersonRecord.objects.bulk_create(
+            insert_many(
+                PersonRecord,
                 [
                     PersonRecord(
                         source_record_id=a.record_id,
@@ -321,9 +320,10 @@ def _write(
                         method=LinkMethod.ARRIVAL,
                     )
                     for a in links
-                ]
+                ],
             )
-            changes = PersonChange.objects.bulk_create(
+            changes = insert_many(
+                PersonChange,
                 [
                     PersonChange(
                         kind=ChangeKind.LINK,
@@ -333,7 +333,7 @@ def _write(
                         reason=a.reason,
                     )
                     for a in links
-                ]
+                ],
             )
             change_of = {a.record_id: c for a, c in zip(links, changes, strict=True)}
             held = _hold([a for a in chunk if a.kind == "hold"])

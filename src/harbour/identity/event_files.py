@@ -654,8 +654,21 @@ def import_events_file(
                 agency=agency, needs=items, actor=actor, system_actor=system_actor, channel=channel
             )
         else:
+            # ``parse`` normalised and checked every line; only the lines naming another
+            # person's record changed since (their details, found by ``_with_others_found``).
+            again = [n for n, e in enumerate(items) if any(p.person for p in e.participants)]
+            for n in again:
+                items[n] = intake.normalised_event(items[n])
+            errors = [e for n in again for e in intake.check_event(items[n])]
+            if errors:
+                raise intake.Rejected(errors)
             received = intake.receive_events(
-                agency=agency, events=items, actor=actor, system_actor=system_actor, channel=channel
+                agency=agency,
+                events=items,
+                actor=actor,
+                system_actor=system_actor,
+                channel=channel,
+                checked=True,
             )
     except intake.Rejected as rejected:
         raise ImportRejected(
