@@ -70,7 +70,7 @@ logger = logging.getLogger(__name__)
 #: (reading the person index into DuckDB costs seconds a million records, whatever the file).
 BULK_FROM = 200
 #: Records read from the database at a time into the scorer.
-INDEX_CHUNK = 100_000
+INDEX_CHUNK = 50_000
 #: Records whose outcomes are written at a time.
 WRITE_CHUNK = 2000
 #: Candidates considered for each record, as ``link_arrival`` asks the real-time index for.

@@ -678,6 +678,7 @@ def import_events_file(
                 for e in rejected.errors
             ],
         ) from None
+    del items  # a large file's rows are not needed to match its people
     summary = FileSummary(
         rows=received.rows,
         new=received.new,

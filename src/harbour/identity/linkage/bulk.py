@@ -32,7 +32,7 @@ from harbour.identity.linkage.engines import duckdb_connection
 from harbour.identity.linkage.model import TrainedModel
 
 #: DuckDB's share of the importer's memory; beyond it DuckDB spills to its temporary directory.
-MEMORY_LIMIT = "400MB"
+MEMORY_LIMIT = "300MB"
 
 _COLUMNS = linkage_model.MATCHING_COLUMNS
 
