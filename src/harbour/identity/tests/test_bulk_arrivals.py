@@ -114,6 +114,7 @@ def _mixed_file(indexed: dict[int, SourceRecord]) -> bytes:
         rows.append(_row(n, record, given_name=record.given_name[:-1], nhs_number=""))
     for n, record in enumerate(known[42:52], start=200):
         dob = record.date_of_birth
+        assert dob is not None
         if dob.day <= 12 and dob.day != dob.month:
             dob = dob.replace(month=dob.day, day=dob.month)
         rows.append(_row(n, record, date_of_birth=dob.isoformat(), nhs_number="", postcode=""))
@@ -123,7 +124,7 @@ def _mixed_file(indexed: dict[int, SourceRecord]) -> bytes:
     person = PersonRecord.objects.get(source_record=known[60]).person
     rows.append(_row(400, known[61], person_id=person.display_id, nhs_number=""))
     for n in range(500, 505):
-        stranger = {
+        stranger: dict[str, Any] = {
             "given_name": "Zephyrine",
             "family_name": f"Quillfeather{'abcde'[n - 500]}",
             "date_of_birth": f"2012-01-{n - 490:02d}",
@@ -158,7 +159,7 @@ def _outcome(agency_code: str) -> dict[str, Any]:
         (
             source_id[p.record_l_id],
             source_id[p.record_r_id],
-            round(p.match_probability, 9),
+            round(p.match_probability or 0.0, 9),
             p.needs_nhs_override,
         )
         for p in ReviewPair.objects.all()
@@ -195,7 +196,7 @@ def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
     linking.link_run()
     agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
     content = _mixed_file(indexed)
-    results = {}
+    results: dict[bool, tuple[dict[str, int], dict[str, Any]]] = {}
     for bulk in (False, True):
         matching.forget()  # each run reads the index afresh, as a new process does
         try:
@@ -210,10 +211,10 @@ def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
     matching.forget()
     one_by_one, at_once = results[False], results[True]
     assert at_once == one_by_one
-    summary, outcome = at_once
+    counts, outcome = at_once
     # The file exercises every outcome, and records of the file join each other's new people.
-    assert summary["linked"] >= 30 and summary["new_people"] >= 5, summary
-    assert summary["held"] == 2 and summary["for_review"] >= 1, summary
+    assert counts["linked"] >= 30 and counts["new_people"] >= 5, counts
+    assert counts["held"] == 2 and counts["for_review"] >= 1, counts
     assert outcome["links"]["ED0550"] == outcome["links"]["ED0500"]
     assert any(nhs for *_pair, nhs in outcome["pairs"])  # another NHS number waits for review
     assert (
@@ -287,12 +288,13 @@ def test_a_file_with_enough_records_is_matched_at_once_and_a_small_one_record_by
 
     store_model(trained_json)
     agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
-    used = []
-    monkeypatch.setattr(
-        bulk_arrivals,
-        "link_arrivals_at_once",
-        lambda received, **kw: used.append("at once") or intake.link_arrivals(received, **kw),
-    )
+    used: list[str] = []
+
+    def at_once(received: intake.Received, **options: Any) -> list[intake.Arrival]:
+        used.append("at once")
+        return intake.link_arrivals(received, **options)
+
+    monkeypatch.setattr(bulk_arrivals, "link_arrivals_at_once", at_once)
     rows = [_row(n, given_name="Ada", family_name=f"Lovelace{n}") for n in range(3)]
     monkeypatch.setattr(bulk_arrivals, "BULK_FROM", 3)
     event_files.import_events_file(agency=agency, format_name="ed-attendance", content=_file(rows))
