@@ -7,11 +7,24 @@ rows anywhere, go through ``bulk_create``. The rows are written in the caller's 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
+
+#: Fields whose Python values psycopg writes as they are (no choices: a choice may be an enum
+#: member); every other field's value is prepared by the field, as ``bulk_create`` does.
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.FloatField,
+    models.DateField,  # and DateTimeField
+    models.ForeignKey,
+)
 
 #: Fewer objects than this are written by ``bulk_create`` (COPY's round trips cost more).
 COPY_FROM = 500
@@ -39,17 +52,16 @@ def insert_many(model: type[M], objects: Iterable[M], *, batch_size: int = 2000)
             raw.cursor() as copying,
             copying.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
         ):
+            plain = [isinstance(f, PLAIN) and not f.choices for f in fields]
             for obj, pk_value in zip(found, ids, strict=True):
                 obj.pk = pk_value
-                copy.write_row(
-                    [
-                        pk_value,
-                        *(
-                            f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
-                            for f in fields
-                        ),
-                    ]
-                )
+                row: list[Any] = [pk_value]
+                for f, simple in zip(fields, plain, strict=True):
+                    value = f.pre_save(obj, True)
+                    row.append(
+                        value if simple else f.get_db_prep_save(value, connection=connection)
+                    )
+                copy.write_row(row)
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return found

@@ -56,15 +56,15 @@ class ArrivalScorer:
         self._created = False
         self.indexed = 0
 
-    def add(self, records: pd.DataFrame) -> int:
+    def add(self, records: pd.DataFrame) -> pd.DataFrame:
         """Index a chunk of raw records (the engine's schema); those that cannot be matched
-        safely (``model.unusable_reasons``) are left out, as the real-time index leaves them.
-        Returns how many were indexed."""
+        safely (``model.unusable_reasons``) are left out, as the real-time index leaves them,
+        and returned (``unique_id``, ``reason``)."""
         if not len(records):
-            return 0
-        usable, _held = split_usable(linkage_model.prepare(records))
+            return pd.DataFrame({"unique_id": [], "reason": []})
+        usable, held = split_usable(linkage_model.prepare(records))
         if not len(usable):
-            return 0
+            return held
         usable = usable.assign(harbour_row=range(self.indexed, self.indexed + len(usable)))
         self._con.register("_harbour_chunk", usable)
         if self._created:
@@ -74,7 +74,7 @@ class ArrivalScorer:
             self._created = True
         self._con.unregister("_harbour_chunk")
         self.indexed += len(usable)
-        return len(usable)
+        return held
 
     def score(self, arrival_ids: Collection[int], *, min_probability: float) -> pd.DataFrame:
         """Every indexed record the blocking rules pair with each arrival (the arrival itself
