@@ -362,9 +362,10 @@ def _write(
         for n, person in enumerate(made, start=1):
             state.number[-n], state.child[-n] = person.number, None
         real = {-n: person.pk for n, person in enumerate(made, start=1)}
-        for arrival in arrivals:
-            if arrival.outcome == "new_person":
-                arrival.person = format_person_id(state.number[state.links[arrival.record_id]])
+        person_of = {a.record_id: a.person for a in actions if a.kind in ("link", "review")}
+        for arrival in arrivals:  # those of people made in this run are numbered now
+            if arrival.record_id in person_of and person_of[arrival.record_id] < 0:
+                arrival.person = format_person_id(state.number[person_of[arrival.record_id]])
         version = getattr(model, "version", None)
         total = len(actions)
         for at in range(0, total, WRITE_CHUNK):

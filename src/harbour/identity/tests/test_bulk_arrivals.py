@@ -189,13 +189,33 @@ class _Undo(Exception):
 
 @pytest.mark.django_db
 def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
-    synthetic_records, trained_json
+    synthetic_records, trained_json, monkeypatch
 ):
+    from harbour.identity import bulk_arrivals, intake
+
     indexed = load_records(synthetic_records)
     store_model(trained_json)
     linking.link_run()
     agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
     content = _mixed_file(indexed)
+    arrivals: dict[bool, list[tuple[Any, ...]]] = {}
+
+    def told(bulk: bool, link: Any) -> Any:
+        def run(received: intake.Received, **options: Any) -> list[intake.Arrival]:
+            found = link(received, **options)
+            source_id = dict(SourceRecord.objects.values_list("pk", "source_id"))
+            arrivals[bulk] = [
+                (source_id[a.record_id], a.outcome, a.person, round(a.probability or 0, 9))
+                for a in found
+            ]
+            return found
+
+        return run
+
+    monkeypatch.setattr(intake, "link_arrivals", told(False, intake.link_arrivals))
+    monkeypatch.setattr(
+        bulk_arrivals, "link_arrivals_at_once", told(True, bulk_arrivals.link_arrivals_at_once)
+    )
     results: dict[bool, tuple[dict[str, int], dict[str, Any]]] = {}
     for bulk in (False, True):
         matching.forget()  # each run reads the index afresh, as a new process does
@@ -211,6 +231,8 @@ def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
     matching.forget()
     one_by_one, at_once = results[False], results[True]
     assert at_once == one_by_one
+    # Each record's outcome as the importer is told it: the person (numbered alike) and figure.
+    assert arrivals[True] == arrivals[False]
     counts, outcome = at_once
     # The file exercises every outcome, and records of the file join each other's new people.
     assert counts["linked"] >= 30 and counts["new_people"] >= 5, counts
