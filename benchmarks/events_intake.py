@@ -19,7 +19,7 @@ On a scratch PostgreSQL database, made and migrated for the run and dropped afte
    another (the referral intake, ``benchmarks/frontdoor_intake.py``).
 3. **A file**: ``--file-rows`` ED attendances written as the ``ed-attendance`` format and
    imported with ``harbour events import --agency ... --format ed-attendance FILE --json`` in
-   its own process (parse and check the whole file, save, match every record on arrival):
+   its own process (parse and check the whole file, save, match its records at once, ADR 0032):
    wall time and the process's peak resident memory (``wait4``). **Baseline, same run**: the
    referral intake's bulk file (``POST /api/referrals/custody/bulk``), rows per second.
 
@@ -52,7 +52,8 @@ from frontdoor_intake import COMPLETE, Server, bulk_file
 from frontdoor_scratch import percentile, scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "harbour_bench_events_intake"
+# Its own scratch database; BENCH_EVENTS_DB names another, for two runs side by side.
+DATABASE = os.environ.get("BENCH_EVENTS_DB", "harbour_bench_events_intake")
 TARGET_P95_MS = 50.0
 TARGET_FILE_SECONDS = 60.0
 TARGET_FILE_MB = 1024.0
@@ -327,6 +328,8 @@ def import_file(url: str, path: Path) -> dict[str, Any]:
     return {
         "exit": process.returncode,
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "load": os.getloadavg(),
         "peak_mb": usage.ru_maxrss / 1024,
         "summary": summary,
     }
@@ -410,7 +413,9 @@ def main() -> int:
     )
     print(
         f"ED attendances file, harbour events import: {args.file_rows:,} rows in "
-        f"{in_file['seconds']:.1f} s, {rate:.0f} rows/s ({rate / bulk_rate:.2f}x the referral "
+        f"{in_file['seconds']:.1f} s ({in_file['cpu_seconds']:.1f} s of CPU in the importer; "
+        f"load average then {', '.join(f'{x:.1f}' for x in in_file['load'])} on "
+        f"{os.cpu_count()} CPUs), {rate:.0f} rows/s ({rate / bulk_rate:.2f}x the referral "
         f"file), peak memory {in_file['peak_mb']:.0f} MB; summary {in_file['summary']}"
     )
     print(

@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 from django.conf import settings
 
-from harbour.identity import intake
+from harbour.identity import bulk_arrivals, intake
 from harbour.identity.models import (
     AssaultLocationType,
     AssaultMethod,
@@ -627,11 +627,14 @@ def import_events_file(
     actor: Staff | None = None,
     progress: Progress | None = None,
     backfill: bool = False,
+    bulk: bool | None = None,
 ) -> FileSummary:
     """Check the whole file, save it in one transaction, then match the records of people that
     arrived or changed. ``ImportRejected`` (nothing saved) when any line breaks a rule.
     ``backfill``: an agency's history loaded for the first time, which tells no one
-    (``intake.link_arrivals``)."""
+    (``intake.link_arrivals``). ``bulk``: match the records at once
+    (``bulk_arrivals.link_arrivals_at_once``, the same outcomes) or one at a time; by default at
+    once from ``bulk_arrivals.BULK_FROM`` records to match (ADR 0032)."""
     say = progress or _quiet
     file_format = FORMATS.get(format_name)
     if file_format is None:
@@ -651,8 +654,21 @@ def import_events_file(
                 agency=agency, needs=items, actor=actor, system_actor=system_actor, channel=channel
             )
         else:
+            # ``parse`` normalised and checked every line; only the lines naming another
+            # person's record changed since (their details, found by ``_with_others_found``).
+            again = [n for n, e in enumerate(items) if any(p.person for p in e.participants)]
+            for n in again:
+                items[n] = intake.normalised_event(items[n])
+            errors = [e for n in again for e in intake.check_event(items[n])]
+            if errors:
+                raise intake.Rejected(errors)
             received = intake.receive_events(
-                agency=agency, events=items, actor=actor, system_actor=system_actor, channel=channel
+                agency=agency,
+                events=items,
+                actor=actor,
+                system_actor=system_actor,
+                channel=channel,
+                checked=True,
             )
     except intake.Rejected as rejected:
         raise ImportRejected(
@@ -662,6 +678,7 @@ def import_events_file(
                 for e in rejected.errors
             ],
         ) from None
+    del items  # a large file's rows are not needed to match its people
     summary = FileSummary(
         rows=received.rows,
         new=received.new,
@@ -669,7 +686,9 @@ def import_events_file(
         unchanged=received.unchanged,
     )
     say("matching", 0, len(received.records))
-    matched = intake.link_arrivals(
+    at_once = bulk if bulk is not None else len(received.records) >= bulk_arrivals.BULK_FROM
+    link = bulk_arrivals.link_arrivals_at_once if at_once else intake.link_arrivals
+    matched = link(
         received, progress=lambda done, total: say("matching", done, total), backfill=backfill
     )
     for arrival in matched:

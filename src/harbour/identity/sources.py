@@ -16,6 +16,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from harbour.access.inserts import insert_many
 from harbour.children.models import Child
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
 
@@ -97,7 +98,7 @@ def upsert_source_records(
             positions.append(position)
         else:
             unchanged += 1
-    SourceRecord.objects.bulk_create(created, batch_size=2000)
+    insert_many(SourceRecord, created)
     if changed:
         SourceRecord.objects.bulk_update(
             changed, list(dict.fromkeys([*fields, "changed_at"])), batch_size=2000

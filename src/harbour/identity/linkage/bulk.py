@@ -1,0 +1,139 @@
+"""Scoring a whole file's arrivals at once (ADR 0032): the records that arrived, against every
+usable record of the person index, with the trained model's Splink settings in DuckDB, in one
+query instead of one real-time match each.
+
+    scorer = ArrivalScorer(trained_model)
+    for chunk in index_chunks:          # the engine's record schema, raw, in unique_id order
+        scorer.add(chunk)
+    pairs = scorer.score(arrival_ids, min_probability=0.5)
+
+The index lives in DuckDB (columnar, with a memory limit and a spill directory), not as Python
+objects, so a million records cost the importer little memory. ``score`` gives what the real-time
+matcher (``realtime.RealtimeIndex``) gives for each arrival when built from the same records in
+the same order: the same candidates (the model's blocking rules), the same match weights (Splink's
+own SQL, which the real-time matcher reproduces bit for bit, ADR 0013), the same term frequencies
+(counted over every usable record indexed, the arrivals included), and each arrival's own record
+among its candidates, so a caller can rank them as ``RealtimeIndex.match`` does (weight, then the
+order the records were indexed) and cut the same top ten.
+
+No Django here: the package is plain Python (ADR 0020)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Collection
+from typing import Any
+
+import pandas as pd
+
+from harbour.identity.linkage import model as linkage_model
+from harbour.identity.linkage.batch import split_usable
+from harbour.identity.linkage.engines import duckdb_connection
+from harbour.identity.linkage.model import TrainedModel
+
+#: DuckDB's share of the importer's memory; beyond it DuckDB spills to its temporary directory.
+MEMORY_LIMIT = "300MB"
+
+_COLUMNS = linkage_model.MATCHING_COLUMNS
+
+
+class ArrivalScorer:
+    """The person index in DuckDB, fed in chunks; scores the arrivals against it."""
+
+    def __init__(
+        self, model: TrainedModel, *, memory_limit: str = MEMORY_LIMIT, threads: int | None = None
+    ) -> None:
+        from splink import DuckDBAPI
+
+        self.model = model
+        self._spill = tempfile.TemporaryDirectory(prefix="harbour-arrivals-")
+        con = duckdb_connection(memory_limit=memory_limit, threads=threads)
+        con.execute(f"SET temp_directory = '{self._spill.name}'")
+        # Ranking ties follow the order records were indexed, so keep it.
+        con.execute("SET preserve_insertion_order = true")
+        self._con = con
+        self._api = DuckDBAPI(connection=con)
+        self._created = False
+        self.indexed = 0
+
+    def add(self, records: pd.DataFrame) -> pd.DataFrame:
+        """Index a chunk of raw records (the engine's schema); those that cannot be matched
+        safely (``model.unusable_reasons``) are left out, as the real-time index leaves them,
+        and returned (``unique_id``, ``reason``)."""
+        if not len(records):
+            return pd.DataFrame({"unique_id": [], "reason": []})
+        usable, held = split_usable(linkage_model.prepare(records))
+        if not len(usable):
+            return held
+        usable = usable.assign(harbour_row=range(self.indexed, self.indexed + len(usable)))
+        self._con.register("_harbour_chunk", usable)
+        if self._created:
+            self._con.execute("insert into harbour_index select * from _harbour_chunk")
+        else:
+            self._con.execute("create table harbour_index as select * from _harbour_chunk")
+            self._created = True
+        self._con.unregister("_harbour_chunk")
+        self.indexed += len(usable)
+        return held
+
+    def score(self, arrival_ids: Collection[int], *, min_probability: float) -> pd.DataFrame:
+        """Every indexed record the blocking rules pair with each arrival (the arrival itself
+        included) at or above ``min_probability``: columns ``arrival``, ``candidate``,
+        ``match_weight``, ``match_probability`` and ``row`` (the candidate's place in the index),
+        ordered as ``RealtimeIndex.match`` ranks them (arrival, weight descending, row)."""
+        empty = pd.DataFrame(
+            {
+                "arrival": pd.Series(dtype="int64"),
+                "candidate": pd.Series(dtype="int64"),
+                "match_weight": pd.Series(dtype="float64"),
+                "match_probability": pd.Series(dtype="float64"),
+                "row": pd.Series(dtype="int64"),
+            }
+        )
+        if not self._created or not arrival_ids:
+            return empty
+        from splink import Linker
+
+        con = self._con
+        con.register("_harbour_ids", pd.DataFrame({"unique_id": sorted(arrival_ids)}))
+        con.execute(
+            "create or replace table harbour_arrivals as select i.* from harbour_index i "
+            "join _harbour_ids a on a.unique_id = i.unique_id"
+        )
+        con.unregister("_harbour_ids")
+        index = self._api.register("harbour_index", dataset_display_name="index_records")
+        arrivals = self._api.register("harbour_arrivals", dataset_display_name="arrivals")
+        linker = Linker(index, self.model.settings_for("duckdb"), log_level=None)
+        for column in linkage_model.TF_COLUMNS:
+            linker.table_management.compute_tf_table(column)
+        predictions = linker.inference.predict_between(
+            index, arrivals, threshold_match_probability=min_probability, warning_mode="never"
+        )
+        found = con.execute(
+            "select p.unique_id_r as arrival, p.unique_id_l as candidate, p.match_weight, "  # noqa: S608
+            "p.match_probability, i.harbour_row as row "
+            f"from {predictions.physical_name} p "
+            "join harbour_index i on i.unique_id = p.unique_id_l "
+            "order by arrival, match_weight desc, row"
+        ).df()
+        if not len(found):
+            return empty
+        return found.astype(
+            {
+                "arrival": "int64",
+                "candidate": "int64",
+                "match_weight": "float64",
+                "match_probability": "float64",
+                "row": "int64",
+            }
+        )
+
+    def close(self) -> None:
+        self._con.close()
+        self._spill.cleanup()
+
+    def __enter__(self) -> ArrivalScorer:
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
