@@ -82,6 +82,9 @@ class Action(enum.StrEnum):
     # into it. Aggregate and pseudonymised data only (see the section at the end).
     INSIGHT_VIEW = "insight.view"
     INSIGHT_IMPORT = "insight.import"
+    # Emerging-pattern alerts (ADR 0034): anyone who reads the store sees them; leaders are told
+    # of them, record what they did, and set what the monthly check watches.
+    INSIGHT_ALERT_ACT = "insight.alerts.act"
 
 
 _CASEWORK = frozenset(
@@ -130,6 +133,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.COHORT_REPORT_VIEW,
             Action.LANGUAGE_REPORT_VIEW,
             Action.INSIGHT_VIEW,
+            Action.INSIGHT_ALERT_ACT,
         }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -1156,3 +1160,26 @@ def referrals_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     else is refused."""
     require_capability(actor, Action.INSIGHT_VIEW)
     return queryset.filter(received_at__isnull=False)
+
+
+# Emerging-pattern alerts (issue 13, part 5; ADR 0034) ---------------------------------------------
+
+
+def may_act_on_alerts(actor: Requester) -> bool:
+    """May the actor record what was done about an alert, and change what the check watches?"""
+    return can(actor, Action.INSIGHT_ALERT_ACT)
+
+
+def alert_recipients(named: QuerySet[M], staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is told of a measure's alert: the leaders the measure names (``named``), those of them
+    still active and still leaders; where it names none who are, every active leader, so an
+    alert is never told to no one."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.INSIGHT_ALERT_ACT in actions]
+    leaders = staff.filter(is_active=True, role__in=roles, agency__is_active=True)
+    chosen = leaders.filter(pk__in=named.values("pk"))
+    return (chosen if chosen.exists() else leaders).order_by("pk")
+
+
+def may_be_named_for_alerts(staff: Any) -> bool:
+    """Whether a member of staff may be named as a leader told of a measure's alerts."""
+    return can(staff, Action.INSIGHT_ALERT_ACT)

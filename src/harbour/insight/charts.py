@@ -125,3 +125,34 @@ def relative_rates(data: pd.DataFrame, *, title: str, reference: str) -> dict[st
         width="container", height=max(120, 40 * len(data))
     )
     return chart.to_dict()
+
+
+def alert_series(data: pd.DataFrame, *, title: str, value: str) -> dict[str, Any]:
+    """An alert's series month by month (``month``, ``value``, ``period``: the baseline, the
+    month checked or earlier), with what was expected in the month checked (``expected``, on
+    that month's row only) as a hollow point. Months whose count the table hides are left out."""
+    periods = ["Earlier", "Baseline", "Month checked"]
+    base = alt.Chart(data).encode(
+        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+    )
+    line = base.mark_line(color=GREY).encode(y=alt.Y("value:Q", title=value))
+    points = base.mark_point(filled=True, size=70).encode(
+        y="value:Q",
+        color=alt.Color(
+            "period:N",
+            title=None,
+            scale=alt.Scale(domain=periods, range=[GREY, BLUE, COLOURS[1]]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["month:O", "period:N", alt.Tooltip("value:Q", title=value)],
+    )
+    expected = (
+        base.transform_filter("isValid(datum.expected)")
+        .mark_point(shape="diamond", size=110, color=COLOURS[1], filled=False, strokeWidth=2)
+        .encode(
+            y="expected:Q",
+            tooltip=["month:O", alt.Tooltip("expected:Q", title="Expected", format=".1f")],
+        )
+    )
+    chart = alt.layer(line, points, expected, title=title).properties(width="container", height=260)
+    return chart.to_dict()

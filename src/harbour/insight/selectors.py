@@ -8,12 +8,13 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
+from django.db.models import Count, QuerySet
 
 from harbour.access import policy
 from harbour.frontdoor.codes import Outcome, Rag
 from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.insight.engine import queries
-from harbour.insight.models import SourceImport, StoreFile
+from harbour.insight.models import Alert, SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
 
@@ -256,3 +257,33 @@ def harbour_stages(*, actor: Staff) -> list[StageFigures]:
         )
         for stage, (label, unit) in labels.items()
     ]
+
+
+# Emerging-pattern alerts (ADR 0034): aggregate figures, no person --------------------------------
+
+
+def alerts_for(*, actor: Staff, state: str = "", measure: str = "") -> QuerySet[Alert]:
+    """The alerts, newest month first, for anyone who reads the store; filtered by whether an
+    action was recorded and by measure."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    alerts = Alert.objects.select_related("measure").annotate(action_count=Count("actions"))
+    if state == "open":
+        alerts = alerts.filter(action_count=0)
+    elif state == "acted":
+        alerts = alerts.filter(action_count__gt=0)
+    if measure:
+        alerts = alerts.filter(measure__series=measure)
+    return alerts.order_by("-month", "-raised_at", "-pk")
+
+
+def alert_for(*, actor: Staff, alert_id: int) -> Alert:
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    alert = (
+        Alert.objects.select_related("measure", "check_run")
+        .prefetch_related("actions__recorded_by", "measure__leaders")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None:
+        raise policy.NotFound(alert_id)
+    return alert

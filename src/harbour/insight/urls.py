@@ -12,4 +12,6 @@ urlpatterns = [
     path("needs-assessment/", views.needs, name="needs"),
     path("disproportionality/", views.disproportionality, name="disproportionality"),
     path("board-report.xlsx", views.board_report, name="board-report"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", views.alert, name="alert"),
 ]

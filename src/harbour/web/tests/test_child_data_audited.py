@@ -414,6 +414,10 @@ NO_CHILD_DATA: dict[str, str] = {
     "insight:disproportionality": "rates per 1,000 and relative rate indices by ethnic group: "
     "counts and census populations, no person",
     "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
+    "insight:alerts": "emerging-pattern alerts: a group's, an area's or a source's monthly "
+    "counts against expected, small ones hidden; no person",
+    "insight:alert": "one alert's figures and series (aggregate counts, small ones hidden) and "
+    "leaders' actions; no person",
 }
 
 

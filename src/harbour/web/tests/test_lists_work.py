@@ -37,6 +37,7 @@ from harbour.identity.models import (
     ReviewPair,
     SourceRecord,
 )
+from harbour.insight.models import Alert, AlertAction, AlertCheck, AlertMeasure
 from harbour.notices.models import Notice
 from harbour.partnership.models import AgencyType, Role, Team
 from harbour.testing import (
@@ -242,6 +243,35 @@ def _notices(w: World, total: int, marked: int) -> None:
         )
 
 
+def _alerts(w: World, total: int, marked: int) -> None:
+    """Alerts of the monthly check (ADR 0034), ``marked`` of them with no action recorded."""
+    w["leader"] = make_staff(w["csc"], Role.STRATEGIC_LEADER)
+    measure = AlertMeasure.objects.get(series="children_searched_share")
+    run = AlertCheck.objects.create(month="2026-10")
+    for n in range(total):
+        alert = Alert.objects.create(
+            measure=measure,
+            check_run=run,
+            key=f"group-{n}",
+            key_label=f"Group {n}",
+            month=f"{2000 + n // 12:04d}-{n % 12 + 1:02d}",
+            observed=20,
+            expected=8.0,
+            probability=0.0005,
+            method="poisson",
+            threshold=0.001,
+            look_back=12,
+        )
+        if n >= marked:
+            AlertAction.objects.create(
+                alert=alert,
+                action="Asked why",
+                taken_on=_today(),
+                taken_by="A leader",
+                recorded_by=w["leader"],
+            )
+
+
 # The registry ----------------------------------------------------------------------------------
 
 LIST_PAGES: dict[str, ListPage] = {
@@ -266,6 +296,7 @@ LIST_PAGES: dict[str, ListPage] = {
         "practitioner", _rapid, lambda w: {"status": RapidStatus.CLOSED}
     ),
     "notices:list": ListPage("practitioner", _notices, lambda w: {"shown": "unread"}),
+    "insight:alerts": ListPage("leader", _alerts, lambda w: {"state": "open"}),
 }
 
 _ITEM = "one item, or a form about one item: not a list"
@@ -360,6 +391,7 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "insight:needs": _REPORT,
     "insight:disproportionality": _REPORT,
     "insight:board-report": _FILE,
+    "insight:alert": _ITEM,
     "language:home": _ITEM,
     "language:check": _POST,
     "language:report": _REPORT,
