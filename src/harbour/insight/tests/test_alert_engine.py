@@ -5,7 +5,7 @@ against the month's total."""
 from __future__ import annotations
 
 import pytest
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]  # no stubs installed
 
 from harbour.insight.engine import alerts
 from harbour.insight.engine.alerts import Point, check

@@ -46,7 +46,7 @@ def test_a_leader_opens_the_alert_and_records_what_was_done(page, live_server):
     expect(page.locator("h1")).to_have_text(
         "Black, Black British, Black Welsh, Caribbean or African, October 2026"
     )
-    expect(page.locator(".govuk-summary-list").first).to_contain_text("Poisson")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("upper tail")
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Expected")
     expect(page.locator("[data-chart='alert-series'][data-drawn=true] svg")).to_be_visible()
     expect(page.locator("#alert-series-table")).to_contain_text("Month checked")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from harbour.access.models import AuditEvent
 from harbour.demo import insight_files
 from harbour.insight import services
+from harbour.insight.engine.alerts import METHODS
 from harbour.insight.models import Alert, AlertAction, AlertCheck, AlertMeasure
 from harbour.notices.models import Notice
 from harbour.partnership.models import Role
@@ -162,7 +163,7 @@ def test_analysts_and_leaders_see_the_alert(client, raised, analyst, role):
     assert page.status_code == 200
     html = page.content.decode()
     for shown in (
-        "Poisson",
+        METHODS[raised.method],
         "Expected",
         "Observed",
         "Dispersion",
