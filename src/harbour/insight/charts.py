@@ -130,14 +130,14 @@ def relative_rates(data: pd.DataFrame, *, title: str, reference: str) -> dict[st
 def alert_series(data: pd.DataFrame, *, title: str, value: str) -> dict[str, Any]:
     """An alert's series month by month (``month``, ``value``, ``period``: the baseline, the
     month checked or earlier), with what was expected in the month checked (``expected``, on
-    that month's row only) as a hollow point. Months whose count the table hides are left out."""
+    that month's row only) as a hollow point. Months whose count the table hides are left out,
+    and no line joins the points, which would draw a value across the months left out."""
     periods = ["Earlier", "Baseline", "Month checked"]
     base = alt.Chart(data).encode(
         x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
     )
-    line = base.mark_line(color=GREY).encode(y=alt.Y("value:Q", title=value))
     points = base.mark_point(filled=True, size=70).encode(
-        y="value:Q",
+        y=alt.Y("value:Q", title=value),
         color=alt.Color(
             "period:N",
             title=None,
@@ -154,5 +154,5 @@ def alert_series(data: pd.DataFrame, *, title: str, value: str) -> dict[str, Any
             tooltip=["month:O", alt.Tooltip("expected:Q", title="Expected", format=".1f")],
         )
     )
-    chart = alt.layer(line, points, expected, title=title).properties(width="container", height=260)
+    chart = alt.layer(points, expected, title=title).properties(width="container", height=260)
     return chart.to_dict()

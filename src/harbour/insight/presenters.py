@@ -163,6 +163,10 @@ class AlertPresenter:
         return "less than 1 in 1,000,000" if p < 1e-6 else f"about 1 in {round(1 / p):,}"
 
     @property
+    def probability_exact(self) -> str:
+        return f"{self.alert.probability:.2g}"
+
+    @property
     def threshold_shown(self) -> str:
         return f"1 in {round(1 / self.alert.threshold):,}"
 

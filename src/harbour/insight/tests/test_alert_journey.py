@@ -64,9 +64,9 @@ def test_a_leader_opens_the_alert_and_records_what_was_done(page, live_server):
         "Asked the police's stop and search lead why searches of Black children rose in "
         "October; to be discussed at the next board"
     )
-    page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Day", exact=True).fill("1")
+    page.get_by_label("Month", exact=True).fill("12")
+    page.get_by_label("Year", exact=True).fill("2026")
     page.get_by_role("button", name="Record it").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("What was done is recorded")
     expect(page.locator("body")).to_contain_text("Recorded by")

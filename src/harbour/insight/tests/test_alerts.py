@@ -99,6 +99,15 @@ def test_with_no_leader_named_every_leader_is_told(rising, leader):
     )
 
 
+def test_a_named_leader_who_has_left_is_not_told_and_every_leader_is(rising, leader):
+    named = make_staff(leader.agency, Role.STRATEGIC_LEADER)
+    run("measure", "children_searched_share", "--leaders", named.username)
+    named.is_active = False
+    named.save(update_fields=["is_active"])
+    run("check")
+    assert list(Notice.objects.values_list("recipient_id", flat=True)) == [leader.pk]
+
+
 def test_the_settings_are_data_a_leader_changes(rising, leader):
     # A threshold far stricter than the rise: nothing raised.
     run("measure", "children_searched_share", "--threshold", "0.0000001")
