@@ -14,7 +14,7 @@ from harbour.access import policy
 from harbour.frontdoor.codes import Outcome, Rag
 from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.insight.engine import queries
-from harbour.insight.models import Alert, SourceImport, StoreFile
+from harbour.insight.models import Alert, AlertCheck, SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
 
@@ -287,3 +287,9 @@ def alert_for(*, actor: Staff, alert_id: int) -> Alert:
     if alert is None:
         raise policy.NotFound(alert_id)
     return alert
+
+
+def latest_alert_check(*, actor: Staff) -> AlertCheck | None:
+    """When the check last ran, and what it looked at."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    return AlertCheck.objects.order_by("-ran_at").first()

@@ -19,7 +19,6 @@ from harbour.insight import assessment, charts, forms, report, selectors, servic
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
-from harbour.insight.models import AlertCheck
 from harbour.insight.presenters import (
     AlertPresenter,
     HoldingPresenter,
@@ -209,6 +208,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AlertFilterForm(request.GET)
     found = selectors.alerts_for(actor=request.user, **form.values())
     page = lists.paginate(found, request.GET.get("page"))
+    latest = selectors.latest_alert_check(actor=request.user)
     return render(
         request,
         "insight/alert_list.html",
@@ -216,7 +216,8 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             **lists.page_context(page),
             "alerts": [AlertPresenter(a) for a in page],
-            "latest_check": AlertCheck.objects.order_by("-ran_at").first(),
+            "latest_check": latest,
+            "latest_month": month_name(latest.month) if latest else "",
             **current_item(request, "insight:alerts"),
         },
     )
