@@ -35,6 +35,21 @@ SYSTEM_ACTOR = "insight-alerts"
 NOT_STATED = "Not stated"
 
 
+# Whether each measure starts turned on, the first time it is looked at. Counting each group's
+# searches as well as its share would raise two alerts on one rise, so that one starts off.
+STARTS_ON = {AlertSeries.CHILDREN_SEARCHED_COUNT: False}
+
+
+def measures() -> list[AlertMeasure]:
+    """Every measure the engine can compute, each with its settings (a row made with the
+    defaults the first time one is looked at, so a measure added later is there too)."""
+    for series in AlertSeries:
+        AlertMeasure.objects.get_or_create(
+            series=series, defaults={"active": STARTS_ON.get(series, True)}
+        )
+    return list(AlertMeasure.objects.prefetch_related("leaders"))
+
+
 @dataclass(frozen=True)
 class Series:
     """One measure's counts a month for each key, with the months its source holds."""
@@ -116,7 +131,7 @@ def run_check(*, month: str | None = None, actor: Staff | None = None) -> CheckR
         month=month, system_actor="" if actor else SYSTEM_ACTOR, started_by=actor
     )
     result = CheckResult(check=run)
-    for measure in AlertMeasure.objects.filter(active=True).prefetch_related("leaders"):
+    for measure in [m for m in measures() if m.active]:
         series = series_of(measure.series, tables)
         if month not in series.months:
             result.skipped.append(measure.series)
@@ -261,7 +276,7 @@ def set_measure(
     usernames of the leaders to tell (each must be one, by the policy)."""
     if actor is not None and not policy.may_act_on_alerts(actor):
         raise policy.Forbidden(policy.Action.INSIGHT_ALERT_ACT)
-    measure = AlertMeasure.objects.get(series=series)
+    measure = next(m for m in measures() if m.series == series)
     if look_back is not None and look_back < engine.MIN_BASELINE:
         raise ValueError(f"The look-back must be at least {engine.MIN_BASELINE} months")
     if threshold is not None and not 0 < threshold < 1:

@@ -99,23 +99,3 @@ class Migration(migrations.Migration):
         ),
     ]
 
-
-# The measures a new partnership starts with: its leaders change them (ADR 0034). Counting each
-# group's searches as well as its share would raise two alerts on one rise, so that measure
-# starts turned off.
-DEFAULT_MEASURES = [
-    ("children_searched_share", True),
-    ("children_searched_count", False),
-    ("violent_crime_by_area", True),
-    ("assaults_by_area", True),
-    ("source_volume", True),
-]
-
-
-def add_default_measures(apps, schema_editor):  # type: ignore[no-untyped-def]
-    measure = apps.get_model("insight", "AlertMeasure")
-    for series, active in DEFAULT_MEASURES:
-        measure.objects.get_or_create(series=series, defaults={"active": active})
-
-
-Migration.operations.append(migrations.RunPython(add_default_measures, migrations.RunPython.noop))

@@ -586,7 +586,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
             "alert_id": (
                 Alert.objects.first()
                 or Alert.objects.create(
-                    measure=AlertMeasure.objects.get(series="children_searched_share"),
+                    measure=AlertMeasure.objects.get_or_create(series="children_searched_share")[0],
                     check_run=AlertCheck.objects.create(month="2026-10"),
                     key="black",
                     key_label="Black, Black British, Black Welsh, Caribbean or African",

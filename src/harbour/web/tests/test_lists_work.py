@@ -246,7 +246,7 @@ def _notices(w: World, total: int, marked: int) -> None:
 def _alerts(w: World, total: int, marked: int) -> None:
     """Alerts of the monthly check (ADR 0034), ``marked`` of them with no action recorded."""
     w["leader"] = make_staff(w["csc"], Role.STRATEGIC_LEADER)
-    measure = AlertMeasure.objects.get(series="children_searched_share")
+    measure = AlertMeasure.objects.get_or_create(series="children_searched_share")[0]
     run = AlertCheck.objects.create(month="2026-10")
     for n in range(total):
         alert = Alert.objects.create(

@@ -17,7 +17,7 @@ from django_typer.management import TyperCommand, command, group
 
 from harbour.insight import alerts as alert_checks
 from harbour.insight.engine import FORMATS
-from harbour.insight.models import AlertMeasure, AlertSeries, ImportStatus, StoreFile
+from harbour.insight.models import AlertSeries, ImportStatus, StoreFile
 from harbour.insight.services import import_file
 from harbour.tabular import MAX_ERRORS, ImportRejected
 
@@ -169,7 +169,7 @@ class Command(TyperCommand):
     @alerts.command(name="measures")
     def list_measures(self) -> None:
         """What the check watches, and how."""
-        for measure in AlertMeasure.objects.prefetch_related("leaders"):
+        for measure in alert_checks.measures():
             leaders = ", ".join(p.get_username() for p in measure.leaders.all()) or "every leader"
             self.stdout.write(
                 f"  {measure.series:<26} {'on ' if measure.active else 'off'}  "
