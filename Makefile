@@ -59,6 +59,9 @@ demo: setup pdf-tools
 	# Two years of Riverside's public and partners' files, imported as an analyst would.
 	$(HARBOUR) demo insight-files var/insight-files | while read -r format path; do \
 		$(HARBOUR) insight import --format "$$format" "$$path" || exit 1; done
+	# The monthly check for emerging patterns (from a timer in production, ADR 0034): it finds the
+	# rise the demo's stop-and-search file holds and tells the leaders.
+	$(HARBOUR) insight alerts check
 	$(HARBOUR) link train
 	$(HARBOUR) link run
 	# Each agency's events and needs, sent as its files once the person index exists (ADR 0029).

@@ -85,6 +85,9 @@ class Action(enum.StrEnum):
     # The home page's headline figures (issue 13, part 3; ADR 0035): a few counts across the
     # partnership, small ones hidden, never a child.
     HEADLINES_VIEW = "headlines.view"
+    # Emerging-pattern alerts (ADR 0034): anyone who reads the store sees them; leaders are told
+    # of them, record what they did, and set what the monthly check watches.
+    INSIGHT_ALERT_ACT = "insight.alerts.act"
 
 
 _CASEWORK = frozenset(
@@ -135,6 +138,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.LANGUAGE_REPORT_VIEW,
             Action.INSIGHT_VIEW,
             Action.HEADLINES_VIEW,
+            Action.INSIGHT_ALERT_ACT,
         }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -1195,3 +1199,26 @@ def own_home_visits(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     if not is_active_actor(actor):
         return queryset.none()
     return queryset.filter(staff_id=actor.pk)
+
+
+# Emerging-pattern alerts (issue 13, part 5; ADR 0034) ---------------------------------------------
+
+
+def may_act_on_alerts(actor: Requester) -> bool:
+    """May the actor record what was done about an alert, and change what the check watches?"""
+    return can(actor, Action.INSIGHT_ALERT_ACT)
+
+
+def alert_recipients(named: QuerySet[M], staff: QuerySet[M]) -> QuerySet[M]:
+    """Who is told of a measure's alert: the leaders the measure names (``named``), those of them
+    still active and still leaders; where it names none who are, every active leader, so an
+    alert is never told to no one."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.INSIGHT_ALERT_ACT in actions]
+    leaders = staff.filter(is_active=True, role__in=roles, agency__is_active=True)
+    chosen = leaders.filter(pk__in=named.values("pk"))
+    return (chosen if chosen.exists() else leaders).order_by("pk")
+
+
+def may_be_named_for_alerts(staff: Any) -> bool:
+    """Whether a member of staff may be named as a leader told of a measure's alerts."""
+    return can(staff, Action.INSIGHT_ALERT_ACT)

@@ -187,14 +187,18 @@ def street_csv(months: list[str], per_month: int, seed: int = 2026) -> str:
 
 
 def outcomes_csv(months: list[str], per_month: int, seed: int = 2026) -> str:
-    """Outcomes of crimes in the street file (the same Crime IDs), a month or two later."""
+    """Outcomes of crimes in the street file (the same Crime IDs), the same month or the next."""
     rng = random.Random(seed + 1)
     rows = []
     for row in street_rows(months, per_month, seed):
         if not row[0] or rng.random() < 0.6:
             continue
-        # Recorded a month or two later, but not after the last month published.
-        later = min(months_between(row[1], 1 + rng.randint(0, 1))[-1], months[-1])
+        # Recorded the same month or the next; one recorded after the last month published is in
+        # a later file (piling them into the last month would make its volume rise, which the
+        # emerging-pattern check would rightly call out).
+        later = months_between(row[1], 1 + rng.randint(0, 1))[-1]
+        if later > months[-1]:
+            continue
         rows.append([row[0], later, *row[2:9], rng.choice(OUTCOMES)])
     return _csv([*STREET_HEADER[:9], "Outcome type"], rows)
 
@@ -222,7 +226,20 @@ SELF_DEFINED = (
 OFFICER_DEFINED = {"White": "White", "Black/": "Black", "Asian/": "Asian", "Mixed/": "Mixed"}
 
 
-def stop_search_csv(months: list[str], per_month: int, seed: int = 2026) -> str:
+# The emerging pattern the demo holds for the monthly check to find (ADR 0034): in the last
+# ``RISE_MONTHS`` months, more stop and searches of Black children (10-17) a month than before,
+# as the report's example had it ("a recent increase in the number of children from one
+# particular ethnic group ... was clear in the data available").
+RISE_ETHNICITY = "Black/African/Caribbean/Black British - Caribbean"
+RISE_MONTHS = 1
+RISE_EXTRA = 16
+
+
+def stop_search_csv(
+    months: list[str], per_month: int, seed: int = 2026, *, rise: bool = False
+) -> str:
+    """police.uk stop and search rows; ``rise``: the demo's emerging pattern in its last months
+    (extra searches of children of one ethnic group)."""
     rng = random.Random(seed + 2)
     points = map_points(seed)
     header = [
@@ -232,14 +249,18 @@ def stop_search_csv(months: list[str], per_month: int, seed: int = 2026) -> str:
         "Removal of more than just outer clothing",
     ]  # fmt: skip
     rows = []
+    rising = set(months[-RISE_MONTHS:]) if rise else set()
     for month in months:
         year, mon = (int(p) for p in month.split("-"))
-        for _ in range(per_month):
+        extra = RISE_EXTRA if month in rising else 0
+        for number in range(per_month + extra):
+            raised = number >= per_month
             when = dt.datetime(
                 year, mon, rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59)
             )
             p = rng.choice(points)
             ethnicity = rng.choices([e for e, _ in SELF_DEFINED], [w for _, w in SELF_DEFINED])[0]
+            ethnicity = RISE_ETHNICITY if raised else ethnicity
             officer = next(
                 (v for k, v in OFFICER_DEFINED.items() if ethnicity.startswith(k)), "Other"
             )
@@ -254,7 +275,9 @@ def stop_search_csv(months: list[str], per_month: int, seed: int = 2026) -> str:
                     f"{p.latitude:.6f}" if located else "",
                     f"{p.longitude:.6f}" if located else "",
                     rng.choice(["Male"] * 8 + ["Female"]),
-                    rng.choice(["10-17", "18-24", "18-24", "25-34", "over 34"]),
+                    "10-17"
+                    if raised
+                    else rng.choice(["10-17", "18-24", "18-24", "25-34", "over 34"]),
                     "" if ethnicity.endswith("Not stated") and rng.random() < 0.3 else ethnicity,
                     officer,
                     "Misuse of Drugs Act 1971 (section 23)"
@@ -531,7 +554,7 @@ def write_demo_files(
         (
             "police-uk-stop-and-search",
             "riverside-stop-and-search.csv",
-            stop_search_csv(span, 120, seed),
+            stop_search_csv(span, 120, seed, rise=True),
         ),
         (
             "dfe-exclusions",

@@ -28,8 +28,9 @@ from harbour.insight.engine.disproportionality import (
     relative_rates,
 )
 from harbour.insight.engine.istv import WEAPON_LABELS
-from harbour.insight.presenters import month_name
+from harbour.insight.presenters import AlertPresenter, month_name
 from harbour.insight.selectors import DisproportionalityFigures, NeedsFigures
+from harbour.web import published
 from harbour.web.published import threshold as published_threshold
 
 NOT_RECORDED = "Not recorded"
@@ -481,3 +482,67 @@ def disproportionality_sections(
         )
         for stage in figures.stages
     ]
+
+
+# Emerging-pattern alerts (ADR 0034) ------------------------------------------------------------
+
+
+def alert_section(presenter: AlertPresenter) -> Section:
+    """An alert's series month by month as a table, and the same numbers as a chart (a count
+    the table hides is not drawn)."""
+    alert, is_share = presenter.alert, presenter.is_share
+    baseline = {p["month"] for p in alert.baseline}
+    unit = "Searches" if alert.measure.series.startswith("children") else "Count"
+    rows, chart_rows = [], []
+    for point in alert.series:
+        count = published.count(point["count"])
+        period = (
+            "Month checked"
+            if point["month"] == alert.month
+            else "Baseline"
+            if point["month"] in baseline
+            else "Earlier"
+        )
+        cells: list[Any] = [str(count)]
+        if is_share:
+            total = published.count(point["total"] or 0)
+            hidden = count.suppressed or total.suppressed
+            share = (
+                disclosure.SYMBOL
+                if hidden
+                else f"{100 * point['count'] / point['total']:.0f}%"
+                if point["total"]
+                else "–"
+            )
+            cells += [str(total), share]
+        cells.append(period)
+        rows.append(Row(label=month_name(point["month"]), cells=cells))
+        if not count.suppressed:
+            chart_rows.append(
+                {
+                    "month": point["month"],
+                    "value": point["count"],
+                    "period": period,
+                    "expected": round(alert.expected, 2) if point["month"] == alert.month else None,
+                }
+            )
+    columns = [unit, "All children searched", "Share", "Part of the check"]
+    if not is_share:
+        columns = [unit, "Part of the check"]
+    title = f"{alert.key_label}: month by month"
+    return Section(
+        key="alert-series",
+        title=title,
+        description=(
+            "Each month the store holds up to the month checked. The baseline months are "
+            "those the expectation was worked out from; the diamond marks what was expected "
+            "in the month checked."
+        ),
+        caption=title,
+        header="Month",
+        columns=columns,
+        rows=rows,
+        spec=charts.alert_series(pd.DataFrame(chart_rows), title=title, value=unit)
+        if chart_rows
+        else None,
+    )

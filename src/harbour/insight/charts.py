@@ -224,3 +224,34 @@ def rates_against_area(
         width="container", height=max(140, 16 * len(data))
     )
     return chart.to_dict()
+
+
+def alert_series(data: pd.DataFrame, *, title: str, value: str) -> dict[str, Any]:
+    """An alert's series month by month (``month``, ``value``, ``period``: the baseline, the
+    month checked or earlier), with what was expected in the month checked (``expected``, on
+    that month's row only) as a hollow point. Months whose count the table hides are left out,
+    and no line joins the points, which would draw a value across the months left out."""
+    periods = ["Earlier", "Baseline", "Month checked"]
+    base = alt.Chart(data).encode(
+        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-45)),
+    )
+    points = base.mark_point(filled=True, size=70).encode(
+        y=alt.Y("value:Q", title=value),
+        color=alt.Color(
+            "period:N",
+            title=None,
+            scale=alt.Scale(domain=periods, range=[GREY, BLUE, COLOURS[1]]),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["month:O", "period:N", alt.Tooltip("value:Q", title=value)],
+    )
+    expected = (
+        base.transform_filter("isValid(datum.expected)")
+        .mark_point(shape="diamond", size=110, color=COLOURS[1], filled=False, strokeWidth=2)
+        .encode(
+            y="expected:Q",
+            tooltip=["month:O", alt.Tooltip("expected:Q", title="Expected", format=".1f")],
+        )
+    )
+    chart = alt.layer(points, expected, title=title).properties(width="container", height=260)
+    return chart.to_dict()

@@ -110,3 +110,119 @@ class StoreFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+# Emerging-pattern alerts (issue 13, part 5; ADR 0034) -------------------------------------------
+
+
+class AlertSeries(models.TextChoices):
+    """What a measure counts month by month (each a query in ``engine/queries.ALERT_SERIES``)."""
+
+    CHILDREN_SEARCHED_SHARE = (
+        "children_searched_share",
+        "Each ethnic group's share of stop and searches of children (10 to 17)",
+    )
+    CHILDREN_SEARCHED_COUNT = (
+        "children_searched_count",
+        "Stop and searches of children (10 to 17) of each ethnic group",
+    )
+    VIOLENT_CRIME_BY_AREA = "violent_crime_by_area", "Violent crime in each LSOA (police.uk)"
+    ASSAULTS_BY_AREA = "assaults_by_area", "Assaults seen by emergency departments in each LSOA"
+    SOURCE_VOLUME = "source_volume", "Rows a month from each source"
+
+
+class AlertMeasure(models.Model):
+    """One of the partnership's measures the monthly check looks at, and how: its settings are
+    data a leader changes (``harbour insight alerts measure``), not code. ``leaders``: the named
+    leaders told of its alerts (``policy.alert_recipients``)."""
+
+    series = models.CharField(max_length=40, choices=AlertSeries.choices, unique=True)
+    active = models.BooleanField(default=True)
+    look_back = models.PositiveSmallIntegerField(
+        default=12, help_text="Months before the month checked that make its baseline"
+    )
+    threshold = models.FloatField(
+        default=0.001, help_text="An alert when a count this high is less likely than this"
+    )
+    min_count = models.PositiveSmallIntegerField(
+        default=5, help_text="The smallest count an alert is raised on"
+    )
+    leaders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["series"]
+
+    def __str__(self) -> str:
+        return self.get_series_display()
+
+
+class AlertCheck(models.Model):
+    """One run of the check: which month, when, what it found."""
+
+    month = models.CharField(max_length=7)
+    ran_at = models.DateTimeField(auto_now_add=True)
+    system_actor = models.CharField(max_length=60, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    series_checked = models.IntegerField(default=0)
+    alerts_raised = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.month} ({self.ran_at:%Y-%m-%d})"
+
+
+class Alert(models.Model):
+    """A month whose count rose beyond what the months before it predict, with every figure
+    behind the answer (the method, observed and expected, the probability, the baseline)."""
+
+    measure = models.ForeignKey(AlertMeasure, on_delete=models.PROTECT, related_name="alerts")
+    check_run = models.ForeignKey(AlertCheck, on_delete=models.PROTECT, related_name="alerts")
+    key = models.CharField(max_length=60)  # the group, area or source
+    key_label = models.CharField(max_length=200)
+    month = models.CharField(max_length=7)
+    observed = models.IntegerField()
+    expected = models.FloatField()
+    probability = models.FloatField()
+    method = models.CharField(max_length=30)
+    dispersion = models.FloatField(default=1.0)
+    threshold = models.FloatField()
+    look_back = models.PositiveSmallIntegerField()
+    total = models.IntegerField(null=True, blank=True)  # the month's total, for a share
+    baseline_share = models.FloatField(null=True, blank=True)
+    # The baseline month by month: [{"month", "count", "total"}], and the series to draw.
+    baseline = models.JSONField(default=list)
+    series = models.JSONField(default=list)
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "key", "month"], name="insight_alert_once_a_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_label}, {self.month}"
+
+
+class AlertAction(models.Model):
+    """What a leader did about an alert: the action, who took it, when."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="actions")
+    action = models.TextField()
+    taken_on = models.DateField()
+    taken_by = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.alert}: {self.taken_on}"

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from harbour.insight.engine import FORMATS
-from harbour.insight.models import ImportStatus, SourceImport
+from harbour.insight.engine.alerts import METHODS
+from harbour.insight.models import AlertSeries, ImportStatus, SourceImport
+from harbour.web import published
 
 TAG_COLOURS = {
     ImportStatus.QUEUED: "govuk-tag--grey",
@@ -112,3 +114,86 @@ class HoldingPresenter:
         if h.months == 1:
             return month_name(h.first_month)
         return f"{month_name(h.first_month)} to {month_name(h.last_month)} ({h.months} months)"
+
+
+# Emerging-pattern alerts (ADR 0034) -------------------------------------------------------------
+
+
+class AlertPresenter:
+    """An alert as its page and the list show it: the figures in words and the series as a
+    table beside its chart, every count protected (``disclosure``)."""
+
+    def __init__(self, alert: Any) -> None:
+        self.alert = alert
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.alert, name)
+
+    @property
+    def measure_label(self) -> str:
+        return str(AlertSeries(self.alert.measure.series).label)
+
+    @property
+    def is_share(self) -> bool:
+        return self.alert.total is not None
+
+    @property
+    def month_label(self) -> str:
+        return month_name(self.alert.month)
+
+    @property
+    def observed_shown(self) -> str:
+        return str(published.count(self.alert.observed))
+
+    @property
+    def total_shown(self) -> str:
+        return str(published.count(self.alert.total or 0))
+
+    @property
+    def expected_shown(self) -> str:
+        return f"{self.alert.expected:.1f}"
+
+    @property
+    def ratio_shown(self) -> str:
+        return f"{self.alert.observed / self.alert.expected:.1f}" if self.alert.expected else "–"
+
+    @property
+    def probability_shown(self) -> str:
+        p = self.alert.probability
+        return "less than 1 in 1,000,000" if p < 1e-6 else f"about 1 in {round(1 / p):,}"
+
+    @property
+    def probability_exact(self) -> str:
+        return f"{self.alert.probability:.2g}"
+
+    @property
+    def threshold_shown(self) -> str:
+        return f"1 in {round(1 / self.alert.threshold):,}"
+
+    @property
+    def method_label(self) -> str:
+        return METHODS.get(self.alert.method, self.alert.method)
+
+    @property
+    def dispersion_shown(self) -> str:
+        return f"{self.alert.dispersion:.2f}"
+
+    @property
+    def observed_share_shown(self) -> str:
+        if not self.is_share or not self.alert.total:
+            return ""
+        return f"{100 * self.alert.observed / self.alert.total:.0f}%"
+
+    @property
+    def baseline_share_shown(self) -> str:
+        share = self.alert.baseline_share
+        return "" if share is None else f"{100 * share:.0f}%"
+
+    @property
+    def baseline_period(self) -> str:
+        months = [p["month"] for p in self.alert.baseline]
+        return f"{month_name(months[0])} to {month_name(months[-1])} ({len(months)} months)"
+
+    @property
+    def acted(self) -> bool:
+        return bool(getattr(self.alert, "action_count", None) or self.alert.actions.exists())

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from harbour.access import policy
@@ -20,7 +20,7 @@ from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.identity.cohort import LOOKBACK_DAYS, SEEN_BY, harm_events
 from harbour.identity.models import EXCLUSION_KINDS, AgencyEvent, EventKind
 from harbour.insight.engine import hidden, queries
-from harbour.insight.models import SourceImport, StoreFile
+from harbour.insight.models import Alert, AlertCheck, SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
 
@@ -424,3 +424,39 @@ def hidden_harm_figures(*, actor: Staff) -> HiddenHarmFigures:
         since=since,
         today=today,
     )
+
+
+# Emerging-pattern alerts (ADR 0034): aggregate figures, no person --------------------------------
+
+
+def alerts_for(*, actor: Staff, state: str = "", measure: str = "") -> QuerySet[Alert]:
+    """The alerts, newest month first, for anyone who reads the store; filtered by whether an
+    action was recorded and by measure."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    alerts = Alert.objects.select_related("measure").annotate(action_count=Count("actions"))
+    if state == "open":
+        alerts = alerts.filter(action_count=0)
+    elif state == "acted":
+        alerts = alerts.filter(action_count__gt=0)
+    if measure:
+        alerts = alerts.filter(measure__series=measure)
+    return alerts.order_by("-month", "-raised_at", "-pk")
+
+
+def alert_for(*, actor: Staff, alert_id: int) -> Alert:
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    alert = (
+        Alert.objects.select_related("measure", "check_run")
+        .prefetch_related("actions__recorded_by", "measure__leaders")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None:
+        raise policy.NotFound(alert_id)
+    return alert
+
+
+def latest_alert_check(*, actor: Staff) -> AlertCheck | None:
+    """When the check last ran, and what it looked at."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    return AlertCheck.objects.order_by("-ran_at").first()

@@ -14,4 +14,6 @@ urlpatterns = [
     path("hidden-harm/", views.hidden, name="hidden-harm"),
     path("board-report.xlsx", views.board_report, name="board-report"),
     path("board-report.pdf", views.board_report_pdf, name="board-report-pdf"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", views.alert, name="alert"),
 ]

@@ -6,13 +6,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from harbour import disclosure
 from harbour.access import policy
+from harbour.insight import alerts as alert_checks
 from harbour.insight import (
     assessment,
     charts,
@@ -26,8 +29,14 @@ from harbour.insight import (
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.engine.queries import SOURCE_TABLES
-from harbour.insight.presenters import HoldingPresenter, ImportPresenter, month_name
+from harbour.insight.presenters import (
+    AlertPresenter,
+    HoldingPresenter,
+    ImportPresenter,
+    month_name,
+)
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.web import lists
 from harbour.web.navigation import current_item
 from harbour.web.responses import csv_response, policy_errors, polled_progress
 
@@ -248,4 +257,71 @@ def board_report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         kind="PDF",
         content_type="application/pdf",
         extension="pdf",
+    )
+
+
+# Emerging-pattern alerts (ADR 0034) ---------------------------------------------------------------
+
+
+@login_required
+@policy_errors
+@require_http_methods(["GET"])
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The alerts the monthly check raised, newest month first, with whether an action was
+    recorded: for analysts and leaders."""
+    form = forms.AlertFilterForm(request.GET)
+    found = selectors.alerts_for(actor=request.user, **form.values())
+    page = lists.paginate(found, request.GET.get("page"))
+    latest = selectors.latest_alert_check(actor=request.user)
+    return render(
+        request,
+        "insight/alert_list.html",
+        {
+            "form": form,
+            **lists.page_context(page),
+            "alerts": [AlertPresenter(a) for a in page],
+            "latest_check": latest,
+            "latest_month": month_name(latest.month) if latest else "",
+            **current_item(request, "insight:alerts"),
+        },
+    )
+
+
+@login_required
+@policy_errors
+@require_http_methods(["GET", "POST"])
+def alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """One alert: what rose, the method and its figures, the series as a chart beside its table,
+    what leaders have done about it, and (for leaders) the form to record an action."""
+    found = selectors.alert_for(actor=request.user, alert_id=alert_id)
+    may_act = policy.may_act_on_alerts(request.user)
+    form = forms.AlertActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_act:
+            raise policy.Forbidden(policy.Action.INSIGHT_ALERT_ACT)
+        if form.is_valid():
+            alert_checks.record_action(
+                actor=request.user,
+                alert=found,
+                action=form.cleaned_data["action"],
+                taken_on=form.cleaned_data["taken_on"],
+                taken_by=form.cleaned_data["taken_by"],
+            )
+            messages.success(request, "What was done is recorded")
+            return redirect("insight:alert", alert_id=found.pk)
+    presenter = AlertPresenter(found)
+    return render(
+        request,
+        "insight/alert.html",
+        {
+            "alert": presenter,
+            "section": assessment.alert_section(presenter),
+            "form": form,
+            "may_act": may_act,
+            "actions": list(found.actions.all()),
+            "leaders": [p.get_full_name() or p.get_username() for p in found.measure.leaders.all()],
+            "note": disclosure.NOTE,
+            **current_item(request, "insight:alerts"),
+        },
+        status=400 if form.errors else 200,
     )

@@ -34,8 +34,17 @@ class Notice(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
-    event = models.ForeignKey("identity.AgencyEvent", on_delete=models.CASCADE, related_name="+")
-    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    # An agency's event about a child; or none, for a notice about something else (an
+    # emerging-pattern alert, ADR 0034), which says where it opens (``link``) and its email's
+    # subject (``title``) instead.
+    event = models.ForeignKey(
+        "identity.AgencyEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    child = models.ForeignKey(
+        "children.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    link = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=200, blank=True)
     text = models.CharField(max_length=500)
     detailed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -234,6 +234,29 @@ def delivery_of(staff_ids: Iterable[int]) -> dict[int, str]:
     return {pk: chosen.get(pk, Delivery.AT_ONCE) for pk in staff_ids}
 
 
+def tell(
+    *, recipients: Iterable[Staff], text: str, title: str, link: str, basis: str
+) -> list[Notice]:
+    """Tell each of ``recipients`` of something that is not an event about a child (an
+    emerging-pattern alert, ADR 0034): a notice each, opening ``link``, audited; emailed as each
+    person chose (at once by ``email_waiting``, or in the day's digest). The caller decides who
+    (through the policy) and says nothing about a child."""
+    made = []
+    for recipient in recipients:
+        notice = Notice.objects.create(recipient=recipient, text=text, title=title, link=link)
+        audit_record(
+            actor=None,
+            system_actor=SYSTEM_ACTOR,
+            event="notices.notice_sent",
+            subject=notice,
+            purpose=policy.purpose_for(recipient),
+            basis=basis,
+            detail={"recipient": recipient.pk, "recipient_name": recipient.get_full_name()},
+        )
+        made.append(notice)
+    return made
+
+
 def _link(notice: Notice) -> str:
     return settings.HARBOUR_SITE_URL.rstrip("/") + reverse("notices:open", args=[notice.pk])
 
@@ -249,7 +272,10 @@ def _claim(query: Any) -> list[Notice]:
 
 
 def email_waiting(
-    *, event_ids: Sequence[int] | None = None, older_than: dt.timedelta | None = None
+    *,
+    event_ids: Sequence[int] | None = None,
+    older_than: dt.timedelta | None = None,
+    notice_ids: Sequence[int] | None = None,
 ) -> int:
     """Email each notice not yet emailed to a person who wants them at once, one email a notice,
     each sent by the transaction that sets its ``emailed_at`` (so never twice; ADR 0028 on the
@@ -258,6 +284,8 @@ def email_waiting(
     query = Notice.objects.all()
     if event_ids is not None:
         query = query.filter(event_id__in=list(event_ids))
+    if notice_ids is not None:
+        query = query.filter(pk__in=list(notice_ids))
     if older_than is not None:
         query = query.filter(created_at__lte=timezone.now() - older_than)
     candidates = list(query.filter(emailed_at__isnull=True).values_list("pk", "recipient_id"))
@@ -271,7 +299,9 @@ def email_waiting(
                 if not notice.recipient.email or not notice.recipient.is_active:
                     continue
                 send_mail(
-                    subject="Harbour: a new event about a child you work with",
+                    subject=f"Harbour: {notice.title}"
+                    if notice.title
+                    else "Harbour: a new event about a child you work with",
                     message=f"{notice.text}:\n\n{_link(notice)}\n\n"
                     "Sign in to Harbour to read it. Change how you are emailed on the Notices "
                     "page.",
@@ -316,7 +346,11 @@ def send_digests() -> int:
             lines = "\n\n".join(f"- {n.text}:\n  {_link(n)}" for n in notices)
             send_mail(
                 subject=f"Harbour: {len(notices)} new "
-                f"event{'s' if len(notices) != 1 else ''} about children you work with",
+                + (
+                    f"event{'s' if len(notices) != 1 else ''} about children you work with"
+                    if all(n.event_id for n in notices)
+                    else f"notice{'s' if len(notices) != 1 else ''}"
+                ),
                 message=f"Since your last digest:\n\n{lines}\n\nSign in to Harbour to read them.",
                 from_email=None,
                 recipient_list=[notices[0].recipient.email],

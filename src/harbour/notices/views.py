@@ -46,6 +46,8 @@ def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notice_open(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     """Mark the notice read and go to the child's record (which checks and audits the access)."""
     notice = services.notice_open(actor=request.user, notice_id=notice_id)
+    if notice.link:  # not about a child: an alert's page, which checks and audits its own access
+        return redirect(notice.link)
     return redirect(reverse("children:summary", args=[notice.child_id]))
 
 

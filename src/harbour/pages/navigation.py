@@ -41,6 +41,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         Action.INSIGHT_VIEW,
         also=("insight:disproportionality", "insight:hidden-harm"),
     ),
+    NavItem("Emerging patterns", "insight:alerts", Action.INSIGHT_VIEW),
     NavItem("Data store", "insight:store", Action.INSIGHT_VIEW),
     NavItem("Language rules", "language:rules", Action.LANGUAGE_RULES_MANAGE),
     NavItem("Front-door rules", "frontdoor:rules", Action.FRONT_DOOR_RULES_MANAGE),

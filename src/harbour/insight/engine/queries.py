@@ -297,3 +297,67 @@ def children_searched_by_ethnic_group(
     table = _months(stop_search, months)
     table = table.filter(table.age_range == CHILD_AGE_RANGE)
     return table.group_by("ethnic_group").aggregate(count=table.count()).order_by("ethnic_group")
+
+
+# Emerging-pattern alerts (issue 13, part 5; ADR 0034) ---------------------------------------------
+
+# The sources that arrive month by month, whose volume the check watches.
+MONTHLY_SOURCES = ("police_street", "police_outcomes", "police_stop_search", "istv_assaults")
+
+
+def _keyed(table: ir.Table, key: ir.Value) -> ir.Table:
+    keyed = table.mutate(key=key)
+    return (
+        keyed.group_by(["month", "key"]).aggregate(count=keyed.count()).order_by(["month", "key"])
+    )
+
+
+def children_searched_monthly(tables: Tables) -> ir.Table:
+    """Stop and searches of children (police.uk's 10-17) a month by the five-group of their
+    ethnicity (key null where not stated)."""
+    searches = tables["police_stop_search"]
+    children = searches.filter(searches.age_range == CHILD_AGE_RANGE)
+    return _keyed(children, children.ethnic_group)
+
+
+def violent_crime_by_area_monthly(tables: Tables) -> ir.Table:
+    """Violent crimes a month in each LSOA (rows placed in none left out)."""
+    violent = violent_crime(tables["police_street"])
+    violent = violent.filter(violent.lsoa21cd.notnull())
+    return _keyed(violent, violent.lsoa21cd)
+
+
+def assaults_by_area_monthly(tables: Tables) -> ir.Table:
+    """Assaults seen by emergency departments a month in each LSOA (rows placed in none left
+    out)."""
+    assaults = tables["istv_assaults"]
+    assaults = assaults.filter(assaults.lsoa21cd.notnull())
+    return _keyed(assaults, assaults.lsoa21cd)
+
+
+def source_volume_monthly(tables: Tables) -> ir.Table:
+    """Rows a month from each source that arrives month by month (key: the table)."""
+    parts = [
+        tables[name]
+        .group_by("month")
+        .aggregate(count=tables[name].count())
+        .mutate(key=ibis.literal(name))
+        for name in MONTHLY_SOURCES
+    ]
+    union = parts[0].union(*parts[1:])
+    return union.select("month", "key", "count").order_by(["month", "key"])
+
+
+def months_held(table: ir.Table) -> ir.Table:
+    return table.select("month").distinct().order_by("month")
+
+
+# Each series the check can watch: its query, the table whose months it spans, and whether it is
+# a share of the month's total (over every key, not stated included) or a count.
+ALERT_SERIES: dict[str, tuple[Any, str, bool]] = {
+    "children_searched_share": (children_searched_monthly, "police_stop_search", True),
+    "children_searched_count": (children_searched_monthly, "police_stop_search", False),
+    "violent_crime_by_area": (violent_crime_by_area_monthly, "police_street", False),
+    "assaults_by_area": (assaults_by_area_monthly, "istv_assaults", False),
+    "source_volume": (source_volume_monthly, "police_street", False),
+}

@@ -79,6 +79,8 @@ QUERIES = {
     "children searched by ethnic group": lambda t: queries.children_searched_by_ethnic_group(
         t["police_stop_search"]
     ),
+    # The emerging-pattern check's series (ADR 0034).
+    **{f"alert series {code}": q for code, (q, _, _) in queries.ALERT_SERIES.items()},
 }
 
 

@@ -32,7 +32,7 @@ from harbour.identity.models import (
     ReviewPair,
     SourceRecord,
 )
-from harbour.insight.models import SourceImport
+from harbour.insight.models import Alert, AlertCheck, AlertMeasure, SourceImport
 from harbour.language.models import LanguageRule
 from harbour.notices.models import Notice
 from harbour.partnership.models import (
@@ -272,6 +272,9 @@ MATRIX.update(
         "insight:board-report-pdf": ("none", only(INSIGHT_READERS)),
         "insight:import": ("none", only({Role.ANALYST})),
         "insight:import-run": ("insight_import", only({Role.ANALYST})),
+        # Emerging-pattern alerts (ADR 0034): readers see them; leaders record actions (POST).
+        "insight:alerts": ("none", only(INSIGHT_READERS)),
+        "insight:alert": ("insight_alert", only(INSIGHT_READERS)),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
@@ -578,6 +581,28 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
                     file_name="2024-01-riverside-street.csv",
                     file_hash="0" * 64,
                     status="refused",
+                )
+            ).pk
+        },
+        "insight_alert": lambda: {
+            "alert_id": (
+                Alert.objects.first()
+                or Alert.objects.create(
+                    measure=AlertMeasure.objects.get_or_create(series="children_searched_share")[0],
+                    check_run=AlertCheck.objects.create(month="2026-10"),
+                    key="black",
+                    key_label="Black, Black British, Black Welsh, Caribbean or African",
+                    month="2026-10",
+                    observed=19,
+                    expected=7.6,
+                    probability=0.0007,
+                    method="poisson",
+                    threshold=0.001,
+                    look_back=12,
+                    total=40,
+                    baseline_share=0.19,
+                    baseline=[{"month": "2026-09", "count": 8, "total": 40}] * 12,
+                    series=[{"month": "2026-10", "count": 19, "total": 40}],
                 )
             ).pk
         },

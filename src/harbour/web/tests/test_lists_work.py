@@ -37,6 +37,7 @@ from harbour.identity.models import (
     ReviewPair,
     SourceRecord,
 )
+from harbour.insight.models import Alert, AlertAction, AlertCheck, AlertMeasure
 from harbour.notices.models import Notice
 from harbour.partnership.models import AgencyType, Role, Team
 from harbour.testing import (
@@ -273,6 +274,35 @@ def _notices(w: World, total: int, marked: int) -> None:
         )
 
 
+def _alerts(w: World, total: int, marked: int) -> None:
+    """Alerts of the monthly check (ADR 0034), ``marked`` of them with no action recorded."""
+    w["leader"] = make_staff(w["csc"], Role.STRATEGIC_LEADER)
+    measure = AlertMeasure.objects.get_or_create(series="children_searched_share")[0]
+    run = AlertCheck.objects.create(month="2026-10")
+    for n in range(total):
+        alert = Alert.objects.create(
+            measure=measure,
+            check_run=run,
+            key=f"group-{n}",
+            key_label=f"Group {n}",
+            month=f"{2000 + n // 12:04d}-{n % 12 + 1:02d}",
+            observed=20,
+            expected=8.0,
+            probability=0.0005,
+            method="poisson",
+            threshold=0.001,
+            look_back=12,
+        )
+        if n >= marked:
+            AlertAction.objects.create(
+                alert=alert,
+                action="Asked why",
+                taken_on=_today(),
+                taken_by="A leader",
+                recorded_by=w["leader"],
+            )
+
+
 # The registry ----------------------------------------------------------------------------------
 
 LIST_PAGES: dict[str, ListPage] = {
@@ -299,6 +329,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "notices:list": ListPage("practitioner", _notices, lambda w: {"shown": "unread"}),
     "frontdoor:notifications": ListPage("officer", _messages, lambda w: {"shown": "unread"}),
     "frontdoor:home": ListPage("officer", _sent_by_officer, lambda w: {"status": Status.CLOSED}),
+    "insight:alerts": ListPage("leader", _alerts, lambda w: {"state": "open"}),
 }
 
 _ITEM = "one item, or a form about one item: not a list"
@@ -392,6 +423,7 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "insight:hidden-harm": _REPORT,
     "insight:board-report": _FILE,
     "insight:board-report-pdf": _FILE,
+    "insight:alert": _ITEM,
     "language:home": _ITEM,
     "language:check": _POST,
     "language:report": _REPORT,

@@ -1,19 +1,23 @@
 """``harbour insight import --format FORMAT FILE [--json]``: a file into the analytical store, all
 or nothing and idempotent (the formats are in docs/insight-import.md); ``harbour insight status``:
-what the store holds."""
+what the store holds; ``harbour insight alerts check [--month YYYY-MM]``: the monthly check for
+emerging patterns (from a timer), and ``harbour insight alerts measures|measure``: what it
+watches and how (ADR 0034)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from django_typer.management import TyperCommand, command
+from django_typer.management import TyperCommand, command, group
 
+from harbour.insight import alerts as alert_checks
 from harbour.insight.engine import FORMATS
-from harbour.insight.models import ImportStatus, StoreFile
+from harbour.insight.models import AlertSeries, ImportStatus, StoreFile
 from harbour.insight.services import import_file
 from harbour.tabular import MAX_ERRORS, ImportRejected
 
@@ -124,3 +128,83 @@ class Command(TyperCommand):
                 f"  {table:<20} {sum(f.rows for f in mine):>10,} rows  "
                 f"{months[0]} to {months[-1]} ({len(months)} months)"
             )
+
+    @group()
+    def alerts(self) -> None:
+        """Emerging-pattern alerts: the monthly check, and what it watches."""
+
+    # Not named ``check``: that is Django's system check on every command.
+    @alerts.command(name="check")
+    def check_month(
+        self,
+        month: Annotated[
+            str | None,
+            typer.Option(help="The month to check, YYYY-MM (default: the latest the store holds)"),
+        ] = None,
+    ) -> None:
+        """Check a month against the months before it, for every measure turned on; raise an
+        alert for each rise beyond what they predict, and tell the measure's leaders. Run once a
+        month from a timer, after the month's files are imported; running it again raises
+        nothing twice."""
+        if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            self.stderr.write(f"--month must be a month as YYYY-MM, not {month!r}")
+            raise typer.Exit(code=2)
+        try:
+            result = alert_checks.run_check(month=month)
+        except ValueError as exc:
+            self.stderr.write(str(exc))
+            raise typer.Exit(code=1) from exc
+        run = result.check
+        self.stdout.write(
+            f"Checked {alert_checks.month_label(run.month)}: {run.series_checked} series, "
+            f"{len(result.raised)} alert{'' if len(result.raised) == 1 else 's'} raised."
+        )
+        for alert in result.raised:
+            self.stdout.write(
+                f"  {alert_checks.summary(alert)} (P = {alert.probability:.2g}, {alert.method})"
+            )
+        for series in result.skipped:
+            self.stdout.write(f"  {AlertSeries(series).label}: no data for that month")
+
+    @alerts.command(name="measures")
+    def list_measures(self) -> None:
+        """What the check watches, and how."""
+        for measure in alert_checks.measures():
+            leaders = ", ".join(p.get_username() for p in measure.leaders.all()) or "every leader"
+            self.stdout.write(
+                f"  {measure.series:<26} {'on ' if measure.active else 'off'}  "
+                f"look back {measure.look_back} months, threshold {measure.threshold:g}, "
+                f"at least {measure.min_count}; tells {leaders}"
+            )
+
+    @alerts.command(name="measure")
+    def set_measure(
+        self,
+        series: Annotated[str, typer.Argument(help="One of: " + ", ".join(AlertSeries.values))],
+        active: Annotated[bool | None, typer.Option("--on/--off", help="Watch it or not")] = None,
+        look_back: Annotated[int | None, typer.Option(help="Months of baseline")] = None,
+        threshold: Annotated[float | None, typer.Option(help="Probability, e.g. 0.001")] = None,
+        min_count: Annotated[int | None, typer.Option(help="Smallest count to alert on")] = None,
+        leaders: Annotated[
+            str | None, typer.Option(help="Usernames of the leaders to tell, comma-separated")
+        ] = None,
+    ) -> None:
+        """Change one measure's settings (audited)."""
+        if series not in AlertSeries.values:
+            self.stderr.write(f"No such measure: {series!r}")
+            raise typer.Exit(code=2)
+        try:
+            alert_checks.set_measure(
+                series=series,
+                active=active,
+                look_back=look_back,
+                threshold=threshold,
+                min_count=min_count,
+                leaders=[n.strip() for n in leaders.split(",") if n.strip()]
+                if leaders is not None
+                else None,
+            )
+        except ValueError as exc:
+            self.stderr.write(str(exc))
+            raise typer.Exit(code=1) from exc
+        self.list_measures()
