@@ -62,7 +62,7 @@ from harbour.demo.models import DemoPattern, GroundTruth, SendStatus
 from harbour.demo.needs import PlannedNeed, plan_source_needs
 from harbour.demo.rapid import plan_serious_incidents
 from harbour.demo.record import RecordPhase, eighteenth_birthday
-from harbour.demo.referrals import ReferralPhase
+from harbour.demo.referrals.phase import ReferralPhase
 from harbour.demo.signins import (
     ADMINISTRATOR,
     DEACTIVATED_EMAIL,
