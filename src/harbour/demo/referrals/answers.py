@@ -49,6 +49,7 @@ from harbour.frontdoor.meetings import MEETING_OUTCOMES
 from harbour.frontdoor.models import (
     Referral,
 )
+from harbour.frontdoor.services import CONTINUING_OUTCOMES
 
 if TYPE_CHECKING:
     pass
@@ -71,18 +72,6 @@ OUTCOME_BY_RAG: dict[tuple[str, str], float] = {
 
 # The open immediate referral not yet rated arrived this long before "now": just past its hour.
 JUST_LATE = dt.timedelta(minutes=75)
-
-
-# After these the front door's agency goes on working with the child (``frontdoor.services``):
-# the demo gives them only to children that agency already holds a record of.
-CONTINUING_OUTCOMES = frozenset(
-    {
-        Outcome.EARLY_HELP,
-        Outcome.CHILD_IN_NEED,
-        Outcome.CHILD_PROTECTION,
-        Outcome.RISK_OUTSIDE_THE_HOME,
-    }
-)
 
 
 def typo(rng: random.Random, name: str) -> str:

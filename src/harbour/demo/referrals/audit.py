@@ -8,6 +8,7 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
+from harbour.access import policy
 from harbour.children.codes import Ethnicity
 from harbour.demo import referral_text as text
 from harbour.demo.referrals.planned import (
@@ -52,6 +53,7 @@ class Audit:
     def __init__(self, year: Year) -> None:
         self.year = year
         self.rng = year.rng
+        self.recipients: dict[int, list[Staff]] = {}
 
     # -- an audit of referrals ------------------------------------------------------------------
 
@@ -138,15 +140,12 @@ class Audit:
         ]
 
     def audit_recipients(self, referral: Referral) -> list[Staff]:
-        """The referrer and the rest of their team, as ``audit_feed_back`` sends the findings."""
-        people = [referral.referrer] if referral.referrer is not None else []
-        if referral.referring_team_id is not None:
-            team = sorted(
-                (s for s in self.year.staff if s.team_id == referral.referring_team_id),
-                key=lambda s: s.pk,
-            )
-            people += [s for s in team if s.pk != referral.referrer_id]
-        return [s for s in people if s.is_active]
+        """The referrer and the rest of their team, whom ``audit_feed_back`` sends the findings
+        (the policy says who)."""
+        if referral.pk not in self.recipients:
+            people = policy.audit_findings_recipients(referral, Staff.objects.all())
+            self.recipients[referral.pk] = list(people)
+        return self.recipients[referral.pk]
 
     def audit_scores(self, plan: Planned) -> dict[str, int]:
         """A grade for each question, from what the referral holds (and how fast it was

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps as django_apps
 
+from harbour.access import policy
 from harbour.access.models import WorkingRelationship
 from harbour.demo.referrals.answers import Answers
 from harbour.demo.referrals.audit import Audit
@@ -119,13 +120,8 @@ class ReferralPhase:
             and s.agency.code == FRONT_DOOR_CODE
             and s.role == Role.FRONT_DOOR_PRACTITIONER
         ]
-        managers = [
-            s
-            for s in self.year.staff
-            if s.agency is not None
-            and s.agency.code == FRONT_DOOR_CODE
-            and s.role == Role.FRONT_DOOR_MANAGER
-        ]
+        # Told of decisions waiting for them and of escalations, as the services tell them.
+        managers = list(policy.front_door_managers(self.year.front_door, Staff.objects.all()))
         guidance: dict[str, ThresholdGuidance] = {}
         for g in ThresholdGuidance.objects.filter(
             published_by=self.year.front_door, effective_from__lte=self.year.today
