@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from harbour.children.codes import Ethnicity, Sex
 from harbour.demo import names
@@ -31,9 +30,10 @@ from harbour.demo.referrals.planned import (
 from harbour.demo.referrals.who import Referrers, text_pronouns
 from harbour.demo.referrals.year import (
     FRONT_DOOR_CODE,
+    Part,
     Year,
 )
-from harbour.frontdoor import completeness
+from harbour.frontdoor import completeness, services
 from harbour.frontdoor.codes import (
     Consent,
     Feed,
@@ -50,10 +50,6 @@ from harbour.frontdoor.models import (
     Referral,
 )
 from harbour.frontdoor.services import CONTINUING_OUTCOMES
-
-if TYPE_CHECKING:
-    pass
-
 
 # Outcomes that keep the front door's agency working with a child it already knows.
 CONTINUING_BOOST = 2.0
@@ -88,12 +84,11 @@ def typo(rng: random.Random, name: str) -> str:
     return name[:i] + rng.choice(letters) + name[i + 1 :]
 
 
-class Answers:
+class Answers(Part):
     """Writes each planned referral's answers, rating and outcome (not yet saved)."""
 
     def __init__(self, year: Year, who: Referrers) -> None:
-        self.year = year
-        self.rng = year.rng
+        super().__init__(year)
         self.who = who
         self.source_ids: dict[str, int] = {}
 
@@ -216,9 +211,7 @@ class Answers:
 
     def score(self, r: Referral) -> None:
         """Completeness against the partnership's rules, as it was received."""
-        result = completeness.assess(r, self.year.rules)
-        r.completeness_score = result.score
-        r.completeness_missing = [item.key for item in result.missing]
+        services.record_completeness(r, completeness.assess(r, self.year.rules))
 
     @staticmethod
     def status(plan: Planned) -> str:
@@ -417,12 +410,12 @@ class Answers:
         return self.year.pick(options)
 
     def clock(self, r: Referral) -> None:
-        """Put the referral on the clock its stated urgency and arrival call for."""
+        """Put the referral on the clock its stated urgency and arrival call for, as the front
+        door's services do when it arrives."""
         assert r.received_at is not None
-        timed = self.year.timed(r.urgency, r.received_at)
-        r.service_clock, r.received_out_of_hours = timed.clock, timed.out_of_hours
-        r.rag_due_at, r.decision_due_at = timed.rag_due_at, timed.decision_due_at
-        r.escalation_from = timed.escalation_from
+        services.start_clock(
+            r, r.received_at, levels=self.year.levels, working=self.year.working_time
+        )
 
     def guarantee_immediate(self) -> None:
         """At least two open referrals say the child may be at risk of significant harm now,

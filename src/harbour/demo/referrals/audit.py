@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import TYPE_CHECKING
 
 from harbour.access import policy
 from harbour.children.codes import Ethnicity
@@ -16,6 +15,7 @@ from harbour.demo.referrals.planned import (
 )
 from harbour.demo.referrals.rows import note, save_with_times
 from harbour.demo.referrals.year import (
+    Part,
     Year,
 )
 from harbour.demo.signins import (
@@ -36,10 +36,6 @@ from harbour.frontdoor.models import (
 )
 from harbour.partnership.models import Staff
 
-if TYPE_CHECKING:
-    pass
-
-
 # One round of a multi-agency audit of referrals, drawn some weeks before "now".
 AUDIT_SAMPLE = 10
 AUDIT_WEEKS_AGO = (3, 5)
@@ -47,12 +43,11 @@ AUDIT_UNSCORED_SHARE = 0.2
 AUDIT_FED_BACK_SHARE = 0.6
 
 
-class Audit:
+class Audit(Part):
     """Writes the audit round, its scored cases and the findings fed back."""
 
     def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
+        super().__init__(year)
         self.recipients: dict[int, list[Staff]] = {}
 
     # -- an audit of referrals ------------------------------------------------------------------

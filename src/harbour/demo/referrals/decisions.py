@@ -6,7 +6,6 @@ told of a return, in the front door's own words (``frontdoor.messages``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from harbour.demo import referral_text as text
 from harbour.demo.referrals.planned import (
@@ -14,9 +13,9 @@ from harbour.demo.referrals.planned import (
     CLOSED,
     Planned,
 )
-from harbour.demo.referrals.rows import Rows, note
+from harbour.demo.referrals.rows import Rows, note, notes
 from harbour.demo.referrals.year import (
-    Year,
+    Part,
 )
 from harbour.frontdoor import messages
 from harbour.frontdoor.codes import (
@@ -28,10 +27,6 @@ from harbour.frontdoor.models import (
 )
 from harbour.partnership.models import Staff, ThresholdGuidance, ThresholdLevel
 
-if TYPE_CHECKING:
-    pass
-
-
 # Which threshold guidance each outcome relies on, where one matches.
 OUTCOME_THRESHOLD: dict[str, str] = {
     Outcome.NO_FURTHER_ACTION: ThresholdLevel.UNIVERSAL,
@@ -42,12 +37,8 @@ OUTCOME_THRESHOLD: dict[str, str] = {
 }
 
 
-class Decisions:
+class Decisions(Part):
     """Makes a referral's decisions and the notifications about them."""
-
-    def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
 
     def decisions(
         self,
@@ -75,17 +66,14 @@ class Decisions:
                     note=self.year.fill(self.rng.choice(text.RETURN_NOTES), plan),
                 )
             )
-            for m in managers:
-                rows.notifications.append(
-                    note(
-                        self.year,
-                        m,
-                        r,
-                        messages.countersignature_waiting(r),
-                        plan.first_decided_at,
-                        read=True,
-                    )
-                )
+            rows.notifications += notes(
+                self.year,
+                managers,
+                r,
+                messages.countersignature_waiting(r),
+                plan.first_decided_at,
+                read=True,
+            )
             rows.notifications.append(
                 note(
                     self.year,
@@ -112,17 +100,14 @@ class Decisions:
                 note=self.rng.choice(text.MANAGER_NOTES) if signed else "",
             )
         )
-        for m in managers:
-            rows.notifications.append(
-                note(
-                    self.year,
-                    m,
-                    r,
-                    messages.countersignature_waiting(r),
-                    plan.decided_at,
-                    read=plan.state == CLOSED,
-                )
-            )
+        rows.notifications += notes(
+            self.year,
+            managers,
+            r,
+            messages.countersignature_waiting(r),
+            plan.decided_at,
+            read=plan.state == CLOSED,
+        )
 
     def decision(
         self,

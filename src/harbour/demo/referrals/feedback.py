@@ -5,16 +5,15 @@ in time, each told to the managers and answered, in the front door's own words."
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from harbour.demo import referral_text as text
 from harbour.demo.referrals.planned import (
     CLOSED,
     Planned,
 )
-from harbour.demo.referrals.rows import Rows, note
+from harbour.demo.referrals.rows import Rows, note, notes
 from harbour.demo.referrals.year import (
-    Year,
+    Part,
 )
 from harbour.frontdoor import messages
 from harbour.frontdoor.models import (
@@ -22,16 +21,9 @@ from harbour.frontdoor.models import (
 )
 from harbour.partnership.models import Staff
 
-if TYPE_CHECKING:
-    pass
 
-
-class Feedback:
+class Feedback(Part):
     """Makes the outcome notifications, escalations and the notifications about them."""
-
-    def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
 
     def feedback(
         self,
@@ -74,17 +66,14 @@ class Feedback:
                 resolution=self.rng.choice(text.ESCALATION_RESOLUTIONS) if resolved else "",
             )
         )
-        for m in managers:
-            rows.notifications.append(
-                note(
-                    self.year,
-                    m,
-                    r,
-                    messages.escalated(r),
-                    plan.escalated_at,
-                    read=resolved is not None,
-                )
-            )
+        rows.notifications += notes(
+            self.year,
+            managers,
+            r,
+            messages.escalated(r),
+            plan.escalated_at,
+            read=resolved is not None,
+        )
         if resolved is not None:
             rows.notifications.append(
                 note(

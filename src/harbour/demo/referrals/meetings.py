@@ -7,7 +7,6 @@ police or health, one or two still to come; each held one with its decisions and
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from harbour.demo import referral_text as text
 from harbour.demo import riverside as rv
@@ -22,7 +21,7 @@ from harbour.demo.referrals.who import (
 )
 from harbour.demo.referrals.year import (
     FRONT_DOOR_CODE,
-    Year,
+    Part,
 )
 from harbour.frontdoor.codes import (
     MeetingRole,
@@ -36,10 +35,6 @@ from harbour.frontdoor.models import (
     StrategyMeeting,
 )
 from harbour.partnership.models import Agency, Staff
-
-if TYPE_CHECKING:
-    pass
-
 
 # Strategy meetings: of those held, the shares held late (after the service level), out of hours
 # (evenings, early mornings, weekends) and without police or health; a few ordinary ones
@@ -59,12 +54,8 @@ _LATE = "late"
 _OUT_OF_HOURS = "out_of_hours"
 
 
-class Meetings:
+class Meetings(Part):
     """Writes the strategy meetings, their invitees and their actions."""
-
-    def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
 
     # -- strategy meetings ----------------------------------------------------------------------
 

@@ -6,15 +6,11 @@ the inspection found them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from harbour.demo import riverside as rv
 from harbour.frontdoor.codes import (
     Feed,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

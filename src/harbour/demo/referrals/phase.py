@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.apps import apps as django_apps
 
 from harbour.access import policy
-from harbour.access.models import WorkingRelationship
 from harbour.demo.referrals.answers import Answers
 from harbour.demo.referrals.audit import Audit
 from harbour.demo.referrals.decisions import Decisions
 from harbour.demo.referrals.feedback import Feedback
 from harbour.demo.referrals.meetings import Meetings
-from harbour.demo.referrals.rows import Rows, save_with_times, with_ids
+from harbour.demo.referrals.rows import Rows, with_ids
 from harbour.demo.referrals.tasks import Tasks
 from harbour.demo.referrals.timing import Planner
 from harbour.demo.referrals.who import Referrers
@@ -30,16 +27,9 @@ from harbour.demo.signins import FRONT_DOOR_PRACTITIONER, REFERRER
 from harbour.frontdoor import clocks, messages
 from harbour.frontdoor.models import (
     CompletenessRule,
-    Escalation,
-    Notification,
     Referral,
-    ReferralDecision,
-    SourceTask,
 )
-from harbour.partnership.models import Agency, Role, Staff, ThresholdGuidance
-
-if TYPE_CHECKING:
-    from harbour.demo.generator import _Child
+from harbour.partnership.models import Role, Staff, ThresholdGuidance
 
 
 class ReferralPhase:
@@ -47,22 +37,8 @@ class ReferralPhase:
     notifications, strategy meetings, an audit round, and the front door's relationships with
     the children referred lately."""
 
-    def __init__(
-        self,
-        *,
-        seed: int,
-        children: Sequence[_Child],
-        agencies: dict[str, Agency],
-        reference_date: dt.date,
-        now: dt.datetime | None = None,
-    ) -> None:
-        self.year = year = Year(
-            seed=seed,
-            children=children,
-            agencies=agencies,
-            reference_date=reference_date,
-            now=now,
-        )
+    def __init__(self, year: Year) -> None:
+        self.year = year
         self.who = Referrers(year)
         self.planner = Planner(year, self.who)
         self.answers = Answers(year, self.who)
@@ -153,13 +129,7 @@ class ReferralPhase:
             self.decisions.decisions(plan, rows, decider, manager, managers, guidance)
             self.feedback.feedback(plan, rows, manager, managers, unread_outcome_for)
             self.tasks.tasks_and_relationships(plan, rows)
-        rows.decisions.sort(key=lambda d: d.decided_at)
-        ReferralDecision.objects.bulk_create(rows.decisions)
-        Escalation.objects.bulk_create(rows.escalations)
-        save_with_times(SourceTask, rows.tasks)
-        save_with_times(Notification, rows.notifications)
-        rows.relationships.sort(key=lambda w: (w.started_on, str(w.child_id)))
-        WorkingRelationship.objects.bulk_create(rows.relationships)
+        rows.save()
         # Last, so that every row before them is drawn as it was before they existed.
         self.meetings.save_meetings(managers)
         audit_notifications = self.audit.save_audit(managers)

@@ -31,6 +31,16 @@ class Rows:
     notifications: list[Notification] = field(default_factory=list)
     relationships: list[WorkingRelationship] = field(default_factory=list)
 
+    def save(self) -> None:
+        """Write them, decisions in the order they were made, relationships by start."""
+        self.decisions.sort(key=lambda d: d.decided_at)
+        ReferralDecision.objects.bulk_create(self.decisions)
+        Escalation.objects.bulk_create(self.escalations)
+        save_with_times(SourceTask, self.tasks)
+        save_with_times(Notification, self.notifications)
+        self.relationships.sort(key=lambda w: (w.started_on, str(w.child_id)))
+        WorkingRelationship.objects.bulk_create(self.relationships)
+
 
 def with_ids(model: Any, rows: list[Any]) -> list[Any]:
     """``bulk_create``, with every row's id, also on a database that cannot return them."""
@@ -69,3 +79,16 @@ def note(
         latest = min(at + dt.timedelta(days=2), year.now - dt.timedelta(minutes=1))
         notification.read_at = year.between(at + dt.timedelta(minutes=5), latest)
     return notification
+
+
+def notes(
+    year: Year,
+    recipients: list[Staff],
+    referral: Referral,
+    message: str,
+    at: dt.datetime,
+    *,
+    read: bool,
+) -> list[Notification]:
+    """The same message to each recipient (the front door's managers), as the services send it."""
+    return [note(year, recipient, referral, message, at, read=read) for recipient in recipients]

@@ -5,7 +5,6 @@ with a referral closed lately), noted as the front door's services note it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.demo.referrals.planned import (
@@ -14,23 +13,16 @@ from harbour.demo.referrals.planned import (
 )
 from harbour.demo.referrals.rows import Rows
 from harbour.demo.referrals.year import (
-    Year,
+    Part,
 )
 from harbour.frontdoor import messages
 from harbour.frontdoor.models import (
     SourceTask,
 )
 
-if TYPE_CHECKING:
-    pass
 
-
-class Tasks:
+class Tasks(Part):
     """Makes the source tasks and the front door's working relationships."""
-
-    def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
 
     def tasks_and_relationships(self, plan: Planned, rows: Rows) -> None:
         r = plan.referral

@@ -30,6 +30,7 @@ from harbour.demo.referrals.planned import (
 from harbour.demo.referrals.who import Referrers
 from harbour.demo.referrals.year import (
     FRONT_DOOR_CODE,
+    Part,
     Year,
     minute,
 )
@@ -76,12 +77,11 @@ def apportion(weights: Sequence[float], total: int) -> list[int]:
     return counts
 
 
-class Planner:
+class Planner(Part):
     """Plans the year's referrals and times each step."""
 
     def __init__(self, year: Year, who: Referrers) -> None:
-        self.year = year
-        self.rng = year.rng
+        super().__init__(year)
         self.who = who
 
     # -- open on the reference date -------------------------------------------------------------

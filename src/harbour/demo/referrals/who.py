@@ -31,6 +31,7 @@ from harbour.demo.referrals.planned import (
 )
 from harbour.demo.referrals.year import (
     FRONT_DOOR_CODE,
+    Part,
     Year,
 )
 from harbour.demo.signins import (
@@ -69,12 +70,11 @@ def text_pronouns(sex: str, gender: str) -> dict[str, str]:
     return THEY
 
 
-class Referrers:
+class Referrers(Part):
     """Chooses the child of each referral and its referrer."""
 
     def __init__(self, year: Year) -> None:
-        self.year = year
-        self.rng = year.rng
+        super().__init__(year)
         self.referred: dict[uuid.UUID, int] = {}
         self.pools: dict[str, tuple[list[_Child], list[float]]] = {}
 

@@ -158,3 +158,11 @@ class Year:
 
     def signed_in(self, email: str) -> Staff:
         return next(s for s in self.staff if s.email == email)
+
+
+class Part:
+    """One part of the phase: what it makes, drawn from the phase's ``Year``."""
+
+    def __init__(self, year: Year) -> None:
+        self.year = year
+        self.rng = year.rng
