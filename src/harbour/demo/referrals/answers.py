@@ -16,23 +16,10 @@ from harbour.children.codes import Ethnicity, Sex
 from harbour.demo import names
 from harbour.demo import referral_text as text
 from harbour.demo.models import SendStatus
-from harbour.demo.referrals.origins import (
-    Origin,
-)
-from harbour.demo.referrals.planned import (
-    AWAITING,
-    CLOSED,
-    RATED,
-    RECEIVED,
-    About,
-    Planned,
-)
+from harbour.demo.referrals.origins import Origin
+from harbour.demo.referrals.planned import AWAITING, CLOSED, RATED, RECEIVED, About, Planned
 from harbour.demo.referrals.who import Referrers, text_pronouns
-from harbour.demo.referrals.year import (
-    FRONT_DOOR_CODE,
-    Part,
-    Year,
-)
+from harbour.demo.referrals.year import FRONT_DOOR_CODE, Part, Year
 from harbour.frontdoor import completeness, services
 from harbour.frontdoor.codes import (
     Consent,
@@ -46,9 +33,7 @@ from harbour.frontdoor.codes import (
     Urgency,
 )
 from harbour.frontdoor.meetings import MEETING_OUTCOMES
-from harbour.frontdoor.models import (
-    Referral,
-)
+from harbour.frontdoor.models import Referral
 from harbour.frontdoor.services import CONTINUING_OUTCOMES
 
 # Outcomes that keep the front door's agency working with a child it already knows.
@@ -91,8 +76,6 @@ class Answers(Part):
         super().__init__(year)
         self.who = who
         self.source_ids: dict[str, int] = {}
-
-    # -- the referral's answers -----------------------------------------------------------------
 
     def about(self, plan: Planned) -> About:
         if plan.new_child is not None:

@@ -10,30 +10,13 @@ import random
 from harbour.access import policy
 from harbour.children.codes import Ethnicity
 from harbour.demo import referral_text as text
-from harbour.demo.referrals.planned import (
-    Planned,
-)
+from harbour.demo.referrals.planned import Planned
 from harbour.demo.referrals.rows import note, save_with_times
-from harbour.demo.referrals.year import (
-    Part,
-    Year,
-)
-from harbour.demo.signins import (
-    FRONT_DOOR_MANAGER,
-)
+from harbour.demo.referrals.year import Part, Year
+from harbour.demo.signins import FRONT_DOOR_MANAGER
 from harbour.frontdoor import messages
-from harbour.frontdoor.codes import (
-    AuditGrade,
-    AuditQuestion,
-    KnownNeed,
-    Sampling,
-)
-from harbour.frontdoor.models import (
-    AuditedReferral,
-    Notification,
-    Referral,
-    ReferralAudit,
-)
+from harbour.frontdoor.codes import AuditGrade, AuditQuestion, KnownNeed, Sampling
+from harbour.frontdoor.models import AuditedReferral, Notification, Referral, ReferralAudit
 from harbour.partnership.models import Staff
 
 # One round of a multi-agency audit of referrals, drawn some weeks before "now".
@@ -49,8 +32,6 @@ class Audit(Part):
     def __init__(self, year: Year) -> None:
         super().__init__(year)
         self.recipients: dict[int, list[Staff]] = {}
-
-    # -- an audit of referrals ------------------------------------------------------------------
 
     def save_audit(self, managers: list[Staff]) -> int:
         """One round of the multi-agency audit (finding 1.5), drawn by the demo front-door

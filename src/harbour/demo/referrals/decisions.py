@@ -8,23 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from harbour.demo import referral_text as text
-from harbour.demo.referrals.planned import (
-    AWAITING,
-    CLOSED,
-    Planned,
-)
+from harbour.demo.referrals.planned import AWAITING, CLOSED, Planned
 from harbour.demo.referrals.rows import Rows, note, notes
-from harbour.demo.referrals.year import (
-    Part,
-)
+from harbour.demo.referrals.year import Part
 from harbour.frontdoor import messages
-from harbour.frontdoor.codes import (
-    Outcome,
-)
-from harbour.frontdoor.models import (
-    DecisionState,
-    ReferralDecision,
-)
+from harbour.frontdoor.codes import Outcome
+from harbour.frontdoor.models import DecisionState, ReferralDecision
 from harbour.partnership.models import Staff, ThresholdGuidance, ThresholdLevel
 
 # Which threshold guidance each outcome relies on, where one matches.

@@ -7,18 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from harbour.demo import referral_text as text
-from harbour.demo.referrals.planned import (
-    CLOSED,
-    Planned,
-)
+from harbour.demo.referrals.planned import CLOSED, Planned
 from harbour.demo.referrals.rows import Rows, note, notes
-from harbour.demo.referrals.year import (
-    Part,
-)
+from harbour.demo.referrals.year import Part
 from harbour.frontdoor import messages
-from harbour.frontdoor.models import (
-    Escalation,
-)
+from harbour.frontdoor.models import Escalation
 from harbour.partnership.models import Staff
 
 

@@ -10,30 +10,13 @@ import datetime as dt
 
 from harbour.demo import referral_text as text
 from harbour.demo import riverside as rv
-from harbour.demo.referrals.planned import (
-    AWAITING,
-    CLOSED,
-    Planned,
-)
+from harbour.demo.referrals.planned import AWAITING, CLOSED, Planned
 from harbour.demo.referrals.rows import with_ids
-from harbour.demo.referrals.who import (
-    DSL_TITLE,
-)
-from harbour.demo.referrals.year import (
-    FRONT_DOOR_CODE,
-    Part,
-)
-from harbour.frontdoor.codes import (
-    MeetingRole,
-    MeetingStatus,
-    Step,
-)
+from harbour.demo.referrals.who import DSL_TITLE
+from harbour.demo.referrals.year import FRONT_DOOR_CODE, Part
+from harbour.frontdoor.codes import MeetingRole, MeetingStatus, Step
 from harbour.frontdoor.meetings import MEETING_OUTCOMES, is_out_of_hours
-from harbour.frontdoor.models import (
-    MeetingAction,
-    MeetingAgency,
-    StrategyMeeting,
-)
+from harbour.frontdoor.models import MeetingAction, MeetingAgency, StrategyMeeting
 from harbour.partnership.models import Agency, Staff
 
 # Strategy meetings: of those held, the shares held late (after the service level), out of hours
@@ -56,8 +39,6 @@ _OUT_OF_HOURS = "out_of_hours"
 
 class Meetings(Part):
     """Writes the strategy meetings, their invitees and their actions."""
-
-    # -- strategy meetings ----------------------------------------------------------------------
 
     def save_meetings(self, managers: list[Staff]) -> None:
         """A strategy meeting for every decision for a section 47 enquiry or the risk outside

@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harbour.demo import riverside as rv
-from harbour.frontdoor.codes import (
-    Feed,
-)
+from harbour.frontdoor.codes import Feed
 
 
 @dataclass(frozen=True)

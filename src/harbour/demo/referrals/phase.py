@@ -25,10 +25,7 @@ from harbour.demo.referrals.who import Referrers
 from harbour.demo.referrals.year import FRONT_DOOR_CODE, Year
 from harbour.demo.signins import FRONT_DOOR_PRACTITIONER, REFERRER
 from harbour.frontdoor import clocks, messages
-from harbour.frontdoor.models import (
-    CompletenessRule,
-    Referral,
-)
+from harbour.frontdoor.models import CompletenessRule, Referral
 from harbour.partnership.models import Role, Staff, ThresholdGuidance
 
 

@@ -9,12 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from harbour.demo import referral_text as text
-from harbour.demo.referrals.origins import (
-    Origin,
-)
-from harbour.frontdoor.models import (
-    Referral,
-)
+from harbour.demo.referrals.origins import Origin
+from harbour.frontdoor.models import Referral
 from harbour.partnership.models import Staff
 
 if TYPE_CHECKING:

@@ -7,18 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from harbour.access.models import RelationshipKind, WorkingRelationship
-from harbour.demo.referrals.planned import (
-    CLOSED,
-    Planned,
-)
+from harbour.demo.referrals.planned import CLOSED, Planned
 from harbour.demo.referrals.rows import Rows
-from harbour.demo.referrals.year import (
-    Part,
-)
+from harbour.demo.referrals.year import Part
 from harbour.frontdoor import messages
-from harbour.frontdoor.models import (
-    SourceTask,
-)
+from harbour.frontdoor.models import SourceTask
 
 
 class Tasks(Part):

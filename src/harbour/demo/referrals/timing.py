@@ -11,12 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from harbour.demo import riverside as rv
-from harbour.demo.referrals.origins import (
-    EVENT_HOURS,
-    ORIGINS,
-    ORIGINS_BY_KEY,
-    Origin,
-)
+from harbour.demo.referrals.origins import EVENT_HOURS, ORIGINS, ORIGINS_BY_KEY, Origin
 from harbour.demo.referrals.planned import (
     AWAITING,
     BACKLOG,
@@ -28,16 +23,8 @@ from harbour.demo.referrals.planned import (
     Planned,
 )
 from harbour.demo.referrals.who import Referrers
-from harbour.demo.referrals.year import (
-    FRONT_DOOR_CODE,
-    Part,
-    Year,
-    minute,
-)
-from harbour.frontdoor.codes import (
-    ServiceClock,
-    Urgency,
-)
+from harbour.demo.referrals.year import FRONT_DOOR_CODE, Part, Year, minute
+from harbour.frontdoor.codes import ServiceClock, Urgency
 
 if TYPE_CHECKING:
     from harbour.demo.generator import _Child

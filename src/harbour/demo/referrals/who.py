@@ -23,22 +23,9 @@ from harbour.demo.referrals.origins import (
     VCSE_WEIGHTS,
     Origin,
 )
-from harbour.demo.referrals.planned import (
-    CLOSED,
-    ESCALATED,
-    About,
-    Planned,
-)
-from harbour.demo.referrals.year import (
-    FRONT_DOOR_CODE,
-    Part,
-    Year,
-)
-from harbour.demo.signins import (
-    ED_NURSE,
-    REFERRER,
-    SCHOOL_DSL,
-)
+from harbour.demo.referrals.planned import CLOSED, ESCALATED, About, Planned
+from harbour.demo.referrals.year import FRONT_DOOR_CODE, Part, Year
+from harbour.demo.signins import ED_NURSE, REFERRER, SCHOOL_DSL
 from harbour.partnership.models import Role, Staff
 
 if TYPE_CHECKING:
@@ -88,8 +75,6 @@ class Referrers(Part):
             if self.may_refer(o, child, yesterday)
         ]
         return self.year.pick(options) if options else ORIGINS_BY_KEY["police"]
-
-    # -- who is referred, by whom ---------------------------------------------------------------
 
     @staticmethod
     def age_on(dob: dt.date, day: dt.date) -> int:

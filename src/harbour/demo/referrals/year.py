@@ -19,13 +19,9 @@ from zoneinfo import ZoneInfo
 from faker import Faker
 
 from harbour.demo import riverside as rv
-from harbour.demo.referrals.planned import (
-    Planned,
-)
+from harbour.demo.referrals.planned import Planned
 from harbour.frontdoor import clocks
-from harbour.frontdoor.models import (
-    CompletenessRule,
-)
+from harbour.frontdoor.models import CompletenessRule
 from harbour.frontdoor.working_time import WorkingTime
 from harbour.partnership.models import Agency, Staff
 
