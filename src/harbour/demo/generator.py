@@ -62,7 +62,8 @@ from harbour.demo.models import DemoPattern, GroundTruth, SendStatus
 from harbour.demo.needs import PlannedNeed, plan_source_needs
 from harbour.demo.rapid import plan_serious_incidents
 from harbour.demo.record import RecordPhase, eighteenth_birthday
-from harbour.demo.referrals import ReferralPhase
+from harbour.demo.referrals.phase import ReferralPhase
+from harbour.demo.referrals.year import Year
 from harbour.demo.signins import (
     ADMINISTRATOR,
     DEACTIVATED_EMAIL,
@@ -448,13 +449,14 @@ class _Generator:
         self.counts.update(counts)
 
     def create_referrals(self) -> None:
-        counts = ReferralPhase(
+        year = Year(
             seed=self.seed,
             children=self.children,
             agencies=self.agencies,
             reference_date=REFERENCE_DATE,
             now=self.referrals_now,
-        ).run()
+        )
+        counts = ReferralPhase(year).run()
         self.counts["relationships"] += counts.pop("relationships_added")
         self.counts.update(counts)
 

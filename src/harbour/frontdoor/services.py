@@ -171,22 +171,20 @@ def audit_referral(
     )
 
 
-def _start_clock(
+def start_clock(
     referral: Referral,
     start: dt.datetime,
     *,
-    rules: IntakeRules | None = None,
+    levels: clocks.Levels,
+    working: WorkingTime,
     escalation: bool = True,
 ) -> None:
     """Put the referral on its clock from ``start`` (ADR 0019): which clock its urgency and the
     hour call for, and when its rating, decision and (unless ``escalation`` is False) its
-    referrer's escalation fall due, by the partnership's levels and working time (``rules``, or
-    read now)."""
+    referrer's escalation fall due, by the partnership's service ``levels`` and ``working``
+    time. The demo's history sets its referrals' clocks with it too."""
     timed = clocks.referral_clock(
-        urgency=referral.urgency,
-        received=start,
-        levels=rules.service_levels if rules else clocks.service_levels(),
-        working=rules.working if rules else clocks.working_time(),
+        urgency=referral.urgency, received=start, levels=levels, working=working
     )
     referral.service_clock = timed.clock
     referral.received_out_of_hours = timed.out_of_hours
@@ -195,6 +193,29 @@ def _start_clock(
     if escalation:
         referral.escalation_from = timed.escalation_from
     referral.rating_overdue_notified_at = None
+
+
+def _start_clock(
+    referral: Referral,
+    start: dt.datetime,
+    *,
+    rules: IntakeRules | None = None,
+    escalation: bool = True,
+) -> None:
+    """``start_clock`` by the levels and working time in ``rules``, or read now."""
+    start_clock(
+        referral,
+        start,
+        levels=rules.service_levels if rules else clocks.service_levels(),
+        working=rules.working if rules else clocks.working_time(),
+        escalation=escalation,
+    )
+
+
+def record_completeness(referral: Referral, result: completeness.Completeness) -> None:
+    """Keep on the referral how complete it was as received, by the partnership's rules."""
+    referral.completeness_score = result.score
+    referral.completeness_missing = [item.key for item in result.missing]
 
 
 def _notify(recipients: Any, referral: Referral, message: str) -> None:
@@ -289,8 +310,7 @@ def _receive(
         )
     referral.status = Status.RECEIVED
     referral.received_at = now
-    referral.completeness_score = result.score
-    referral.completeness_missing = [item.key for item in result.missing]
+    record_completeness(referral, result)
     _start_clock(referral, now, rules=rules)
     referral.save()
     referral.reference = messages.referral_reference(now, referral.pk)

@@ -17,13 +17,8 @@ from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.demo import riverside as rv
 from harbour.demo.generator import REFERENCE_DATE, _front_door_models, generate
 from harbour.demo.referral_text import VICTIM_BLAMING_PHRASES
-from harbour.demo.referrals import (
-    CONTINUING_OUTCOMES,
-    FRONT_DOOR_CODE,
-    LONDON,
-    OUTCOME_THRESHOLD,
-    reference_moment,
-)
+from harbour.demo.referrals.decisions import OUTCOME_THRESHOLD
+from harbour.demo.referrals.year import FRONT_DOOR_CODE, LONDON, reference_moment
 from harbour.demo.signins import FRONT_DOOR_MANAGER, FRONT_DOOR_PRACTITIONER, REFERRER
 from harbour.frontdoor import clocks, completeness, selectors
 from harbour.frontdoor.codes import (
@@ -58,6 +53,7 @@ from harbour.frontdoor.models import (
     SourceTask,
     StrategyMeeting,
 )
+from harbour.frontdoor.services import CONTINUING_OUTCOMES
 from harbour.language.checker import check
 from harbour.partnership.models import AgencyType, Role, Staff, Team
 
