@@ -187,9 +187,20 @@ class _Undo(Exception):
     pass
 
 
+@pytest.fixture(params=["bulk_create", "copy"])
+def written_by(request, monkeypatch):
+    """Rows written as a small file writes them, or (on PostgreSQL) with COPY, as a large file
+    does (``access.inserts.COPY_FROM`` rows or more): the same outcome either way."""
+    from harbour.access import inserts
+
+    if request.param == "copy":
+        monkeypatch.setattr(inserts, "COPY_FROM", 1)
+    return request.param
+
+
 @pytest.mark.django_db
 def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
-    synthetic_records, trained_json, monkeypatch
+    synthetic_records, trained_json, monkeypatch, written_by
 ):
     from harbour.identity import bulk_arrivals, intake
 
@@ -256,7 +267,7 @@ def test_a_file_matched_at_once_ends_as_one_matched_record_by_record(
 
 @pytest.mark.django_db
 def test_matched_at_once_every_save_is_audited_in_the_chain_and_the_same_file_adds_nothing(
-    synthetic_records, trained_json, django_capture_on_commit_callbacks
+    synthetic_records, trained_json, django_capture_on_commit_callbacks, written_by
 ):
     indexed = load_records(synthetic_records)
     store_model(trained_json)
