@@ -398,7 +398,9 @@ def test_a_strategy_meeting_out_of_hours_and_an_audit_of_referrals(page, base):
     expect(page.locator("h1")).to_have_text("Strategy meeting")
     expect(page.locator("main")).to_contain_text("Did not attend")
     expect(page.locator("main")).to_contain_text("did not attend:")
-    expect(page.locator("#actions-heading + .harbour-table-scroll table tbody tr").first).to_be_visible()
+    expect(
+        page.locator("#actions-heading + .harbour-table-scroll table tbody tr").first
+    ).to_be_visible()
     assert_accessible(page, "strategy-meeting-held")
 
     # An audit of the front door's referrals, fed back to the team that referred. The demo's
