@@ -728,6 +728,17 @@ def source_referral_basis(agency: Any, referral: Any) -> str:
     return ""
 
 
+OWN_SOURCE_RECORDS = "identity:own_source_records"  # an agency reads back its own records' numbers
+
+
+def agency_source_records(agency: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The source records an agency may have person numbers for: the ones it sent itself, and
+    none while the agency is inactive (issue 14, part 6)."""
+    if not agency.is_active:
+        return queryset.none()
+    return queryset.filter(agency=agency)
+
+
 # The person index (ADR 0014) ---------------------------------------------------------------------
 
 

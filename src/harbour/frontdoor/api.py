@@ -32,6 +32,7 @@ from harbour.frontdoor.api_docs import GovukDocs
 from harbour.frontdoor.codes import Feed
 from harbour.frontdoor.events_api import router as events_router
 from harbour.frontdoor.models import ApiToken
+from harbour.frontdoor.numbers_api import router as numbers_router
 from harbour.frontdoor.problems import (
     API_PREFIX,
     PROBLEM_CONTENT_TYPE,
@@ -111,6 +112,7 @@ READ_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _READ_PROBLE
 SEND_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _SEND_PROBLEMS}
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 api.add_router("/", events_router)  # POST /api/events and /api/needs (issue 11)
+api.add_router("/", numbers_router)  # GET /api/person-numbers (issue 14, part 6)
 
 
 def _token(request: HttpRequest) -> ApiToken:

@@ -35,7 +35,11 @@ def board_report(
 ) -> bytes:
     """An .xlsx of each part's sections: (part's heading, its sections)."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(
+        # Text is text: a cell that starts with = is never made a formula, nor a URL a link.
+        out,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     heading = book.add_format({"bold": True, "font_size": 16})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -61,10 +61,17 @@ def polled_progress(
     return show(request, polling)
 
 
+FORMULA_STARTS = frozenset("=+-@")
+_SKIPPED = "".join(chr(c) for c in range(33)) + "\x7f"  # spaces and control characters
+
+
 def csv_cell(value: object) -> object:
-    """Spreadsheet programs run a cell that starts with = + - or @ as a formula."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
+    """Spreadsheet programs run a cell that starts with = + - or @ as a formula, also after
+    spaces, tabs or other control characters, which they skip: such a cell gets a leading '."""
+    if isinstance(value, str):
+        first = value.lstrip(_SKIPPED)[:1]
+        if first in FORMULA_STARTS or value[:1] in {"\t", "\r"}:
+            return "'" + value
     return value
 
 

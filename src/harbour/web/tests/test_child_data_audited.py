@@ -373,6 +373,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "was new and what matching did, never a child's details",
     "api:needs-receive": "POST only: the answer gives Harbour's id for the need, whether it was "
     "new and what matching did, never a child's details",
+    "api:person-numbers": "the agency's own record identifiers and Harbour's person numbers for "
+    "them, no child's details; each page audited as an export (identity/tests/test_numbers.py)",
     **{
         f"partnership:{name}": _ADMIN
         for name in (

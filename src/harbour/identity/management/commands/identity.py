@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -80,6 +81,56 @@ class Command(TyperCommand):
         )
         if summary.created or summary.updated:
             self.stdout.write("Run `harbour link run --incremental` to link the new records.")
+
+    @command()
+    def export(
+        self,
+        agency: Annotated[str, typer.Option(help="The agency's code, e.g. riverside-police")],
+        out: Annotated[
+            Path | None, typer.Option(help="The CSV file to write (standard output if none)")
+        ] = None,
+        recipient: Annotated[
+            str, typer.Option(help="Who receives the file, for the audit trail")
+        ] = "",
+    ) -> None:
+        """Person numbers back to an agency: for every record it has sent, Harbour's person
+        number and status (linked, held, closed, pending), as CSV. Audited."""
+        import csv
+        import os
+        import tempfile
+
+        from harbour.identity import numbers
+        from harbour.web.responses import csv_cell
+
+        found = Agency.objects.filter(code=agency).first()
+        if found is None:
+            self.stderr.write(f"No agency has the code {agency!r}.")
+            raise typer.Exit(code=1)
+        rows = numbers.export_all(
+            found, actor="cli:identity-export", recipient=recipient or found.code
+        )
+        if out is None:
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(numbers.HEADER)
+            for row in rows:
+                writer.writerow([csv_cell(value) for value in row])
+            return
+        # Written beside the target and renamed into place: never half a file.
+        handle, partial = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.")
+        count = 0
+        try:
+            with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
+                writer = csv.writer(file)
+                writer.writerow(numbers.HEADER)
+                for row in rows:
+                    writer.writerow([csv_cell(value) for value in row])
+                    count += 1
+            os.replace(partial, out)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        self.stdout.write(f"{out}: {count:,} records of {found.name}.")
 
     @command()
     def reconcile(self) -> None:
