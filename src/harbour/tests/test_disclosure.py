@@ -4,12 +4,15 @@ cell in whole numbers (scipy's MILP) given everything published."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped]
 
+from harbour import disclosure
 from harbour.disclosure import (
     SYMBOL,
     ProtectedTable,
@@ -166,3 +169,25 @@ def test_a_table_of_one_row_and_a_table_of_nothing():
     assert empty.cells == [] and str(empty.total) == "0"
     with pytest.raises(ValueError, match="negative"):
         protect_table([[1, -2]])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda columns: st.lists(
+            st.lists(
+                st.sampled_from([0, 0, 1, 2, 4, 5, 7, 30]), min_size=columns, max_size=columns
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+)
+def test_the_shape_of_the_table_settles_cells_as_the_linear_programmes_would(counts):
+    """Bridges of the hidden cells are fixed and cells on a cycle of non-zero hidden cells are
+    free (``_settled_by_structure``): the same table as deciding every cell by linear
+    programming, neither more nor fewer cells hidden."""
+    fast = protect_table(counts)
+    with mock.patch.object(disclosure, "_settled_by_structure", return_value=(set(), set())):
+        slow = protect_table(counts)
+    assert fast == slow
