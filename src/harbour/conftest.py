@@ -77,10 +77,76 @@ def assert_accessible(page: Any, name: str) -> None:
     assert violations == [], f"{name}: " + json.dumps(violations, indent=2)
 
 
+# The rows the migrations seed (the front door's rules and clocks, the flag rules, the education
+# limits…), as they stood after migrating: a transactional test (a browser journey's live server)
+# ends by flushing every table, and the next test on the same worker would find them gone.
+_SEEDED: list[tuple[type, str]] = []
+# Made again by the flush itself (post_migrate), with ids of their own.
+_REMADE_BY_FLUSH = {"contenttypes.contenttype", "auth.permission"}
+
+
+def _snapshot_seeded_rows() -> None:
+    from django.apps import apps
+    from django.core import serializers
+
+    for model in apps.get_models():
+        if model._meta.label_lower in _REMADE_BY_FLUSH or not model._meta.managed:
+            continue
+        if model._base_manager.exists():
+            rows = serializers.serialize("json", model._base_manager.order_by("pk"))
+            _SEEDED.append((model, rows))
+
+
+def _restore_seeded_rows() -> None:
+    """Put back the migrations' rows a flush took, with the ids they had, and move each table's
+    id sequence past them (PostgreSQL), as ``loaddata`` does."""
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    missing = [(model, rows) for model, rows in _SEEDED if not model._base_manager.exists()]
+    if not missing:
+        return
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for _model, rows in missing:
+            for item in serializers.deserialize("json", rows):
+                item.save()
+    connection.check_constraints(table_names=[m._meta.db_table for m, _ in missing])
+    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in missing])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test's flush, the migrations' rows back for the tests that follow."""
+    result = yield
+    # With no next test, the session's teardown has already dropped the test database.
+    if _SEEDED and nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_seeded_rows()
+    return result
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """Before the test database is dropped, end any session a server thread left open on it, so
+    """Note the rows the migrations seeded (restored after every transactional test's flush).
+    Before the test database is dropped, end any session a server thread left open on it, so
     PostgreSQL can drop it rather than leave it behind."""
+    with django_db_blocker.unblock():
+        _snapshot_seeded_rows()
     yield
     from django.db import connection
 

@@ -111,8 +111,8 @@ def test_no_page_scrolls_sideways_at_320_px(page: Any, live_server: Any) -> None
         if name not in walked:
             walk(name, viewer, url)
     with_arguments = {n for n in walked if patterns.get(n) and n in NO_CHILD_DATA}
-    # How many depends on the rows the migrations seed (the front door's rules and clocks, the
-    # flag rules), which a transactional test run before this one on the same worker flushes:
-    # 106 pages, 13 with arguments, on a fresh database; 100 and 7 after such a flush.
-    assert len(walked) > 90 and len(with_arguments) >= 5, (len(walked), sorted(with_arguments))
+    # 106 pages, 13 with arguments, on this suite's data (the rows the migrations seed, the
+    # front door's rules and clocks and the flag rules, are put back after every transactional
+    # test's flush: harbour/conftest.py); a floor a little under, so a new page needs no edit.
+    assert len(walked) > 100 and len(with_arguments) >= 11, (len(walked), sorted(with_arguments))
     assert problems == [], "\n".join(problems)
