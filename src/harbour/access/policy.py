@@ -1224,10 +1224,16 @@ def alert_recipients(named: QuerySet[M], staff: QuerySet[M]) -> QuerySet[M]:
     """Who is told of a measure's alert: the leaders the measure names (``named``), those of them
     still active and still leaders; where it names none who are, every active leader, so an
     alert is never told to no one."""
-    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.INSIGHT_ALERT_ACT in actions]
-    leaders = staff.filter(is_active=True, role__in=roles, agency__is_active=True)
+    leaders = alert_leaders(staff)
     chosen = leaders.filter(pk__in=named.values("pk"))
     return (chosen if chosen.exists() else leaders).order_by("pk")
+
+
+def alert_leaders(staff: QuerySet[M]) -> QuerySet[M]:
+    """The members of staff a measure may name to be told of its alerts: active leaders who may
+    act on alerts, in an active agency."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if Action.INSIGHT_ALERT_ACT in actions]
+    return staff.filter(is_active=True, role__in=roles, agency__is_active=True)
 
 
 def may_be_named_for_alerts(staff: Any) -> bool:

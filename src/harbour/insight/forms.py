@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 
 from harbour.insight.engine import FORMATS
+from harbour.insight.engine.alerts import MIN_BASELINE
 from harbour.insight.engine.disproportionality import DEFAULT_REFERENCE, GROUPS
 from harbour.insight.models import AlertSeries
 from harbour.web import lists
 from harbour.web.fields import past_or_today, text_field
 from harbour.web.forms import GovukDateField
 
+MAX_LOOK_BACK = 60  # five years of months
 MAX_IMPORT_BYTES = 200 * 1024 * 1024  # a year of street crime for the largest force is ~75 MB
 
 
@@ -92,3 +94,71 @@ class AlertActionForm(forms.Form):
         data = super().clean() or {}
         past_or_today(self, "taken_on", "The date it was done")
         return data
+
+
+class AlertMeasureForm(forms.Form):
+    """How the monthly check watches one measure: on or off, its baseline, how unlikely a count
+    must be to raise an alert, the smallest count alerted on, and the leaders told."""
+
+    active = forms.TypedChoiceField(
+        label="Does the check watch this measure?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the check should watch this measure"},
+    )
+    look_back = forms.IntegerField(
+        label="Months of baseline",
+        help_text=f"The months before the month checked that say what to expect: a whole number "
+        f"from {MIN_BASELINE} to {MAX_LOOK_BACK}",
+        min_value=MIN_BASELINE,
+        max_value=MAX_LOOK_BACK,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the months of baseline",
+            "invalid": "Months of baseline must be a whole number, like 12",
+            "min_value": f"Months of baseline must be {MIN_BASELINE} or more",
+            "max_value": f"Months of baseline must be {MAX_LOOK_BACK} or fewer",
+        },
+    )
+    threshold = forms.FloatField(
+        label="How unlikely a count must be to raise an alert",
+        help_text="A probability between 0 and 1: 0.001 raises an alert when a count this high "
+        "would happen by chance less than once in a thousand months",
+        widget=forms.TextInput(attrs={"data-width": "5", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter how unlikely a count must be",
+            "invalid": "How unlikely a count must be must be a number, like 0.001",
+        },
+    )
+    min_count = forms.IntegerField(
+        label="Smallest count to alert on",
+        help_text="A rise to fewer than this is not alerted on however unlikely it is",
+        min_value=1,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"data-width": "3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the smallest count to alert on",
+            "invalid": "The smallest count must be a whole number, like 5",
+            "min_value": "The smallest count must be 1 or more",
+            "max_value": "The smallest count must be 1,000 or fewer",
+        },
+    )
+    leaders = forms.MultipleChoiceField(
+        label="Leaders told of its alerts (optional)",
+        help_text="If you choose no one, every strategic leader is told",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, leaders: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].choices = leaders
+
+    def clean_threshold(self) -> float:
+        value = self.cleaned_data["threshold"]
+        if not 0 < value < 1:
+            raise forms.ValidationError(
+                "How unlikely a count must be must be more than 0 and less than 1, like 0.001"
+            )
+        return float(value)

@@ -20,7 +20,7 @@ from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.identity.cohort import LOOKBACK_DAYS, SEEN_BY, harm_events
 from harbour.identity.models import EXCLUSION_KINDS, AgencyEvent, EventKind
 from harbour.insight.engine import hidden, queries
-from harbour.insight.models import Alert, AlertCheck, SourceImport, StoreFile
+from harbour.insight.models import Alert, AlertCheck, AlertMeasure, SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
 
@@ -454,6 +454,30 @@ def alert_for(*, actor: Staff, alert_id: int) -> Alert:
     if alert is None:
         raise policy.NotFound(alert_id)
     return alert
+
+
+def alert_measures(*, actor: Staff) -> list[AlertMeasure]:
+    """What the monthly check watches and how, for anyone who reads the store."""
+    policy.require_capability(actor, policy.Action.INSIGHT_VIEW)
+    from harbour.insight.alerts import measures  # alerts reads the store through this module
+
+    return measures()
+
+
+def alert_measure(*, actor: Staff, series: str) -> AlertMeasure:
+    found = next((m for m in alert_measures(actor=actor) if m.series == series), None)
+    if found is None:
+        raise policy.NotFound(series)
+    return found
+
+
+def alert_leaders() -> list[Staff]:
+    """Who a measure may name to be told of its alerts (``policy.alert_leaders``)."""
+    return list(
+        policy.alert_leaders(Staff.objects.select_related("agency")).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
 
 
 def latest_alert_check(*, actor: Staff) -> AlertCheck | None:

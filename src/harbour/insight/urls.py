@@ -16,4 +16,6 @@ urlpatterns = [
     path("board-report.pdf", views.board_report_pdf, name="board-report-pdf"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/", views.alert, name="alert"),
+    path("alerts/measures/", views.alert_measures, name="alert-measures"),
+    path("alerts/measures/<slug:series>/", views.alert_measure, name="alert-measure"),
 ]

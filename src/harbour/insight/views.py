@@ -36,6 +36,7 @@ from harbour.insight.presenters import (
     month_name,
 )
 from harbour.partnership.http import AuthenticatedHttpRequest
+from harbour.partnership.models import Staff
 from harbour.web import lists
 from harbour.web.navigation import current_item
 from harbour.web.responses import csv_response, policy_errors, polled_progress
@@ -323,5 +324,68 @@ def alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
             "note": disclosure.NOTE,
             **current_item(request, "insight:alerts"),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@policy_errors
+def alert_measures(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What the monthly check watches and how: each measure's settings and the leaders told;
+    leaders change them (``alert_measure``)."""
+    found = selectors.alert_measures(actor=request.user)
+    return render(
+        request,
+        "insight/alert_measures.html",
+        {
+            "measures": found,
+            "may_act": policy.may_act_on_alerts(request.user),
+            **current_item(request, "insight:alerts"),
+        },
+    )
+
+
+def _leader_label(person: Staff) -> str:
+    name = person.get_full_name() or person.get_username()
+    return f"{name}, {person.agency.name}" if person.agency else name
+
+
+@login_required
+@policy_errors
+@require_http_methods(["GET", "POST"])
+def alert_measure(request: AuthenticatedHttpRequest, series: str) -> HttpResponse:
+    """Change how the check watches one measure (leaders; audited by the service)."""
+    measure = selectors.alert_measure(actor=request.user, series=series)
+    if not policy.may_act_on_alerts(request.user):
+        raise policy.Forbidden(policy.Action.INSIGHT_ALERT_ACT)
+    leaders = selectors.alert_leaders()
+    form = forms.AlertMeasureForm(
+        request.POST if request.method == "POST" else None,
+        leaders=[(p.get_username(), _leader_label(p)) for p in leaders],
+        initial={
+            "active": "yes" if measure.active else "no",
+            "look_back": measure.look_back,
+            "threshold": f"{measure.threshold:g}",
+            "min_count": measure.min_count,
+            "leaders": [p.get_username() for p in measure.leaders.all()],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        alert_checks.set_measure(
+            series=measure.series,
+            active=data["active"],
+            look_back=data["look_back"],
+            threshold=data["threshold"],
+            min_count=data["min_count"],
+            leaders=data["leaders"],
+            actor=request.user,
+        )
+        messages.success(request, f"{measure.get_series_display()}: the check's settings are saved")
+        return redirect("insight:alert-measures")
+    return render(
+        request,
+        "insight/alert_measure.html",
+        {"measure": measure, "form": form, **current_item(request, "insight:alerts")},
         status=400 if form.errors else 200,
     )

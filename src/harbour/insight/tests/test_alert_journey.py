@@ -13,7 +13,7 @@ from harbour.conftest import assert_accessible, demo_sign_in
 from harbour.demo import insight_files
 from harbour.demo.generator import generate
 from harbour.insight import services
-from harbour.insight.models import AlertAction
+from harbour.insight.models import AlertAction, AlertMeasure
 from harbour.partnership.models import Role, Staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +77,20 @@ def test_a_leader_opens_the_alert_and_records_what_was_done(page, live_server):
     expect(page.locator("h1")).to_have_text("Emerging patterns")
     expect(page.locator(".harbour-alerts")).to_contain_text("Action recorded")
     assert_accessible(page, "insight-alerts")
+
+    # What the check watches: the leader makes it stricter for violent crime by area.
+    page.get_by_role("link", name="What the check watches and how").click()
+    expect(page.locator("h1")).to_have_text("What the check watches")
+    assert_accessible(page, "insight-alert-measures")
+    page.get_by_role("link", name="Change Violent crime in each LSOA (police.uk)").click()
+    page.get_by_label("Months of baseline").fill("2")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Months of baseline must be 6 or more"
+    )
+    assert_accessible(page, "insight-alert-measure-error")
+    page.get_by_label("Months of baseline").fill("18")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("settings are saved")
+    expect(page.locator("table")).to_contain_text("18")
+    assert AlertMeasure.objects.get(series="violent_crime_by_area").look_back == 18

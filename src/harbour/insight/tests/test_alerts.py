@@ -275,3 +275,71 @@ def test_the_notice_opens_the_alert(client, raised, leader):
     assert response["Location"] == reverse("insight:alert", args=[raised.pk])
     listing = client.get(reverse("notices:list")).content.decode()
     assert "Open the alert" in listing
+
+
+# What the check watches, from the page (the command's settings, for leaders) ---------------------
+
+
+def test_readers_see_the_settings_and_only_leaders_may_change_them(client, analyst, leader):
+    client.force_login(analyst)
+    page = client.get(reverse("insight:alert-measures"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Rows a month from each source" in body and "Every strategic leader" in body
+    assert reverse("insight:alert-measure", args=["source_volume"]) not in body
+    url = reverse("insight:alert-measure", args=["source_volume"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"active": "no"}).status_code == 403
+    assert AlertMeasure.objects.get(series="source_volume").active
+    client.force_login(leader)
+    assert url in client.get(reverse("insight:alert-measures")).content.decode()
+    assert client.get(reverse("insight:alert-measure", args=["no_such"])).status_code == 404
+
+
+def test_a_leader_changes_a_measure_from_the_page_and_it_is_audited(client, leader):
+    client.force_login(leader)
+    url = reverse("insight:alert-measure", args=["violent_crime_by_area"])
+    form = client.get(url)
+    assert form.status_code == 200 and "Lena Lead" in form.content.decode()
+    answer = client.post(
+        url,
+        {
+            "active": "no",
+            "look_back": "24",
+            "threshold": "0.0001",
+            "min_count": "8",
+            "leaders": [leader.get_username()],
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"] == reverse("insight:alert-measures")
+    measure = AlertMeasure.objects.get(series="violent_crime_by_area")
+    assert (measure.active, measure.look_back, measure.threshold, measure.min_count) == (
+        False,
+        24,
+        0.0001,
+        8,
+    )
+    assert list(measure.leaders.all()) == [leader]
+    event = AuditEvent.objects.filter(event="insight.alert_measure_changed").latest("sequence")
+    assert event.actor_id == leader.pk and event.detail["look_back"] == 24
+
+
+def test_bad_settings_are_shown_as_errors_and_nothing_changes(client, leader):
+    client.force_login(leader)
+    url = reverse("insight:alert-measure", args=["assaults_by_area"])
+    before = AlertMeasure.objects.get_or_create(series="assaults_by_area")[0]
+    answer = client.post(
+        url, {"active": "yes", "look_back": "3", "threshold": "1.5", "min_count": "0"}
+    )
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Months of baseline must be 6 or more" in body
+    assert "must be more than 0 and less than 1" in body
+    assert "The smallest count must be 1 or more" in body
+    after = AlertMeasure.objects.get(series="assaults_by_area")
+    assert (after.look_back, after.threshold, after.min_count) == (
+        before.look_back,
+        before.threshold,
+        before.min_count,
+    )

@@ -275,6 +275,9 @@ MATRIX.update(
         # Emerging-pattern alerts (ADR 0034): readers see them; leaders record actions (POST).
         "insight:alerts": ("none", only(INSIGHT_READERS)),
         "insight:alert": ("insight_alert", only(INSIGHT_READERS)),
+        # What the check watches: readers see the settings, leaders change them.
+        "insight:alert-measures": ("none", only(INSIGHT_READERS)),
+        "insight:alert-measure": ("insight_measure", only({Role.STRATEGIC_LEADER})),
     }
 )
 PARTNERSHIP_VIEWERS = {r for r in Role if policy.ROLE_ACTIONS[r] & {policy.Action.PARTNERSHIP_VIEW}}
@@ -584,6 +587,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
                 )
             ).pk
         },
+        "insight_measure": lambda: {"series": "source_volume"},
         "insight_alert": lambda: {
             "alert_id": (
                 Alert.objects.first()

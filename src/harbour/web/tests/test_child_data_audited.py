@@ -419,6 +419,9 @@ NO_CHILD_DATA: dict[str, str] = {
     "area, age band, sex and ethnic group, small ones hidden; no child",
     "insight:board-report": "the board report in Excel: the same aggregate tables, no person",
     "insight:board-report-pdf": "the board report in PDF: the same aggregate tables, no person",
+    "insight:alert-measures": "the monthly check's settings for each measure and the leaders "
+    "it tells: no child",
+    "insight:alert-measure": "one measure's settings, changed by a leader: no child",
     "insight:alerts": "emerging-pattern alerts: a group's, an area's or a source's monthly "
     "counts against expected, small ones hidden; no person",
     "insight:alert": "one alert's figures and series (aggregate counts, small ones hidden) and "

@@ -424,6 +424,8 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "insight:board-report": _FILE,
     "insight:board-report-pdf": _FILE,
     "insight:alert": _ITEM,
+    "insight:alert-measures": "the measures the monthly check can watch: five, shown whole",
+    "insight:alert-measure": _ITEM,
     "language:home": _ITEM,
     "language:check": _POST,
     "language:report": _REPORT,
@@ -460,6 +462,8 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "api:api-root": "the API's front page",
     "api:openapi-json": _FILE,
     "api:openapi-view": "the API's documentation",
+    "api:person-numbers": "paged for machines by a cursor (after, size; "
+    "identity/tests/test_numbers.py), not a page people work through",
     "api:problem-type": _ITEM,
     "api:referral-receive": _POST,
     "api:referral-bulk": _POST,
