@@ -535,6 +535,32 @@ def boundaries_geojsonl() -> str:
     return "".join(json.dumps(_feature(i)) + "\n" for i in range(len(LSOAS)))
 
 
+# Riverside's invented electoral wards: each a block of two by two LSOAs on the grid.
+WARD_NAMES = (
+    "Wharfside", "Castle", "Canal Basin", "Victoria Park", "Mill Lane", "St Anne's",
+    "Orchard Vale", "Ferry Fields", "Market Cross", "Holly Bank", "Kingsmead", "Station",
+    "Rowan Heath", "Dockside", "Chapel End",
+)  # fmt: skip
+WARD_LOOKUP_HEADER = ["LSOA21CD", "LSOA21NM", "WD24CD", "WD24NM", "LAD24CD", "LAD24NM", "ObjectId"]
+
+
+def ward_of(index: int) -> tuple[str, str]:
+    """(code, name) of the ward Riverside's LSOA number ``index`` (0-based) best fits."""
+    row, column = divmod(index, COLUMNS)
+    ward = (row // 2) * (COLUMNS // 2) + column // 2
+    return f"E05{990001 + ward:06d}", WARD_NAMES[ward]
+
+
+def ward_lookup_csv() -> str:
+    """ONS's LSOA (2021) to ward (2024) best-fit lookup, for Riverside, as the Open Geography
+    Portal's CSV download lays it out."""
+    rows = [
+        [lsoa.code, lsoa.name, *ward_of(i), "E06990001", "Riverside", str(i + 1)]
+        for i, lsoa in enumerate(LSOAS)
+    ]
+    return _csv(WARD_LOOKUP_HEADER, rows)
+
+
 def write_demo_files(
     directory: Path, *, last_month: str, months: int = 24, seed: int = 2026
 ) -> list[tuple[str, Path]]:
@@ -547,6 +573,7 @@ def write_demo_files(
     span = months_between(f"{first_index // 12:04d}-{first_index % 12 + 1:02d}", months)
     files = [
         ("lsoa-boundaries", "riverside-lsoa-2021.geojson", boundaries_geojson()),
+        ("lsoa-ward-lookup", "LSOA21_WD24_LAD24_EW_LU_riverside.csv", ward_lookup_csv()),
         ("ons-census", "TS021-ethnic-group-lsoa-riverside.csv", census_ts021_nomis(seed)),
         ("ons-census", "census2021-ts007a-lsoa.csv", census_ts007a_bulk(seed)),
         ("police-uk-street", "riverside-street.csv", street_csv(span, 900, seed)),

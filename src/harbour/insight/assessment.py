@@ -49,6 +49,7 @@ SHEETS = {
     "trend-police": "Trend - police",
     "trend-ed": "Trend - emergency departments",
     "where": "Where - by LSOA",
+    "where-ward": "Where - by ward",
     "when": "When - day and hour",
     "who-age": "Who - age",
     "who-sex": "Who - sex",
@@ -226,24 +227,28 @@ def when_section(frame: pd.DataFrame, *, key: str, title: str, description: str)
     )
 
 
-def lsoa_section(violent: pd.DataFrame, assaults: pd.DataFrame) -> Section:
-    """Each LSOA's violent crime (police) and assaults placed there (ED), protected together."""
-    title = "Where: violent crime and assaults by LSOA"
+def _place_section(
+    violent: pd.DataFrame,
+    assaults: pd.DataFrame,
+    *,
+    code: str,
+    name: str,
+    key: str,
+    title: str,
+    description: str,
+    header: str,
+) -> Section:
+    """Each place's violent crime (police) and assaults placed there (ED), protected together."""
     names: dict[str, str] = {}
     police: dict[str, int] = {}
     ed: dict[str, int] = {}
     for frame, into in ((violent, police), (assaults, ed)):
-        for r in frame.itertuples():
-            names[r.lsoa21cd] = r.lsoa21nm
-            into[r.lsoa21cd] = int(r.count)
+        for r in frame.to_dict("records"):
+            names[r[code]] = r[name]
+            into[r[code]] = int(r["count"])
     codes = sorted(names)
-    description = (
-        "Violent crime recorded by the police (violence and sexual offences, robbery, possession "
-        "of weapons) and assaults seen by emergency departments that their description places "
-        "in the LSOA. The boundaries carry no ward, so wards are not shown."
-    )
     if not codes:
-        return Section("where", title, description, title, "LSOA", [], [])
+        return Section(key, title, description, title, header, [], [])
     protected = disclosure.protect_table(
         [[police.get(c, 0), ed.get(c, 0)] for c in codes], threshold=published_threshold()
     )
@@ -259,20 +264,60 @@ def lsoa_section(violent: pd.DataFrame, assaults: pd.DataFrame) -> Section:
         ]
     )
     return Section(
-        key="where",
+        key=key,
         title=title,
         description=description,
         caption=title,
-        header="LSOA",
+        header=header,
         columns=["Violent crime (police)", "Assaults (emergency departments)", "Both"],
         rows=rows,
         total=Row("Total", [*protected.column_totals, protected.total]),
         spec=charts.bars(
-            published, title="Violent crime recorded by the police by LSOA", label="LSOA"
+            published, title=f"Violent crime recorded by the police by {header}", label=header
         )
         if len(published)
         else None,
     )
+
+
+WHAT_IS_COUNTED = (
+    "Violent crime recorded by the police (violence and sexual offences, robbery, possession "
+    "of weapons) and assaults seen by emergency departments that their description places "
+)
+
+
+def lsoa_section(violent: pd.DataFrame, assaults: pd.DataFrame) -> Section:
+    return _place_section(
+        violent,
+        assaults,
+        code="lsoa21cd",
+        name="lsoa21nm",
+        key="where",
+        title="Where: violent crime and assaults by LSOA",
+        description=WHAT_IS_COUNTED + "in the LSOA.",
+        header="LSOA",
+    )
+
+
+def ward_section(violent: pd.DataFrame, assaults: pd.DataFrame) -> Section:
+    section = _place_section(
+        violent,
+        assaults,
+        code="ward_code",
+        name="ward_name",
+        key="where-ward",
+        title="Where: violent crime and assaults by ward",
+        description=WHAT_IS_COUNTED
+        + "in an LSOA, added up by electoral ward through ONS's best-fit lookup of LSOAs to "
+        "wards (each LSOA in one ward).",
+        header="Ward",
+    )
+    if section.empty:
+        section.notes.append(
+            "No ward lookup is in the store yet: an analyst imports ONS's LSOA (2021) to ward "
+            "best-fit lookup (format lsoa-ward-lookup) to see wards."
+        )
+    return section
 
 
 def period(months: Sequence[str]) -> str:
@@ -301,6 +346,7 @@ def needs_sections(figures: NeedsFigures) -> list[Section]:
             "returns, by month.",
         ),
         lsoa_section(figures.violent_by_lsoa, figures.assaults_by_lsoa),
+        ward_section(figures.violent_by_ward, figures.assaults_by_ward),
         when_section(
             figures.assaults_when,
             key="when",

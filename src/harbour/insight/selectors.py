@@ -114,6 +114,8 @@ class NeedsFigures:
     assaults_by_month: pd.DataFrame
     violent_by_lsoa: pd.DataFrame
     assaults_by_lsoa: pd.DataFrame
+    violent_by_ward: pd.DataFrame
+    assaults_by_ward: pd.DataFrame
     assaults_when: pd.DataFrame
     searches_by_age: pd.DataFrame
     searches_by_sex: pd.DataFrame
@@ -137,6 +139,8 @@ def needs_figures(*, actor: Staff) -> NeedsFigures:
         assaults_by_lsoa=run(
             queries.counts_by_named_lsoa(t["istv_assaults"], t["lsoa_boundaries"])
         ),
+        violent_by_ward=run(queries.counts_by_ward(violent, t["lsoa_wards"])),
+        assaults_by_ward=run(queries.counts_by_ward(t["istv_assaults"], t["lsoa_wards"])),
         assaults_when=run(queries.hour_by_weekday(t["istv_assaults"])),
         searches_by_age=run(queries.counts_by(t["police_stop_search"], ["age_range"])),
         searches_by_sex=run(queries.counts_by(t["police_stop_search"], ["gender"])),

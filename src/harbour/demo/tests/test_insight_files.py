@@ -23,6 +23,7 @@ def test_two_years_of_every_format_read_cleanly_and_repeat_exactly(tmp_path):
     )
     assert [(f, p.name) for f, p in written] == [
         ("lsoa-boundaries", "riverside-lsoa-2021.geojson"),
+        ("lsoa-ward-lookup", "LSOA21_WD24_LAD24_EW_LU_riverside.csv"),
         ("ons-census", "TS021-ethnic-group-lsoa-riverside.csv"),
         ("ons-census", "census2021-ts007a-lsoa.csv"),
         ("police-uk-street", "riverside-street.csv"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harbour.insight.engine import census, dfe, geo, istv, police
+from harbour.insight.engine import census, dfe, geo, istv, police, wards
 from harbour.insight.engine.common import Parsed, Progress, no_progress, refuse_or_quarantine
 from harbour.tabular import ImportRejected, LineError
 
@@ -100,6 +100,14 @@ FORMATS: dict[str, Format] = {
             "lsoa_boundaries",
             "GeoJSON or GeoJSON Lines with LSOA21CD and LSOA21NM, in longitude and latitude",
             lambda content, name, progress: geo.parse_boundaries(content, progress=progress),
+        ),
+        Format(
+            "lsoa-ward-lookup",
+            "LSOA 2021 to ward lookup (ONS)",
+            "lsoa_wards",
+            "ONS's best-fit lookup of 2021 LSOAs to electoral wards as CSV (LSOA21CD, LSOA21NM, "
+            "WD24CD, WD24NM, LAD24CD, LAD24NM; any ward year)",
+            lambda content, name, progress: wards.parse_ward_lookup(content, progress=progress),
         ),
     )
 }

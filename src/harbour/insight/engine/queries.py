@@ -30,6 +30,7 @@ SOURCE_TABLES = {
     "dfe_exclusions": "Suspensions and permanent exclusions (DfE)",
     "istv_assaults": "Assaults seen by emergency departments (ISTV)",
     "lsoa_boundaries": "LSOA 2021 boundaries",
+    "lsoa_wards": "LSOA 2021 to ward lookup (ONS)",
 }
 
 
@@ -245,6 +246,24 @@ def counts_by_named_lsoa(
         lsoa21nm=ibis.coalesce(joined["name"], joined.lsoa21cd),
         count=joined["count"],
     ).order_by("lsoa21cd")
+
+
+def counts_by_ward(
+    table: ir.Table, wards: ir.Table, *, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Rows in each ward, from each LSOA's count and the latest ward lookup the store holds (a
+    best-fit lookup puts each LSOA in one ward); rows in an LSOA the lookup lacks are left out."""
+    counted = counts_by_lsoa(table, months=months)
+    latest = wards.filter(wards.month == wards.month.max())
+    lookup = latest.select(
+        code=latest.lsoa21cd, ward_code=latest.ward_code, ward_name=latest.ward_name
+    ).distinct()
+    joined = counted.inner_join(lookup, counted.lsoa21cd == lookup.code)
+    return (
+        joined.group_by(["ward_code", "ward_name"])
+        .aggregate(count=joined["count"].sum())
+        .order_by("ward_code")
+    )
 
 
 # Disproportionality (issue 13, part 4; ADR 0024) --------------------------------------------------

@@ -128,6 +128,16 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("latitude", FLOAT),
             ("h3_cell", STRING),
         ],
+        "lsoa_wards": [
+            ("month", STRING),
+            ("lsoa21cd", STRING),
+            ("lsoa21nm", STRING),
+            ("ward_code", STRING),
+            ("ward_name", STRING),
+            ("ward_year", INT),
+            ("lad_code", STRING),
+            ("lad_name", STRING),
+        ],
         "lsoa_boundaries": [
             ("month", STRING),
             ("lsoa21cd", STRING),

@@ -23,6 +23,7 @@ FIXTURES = [
     ("census2021-ts007a-lsoa.csv", "ons-census"),
     ("riverside-exclusions.csv", "dfe-exclusions"),
     ("riverside-istv-2024-01.csv", "istv"),
+    ("LSOA21_WD24_LAD24_EW_LU_riverside.csv", "lsoa-ward-lookup"),
 ]
 
 
@@ -73,6 +74,9 @@ QUERIES = {
     ),
     "violence by named LSOA": lambda t: queries.counts_by_named_lsoa(
         queries.violent_crime(t["police_street"]), t["lsoa_boundaries"]
+    ),
+    "violence by ward": lambda t: queries.counts_by_ward(
+        queries.violent_crime(t["police_street"]), t["lsoa_wards"]
     ),
     "assaults by H3 cell": lambda t: queries.counts_by(t["istv_assaults"], ["h3_cell"]),
     "children by ethnic group": lambda t: queries.children_by_ethnic_group(t["census_population"]),

@@ -69,6 +69,7 @@ def errors_of(format_code: str, content: bytes, name: str = "") -> set[tuple[int
         ("istv", "riverside-istv-2024-01.csv", 20, {}),
         ("lsoa-boundaries", "riverside-lsoa-2021.geojson", 60, {}),
         ("lsoa-boundaries", "riverside-lsoa-2021.geojsonl", 60, {}),
+        ("lsoa-ward-lookup", "LSOA21_WD24_LAD24_EW_LU_riverside.csv", 60, {}),
     ],
 )
 def test_each_shipped_fixture_reads_cleanly(format_code, name, rows, notes):
