@@ -63,6 +63,7 @@ SHEETS = {
     "harbour-decided": "RRI - decision to act",
     "harbour-nfa": "RRI - no further action",
     "harbour-plan": "RRI - plan started",
+    "harbour-panel": "RRI - brought to a panel",
     "harbour-flag": "RRI - cumulative-harm flag",
     "harbour-custody": "RRI - custody episode",
     "hh-store-area": "Hidden harm - ED and police",

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
+from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.models import Plan
 from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
 from harbour.identity.models import AgencyEvent, HarmFlag
@@ -207,6 +208,37 @@ def _plans(subject: _Subject) -> Iterator[dict[str, Any]]:
         }
 
 
+def _panels(subject: _Subject) -> Iterator[dict[str, Any]]:
+    """A child brought to a panel: the day the panel's members first hold the child (one row a
+    child and day, however many members)."""
+    found = (
+        policy.records_for_extract(
+            SYSTEM_ACTOR,
+            WorkingRelationship.objects.filter(kind=RelationshipKind.PANEL_MEMBERSHIP),
+        )
+        .values_list(
+            "child_id",
+            "child__date_of_birth",
+            "child__sex",
+            "child__ethnicity",
+            "child__lsoa21cd",
+            "started_on",
+        )
+        .order_by("child_id", "started_on")
+        .distinct()
+    )
+    for child, born, sex, ethnicity, lsoa, started in found.iterator():
+        yield {
+            "row_id": f"panel:{child}:{started.isoformat()}",
+            "month": extracts.month_of(started),
+            "pseudonym": subject(("child", child)),
+            "age": extracts.age_in_years(born, started),
+            "sex": _sex(sex),
+            "ethnic_group": extracts.five_group(ethnicity),
+            "lsoa21cd": lsoa or None,
+        }
+
+
 def _flags(subject: _Subject) -> Iterator[dict[str, Any]]:
     found = policy.records_for_extract(SYSTEM_ACTOR, HarmFlag.objects.all()).values_list(
         "pk",
@@ -319,6 +351,7 @@ READERS: dict[str, Callable[[_Subject], Iterator[dict[str, Any]]]] = {
     "harbour_referrals": _referrals,
     "harbour_decisions": _decisions,
     "harbour_plans": _plans,
+    "harbour_panels": _panels,
     "harbour_flags": _flags,
     "harbour_events": _events,
 }

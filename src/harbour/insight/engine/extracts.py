@@ -59,6 +59,10 @@ EXTRACTS: dict[str, tuple[list[tuple[str, pa.DataType]], str]] = {
         [("plan_type", STRING), ("closed", BOOL)],
         "Plans started (Harbour, pseudonymised)",
     ),
+    "harbour_panels": (
+        [],
+        "Children brought to a panel (Harbour, pseudonymised)",
+    ),
     "harbour_flags": (
         [("rule", STRING)],
         "Cumulative-harm flags raised (Harbour, pseudonymised)",

@@ -426,6 +426,13 @@ HARBOUR_STAGES = (
     ),
     Stage("harbour-plan", "Plan started", "harbour_plans", "Plans", "Harbour's plans"),
     Stage(
+        "harbour-panel",
+        "Brought to a panel",
+        "harbour_panels",
+        "Children brought to a panel",
+        "Harbour's panel memberships",
+    ),
+    Stage(
         "harbour-flag",
         "Cumulative-harm flag raised",
         "harbour_flags",

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from harbour.access import policy
-from harbour.access.models import AuditEvent
+from harbour.access.models import AuditEvent, RelationshipKind
 from harbour.children.models import Plan
 from harbour.frontdoor.models import Referral, ReferralDecision
 from harbour.identity import flags
@@ -33,7 +33,14 @@ from harbour.insight.selectors import store_tables
 from harbour.insight.tests.conftest import fixture_bytes
 from harbour.insight.tests.test_assessment_queries import FILES
 from harbour.partnership.models import AgencyType, Role
-from harbour.testing import agency_event, linked_record, make_agency, make_child, make_staff
+from harbour.testing import (
+    agency_event,
+    linked_record,
+    make_agency,
+    make_child,
+    make_staff,
+    relate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +131,15 @@ def world(key_file, analyst):
     Plan.objects.create(
         child=child, plan_type="early_help", outcomes=FREE_TEXT, started_on=dt.date(2026, 6, 10)
     )
+    # Two of a panel's members hold the child from the same day: brought to the panel once.
+    for _ in range(2):
+        relate(
+            child,
+            make_staff(front_door, Role.PANEL_CHAIR),
+            RelationshipKind.PANEL_MEMBERSHIP,
+            started_on=dt.date(2026, 6, 15),
+            note=FREE_TEXT,
+        )
     flags.seed_example_rules()
     HarmFlag.objects.create(
         rule=FlagRule.objects.filter(is_current=True).first(),
@@ -205,6 +221,7 @@ def test_the_same_child_has_the_same_pseudonym_across_runs_and_tables(
     assert first in in_events  # the child's arrest and custody, matched by the person index
     assert first == rows("harbour_plans")["pseudonym"].iloc[0]
     assert first == rows("harbour_flags")["pseudonym"].iloc[0]
+    assert rows("harbour_panels")["pseudonym"].tolist() == [first]
     # Again, with the same key: the same pseudonym (and, nothing having changed, no new file).
     files = set(StoreFile.objects.filter(is_current=True).values_list("path", flat=True))
     again = extracts.run_extract()
@@ -368,6 +385,7 @@ def test_the_page_reads_harbours_stages_from_the_store(client, world, analyst):
         "harbour-red": 1,
         "harbour-decided": 1,
         "harbour-plan": 1,
+        "harbour-panel": 1,
         "harbour-flag": 1,
         "harbour-custody": 1,
     }.items():
@@ -391,6 +409,26 @@ def test_practitioners_do_not_see_the_stages(client, world, analyst, role):
 def test_the_extract_queries_answer_the_same_on_duckdb_and_pyspark(world):
     from harbour.insight.tests.test_engines import same_shape
 
+    # A referral of another child, not yet confirmed, decided no further action.
+    referral = world["referral"]
+    other = Referral.objects.create(
+        front_door=referral.front_door,
+        referring_agency=referral.referring_agency,
+        received_at=referral.received_at,
+        child_date_of_birth=dt.date(2012, 8, 1),
+        child_sex="M",
+        ethnicity="white_british",
+        rag="green",
+    )
+    ReferralDecision.objects.create(
+        referral=other,
+        outcome="nfa",
+        rationale="r",
+        feedback_to_referrer="f",
+        decided_by=make_staff(referral.front_door, Role.FRONT_DOOR_PRACTITIONER),
+        decided_at=referral.received_at,
+        state="countersigned",
+    )
     extracts.run_extract()
     duck, spark = store_tables(engine="duckdb"), store_tables(engine="spark")
     found = {
