@@ -126,9 +126,21 @@ def _referrals(subject: _Subject) -> Iterator[dict[str, Any]]:
         "referring_agency__agency_type",
         "source",
     )
-    for pk, child, born, child_born, sex, child_sex, ethnicity, child_eth, lsoa, at, rag, kind, how in (
-        found.iterator()
-    ):
+    for (
+        pk,
+        child,
+        born,
+        child_born,
+        sex,
+        child_sex,
+        ethnicity,
+        child_eth,
+        lsoa,
+        at,
+        rag,
+        kind,
+        how,
+    ) in found.iterator():
         on = _day(at)
         assert on is not None
         yield {
@@ -165,9 +177,20 @@ def _decisions(subject: _Subject) -> Iterator[dict[str, Any]]:
         "decided_at",
         "outcome",
     )
-    for pk, referral, child, born, child_born, sex, child_sex, eth, child_eth, lsoa, at, outcome in (
-        found.iterator()
-    ):
+    for (
+        pk,
+        referral,
+        child,
+        born,
+        child_born,
+        sex,
+        child_sex,
+        eth,
+        child_eth,
+        lsoa,
+        at,
+        outcome,
+    ) in found.iterator():
         on = _day(at)
         assert on is not None
         yield {

@@ -217,8 +217,8 @@ def disproportionality_figures(*, actor: Staff) -> DisproportionalityFigures:
 # says so and shows the police.uk stages alone.
 NO_EXTRACT_YET = (
     "Harbour's own stages (arrests and custody from the police's events, referrals, decisions, "
-    "plans, panels and cumulative-harm flags) are counted from its pseudonymised extracts in the store, "
-    "and no extract has run yet. They appear after the next scheduled run of "
+    "plans, panels and cumulative-harm flags) are counted from its pseudonymised extracts in "
+    "the store, and no extract has run yet. They appear after the next scheduled run of "
     "harbour insight extract."
 )
 

@@ -461,9 +461,7 @@ def children_at_stage_by_ethnic_group(
     table = table.filter(table.age.between(*CHILD_AGES))
     return (
         table.group_by("ethnic_group")
-        .aggregate(
-            count=table.count(), first_month=table.month.min(), last_month=table.month.max()
-        )
+        .aggregate(count=table.count(), first_month=table.month.min(), last_month=table.month.max())
         .order_by("ethnic_group")
     )
 

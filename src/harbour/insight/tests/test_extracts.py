@@ -292,7 +292,7 @@ def test_a_run_that_fails_while_writing_leaves_nothing(world, monkeypatch, store
         return original(*args, **kwargs)
 
     monkeypatch.setattr(store, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="the disk filled"):
         extracts.run_extract()
     assert set(StoreFile.objects.filter(is_current=True).values_list("path", flat=True)) == before
     on_disk = {p.relative_to(store_dir).as_posix() for p in store_dir.rglob("*.parquet")}

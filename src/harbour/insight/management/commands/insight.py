@@ -1,9 +1,9 @@
 """``harbour insight import --format FORMAT FILE [--json]``: a file into the analytical store, all
 or nothing and idempotent (the formats are in docs/insight-import.md); ``harbour insight status``:
 what the store holds; ``harbour insight extract [--json]``: Harbour's own data into the store as
-pseudonymised extracts (from a timer, ADR 0039); ``harbour insight alerts check [--month YYYY-MM]``: the monthly check for
-emerging patterns (from a timer), and ``harbour insight alerts measures|measure``: what it
-watches and how (ADR 0034)."""
+pseudonymised extracts (from a timer, ADR 0039); ``harbour insight alerts check [--month
+YYYY-MM]``: the monthly check for emerging patterns (from a timer), and ``harbour insight alerts
+measures|measure``: what it watches and how (ADR 0034)."""
 
 from __future__ import annotations
 
