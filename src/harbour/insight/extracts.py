@@ -39,8 +39,8 @@ from harbour.insight.models import ImportStatus, SourceImport, StoreFile, StoreT
 from harbour.insight.services import _fail_stale, current_files, store_root
 
 SYSTEM_ACTOR = policy.EXTRACT_SYSTEM_ACTOR
-EXTRACT_FORMAT = "harbour-extract"
-EXTRACT_LABEL = "Harbour's pseudonymised extracts"
+EXTRACT_FORMAT = extracts.EXTRACT_FORMAT
+EXTRACT_LABEL = extracts.EXTRACT_LABEL
 __all__ = ["EXTRACT_FORMAT", "ExtractRefused", "latest_extract", "pseudonym_key", "run_extract"]
 
 
@@ -384,6 +384,7 @@ def run_extract(*, progress: Callable[[str, int, int], None] | None = None) -> S
     """Refresh every extract (see the module docstring); returns the run's catalogue entry, with
     its counts by table in ``notes``. ``ExtractRefused`` when there is no usable key."""
     key = pseudonym_key()
+    started = timezone.now()
     subject = _Subject(key)
     frames: dict[str, pd.DataFrame] = {}
     for number, (table, reader) in enumerate(READERS.items()):
@@ -392,7 +393,6 @@ def run_extract(*, progress: Callable[[str, int, int], None] | None = None) -> S
         frames[table] = extracts.build(table, reader(subject), key=key)
     if progress:
         progress("reading", len(READERS), len(READERS))
-    now = timezone.now()
     run = SourceImport.objects.create(
         format=EXTRACT_FORMAT,
         table="harbour",
@@ -400,8 +400,8 @@ def run_extract(*, progress: Callable[[str, int, int], None] | None = None) -> S
         file_hash="",
         system_actor=SYSTEM_ACTOR,
         status=ImportStatus.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
+        started_at=started,  # reading included
+        heartbeat_at=timezone.now(),
     )
     root = store_root()
     written: list[str] = []

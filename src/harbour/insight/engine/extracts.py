@@ -34,6 +34,9 @@ import pandas as pd
 import pyarrow as pa
 
 STRING, INT, BOOL = pa.string(), pa.int64(), pa.bool_()
+# How the catalogue names an extract's run (a ``SourceImport`` of this format).
+EXTRACT_FORMAT = "harbour-extract"
+EXTRACT_LABEL = "Harbour's pseudonymised extracts"
 
 # What every extract's row says of the child.
 PERSON: list[tuple[str, pa.DataType]] = [

@@ -298,6 +298,15 @@ def test_a_run_that_fails_while_writing_leaves_nothing(world, monkeypatch, store
     on_disk = {p.relative_to(store_dir).as_posix() for p in store_dir.rglob("*.parquet")}
     assert on_disk == before
     assert rows("harbour_referrals")["rag"].tolist() == ["red"]
+    # A run killed outright removes nothing of its own: its files are left where no one reads
+    # them (the catalogue never named them), and the next run sweeps them under the lock.
+    stray = store_dir / "harbour_events" / "month=2026-05" / "part-killed.parquet"
+    stray.write_bytes(b"half a file")
+    monkeypatch.setattr(store, "replace", original)
+    assert len(rows("harbour_events")) == 3  # the stray file is not read
+    extracts.run_extract()
+    assert not stray.exists()
+    assert rows("harbour_referrals")["rag"].tolist() == ["amber"]
 
 
 def test_a_month_no_longer_held_is_retired(world):
