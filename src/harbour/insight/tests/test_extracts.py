@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from functools import partial
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -141,8 +144,10 @@ def world(key_file, analyst):
             note=FREE_TEXT,
         )
     flags.seed_example_rules()
+    rule = FlagRule.objects.filter(is_current=True).first()
+    assert rule is not None
     HarmFlag.objects.create(
-        rule=FlagRule.objects.filter(is_current=True).first(),
+        rule=rule,
         person=Person.objects.get(child=child),
         child=child,
         anchor=arrest,
@@ -440,8 +445,8 @@ def test_the_extract_queries_answer_the_same_on_duckdb_and_pyspark(world):
     )
     extracts.run_extract()
     duck, spark = store_tables(engine="duckdb"), store_tables(engine="spark")
-    found = {
-        stage.key: (lambda t, s=stage: queries.children_at_stage_by_ethnic_group(t, s))
+    found: dict[str, Callable[[queries.Tables], Any]] = {
+        stage.key: partial(queries.children_at_stage_by_ethnic_group, stage=stage)
         for stage in queries.HARBOUR_STAGES
     }
     found["rows by month"] = queries.extract_rows_by_month
