@@ -71,6 +71,10 @@ demo: setup pdf-tools
 	$(HARBOUR) identity flags
 	$(HARBOUR) demo rapid-responses
 	$(HARBOUR) demo activity
+	# Harbour's own referrals, decisions, plans, flags and agencies' events into the store as
+	# pseudonymised extracts (nightly from a timer in production, ADR 0039): the disproportionality
+	# page's own stages read them. The demo's key is var/insight-pseudonym.key, outside the store.
+	$(HARBOUR) insight extract
 	$(HARBOUR) frontdoor clocks
 	$(HARBOUR) demo sign-ins
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"

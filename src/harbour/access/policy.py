@@ -1187,6 +1187,22 @@ def records_for_counting(actor: Staff, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset
 
 
+#: The scheduled job that writes Harbour's pseudonymised extracts into the store (ADR 0039).
+EXTRACT_SYSTEM_ACTOR = "insight-extract"
+
+
+def records_for_extract(system_actor: str, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Every record of a kind the store's pseudonymised extracts hold (referrals received,
+    standing decisions, plans, cumulative-harm flags, agencies' events), for the extract job
+    alone: it runs with no person behind it, writes pseudonymised rows only (no name, date of
+    birth, identifier or free text; the child as a keyed hash whose key is outside the store),
+    and its readers see counts through ``records_for_counting``'s capability. Any other caller
+    is refused."""
+    if system_actor != EXTRACT_SYSTEM_ACTOR:
+        raise Forbidden(Action.INSIGHT_IMPORT)
+    return queryset
+
+
 # The home page's headline figures (issue 13, part 3; ADR 0035) ----------------------------------
 
 

@@ -64,6 +64,7 @@ ACTIONS: dict[str, str] = {
     "identity.person_merged": "merged two people in the person index",
     "identity.person_split": "split a person in the person index",
     "insight.imported": "imported a file into the analytical store",
+    "insight.extracted": "refreshed Harbour's pseudonymised extracts in the analytical store",
     "insight.exported": "downloaded figures from the analytical store",
     "audit.exported": "downloaded the audit trail",
     CHAIN_CHECKED: "checked the audit trail's chain",

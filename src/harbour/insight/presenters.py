@@ -7,6 +7,7 @@ from typing import Any
 
 from harbour.insight.engine import FORMATS
 from harbour.insight.engine.alerts import METHODS
+from harbour.insight.engine.extracts import EXTRACT_FORMAT, EXTRACT_LABEL
 from harbour.insight.models import AlertSeries, ImportStatus, SourceImport
 from harbour.web import published
 
@@ -56,6 +57,8 @@ class ImportPresenter:
 
     @property
     def format_label(self) -> str:
+        if self.run.format == EXTRACT_FORMAT:
+            return EXTRACT_LABEL
         found = FORMATS.get(self.run.format)
         return found.label if found else self.run.format
 

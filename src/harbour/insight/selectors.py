@@ -15,11 +15,12 @@ from harbour.access import policy
 from harbour.access.models import RelationshipKind, WorkingRelationship
 from harbour.children.attention import syv_cohort
 from harbour.children.models import Child, Plan
-from harbour.frontdoor.codes import Outcome, Rag
-from harbour.frontdoor.models import DecisionState, Referral, ReferralDecision
+from harbour.frontdoor.models import Referral
 from harbour.identity.cohort import LOOKBACK_DAYS, SEEN_BY, harm_events
 from harbour.identity.models import EXCLUSION_KINDS, AgencyEvent, EventKind
+from harbour.insight.engine import extracts as extracts_engine
 from harbour.insight.engine import hidden, queries
+from harbour.insight.extracts import latest_extract
 from harbour.insight.models import Alert, AlertCheck, AlertMeasure, SourceImport, StoreFile
 from harbour.insight.services import current_files, store_root
 from harbour.partnership.models import Staff
@@ -174,11 +175,12 @@ class DisproportionalityFigures:
     population: pd.DataFrame  # group_code, children, lsoas
     stages: list[StageFigures]
     months: list[str]
+    # When Harbour's extracts were last refreshed; none before the first (its stages are absent).
+    extracted_at: dt.datetime | None = None
 
 
-# The stages of a child's journey the store holds, in order. police.uk's stop and search gives
-# the first two; referrals, decisions, plans and flags come with Harbour's own pseudonymised
-# extracts (ADR 0024).
+# The stages of a child's journey police.uk's stop and search gives; Harbour's own follow
+# (``queries.HARBOUR_STAGES``, from its pseudonymised extracts, ADR 0039).
 STAGES = (
     ("searched", "Stop and search", None, "Searches"),
     ("arrested", "Arrest after a stop and search", "Arrest", "Arrests"),
@@ -202,79 +204,52 @@ def disproportionality_figures(*, actor: Staff) -> DisproportionalityFigures:
                 unit=unit,
             )
         )
-    stages.extend(harbour_stages(actor=actor))
+    latest = latest_extract()
+    if latest is not None:
+        stages.extend(harbour_stages(t))
     month_rows = queries.execute(queries.counts_by(searches, ["month"]))
     return DisproportionalityFigures(
         population=queries.execute(queries.children_by_ethnic_group(t["census_population"])),
         stages=stages,
         months=sorted(month_rows["month"].dropna()),
+        extracted_at=latest.finished_at if latest is not None else None,
     )
 
 
-# Harbour's own stages: referrals received for children aged 10 to 17 on the day, those rated red,
-# and those whose standing (countersigned) decision is no further action.
-HARBOUR_SOURCE = "Harbour's front-door referrals"
+# Harbour's own stages (ADR 0039): counted through Ibis on the store's pseudonymised extracts,
+# which ``harbour insight extract`` refreshes on a schedule; before the first extract the page
+# says so and shows the police.uk stages alone.
+NO_EXTRACT_YET = (
+    "Harbour's own stages (arrests and custody from the police's events, referrals, decisions, "
+    "plans, panels and cumulative-harm flags) are counted from its pseudonymised extracts in "
+    "the store, and no extract has run yet. They appear after the next scheduled run of "
+    "harbour insight extract."
+)
 
 
 def five_group(ethnicity: str) -> str:
-    """A referral's ONS 19-group code to the five-group; refused, not known or blank: not
-    stated."""
-    group = ethnicity.partition("_")[0]
-    return group if group in ("white", "mixed", "asian", "black", "other") else "not_stated"
+    """An ONS 19-group code to the five-group; refused, not known or blank: not stated."""
+    return extracts_engine.five_group(ethnicity) or "not_stated"
 
 
-def _age_on(born: dt.date, day: dt.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def harbour_stages(*, actor: Staff) -> list[StageFigures]:
-    """Referrals of children aged 10 to 17 by ethnic group at each of Harbour's stages: counts
-    only (the policy gives the referrals to count; nothing about one leaves this function)."""
-    referrals = policy.referrals_for_counting(actor, Referral.objects.all())
-    nfa = set(
-        ReferralDecision.objects.filter(
-            referral__in=referrals,
-            state=DecisionState.COUNTERSIGNED,
-            outcome=Outcome.NO_FURTHER_ACTION,
-        ).values_list("referral_id", flat=True)
-    )
-    counts: dict[str, dict[str, int]] = {"referred": {}, "red": {}, "nfa": {}}
-    months: set[str] = set()
-    for pk, ethnicity, born, received, rag in referrals.values_list(
-        "pk", "ethnicity", "child_date_of_birth", "received_at", "rag"
-    ):
-        if born is None or received is None or not 10 <= _age_on(born, received.date()) <= 17:
-            continue
-        group = five_group(ethnicity)
-        months.add(received.strftime("%Y-%m"))
-        reached = [
-            "referred",
-            *(["red"] if rag == Rag.RED else []),
-            *(["nfa"] if pk in nfa else []),
-        ]
-        for stage in reached:
-            counts[stage][group] = counts[stage].get(group, 0) + 1
-    labels = {
-        "referred": ("Referral to the front door", "Referrals"),
-        "red": ("Referral rated red", "Referrals"),
-        "nfa": ("Decision of no further action", "Decisions"),
-    }
-    return [
-        StageFigures(
-            key=f"harbour-{stage}",
-            label=label,
-            counts=pd.DataFrame(
-                {
-                    "ethnic_group": [None if g == "not_stated" else g for g in counts[stage]],
-                    "count": list(counts[stage].values()),
-                }
-            ),
-            source=HARBOUR_SOURCE,
-            unit=unit,
-            months=tuple(sorted({min(months), max(months)})) if months else (),
+def harbour_stages(tables: queries.Tables) -> list[StageFigures]:
+    """Each of Harbour's stages: children aged 10 to 17 by ethnic group, counted by the store's
+    queries on the extracts (counts only; the extracts hold no name or identifier)."""
+    found = []
+    for stage in queries.HARBOUR_STAGES:
+        counts = queries.execute(queries.children_at_stage_by_ethnic_group(tables, stage))
+        months = sorted({*counts["first_month"].dropna(), *counts["last_month"].dropna()})
+        found.append(
+            StageFigures(
+                key=stage.key,
+                label=stage.label,
+                counts=counts[["ethnic_group", "count"]],
+                source=stage.source,
+                unit=stage.unit,
+                months=tuple(sorted({months[0], months[-1]})) if months else (),
+            )
         )
-        for stage, (label, unit) in labels.items()
-    ]
+    return found
 
 
 # Hidden harm (issue 13, part 6; ADR 0036): violence health sees and the police do not, and who

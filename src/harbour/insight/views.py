@@ -165,6 +165,8 @@ def disproportionality(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sections": assessment.disproportionality_sections(figures, reference),
             "period": assessment.period(figures.months),
             "note": disclosure.NOTE,
+            "extracted_at": figures.extracted_at,
+            "no_extract": selectors.NO_EXTRACT_YET,
             **current_item(request, "insight:needs"),
         },
         status=400 if form.errors else 200,

@@ -144,6 +144,16 @@ HARBOUR_DISCLOSURE_THRESHOLD = max(5, env.int("HARBOUR_DISCLOSURE_THRESHOLD", de
 HARBOUR_INSIGHT_STORE = env.path(
     "HARBOUR_INSIGHT_STORE", default=str(PROJECT_DIR / "var" / "insight-store")
 )
+# The key of the pseudonyms in Harbour's own extracts (ADR 0039): HMAC-SHA256 of each child's
+# identifier. Kept outside the store, so the store alone never gives a child back: in the
+# environment (HARBOUR_PSEUDONYM_KEY, at least 32 characters) or in a file only Harbour reads
+# (HARBOUR_PSEUDONYM_KEY_FILE, never inside HARBOUR_INSIGHT_STORE). A local run makes a random
+# key file under var/ the first time; production makes none and the extract refuses to run
+# without one. Changing the key changes every pseudonym (a new extract replaces them all).
+HARBOUR_PSEUDONYM_KEY = env.str("HARBOUR_PSEUDONYM_KEY", default="")
+HARBOUR_PSEUDONYM_KEY_FILE = env.str(
+    "HARBOUR_PSEUDONYM_KEY_FILE", default=str(PROJECT_DIR / "var" / "insight-pseudonym.key")
+)
 # The partnership's choice for a file with bad rows: refuse it whole (the default), or set the
 # bad rows aside, listed with their problems, and import the rest.
 HARBOUR_INSIGHT_QUARANTINE_ROWS = env.bool("HARBOUR_INSIGHT_QUARANTINE_ROWS", default=False)

@@ -16,6 +16,9 @@ if _missing:
 SECRET_KEY = env.str("HARBOUR_SECRET_KEY")
 HARBOUR_AUDIT_KEY = env.str("HARBOUR_AUDIT_KEY")
 HARBOUR_SYNTHETIC_DATA = False
+# The extracts' pseudonymisation key (ADR 0039): the environment's or a file the deployment
+# provides; no default file, so ``harbour insight extract`` refuses to run until one is set.
+HARBOUR_PSEUDONYM_KEY_FILE = env.str("HARBOUR_PSEUDONYM_KEY_FILE", default="")
 DEBUG = False
 ALLOWED_HOSTS = env.list("HARBOUR_ALLOWED_HOSTS")
 DATABASES = {"default": env.db_url("DATABASE_URL")}

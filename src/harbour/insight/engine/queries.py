@@ -18,6 +18,7 @@ import ibis  # type: ignore[import-untyped]  # no type information shipped
 import ibis.expr.types as ir  # type: ignore[import-untyped]  # no type information shipped
 import pandas as pd
 
+from harbour.insight.engine.extracts import EXTRACTS
 from harbour.insight.engine.store import SCHEMAS
 
 ENGINES = ("duckdb", "spark")
@@ -380,3 +381,118 @@ ALERT_SERIES: dict[str, tuple[Any, str, bool]] = {
     "assaults_by_area": (assaults_by_area_monthly, "istv_assaults", False),
     "source_volume": (source_volume_monthly, "police_street", False),
 }
+
+
+# Harbour's own stages, from its pseudonymised extracts (issue 13, parts 1 and 4; ADR 0039) -------
+
+CHILD_AGES = (10, 17)
+# The events feed's kinds the stages read (``identity.models.EventKind``'s values; a test keeps
+# them the same).
+ARREST, CUSTODY = "arrest", "custody"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of a child's journey that Harbour's extracts hold: its table and which rows."""
+
+    key: str
+    label: str
+    table: str
+    unit: str  # what a count counts
+    source: str
+    where: Any = None  # a function of the table giving the rows' condition, or none (every row)
+
+
+HARBOUR_STAGES = (
+    Stage(
+        "harbour-arrested",
+        "Arrest (the police's events)",
+        "harbour_events",
+        "Arrests",
+        "the police's events sent to Harbour",
+        lambda t: t.kind == ARREST,
+    ),
+    Stage(
+        "harbour-referred",
+        "Referral to the front door",
+        "harbour_referrals",
+        "Referrals",
+        "Harbour's front-door referrals",
+    ),
+    Stage(
+        "harbour-red",
+        "Referral rated red",
+        "harbour_referrals",
+        "Referrals",
+        "Harbour's front-door referrals",
+        lambda t: t.rag == "red",
+    ),
+    Stage(
+        "harbour-decided",
+        "Decision to act (any outcome but no further action)",
+        "harbour_decisions",
+        "Decisions",
+        "Harbour's countersigned front-door decisions",
+        lambda t: t.outcome != "nfa",
+    ),
+    Stage(
+        "harbour-nfa",
+        "Decision of no further action",
+        "harbour_decisions",
+        "Decisions",
+        "Harbour's countersigned front-door decisions",
+        lambda t: t.outcome == "nfa",
+    ),
+    Stage("harbour-plan", "Plan started", "harbour_plans", "Plans", "Harbour's plans"),
+    Stage(
+        "harbour-panel",
+        "Brought to a panel",
+        "harbour_panels",
+        "Children brought to a panel",
+        "Harbour's panel memberships",
+    ),
+    Stage(
+        "harbour-flag",
+        "Cumulative-harm flag raised",
+        "harbour_flags",
+        "Flags",
+        "Harbour's cumulative-harm flags",
+    ),
+    Stage(
+        "harbour-custody",
+        "Custody episode (the police's events)",
+        "harbour_events",
+        "Custody episodes",
+        "the police's events sent to Harbour",
+        lambda t: t.kind == CUSTODY,
+    ),
+)
+
+
+def children_at_stage_by_ethnic_group(
+    tables: Tables, stage: Stage, *, months: tuple[str, str] | None = None
+) -> ir.Table:
+    """Rows of a stage for children aged 10 to 17 on the day, by the five-group of their
+    ethnicity (null where not stated), with the first and last month each group's rows span."""
+    table = _months(tables[stage.table], months)
+    if stage.where is not None:
+        table = table.filter(stage.where(table))
+    table = table.filter(table.age.between(*CHILD_AGES))
+    return (
+        table.group_by("ethnic_group")
+        .aggregate(count=table.count(), first_month=table.month.min(), last_month=table.month.max())
+        .order_by("ethnic_group")
+    )
+
+
+def extract_rows_by_month(tables: Tables) -> ir.Table:
+    """How many rows each of Harbour's extracts holds a month."""
+    parts = [
+        tables[name]
+        .group_by("month")
+        .aggregate(rows=tables[name].count())
+        .mutate(source=ibis.literal(name))
+        for name in EXTRACTS
+    ]
+    union = parts[0].union(*parts[1:])
+    return union.select("source", "month", "rows").order_by(["source", "month"])

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from harbour.insight.engine import dfe
+from harbour.insight.engine import dfe, extracts
 from harbour.insight.engine.common import Parsed, Progress, no_progress
 
 STRING, FLOAT, INT, BOOL = pa.string(), pa.float64(), pa.int64(), pa.bool_()
@@ -150,6 +150,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ],
     }.items()
 }
+# Harbour's own pseudonymised extracts (ADR 0039): written whole by ``replace``, never merged.
+SCHEMAS.update(
+    {name: pa.schema([*columns, *KEY_COLUMNS]) for name, columns in extracts.COLUMNS.items()}
+)
 STAGING = "_incoming"
 
 
@@ -211,6 +215,8 @@ class Applied:
     unchanged: int = 0
     files: list[WrittenFile] = field(default_factory=list)
     months: list[str] = field(default_factory=list)
+    # Months the table held that the rows no longer have (``replace``): their files to retire.
+    retired: list[str] = field(default_factory=list)
 
 
 def _write(table: pa.Table, path: Path) -> None:
@@ -282,6 +288,56 @@ def apply(
         applied.files.append(WrittenFile(month, relative, result.num_rows, existing_paths))
         applied.months.append(month)
     progress("writing", len(months), len(months))
+    return applied
+
+
+def replace(
+    root: Path,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    current: Mapping[str, Sequence[str]],
+    import_id: str,
+    write: Callable[[pa.Table, Path], None] | None = None,
+    written: list[str] | None = None,
+) -> Applied:
+    """The table as ``frame`` has it, whole (an extract, not an import that adds): for each month
+    whose rows differ from the current file's (by key and hash), a new file naming the current
+    one as replaced; a month whose rows are the same keeps its file (``unchanged``); a month the
+    table held and the rows no longer have is retired (its files in ``retired``). Nothing is
+    deleted here; files go into ``written`` as soon as they are on the disk."""
+    schema = SCHEMAS[table]
+    applied = Applied()
+    months = sorted(frame["month"].dropna().unique())
+    for month in months:
+        rows = frame[frame["month"] == month]
+        existing_paths = list(current.get(month, ()))
+        if existing_paths:
+            existing = pq.read_table(
+                [str(root / p) for p in existing_paths],
+                schema=schema,
+                columns=["record_key", "row_hash"],
+            ).to_pandas()
+            held = set(zip(existing["record_key"], existing["row_hash"], strict=True))
+            now = set(zip(rows["record_key"], rows["row_hash"], strict=True))
+            if held == now and len(existing) == len(rows):
+                applied.unchanged += len(rows)
+                continue
+            applied.updated += len(rows)
+        else:
+            applied.new += len(rows)
+        result = pa.Table.from_pandas(
+            rows.assign(import_id=import_id), schema=schema, preserve_index=False
+        )
+        relative = f"{table}/month={month}/part-{import_id}.parquet"
+        (write or _write)(result, root / relative)
+        if written is not None:
+            written.append(relative)
+        applied.files.append(WrittenFile(month, relative, result.num_rows, existing_paths))
+        applied.months.append(month)
+    applied.retired = [
+        p for month, paths in current.items() if month not in set(months) for p in paths
+    ]
     return applied
 
 

@@ -19,6 +19,9 @@ def store_dir(settings: Any, tmp_path: Path) -> Path:
     settings.HARBOUR_INSIGHT_STORE = str(tmp_path / "store")
     settings.HARBOUR_INSIGHT_RUNNER = "inline"
     settings.HARBOUR_INSIGHT_QUARANTINE_ROWS = False
+    # The extracts' key: a file of this test's, outside its store (ADR 0039).
+    settings.HARBOUR_PSEUDONYM_KEY = ""
+    settings.HARBOUR_PSEUDONYM_KEY_FILE = str(tmp_path / "pseudonym.key")
     return tmp_path / "store"
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs installed
 
 from harbour.access.models import AuditEvent
-from harbour.insight import services
+from harbour.insight import extracts, services
 from harbour.insight.tests.conftest import FIXTURES, fixture_bytes
 from harbour.insight.tests.test_assessment_queries import FILES
 from harbour.partnership.models import Role
@@ -285,6 +285,11 @@ def test_harbours_own_stages_count_referrals_of_children_by_ethnic_group(client,
         front_door=agency, referring_agency=agency, child_date_of_birth=dt.date(2011, 1, 1)
     )
     client.force_login(stocked)
+    # Counted from the store's pseudonymised extracts (ADR 0039): nothing before the first.
+    before = client.get(reverse("insight:disproportionality"))
+    assert not [s for s in before.context["sections"] if s.key.startswith("harbour-")]
+    assert "no extract has run yet" in before.content.decode()
+    extracts.run_extract()
     response = client.get(reverse("insight:disproportionality"))
     referred = {r.label: r.cells[0] for r in section(response, "harbour-referred").rows}
     assert referred["Black, Black British, Black Welsh, Caribbean or African"].true_value == 11

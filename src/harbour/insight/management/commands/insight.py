@@ -1,8 +1,9 @@
 """``harbour insight import --format FORMAT FILE [--json]``: a file into the analytical store, all
 or nothing and idempotent (the formats are in docs/insight-import.md); ``harbour insight status``:
-what the store holds; ``harbour insight alerts check [--month YYYY-MM]``: the monthly check for
-emerging patterns (from a timer), and ``harbour insight alerts measures|measure``: what it
-watches and how (ADR 0034)."""
+what the store holds; ``harbour insight extract [--json]``: Harbour's own data into the store as
+pseudonymised extracts (from a timer, ADR 0039); ``harbour insight alerts check [--month
+YYYY-MM]``: the monthly check for emerging patterns (from a timer), and ``harbour insight alerts
+measures|measure``: what it watches and how (ADR 0034)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import typer
 from django_typer.management import TyperCommand, command, group
 
 from harbour.insight import alerts as alert_checks
+from harbour.insight import extracts
 from harbour.insight.engine import FORMATS
 from harbour.insight.models import AlertSeries, ImportStatus, StoreFile
 from harbour.insight.services import import_file
@@ -113,6 +115,52 @@ class Command(TyperCommand):
                 self.stderr.write(f"  … and {run.error_count - MAX_ERRORS} more")
         if run.status == ImportStatus.REFUSED:
             raise typer.Exit(code=1)
+
+    @command()
+    def extract(
+        self,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print a JSON summary: rows by extract, months...")
+        ] = False,
+    ) -> None:
+        """Refresh Harbour's own data in the store as pseudonymised extracts (referrals,
+        decisions, plans, cumulative-harm flags, agencies' events): all or nothing, and running
+        it again with nothing changed writes nothing. Run from a timer (ADR 0039)."""
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if not as_json:
+                sys.stderr.write(f"extract: {stage} {done} of {total}\n")
+                sys.stderr.flush()
+
+        try:
+            run = extracts.run_extract(progress=progress)
+        except extracts.ExtractRefused as exc:
+            self.stderr.write(str(exc))
+            raise typer.Exit(code=1) from exc
+        tables = {t: run.notes.get(t, 0) for t in extracts.READERS}
+        summary = {
+            "extract": str(run.pk),
+            "status": run.status,
+            "rows": run.rows,
+            "tables": tables,
+            "new": run.new,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "months": len(run.months),
+            "first_month": run.months[0] if run.months else None,
+            "last_month": run.months[-1] if run.months else None,
+            "seconds": round((run.finished_at - run.started_at).total_seconds(), 2)
+            if run.finished_at and run.started_at
+            else None,
+        }
+        if as_json:
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        self.stdout.write(
+            f"Extracted {run.rows:,} rows over {len(run.months)} months: "
+            + ", ".join(f"{t.removeprefix('harbour_')} {n:,}" for t, n in tables.items())
+            + f" ({run.unchanged:,} unchanged)."
+        )
 
     @command()
     def status(self) -> None:
