@@ -258,10 +258,12 @@ def declared_connections(views: list[View], *, on: dt.date) -> list[Finding]:
     by_staff: dict[int, dict[uuid.UUID, DeclaredConnection]] = defaultdict(dict)
     for entry in entries:
         matches = (
-            Child.objects.annotate(given=Lower("given_name"), family=Lower("family_name"))
+            Child.objects.annotate(
+                given_lower=Lower("given_name"), family_lower=Lower("family_name")
+            )
             .filter(
-                given=entry.given_name.strip().lower(),
-                family=entry.family_name.strip().lower(),
+                given_lower=entry.given_name.strip().lower(),
+                family_lower=entry.family_name.strip().lower(),
                 date_of_birth=entry.date_of_birth,
             )
             .values_list("pk", flat=True)

@@ -168,9 +168,11 @@ def test_a_row_past_the_head_is_named_and_refuses_writes_loudly(actor, client, c
     )
     message = broken("BROKEN at sequence 5")
     assert "past the chain's head (1 event(s) written outside Harbour" in message
-    with caplog.at_level(logging.CRITICAL, logger="harbour.audit"):
-        with pytest.raises(AuditWriteError, match="1 event\\(s\\) past the chain's head"):
-            audit_record(actor=actor, event="child.viewed")
+    with (
+        caplog.at_level(logging.CRITICAL, logger="harbour.audit"),
+        pytest.raises(AuditWriteError, match="1 event\\(s\\) past the chain's head"),
+    ):
+        audit_record(actor=actor, event="child.viewed")
     assert "harbour audit verify" in caplog.text  # the administrators are told, not just a 503
     # The anchoring job refuses to vouch for it either.
     with pytest.raises(CommandError, match="Not anchored: the audit chain is BROKEN at sequence 5"):
