@@ -57,9 +57,10 @@ LIST_SECTIONS = frozenset(
         "front_door_candidates",
         "family_of_another_child",
         "associate_of_another_child",
+        "needs_list",
+        "flags_list",
     }
 )
-LIST_BASES = frozenset({"alerts_list"})
 MAX_EVENTS_KEPT = 500
 SYSTEM_ACTOR = "audit-watch"
 
@@ -76,7 +77,7 @@ class View:
 
     @property
     def opened(self) -> bool:
-        return self.section not in LIST_SECTIONS and self.basis not in LIST_BASES
+        return self.section not in LIST_SECTIONS
 
     def fact(self) -> dict[str, Any]:
         return {
