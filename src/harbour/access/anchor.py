@@ -10,6 +10,7 @@ File handling only: ``harbour.access.audit`` reads the database and compares."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
@@ -105,6 +106,19 @@ def append_anchor(*, sequence: int, last_hash: str, at: dt.datetime) -> Anchor:
     """Append one signed anchor line, flushed to disk before returning."""
     path = anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    # O_APPEND: the file is only ever added to (the directory may be chattr +a in production);
+    # an exclusive lock, so two runs at once cannot both chain to the same line.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return _append_locked(fd, path, sequence=sequence, last_hash=last_hash, at=at)
+    finally:
+        os.close(fd)
+
+
+def _append_locked(
+    fd: int, path: Path, *, sequence: int, last_hash: str, at: dt.datetime
+) -> Anchor:
     existing = read_anchors(path)
     if existing.problem:
         raise AnchorError(existing.problem)
@@ -118,13 +132,8 @@ def append_anchor(*, sequence: int, last_hash: str, at: dt.datetime) -> Anchor:
     }
     fields["mac"] = _mac(fields)
     line = json.dumps(fields, sort_keys=True, separators=(",", ":")) + "\n"
-    # O_APPEND: the file is only ever added to (the directory may be chattr +a in production).
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-    try:
-        os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    os.write(fd, line.encode("utf-8"))
+    os.fsync(fd)
     return Anchor(
         dt.datetime.fromisoformat(str(fields["at"])), sequence, last_hash, str(fields["mac"])
     )

@@ -263,3 +263,18 @@ def test_the_dpos_check_names_a_row_past_the_head(actor, client):
     client.force_login(dpo)
     response = client.post(reverse("access:audit-chain-check"), follow=True)
     assert "past the chain&#x27;s head" in response.content.decode()
+
+
+def test_anchors_written_at_once_still_chain(anchors):
+    """Two timers overlapping (a slow run and the next one) must not both chain to one line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    now = timezone.now()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(
+            pool.map(
+                lambda n: anchor.append_anchor(sequence=n, last_hash="a" * 64, at=now), [0] * 16
+            )
+        )
+    log = anchor.read_anchors()
+    assert log.problem == "" and len(log.anchors) == 16
