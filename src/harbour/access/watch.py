@@ -129,7 +129,11 @@ def read_views(*, since: dt.datetime, until: dt.datetime) -> list[View]:
             "sequence", "occurred_at", "actor_id", "actor_agency", "child_id", "section", "basis"
         )
     )
-    return [View(*row) for row in rows]
+    return [
+        View(sequence, at, actor_id, agency, child_id, section, basis)
+        for sequence, at, actor_id, agency, child_id, section, basis in rows
+        if actor_id is not None and child_id is not None  # filtered above; for the types
+    ]
 
 
 def _children(views: Iterable[View]) -> int:
@@ -273,8 +277,7 @@ def declared_connections(views: list[View], *, on: dt.date) -> list[Finding]:
             by_staff[entry.staff_id][child_id] = entry
     groups: dict[tuple[int, uuid.UUID, dt.date], list[View]] = defaultdict(list)
     for view in views:
-        entry = by_staff.get(view.actor_id, {}).get(view.child_id)
-        if entry is not None:
+        if view.child_id in by_staff.get(view.actor_id, {}):
             groups[(view.actor_id, view.child_id, timezone.localtime(view.at).date())].append(view)
     findings = []
     for (actor_id, child_id, day), group in groups.items():
