@@ -42,8 +42,8 @@ from harbour.access.models import (
     AccessAlertRule,
     AuditEvent,
     DeclaredConnection,
+    WorkingRelationship,
 )
-from harbour.children.models import Child
 from harbour.partnership.models import Agency, Staff
 
 VIEW_EVENTS = ("child.viewed", "referral.viewed")
@@ -254,6 +254,12 @@ def not_on_caseload(views: list[View]) -> list[Finding]:
     return findings
 
 
+def _child_model() -> Any:
+    """The child model, through a working relationship's foreign key: in this app only the
+    models import the children app's (the layers, ADR 0020), and a child is typed as Any."""
+    return WorkingRelationship._meta.get_field("child").related_model
+
+
 def declared_connections(views: list[View], *, on: dt.date) -> list[Finding]:
     """Children matching an entry in the register (same name, ignoring case, and date of birth)
     seen by the member of staff who declared the connection."""
@@ -263,9 +269,8 @@ def declared_connections(views: list[View], *, on: dt.date) -> list[Finding]:
     by_staff: dict[int, dict[uuid.UUID, DeclaredConnection]] = defaultdict(dict)
     for entry in entries:
         matches = (
-            Child.objects.annotate(
-                given_lower=Lower("given_name"), family_lower=Lower("family_name")
-            )
+            _child_model()
+            .objects.annotate(given_lower=Lower("given_name"), family_lower=Lower("family_name"))
             .filter(
                 given_lower=entry.given_name.strip().lower(),
                 family_lower=entry.family_name.strip().lower(),
