@@ -110,7 +110,8 @@ class AuditChainHead(models.Model):
 
 class AuditEvent(models.Model):
     """Append-only and hash-chained: each row's hash covers its content and the previous row's
-    hash. On PostgreSQL, triggers refuse UPDATE and DELETE (migration 0004)."""
+    hash. Triggers refuse UPDATE and DELETE on both databases (migrations 0004 and 0006,
+    ``access.append_only``), and the head is anchored outside the database (ADR 0041)."""
 
     sequence = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
