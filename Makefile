@@ -54,6 +54,8 @@ demo: setup pdf-tools
 	mkdir -p var
 	rm -f var/harbour.sqlite3
 	rm -rf var/insight-store var/insight-files var/event-files
+	# The audit anchors belong to the database they anchor (ADR 0041): a new demo, new anchors.
+	rm -rf var/audit-anchors
 	$(HARBOUR) migrate -v 0
 	$(HARBOUR) demo generate --seed $(DEMO_SEED) --children $(DEMO_CHILDREN) --event-files var/event-files
 	# Two years of Riverside's public and partners' files, imported as an analyst would.
@@ -77,11 +79,17 @@ demo: setup pdf-tools
 	$(HARBOUR) insight extract
 	$(HARBOUR) frontdoor clocks
 	$(HARBOUR) demo sign-ins
+	# Suspicious-access rules over the audit stream, and the chain's head anchored outside the
+	# database (ADR 0041); in production both run from a timer every 15 minutes, here beside
+	# the server.
+	$(HARBOUR) audit watch
+	$(HARBOUR) audit anchor
 	@echo "Serving Harbour at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	# The background task runner (ADR 0028) runs beside the server and stops with it.
 	$(HARBOUR) tasks recover
 	$(HARBOUR) db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	while sleep 900; do $(HARBOUR) audit anchor; $(HARBOUR) audit watch; done & timer=$$!; \
+	trap 'kill $$worker $$timer 2>/dev/null; wait $$worker $$timer 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(HARBOUR) runserver 127.0.0.1:8000 --noreload --skip-checks
 

@@ -116,3 +116,13 @@ class BreakGlassFilterForm(lists.ListFilterForm):
     agency = agency_filter("Their agency")
     date_from = lists.date_from_field("Opened on or after")
     date_to = lists.date_to_field("Opened on or before")
+
+
+class AccessAlertForm(forms.Form):
+    note = forms.CharField(
+        label="What you found or did",
+        help_text="For example: asked their manager; the records were a rota handover",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say what you found or did"},
+    )

@@ -110,7 +110,8 @@ class AuditChainHead(models.Model):
 
 class AuditEvent(models.Model):
     """Append-only and hash-chained: each row's hash covers its content and the previous row's
-    hash. On PostgreSQL, triggers refuse UPDATE and DELETE (migration 0004)."""
+    hash. Triggers refuse UPDATE and DELETE on both databases (migrations 0004 and 0006,
+    ``access.append_only``), and the head is anchored outside the database (ADR 0041)."""
 
     sequence = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
@@ -146,3 +147,63 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only")
+
+
+class AccessAlertRule(models.TextChoices):
+    MANY_CHILDREN = "many_children", "Many children viewed within an hour"
+    OUT_OF_HOURS = "out_of_hours", "Many children viewed out of hours"
+    NOT_ON_CASELOAD = "not_on_caseload", "A child viewed with no working relationship"
+    DECLARED_CONNECTION = "declared_connection", "A child viewed by staff who declared a connection"
+
+
+class AccessAlert(models.Model):
+    """Something in the audit stream a suspicious-access rule (``access.watch``) found, for the
+    data protection officer to look at: who, which rule, when, and the events behind it (by their
+    sequence in the trail, never the child's name). It says what was seen, not what it means."""
+
+    rule = models.CharField(max_length=30, choices=AccessAlertRule.choices)
+    # What makes the alert one alert: re-running the rules finds it again, never a second one.
+    key = models.CharField(max_length=200, unique=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    children = models.PositiveIntegerField()
+    # The sequences of the audit events behind the alert, and the figures the rule compared.
+    sequences = models.JSONField(default=list)
+    facts = models.JSONField(default=dict)
+    raised_at = models.DateTimeField(default=timezone.now)
+    looked_at = models.DateTimeField(null=True, blank=True)
+    looked_at_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["rule", "staff", "last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}: {self.staff}"
+
+
+class DeclaredConnection(models.Model):
+    """The register of declared conflicts: a member of staff's family member (or someone else
+    they are close to) who may appear in Harbour, declared by the member of staff or recorded by
+    the data protection officer. ``harbour audit watch`` matches it to children by name and date
+    of birth and raises an alert when that member of staff opens one of them (ADR 0041)."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_connections"
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    connection = models.CharField(max_length=100, help_text="For example: nephew, neighbour")
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(default=timezone.now)
+    ended_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.connection}"

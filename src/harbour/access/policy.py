@@ -49,6 +49,9 @@ class Action(enum.StrEnum):
     CHILD_ACCESS_LOG_VIEW = "child.access_log.view"
     BREAK_GLASS_REVIEW = "break_glass.review"
     AUDIT_TRAIL_VIEW = "audit.view"
+    # Suspicious-access alerts from the audit stream and the register of declared connections
+    # (ADR 0041): the data protection officer's.
+    ACCESS_ALERTS_REVIEW = "audit.access_alerts.review"
     PARTNERSHIP_VIEW = "partnership.view"
     # Counts about groups of children, never a named child, with small numbers suppressed.
     COHORT_REPORT_VIEW = "cohort_report.view"
@@ -146,6 +149,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.CHILD_ACCESS_LOG_VIEW,
             Action.BREAK_GLASS_REVIEW,
             Action.AUDIT_TRAIL_VIEW,
+            Action.ACCESS_ALERTS_REVIEW,
             Action.PARTNERSHIP_VIEW,
         }
     ),
@@ -284,6 +288,46 @@ def shared_categories(actor: Staff, purpose: str) -> dict[int, frozenset[str]]:
 
 def _relationship_q(actor: Staff) -> Q:
     return Q(staff_id=actor.pk) | Q(agency_id=actor.agency_id)
+
+
+def on_caseload(
+    staff_id: int, agency_id: int | None, on: dt.date, opened: list[tuple[Any, dt.datetime]]
+) -> list[bool]:
+    """For each (child, moment) a member of staff opened a record on one day: whether the child
+    was on their caseload then — a working relationship (their own, or their agency's) in force
+    that day, or a break-glass grant open at that moment. ``harbour audit watch`` asks this of
+    each record opened (ADR 0041): the audit event's basis is written by the code that decided,
+    so it is checked against what is on record rather than trusted. Two queries per call."""
+    ids = {child_id for child_id, _ in opened}
+    who = Q(staff_id=staff_id) | (Q(agency_id=agency_id) if agency_id is not None else Q())
+    related = set(
+        WorkingRelationship.objects.filter(who, child_id__in=ids, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .values_list("child_id", flat=True)
+    )
+    grants: dict[Any, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for child_id, granted_at, expires_at in BreakGlassGrant.objects.filter(
+        staff_id=staff_id, child_id__in=ids - related
+    ).values_list("child_id", "granted_at", "expires_at"):
+        grants.setdefault(child_id, []).append((granted_at, expires_at))
+    return [
+        child_id in related or any(start <= at <= end for start, end in grants.get(child_id, []))
+        for child_id, at in opened
+    ]
+
+
+def may_declare_connection(actor: Requester, staff: Staff) -> bool:
+    """A member of staff declares their own connections; the data protection officer records
+    anyone's."""
+    if not is_active_actor(actor):
+        return False
+    return actor.pk == staff.pk or can(actor, Action.ACCESS_ALERTS_REVIEW)
+
+
+def role_basis(basis: str) -> bool:
+    """Whether an audit event's basis is a role's own reach (the data protection officer's),
+    not a relationship with the child."""
+    return basis.startswith("role:")
 
 
 def _visible_q(actor: Staff) -> Q:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.access.models import BreakGlassGrant
+from harbour.access.models import AccessAlert, BreakGlassGrant
+from harbour.access.presenters import SECTION_LABELS
 from harbour.partnership.models import Agency, Staff
 from harbour.web import lists
 
@@ -56,3 +59,41 @@ def break_glass_for_review(*, actor: Staff, grant_id: uuid.UUID) -> BreakGlassGr
         subject=grant,
     )
     return grant
+
+
+def access_alerts(*, actor: Staff, looked_at: bool = False) -> QuerySet[AccessAlert]:
+    """The suspicious-access alerts ``harbour audit watch`` raised (ADR 0041), waiting (oldest
+    first) or looked at (newest first): staff, rule, times and counts, never a child's name."""
+    if not policy.can(actor, policy.Action.ACCESS_ALERTS_REVIEW):
+        return AccessAlert.objects.none()
+    alerts = AccessAlert.objects.filter(looked_at__isnull=not looked_at).select_related(
+        "staff", "staff__agency", "looked_at_by"
+    )
+    return alerts.order_by("-looked_at" if looked_at else "first_seen")
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    sequence: int
+    at: dt.datetime
+    section: str
+    basis: str
+
+
+def access_alert(*, actor: Staff, alert_id: int) -> tuple[AccessAlert, list[AlertEvent]]:
+    """One alert and the events behind it (their sequence, time, what was shown and on what
+    basis): each links to the trail filtered to that event's child, which names no child."""
+    policy.require_capability(actor, policy.Action.ACCESS_ALERTS_REVIEW)
+    alert = AccessAlert.objects.select_related("staff", "staff__agency").filter(pk=alert_id).first()
+    if alert is None:
+        raise policy.NotFound(alert_id)
+    events = [
+        AlertEvent(
+            int(e["sequence"]),
+            timezone.localtime(dt.datetime.fromisoformat(e["at"])),
+            SECTION_LABELS.get(e["section"], e["section"].replace("_", " ")),
+            e["basis"].replace("_", " ").replace(":", ": "),
+        )
+        for e in alert.facts.get("events", [])
+    ]
+    return alert, events

@@ -14,7 +14,9 @@ from django.utils import timezone
 from harbour.access import policy
 from harbour.access.audit import audit_record
 from harbour.access.models import (
+    AccessAlert,
     BreakGlassGrant,
+    DeclaredConnection,
     RelationshipKind,
     ReviewOutcome,
     WorkingRelationship,
@@ -167,3 +169,62 @@ def sign_in_failed_record(*, username: str) -> None:
 def sign_out_record(*, actor: Staff) -> None:
     """Record a sign-out, before the session ends."""
     audit_record(actor=actor, event="staff.signed_out", subject=actor)
+
+
+@transaction.atomic
+def declare_connection(
+    *,
+    actor: Staff,
+    staff: Staff,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    connection: str,
+) -> DeclaredConnection:
+    """Add to the register of declared connections (ADR 0041): a member of staff declaring their
+    own, or the data protection officer recording one. Audited without the name."""
+    if not policy.may_declare_connection(actor, staff):
+        raise policy.Forbidden(policy.Action.ACCESS_ALERTS_REVIEW)
+    if not given_name.strip() or not family_name.strip() or not connection.strip():
+        raise ValidationError("Give the person's first and last names and the connection")
+    if date_of_birth > timezone.localdate() or date_of_birth.year < 1900:
+        raise ValidationError("Give a date of birth between 1900 and today")
+    entry = DeclaredConnection.objects.create(
+        staff=staff,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        connection=connection.strip(),
+        declared_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event="audit.connection_declared",
+        subject=entry,
+        purpose="audit",
+        detail={"staff": staff.get_username(), "connection": entry.connection},
+    )
+    return entry
+
+
+@transaction.atomic
+def access_alert_looked_at(*, actor: Staff, alert: AccessAlert, note: str) -> AccessAlert:
+    """The DPO has looked at an alert and says what they found or did (their words; Harbour
+    draws no conclusion)."""
+    policy.require_capability(actor, policy.Action.ACCESS_ALERTS_REVIEW)
+    if alert.looked_at is not None:
+        raise ValidationError("This alert has already been looked at")
+    if not note.strip():
+        raise ValidationError("Say what you found or did")
+    alert.looked_at = timezone.now()
+    alert.looked_at_by = actor
+    alert.note = note.strip()
+    alert.save(update_fields=["looked_at", "looked_at_by", "note"])
+    audit_record(
+        actor=actor,
+        event="audit.access_alert_looked_at",
+        subject=alert,
+        purpose="audit",
+        detail={"rule": alert.rule},
+    )
+    return alert

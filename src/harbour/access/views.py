@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from harbour.access import policy, selectors, services, trail
-from harbour.access.forms import AuditTrailFilterForm, BreakGlassFilterForm, BreakGlassReviewForm
+from harbour.access.forms import (
+    AccessAlertForm,
+    AuditTrailFilterForm,
+    BreakGlassFilterForm,
+    BreakGlassReviewForm,
+)
 from harbour.access.presenters import GrantChildPresenter
 from harbour.partnership.http import AuthenticatedHttpRequest
 from harbour.web import lists
@@ -34,7 +39,34 @@ def break_glass_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             **lists.page_context(page),
             "waiting": list(page),
             "reviewed": list(selectors.break_glass_queue(actor=request.user, reviewed=True)[:50]),
+            # Suspicious-access alerts from the audit stream (ADR 0041), on the same page.
+            "alerts": list(selectors.access_alerts(actor=request.user)[:100]),
+            "alerts_looked_at": list(
+                selectors.access_alerts(actor=request.user, looked_at=True)[:20]
+            ),
         },
+    )
+
+
+@login_required
+@policy_errors
+def access_alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    alert, events = selectors.access_alert(actor=request.user, alert_id=alert_id)
+    form = AccessAlertForm(request.POST or None)
+    if request.method == "POST" and alert.looked_at is None and form.is_valid():
+        try:
+            services.access_alert_looked_at(
+                actor=request.user, alert=alert, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "What you found is recorded")
+            return redirect("access:break-glass-queue")
+    return render(
+        request,
+        "access/access_alert.html",
+        {"alert": alert, "events": events, "form": form},
     )
 
 

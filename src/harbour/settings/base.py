@@ -3,6 +3,8 @@
 Production differs only by environment variables (see ``production.py``).
 """
 
+from pathlib import Path
+
 from harbour.settings.env import PROJECT_DIR, env
 
 SECRET_KEY = env.str(
@@ -122,6 +124,32 @@ WHITENOISE_USE_FINDERS = True
 # Keys the audit chain's HMAC. Kept outside the database so that write access to the table is
 # not enough to forge the chain; production refuses to start without its own.
 HARBOUR_AUDIT_KEY = env.str("HARBOUR_AUDIT_KEY", default="local-demo-audit-key")
+# The chain's head is anchored outside the database (ADR 0041): ``harbour audit anchor``, at
+# least every 15 minutes, appends a line signed with this key to a file in this directory. In
+# production the directory is on another volume or host, writable only by the anchoring job, and
+# the key is readable only by that job and by ``harbour audit verify`` (not by the web app).
+# Without its own key the anchor key is derived from the audit key (fine for a demo only).
+HARBOUR_AUDIT_ANCHOR_DIR = Path(
+    env.str("HARBOUR_AUDIT_ANCHOR_DIR", default=str(PROJECT_DIR / "var" / "audit-anchors"))
+)
+HARBOUR_AUDIT_ANCHOR_KEY = env.str("HARBOUR_AUDIT_ANCHOR_KEY", default="")
+# An anchor older than this many minutes makes ``harbour audit verify`` warn (the timer runs
+# every 15 minutes).
+HARBOUR_AUDIT_ANCHOR_MAX_AGE_MINUTES = env.int("HARBOUR_AUDIT_ANCHOR_MAX_AGE_MINUTES", default=30)
+# The suspicious-access rules ``harbour audit watch`` runs over the audit stream (ADR 0041): the
+# thresholds, as data a partnership may change without a release.
+HARBOUR_AUDIT_WATCH = {
+    # One person viewing at least this many different children within any hour.
+    "many_children_per_hour": env.int("HARBOUR_AUDIT_WATCH_CHILDREN_PER_HOUR", default=25),
+    # Out of hours (from evening_starts to morning_ends, local time, and all weekend): at least
+    # this many different children viewed by one person in one night or weekend day.
+    "out_of_hours_children": env.int("HARBOUR_AUDIT_WATCH_OUT_OF_HOURS_CHILDREN", default=8),
+    "evening_starts": env.int("HARBOUR_AUDIT_WATCH_EVENING_STARTS", default=20),
+    "morning_ends": env.int("HARBOUR_AUDIT_WATCH_MORNING_ENDS", default=7),
+    "weekends_out_of_hours": env.bool("HARBOUR_AUDIT_WATCH_WEEKENDS", default=True),
+    # How far back each run reads (every run is idempotent; an alert is never raised twice).
+    "look_back_hours": env.int("HARBOUR_AUDIT_WATCH_LOOK_BACK_HOURS", default=48),
+}
 HARBOUR_SERVICE_NAME = "Harbour"
 # Local runs hold the synthetic partnership only; production says nothing of the kind.
 HARBOUR_SYNTHETIC_DATA = env.bool("HARBOUR_SYNTHETIC_DATA", default=True)

@@ -34,3 +34,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test process anchors the audit chain in its own empty directory (tests that anchor use their
+# own tmp_path), never in the demo's var/audit-anchors.
+HARBOUR_AUDIT_ANCHOR_DIR = PROJECT_DIR / "var" / f"test-audit-anchors-{os.getpid()}"

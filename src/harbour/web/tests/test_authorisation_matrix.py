@@ -14,7 +14,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from harbour.access import policy
-from harbour.access.models import AuditEvent, BreakGlassGrant, RelationshipKind, WorkingRelationship
+from harbour.access.models import (
+    AccessAlert,
+    AuditEvent,
+    BreakGlassGrant,
+    RelationshipKind,
+    WorkingRelationship,
+)
 from harbour.children.models import Assessment, Child, Need, Plan, PlanAction
 from harbour.demo.generator import generate
 from harbour.demo.signins import DEMO_SIGN_INS
@@ -108,6 +114,7 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "access:break-glass-queue": ("none", only({Role.DATA_PROTECTION_OFFICER})),
     "access:break-glass-review": ("grant", only({Role.DATA_PROTECTION_OFFICER})),
+    "access:access-alert": ("access_alert", only({Role.DATA_PROTECTION_OFFICER})),
     "access:audit-trail": ("none", only({Role.DATA_PROTECTION_OFFICER})),
     "access:audit-trail-csv": ("none", only({Role.DATA_PROTECTION_OFFICER})),
     # POST only.
@@ -516,6 +523,19 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
             ).child_id
         },
         "grant": lambda: {"grant_id": data["grant"].pk},
+        "access_alert": lambda: {
+            "alert_id": (
+                AccessAlert.objects.first()
+                or AccessAlert.objects.create(
+                    rule="many_children",
+                    key="matrix",
+                    staff=Staff.objects.earliest("pk"),
+                    first_seen=timezone.now(),
+                    last_seen=timezone.now(),
+                    children=30,
+                )
+            ).pk
+        },
         "draft": lambda: {"referral_id": data["draft"].pk},
         "event_form": lambda: {"slug": "missing"},
         "draft_question": lambda: {"referral_id": data["draft"].pk, "slug": "reason"},

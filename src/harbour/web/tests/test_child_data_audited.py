@@ -406,6 +406,8 @@ NO_CHILD_DATA: dict[str, str] = {
     "access:audit-trail-csv": "the audit trail as CSV: people, what they did and why; no child "
     "is named and no child's id is written",
     "access:audit-chain-check": _POST_ONLY,
+    "access:access-alert": "a suspicious-access alert: a member of staff, times, sections and "
+    "audit event numbers; no child is named and no child's id is written",
     "insight:store": "the analytical store's catalogue: published and partners' files, counts",
     "insight:store-csv": "the analytical store's catalogue as CSV: files and counts, no person",
     "insight:import": "an analyst uploads a public or partner's aggregate file (police.uk, "

@@ -359,6 +359,7 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "children:assessment-close": _ITEM,
     "pages:child-access-log": _CHILD,
     "access:break-glass-review": _ITEM,
+    "access:access-alert": _ITEM,
     "access:audit-trail-csv": _FILE,
     "access:audit-chain-check": _POST,
     "frontdoor:start": _ITEM,
