@@ -80,7 +80,7 @@ def assert_accessible(page: Any, name: str) -> None:
 # The rows the migrations seed (the front door's rules and clocks, the flag rules, the education
 # limits…), as they stood after migrating: a transactional test (a browser journey's live server)
 # ends by flushing every table, and the next test on the same worker would find them gone.
-_SEEDED: list[tuple[type, str]] = []
+_SEEDED: list[tuple[Any, str]] = []  # (model class, its rows as JSON)
 # Made again by the flush itself (post_migrate), with ids of their own.
 _REMADE_BY_FLUSH = {"contenttypes.contenttype", "auth.permission"}
 

@@ -153,7 +153,9 @@ class AlertMeasureForm(forms.Form):
 
     def __init__(self, *args: Any, leaders: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].choices = leaders
+        field = self.fields["leaders"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = leaders
 
     def clean_threshold(self) -> float:
         value = self.cleaned_data["threshold"]
