@@ -49,7 +49,7 @@ def store_area_section(figures: HiddenHarmFigures) -> Section:
         "Assaults in the emergency departments' anonymous ISTV returns that their description "
         "places in the LSOA, against police.uk's violence and sexual offences there, people of "
         "every age. Nothing links one to the other: they are set side by side, never matched. "
-        "The boundaries carry no ward, so wards are not shown."
+        "By LSOA; the needs assessment adds violent crime and assaults up by ward."
     )
     frame = figures.store_by_area
     columns = ["Assaults (emergency departments)", "Violence and sexual offences (police)"]
