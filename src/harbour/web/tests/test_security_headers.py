@@ -4,10 +4,15 @@ the production settings pass ``check --deploy`` at WARNING with secure cookies a
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -160,3 +165,75 @@ def test_production_cookies_are_secure_httponly_and_samesite_with_hsts():
         "__Host-harbour-session",
         "DENY",
     ]
+
+
+# The production runner -------------------------------------------------------------------------
+
+ROOT = SRC.parent.parent  # the checkout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_gunicorn_serves_harbour_in_production_behind_the_proxy(tmp_path):
+    """deploy/gunicorn.conf.py with two workers and the production settings (on a throwaway
+    SQLite file here; PostgreSQL in a deployment): an answer through the proxy's headers carries
+    HSTS, the policy and no-store; plain HTTP is sent to HTTPS."""
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HARBOUR_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+    env.update(
+        PRODUCTION_ENV,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'harbour.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="harbour.settings.production",
+        HARBOUR_BIND=f"127.0.0.1:{port}",
+        HARBOUR_WORKERS="2",
+        HARBOUR_ALLOWED_HOSTS="harbour.example.org",
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "harbour.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/problems/rate-limited"
+        secure = {"Host": "harbour.example.org", "X-Forwarded-Proto": "https"}
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                answer = urllib.request.urlopen(urllib.request.Request(url, headers=secure))
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.5)
+        assert answer.status == 200
+        assert json.loads(answer.read())["status"] == 429
+        headers = answer.headers
+        assert headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        )
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "no-store" in headers["Cache-Control"]
+        plain = urllib.request.Request(url, headers={"Host": "harbour.example.org"})
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            urllib.request.build_opener(NoRedirect).open(plain)
+        assert redirected.value.code == 301
+        assert redirected.value.headers["Location"].startswith("https://harbour.example.org/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
