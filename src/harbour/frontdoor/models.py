@@ -509,6 +509,9 @@ class ApiRateWindow(models.Model):
             models.UniqueConstraint(fields=["token", "window_start"], name="one_window_per_minute")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.token_id} at {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
 
 class IdempotencyRecord(models.Model):
     """The answer given to one agency's request with one ``Idempotency-Key``: a retry with the

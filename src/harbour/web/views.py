@@ -130,7 +130,7 @@ def locked_out(
     return render(request, "web/locked_out.html", context, status=429)
 
 
-# Password reset by email (ADR 0042) ----------------------------------------------------------------
+# Password reset by email (ADR 0042) ---------------------------------------------------------
 
 
 class ResetRequestForm(PasswordResetForm):

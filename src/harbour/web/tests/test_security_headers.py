@@ -50,9 +50,7 @@ def test_every_page_has_a_policy_with_no_inline_script_no_eval_and_no_framing(cl
         assert policy["object-src"] == ["'none'"]
         assert not any("unsafe-eval" in v for values in policy.values() for v in values)
     client.logout()
-    assert "frame-ancestors 'none'" in client.get(reverse("web:sign-in"))[
-        "Content-Security-Policy"
-    ]
+    assert "frame-ancestors 'none'" in client.get(reverse("web:sign-in"))["Content-Security-Policy"]
 
 
 EVENT_HANDLER = re.compile(
@@ -87,7 +85,7 @@ def test_the_template_scan_finds_inline_script(tmp_path, monkeypatch):
     (bad / "page.html").write_text('<script>alert(1)</script><a onclick="x()">')
     monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path)
     monkeypatch.setattr(sys.modules[__name__], "_templates", lambda: [bad / "page.html"] * 51)
-    with pytest.raises(AssertionError, match="alert|onclick|script"):
+    with pytest.raises(AssertionError, match=r"alert|onclick|script"):
         test_no_template_has_inline_script_or_event_handlers()
 
 
@@ -118,9 +116,7 @@ def _run(*args: str, settings_module: str = "harbour.settings.production", **env
 
 
 def test_production_settings_pass_the_deploy_check_at_warning():
-    result = _run(
-        "-m", "harbour", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV
-    )
+    result = _run("-m", "harbour", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -198,7 +194,7 @@ def test_gunicorn_serves_harbour_in_production_behind_the_proxy(tmp_path):
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "harbour.wsgi:application"],
+        [str(gunicorn), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "harbour.wsgi"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

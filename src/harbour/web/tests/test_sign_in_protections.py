@@ -24,7 +24,7 @@ from harbour.web import security
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery"  # noqa: S105  (the test accounts' password)
+PASSWORD = "correct horse battery"
 
 
 def sign_in(client, email, password=PASSWORD):
@@ -189,9 +189,7 @@ def test_a_session_made_without_the_form_gets_its_clock_on_first_use(client):
         ("aaaaaaaaaaaaaaaa", False),  # no composition rule refuses it; length does the work
     ],
 )
-def test_passwords_follow_ncsc_length_and_a_blocklist_without_composition_rules(
-    password, refused
-):
+def test_passwords_follow_ncsc_length_and_a_blocklist_without_composition_rules(password, refused):
     if refused:
         with pytest.raises(ValidationError):
             validate_password(password)

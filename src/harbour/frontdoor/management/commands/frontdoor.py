@@ -1,6 +1,7 @@
-"""``harbour frontdoor token create|list|rotate|revoke``: the bearer tokens other agencies' systems use
-to send referrals to the automated referrals API (ADR 0011). ``harbour frontdoor clocks``: tell
-front-door managers of immediate referrals not rated within their clock (ADR 0019)."""
+"""``harbour frontdoor token create|list|rotate|revoke``: the bearer tokens other agencies'
+systems use to send referrals to the automated referrals API (ADR 0011, ADR 0042). ``harbour
+frontdoor clocks``: tell front-door managers of immediate referrals not rated within their clock
+(ADR 0019)."""
 
 from __future__ import annotations
 
