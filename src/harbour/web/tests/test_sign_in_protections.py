@@ -55,6 +55,11 @@ def test_ten_wrong_passwords_lock_the_username_and_the_right_one_is_refused(clie
     # Every attempt, the refused right one too, is in the audit trail as a failure.
     assert AuditEvent.objects.filter(event="staff.sign_in_failed").count() == 11
     assert not AuditEvent.objects.filter(event="staff.signed_in").exists()
+    # Axes keeps a count on the lower-cased username, and never a password tried.
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == staff.email.lower()
+    assert attempt.failures_since_start >= 10
+    assert "wrong guess" not in attempt.post_data and PASSWORD not in attempt.post_data
 
 
 def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_in(client):
@@ -205,7 +210,7 @@ def _reset_link(client, email) -> str:
     assert response.status_code == 302
     assert response["Location"] == reverse("web:password-reset-sent")
     (message,) = mail.outbox
-    match = re.search(r"https?://testserver(/password-reset/[^/]+/[^/]+/)", message.body)
+    match = re.search(r"https?://testserver(/password-reset/[^/]+/[^/]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
