@@ -10,12 +10,13 @@ DEMO_SEED ?= 2026
 DEMO_CHILDREN ?= 2000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup demo test lint types test-sqlite test-postgres bench chromium pdf-tools postgres assets clean
+.PHONY: help setup demo test lint types test-sqlite test-postgres bench audit chromium pdf-tools postgres assets clean
 
 help:
 	@echo "make demo   install, build, load the synthetic partnership and serve http://127.0.0.1:8000"
 	@echo "make test   lint (ruff, the import layers), types, and the whole suite on SQLite and on PostgreSQL"
 	@echo "make bench  benchmarks: quality and speed against named baselines"
+	@echo "make audit  known vulnerabilities in the pinned Python and npm dependencies (needs the network)"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -118,5 +119,19 @@ bench: setup postgres
 	$(BIN)/python benchmarks/events_intake.py
 	$(BIN)/python benchmarks/insight_import.py
 
+# Known vulnerabilities in the pinned dependencies (ADR 0042): pip-audit and npm audit, with the
+# accepted exceptions in security/audit-exceptions.toml. Not in `make test`: it needs the
+# advisory services. pip-audit is a tool, not a dependency: it has its own environment.
+PIP_AUDIT_VERSION := 2.10.1
+AUDIT_VENV := .venv-audit
+
+$(AUDIT_VENV)/.installed:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install -q pip-audit==$(PIP_AUDIT_VERSION)
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python scripts/audit.py
+
 clean:
-	rm -rf $(VENV) node_modules build var
+	rm -rf $(VENV) $(AUDIT_VENV) node_modules build var

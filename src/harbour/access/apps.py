@@ -25,6 +25,7 @@ class AccessConfig(AppConfig):
                 signed_in=lambda staff: services.sign_in_record(actor=staff),
                 failed=lambda username: services.sign_in_failed_record(username=username),
                 signed_out=lambda staff: services.sign_out_record(actor=staff),
+                password_reset=lambda staff: services.password_reset_record(staff=staff),
                 unrecorded=(AuditWriteError,),
             )
         )

@@ -166,6 +166,18 @@ def sign_in_failed_record(*, username: str) -> None:
     )
 
 
+def password_reset_record(*, staff: Staff) -> None:
+    """Record a password changed through an emailed reset link (ADR 0042). Nobody is signed in:
+    the link is the actor, and the account is the subject."""
+    audit_record(
+        actor=None,
+        system_actor="password reset link",
+        event="staff.password_reset",
+        subject=staff,
+        detail={"username": staff.username},
+    )
+
+
 def sign_out_record(*, actor: Staff) -> None:
     """Record a sign-out, before the session ends."""
     audit_record(actor=actor, event="staff.signed_out", subject=actor)

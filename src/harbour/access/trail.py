@@ -48,6 +48,7 @@ ACTIONS: dict[str, str] = {
     "staff.signed_in": "signed in",
     "staff.signed_out": "signed out",
     "staff.sign_in_failed": "failed to sign in",
+    "staff.password_reset": "changed a password through an emailed reset link",
     "staff.created": "added a member of staff",
     "staff.updated": "changed a member of staff's details",
     "staff.access_change_requested": "asked for a change to someone's access to children",

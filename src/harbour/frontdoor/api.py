@@ -23,7 +23,9 @@ from django.urls import register_converter
 from ninja import Header, NinjaAPI, Path
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
+from ninja.types import DictStrAny
 
 from harbour.access import policy
 from harbour.access.audit import AuditWriteError
@@ -69,9 +71,42 @@ class ReferenceConverter:
 register_converter(ReferenceConverter, "harbour_reference")
 
 
+UNAUTHENTICATED_HEADERS = {"WWW-Authenticate": 'Bearer realm="harbour"'}
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return tokens.authenticate(token.strip())
+        try:
+            return tokens.authenticate(token.strip())
+        except tokens.TokenExpired as expired:
+            raise Problem(
+                "unauthenticated",
+                f"{expired}: ask the partnership for a new token",
+                headers={
+                    **UNAUTHENTICATED_HEADERS,
+                    "WWW-Authenticate": 'Bearer realm="harbour", error="invalid_token", '
+                    'error_description="The token has expired"',
+                },
+            ) from None
+
+
+class NotJson(Exception):
+    """A body sent to a JSON route with another content type (ADR 0042)."""
+
+    def __init__(self, content_type: str) -> None:
+        self.content_type = content_type
+        super().__init__(content_type)
+
+
+class JsonOnlyParser(Parser):
+    """Ninja reads any body as JSON whatever its content type; Harbour reads JSON only when it
+    says it is (``application/json``), so a form post or ``text/plain`` from a browser on another
+    site can never become a referral."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        if request.content_type != "application/json":
+            raise NotJson(request.content_type or "none")
+        return super().parse_body(request)
 
 
 class HarbourApi(NinjaAPI):
@@ -94,10 +129,13 @@ api = HarbourApi(
         "Referrals from police custody, ambulance and emergency department systems to the "
         "partnership's front door, and the events and needs agencies record about children "
         "(docs/events-intake.md). Send `Authorization: Bearer <token>` and, on every POST, an "
-        "`Idempotency-Key`. Errors are RFC 9457 problem details. Columns for bulk files and the "
-        "completeness items are in docs/frontdoor-feeds.md."
+        "`Idempotency-Key`. JSON bodies must be sent as `application/json` (anything else is "
+        "415). Each token expires, and may make a limited number of requests a minute (429 "
+        "with `Retry-After`). Errors are RFC 9457 problem details. Columns for bulk files and "
+        "the completeness items are in docs/frontdoor-feeds.md."
     ),
     auth=BearerToken(),
+    parser=JsonOnlyParser(),
     urls_namespace="api",
     docs_url="/docs",
     docs=GovukDocs(),
@@ -106,8 +144,9 @@ api = HarbourApi(
 
 # The problems each route can answer, so that the document lists every status the API gives.
 # 405: a path that names a feed takes only POST, one that names a referral only GET.
-_READ_PROBLEMS = (400, 401, 404, 405, 503)
-_SEND_PROBLEMS = (400, 401, 403, 404, 405, 409, 413, 422, 503)
+# 415: a JSON body sent as anything but application/json; 429: the token's rate limit.
+_READ_PROBLEMS = (400, 401, 404, 405, 429, 503)
+_SEND_PROBLEMS = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
 READ_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _READ_PROBLEMS}
 SEND_PROBLEMS: dict[int | str, Any] = {code: ProblemOut for code in _SEND_PROBLEMS}
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
@@ -305,7 +344,7 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
 
 @api.exception_handler(Problem)
 def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-    return problem_response(exc.body())
+    return problem_response(exc.body(), exc.headers)
 
 
 @api.exception_handler(AuthenticationError)
@@ -313,7 +352,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     problem = Problem(
         "unauthenticated", "Send Authorization: Bearer <token> with your agency's active token"
     )
-    return problem_response(problem.body(), {"WWW-Authenticate": 'Bearer realm="harbour"'})
+    return problem_response(problem.body(), UNAUTHENTICATED_HEADERS)
 
 
 def _pointer(loc: tuple[Any, ...] | list[Any]) -> tuple[str, str | None]:
@@ -356,6 +395,12 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NotJson):  # Ninja wraps what the parser raises
+        problem = Problem(
+            "json-required",
+            f"Send the body as application/json, not {exc.__cause__.content_type}",
+        )
+        return problem_response(problem.body())
     if exc.status_code == 400:
         return problem_response(Problem("malformed-request", str(exc)).body())
     return problem_response(plain_problem(exc.status_code, str(exc)))

@@ -45,7 +45,7 @@ router = Router(tags=["events"])
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 SEND_PROBLEMS: dict[int | str, Any] = {
-    code: ProblemOut for code in (400, 401, 403, 404, 405, 409, 413, 422, 503)
+    code: ProblemOut for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
 }
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MOMENT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$"

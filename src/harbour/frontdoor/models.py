@@ -455,10 +455,17 @@ FRONT_DOOR_CHILD_MODELS: tuple[type[models.Model], ...] = (
 # Automated referrals (the API and bulk files) -----------------------------------------------------
 
 
+def api_token_expiry() -> dt.datetime:
+    """When a token made now stops working: ``HARBOUR_API_TOKEN_DAYS`` from now (ADR 0042)."""
+    return timezone.now() + dt.timedelta(days=settings.HARBOUR_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token one agency's system uses to send referrals (ADR 0011). Only the SHA-256 of
     the secret is stored; the secret is shown once, when the token is made. ``prefix`` is the
-    token's public part, used to find it and to name it in logs and the audit trail."""
+    token's public part, used to find it and to name it in logs and the audit trail. Every token
+    expires (ADR 0042): rotating one makes its successor and shortens its own life to a few days,
+    so the sending system can change over without a gap."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="Which system uses it, for people")
@@ -467,6 +474,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=api_token_expiry)
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="The token made when this one was rotated",
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -476,7 +492,25 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ApiRateWindow(models.Model):
+    """How many requests one token has made in one minute (ADR 0042). In the database so that
+    every gunicorn worker (and every machine) counts against the same limit; each request adds
+    one in a short transaction of its own, before the request's own transaction begins."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "window_start"], name="one_window_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} at {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class IdempotencyRecord(models.Model):

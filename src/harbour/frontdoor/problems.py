@@ -29,8 +29,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         401,
         "Not signed in",
         "Send `Authorization: Bearer <token>` with an active token issued to your agency "
-        "(`harbour frontdoor token create`). Unknown, revoked and malformed tokens get this "
-        "answer; so does a token whose agency is no longer active.",
+        "(`harbour frontdoor token create`). Unknown, revoked, expired and malformed tokens get "
+        "this answer; so does a token whose agency is no longer active. Tokens expire (90 days "
+        "after they are made unless the partnership changed it): ask for a rotated one in good "
+        "time.",
     ),
     "feed-not-allowed": ProblemType(
         403,
@@ -96,6 +98,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         "A bulk file is sent as `text/csv`, or as `multipart/form-data` with the file in a field "
         "named `file`.",
     ),
+    "json-required": ProblemType(
+        415,
+        "Send JSON as application/json",
+        "A referral, event or need is JSON sent with `Content-Type: application/json` (a "
+        "`charset` parameter may follow). Any other content type is refused before the body is "
+        "read; nothing was saved.",
+    ),
+    "rate-limited": ProblemType(
+        429,
+        "Too many requests",
+        "Each token may make a set number of requests a minute (120 unless the partnership "
+        "changed it). Wait the seconds the `Retry-After` header gives, then send again with the "
+        "same Idempotency-Key; nothing from the refused request was saved.",
+    ),
     "malformed-request": ProblemType(
         400,
         "The request could not be read",
@@ -125,9 +141,12 @@ def type_uri(slug: str) -> str:
 class Problem(Exception):
     """Raised anywhere under the API; answered as a problem body."""
 
-    def __init__(self, slug: str, detail: str, **extra: Any) -> None:
+    def __init__(
+        self, slug: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         self.slug = slug
         self.detail = detail
+        self.headers = headers or {}
         self.extra = extra
         super().__init__(detail)
 

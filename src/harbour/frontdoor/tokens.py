@@ -6,12 +6,14 @@ audit trail); the whole token is hashed and compared in constant time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -56,9 +58,44 @@ def token_create(*, agency: Agency, name: str, system_actor: str = "cli") -> New
         system_actor=system_actor,
         event="api_token.created",
         subject=token,
-        detail={"agency": agency.code, "name": name, "prefix": prefix},
+        detail={
+            "agency": agency.code,
+            "name": name,
+            "prefix": prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
     )
     return NewToken(token, secret)
+
+
+@transaction.atomic
+def token_rotate(*, token: ApiToken, system_actor: str = "cli") -> NewToken:
+    """A new token for the same agency and system, and the old one set to expire after
+    ``HARBOUR_API_TOKEN_OVERLAP_DAYS`` (or when it would have anyway, if sooner), so the system
+    can change over without a gap. A revoked or expired token cannot be rotated: make a new one."""
+    old = ApiToken.objects.select_for_update().select_related("agency").get(pk=token.pk)
+    if not old.is_active:
+        raise ValidationError(f"Token {old.prefix} is revoked or expired: make a new one instead")
+    if old.replaced_by_id is not None:
+        raise ValidationError(f"Token {old.prefix} was rotated already")
+    made = token_create(agency=old.agency, name=old.name, system_actor=system_actor)
+    overlap_ends = timezone.now() + dt.timedelta(days=settings.HARBOUR_API_TOKEN_OVERLAP_DAYS)
+    old.expires_at = min(old.expires_at, overlap_ends)
+    old.replaced_by = made.token
+    old.save(update_fields=["expires_at", "replaced_by"])
+    audit_record(
+        actor=None,
+        system_actor=system_actor,
+        event="api_token.rotated",
+        subject=old,
+        detail={
+            "agency": old.agency.code,
+            "prefix": old.prefix,
+            "replaced_by": made.token.prefix,
+            "expires_at": old.expires_at.isoformat(),
+        },
+    )
+    return made
 
 
 @transaction.atomic
@@ -80,16 +117,33 @@ def feeds_for(agency: Agency) -> list[str]:
     return [feed for feed in policy.FEED_AGENCY_TYPES if policy.may_send_feed(agency, feed)]
 
 
-def authenticate(raw: str) -> ApiToken | None:
-    """The active token this bearer value is, in an active agency, or None. Marks it used."""
+class TokenExpired(Exception):
+    """A real token, past its ``expires_at``: answered 401 saying so (ADR 0042)."""
+
+    def __init__(self, token: ApiToken) -> None:
+        self.token = token
+        super().__init__(f"Token {token.prefix} expired at {token.expires_at:%Y-%m-%d %H:%M} UTC")
+
+
+def find(raw: str) -> ApiToken | None:
+    """The token this bearer value is, whatever its state, or None: the secret must match."""
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not _PREFIX.match(parts[1]):
         return None
     token = ApiToken.objects.select_related("agency").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.token_hash, token_hash(raw)):
         return None
-    if token.revoked_at is not None or not token.agency.is_active:
+    return token
+
+
+def authenticate(raw: str) -> ApiToken | None:
+    """The active token this bearer value is, in an active agency, or None; ``TokenExpired``
+    for a token past its expiry. Marks it used."""
+    token = find(raw)
+    if token is None or token.revoked_at is not None or not token.agency.is_active:
         return None
+    if token.expires_at <= timezone.now():
+        raise TokenExpired(token)
     now = timezone.now()
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -344,6 +346,7 @@ def _access_changed(
     """The one event for an access change that took effect: at once (it gave nothing that needs
     approval), or on a second administrator's approval."""
     changed = [name for name in policy.STAFF_ACCESS_FIELDS if before[name] != after[name]]
+    ended = _end_sessions(staff) if before["is_active"] and not after["is_active"] else 0
     audit_record(
         actor=actor,
         event="staff.access_changed",
@@ -355,8 +358,23 @@ def _access_changed(
             "change_request": approved.pk if approved is not None else None,
             "requested_by": approved.requested_by_id if approved is not None else actor.pk,
             "approved_by": actor.pk if approved is not None else None,
+            **({"sessions_ended": ended} if ended else {}),
         },
     )
+
+
+def _end_sessions(staff: Staff) -> int:
+    """Delete every session of an account being deactivated, in the same transaction (ADR 0042).
+    Django already gives no user for an inactive account's session; this makes sure none is
+    left to come back if the account is reactivated. Sessions carry the account's id only inside
+    their signed data, so the unexpired ones are read: a partnership has hundreds, not millions."""
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(staff.pk)
+    ]
+    Session.objects.filter(pk__in=mine).delete()
+    return len(mine)
 
 
 def _close(

@@ -3,6 +3,7 @@
 Production differs only by environment variables (see ``production.py``).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from harbour.settings.env import PROJECT_DIR, env
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     # One background task runner (ADR 0028): Django's tasks framework and its database backend.
     "django_tasks",
     "django_tasks_db",
+    # Sign-in lockout by username (ADR 0042).
+    "axes",
     "harbour.web",
     "harbour.partnership",
     "harbour.access",
@@ -44,17 +47,27 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer past the static files: Content-Security-Policy, and no copy kept in any cache
+    # (ADR 0042).
+    "csp.middleware.CSPMiddleware",
+    "harbour.web.security.NoStoreMiddleware",
     "harbour.access.middleware.RequestIdMiddleware",
     # Under /api/, every error answer is an RFC 9457 problem body (ADR 0011).
     "harbour.frontdoor.problems.ApiProblemMiddleware",
+    # Per-token rate limit, counted in the database outside the request's transaction (ADR 0042).
+    "harbour.frontdoor.ratelimit.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits (ADR 0042).
+    "harbour.web.security.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "harbour.access.middleware.AuditUnavailableMiddleware",
+    # Last: answers the sign-in form with the locked-out page once a username is locked.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "harbour.urls"
@@ -93,18 +106,80 @@ AUTH_USER_MODEL = "partnership.Staff"
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# Axes first: it refuses a locked-out username before any password is checked (ADR 0042).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords as the NCSC advises: long enough, not a known common or breached one, and no
+# composition rules (no "one digit and one symbol"). The blocklist is the one Django ships
+# (about 20,000 of the most common passwords, CommonPasswordValidator's own file).
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+# A password reset link works once (the token covers the password hash) and for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Lockout by username, never by address: ten wrong passwords in a row lock that username for
+# fifteen minutes, wherever they came from, so one office behind one address is never shut out
+# by a colleague's (or an attacker's) mistakes (ADR 0042). A correct sign-in resets the count; a
+# failure during the lockout does not extend it, so the cool-off is always finite.
+AXES_ENABLED = env.bool("HARBOUR_AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("HARBOUR_SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("HARBOUR_SIGN_IN_COOL_OFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "harbour.web.security.sign_in_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "harbour.web.views.locked_out"
+# Harbour's own audit log records every sign-in and failure (ADR 0018); Axes keeps only its
+# counts, not a second log of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Axes warns when the lockout is not also keyed on the address. It is not, on purpose: many staff
+# of one agency share one address, and a lock on it would shut a whole office out (ADR 0042).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions end after 30 minutes without a request, and 10 hours after signing in whatever
+# happens (harbour.web.security.SessionLimitsMiddleware); the cookie goes when the browser
+# closes. Saving on every request moves the server-side expiry with each page.
+HARBOUR_SESSION_IDLE_SECONDS = 30 * 60
+HARBOUR_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+SESSION_COOKIE_AGE = HARBOUR_SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp, ADR 0042): scripts and everything else only from Harbour
+# itself, no inline script and no eval; no framing by anyone. Styles allow inline because
+# Vega's SVG and htmx set style attributes; no script can run from a style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -161,6 +236,12 @@ HARBOUR_PARTNERSHIP_NAME = env.str(
 HARBOUR_AREA_BOUNDS = tuple(
     float(v) for v in env.list("HARBOUR_AREA_BOUNDS", default=["-1.80", "52.30", "-1.30", "52.55"])
 )
+# The automated referrals API (ADR 0042): a token works this many days after it is made; a
+# rotated token keeps working this many days beside its successor; each token may make this many
+# requests a minute (counted in the database, so across every worker), then 429.
+HARBOUR_API_TOKEN_DAYS = env.int("HARBOUR_API_TOKEN_DAYS", default=90)
+HARBOUR_API_TOKEN_OVERLAP_DAYS = env.int("HARBOUR_API_TOKEN_OVERLAP_DAYS", default=7)
+HARBOUR_API_RATE_LIMIT = env.int("HARBOUR_API_RATE_LIMIT", default=120)
 # How long a break-glass grant lasts before the practitioner must give a reason again.
 HARBOUR_BREAK_GLASS_HOURS = env.int("HARBOUR_BREAK_GLASS_HOURS", default=8)
 # Published counts from 1 to this less one are shown as [c] (harbour.disclosure); a partnership

@@ -30,8 +30,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+# Behind the reverse proxy (docs/deployment.md, ADR 0042): HTTPS only, for a year, here and on
+# every subdomain; cookies only over HTTPS, never to scripts, not sent from other sites; the
+# __Host- prefix pins each cookie to this host and path /.
 SECURE_SSL_REDIRECT = env.bool("HARBOUR_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-harbour-session"
 CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_NAME = "__Host-harbour-csrf"
 SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HARBOUR_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("HARBOUR_HSTS_PRELOAD", default=True)
+# The proxy sets X-Forwarded-Proto (and overwrites any the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]

@@ -37,3 +37,6 @@ STORAGES = {
 # Each test process anchors the audit chain in its own empty directory (tests that anchor use their
 # own tmp_path), never in the demo's var/audit-anchors.
 HARBOUR_AUDIT_ANCHOR_DIR = PROJECT_DIR / "var" / f"test-audit-anchors-{os.getpid()}"
+# Tests that are not about the API's rate limit (Schemathesis sends hundreds of requests a minute
+# with one token) are not stopped by it; its own tests set their limit (ADR 0042).
+HARBOUR_API_RATE_LIMIT = 100_000

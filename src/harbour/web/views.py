@@ -5,13 +5,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse_lazy
+
+from harbour.web.security import session_ended_reason, session_started
 
 
 class SignInForm(AuthenticationForm):
@@ -43,6 +47,8 @@ class SignInAudit:
     signed_in: Callable[[Any], None]
     failed: Callable[[str], None]
     signed_out: Callable[[Any], None]
+    # A password changed through a reset link (ADR 0042).
+    password_reset: Callable[[Any], None]
     # What a sign-out's record failing raises: the sign-out goes ahead regardless.
     unrecorded: tuple[type[Exception], ...]
 
@@ -74,7 +80,16 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         _audit().signed_in(form.get_user())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        session_started(self.request)  # the session's 10 hours count from here (ADR 0042)
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["session_ended"] = session_ended_reason(self.request)
+        context["idle_minutes"] = settings.HARBOUR_SESSION_IDLE_SECONDS // 60
+        context["absolute_hours"] = settings.HARBOUR_SESSION_ABSOLUTE_SECONDS // 3600
+        return context
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # Only an attempt to authenticate is a failed sign-in: a form sent with an empty field
@@ -101,6 +116,96 @@ class SignOutView(auth_views.LogoutView):
 
 
 sign_out = SignOutView.as_view()
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """What the sign-in form answers once a username is locked (Axes, ADR 0042): the same for an
+    account that exists and one that does not, so it tells an attacker nothing."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "web/locked_out.html", context, status=429)
+
+
+# Password reset by email (ADR 0042) ---------------------------------------------------------
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Email address"
+        field.help_text = "The address you sign in with"
+        field.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        field.error_messages["required"] = "Enter your email address"
+        field.error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    error_messages = {"password_mismatch": "Enter the same password in both boxes"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = "New password"
+        first.help_text = (
+            "At least 12 characters. Three random words make a strong password that is easy to "
+            "remember. It cannot be one of the commonest passwords, or too like your name or "
+            "email address."
+        )
+        second.label = "Confirm new password"
+        second.help_text = ""
+        first.error_messages["required"] = "Enter a new password"
+        second.error_messages["required"] = "Enter your new password again"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an email address and always answers the same, so it never says whether an
+    account has that address. An active account's address gets a link that works once, for an
+    hour (Django's token: it covers the password hash, and ``PASSWORD_RESET_TIMEOUT``)."""
+
+    template_name = "web/password_reset.html"
+    email_template_name = "web/password_reset_email.txt"
+    subject_template_name = "web/password_reset_subject.txt"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("web:password-reset-sent")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.use_https = self.request.is_secure()
+        self.extra_email_context = {
+            "service_name": settings.HARBOUR_SERVICE_NAME,
+            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "web/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link's page: a new password, once. The change is audited in the same transaction, and
+    it lifts a sign-in lockout on the account; every other session of the account ends (Django
+    checks the password hash in each session)."""
+
+    template_name = "web/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("web:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        _audit().password_reset(form.user)
+        axes_reset(username=form.user.get_username().strip().lower())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/password_reset_complete.html"
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -87,6 +87,11 @@ MATRIX: dict[str, tuple[str, dict[str, Any]]] = {
     "web:sign-in": ("none", outcomes(HOME, anonymous=OK)),
     "web:sign-out": ("none", outcomes(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "web:accessibility": ("none", outcomes(OK, anonymous=OK)),
+    # Password reset (ADR 0042): open to anyone; a link that is not valid says so (200).
+    "web:password-reset": ("none", outcomes(OK, anonymous=OK)),
+    "web:password-reset-sent": ("none", outcomes(OK, anonymous=OK)),
+    "web:password-reset-confirm": ("reset_link", outcomes(OK, anonymous=OK)),
+    "web:password-reset-complete": ("none", outcomes(OK, anonymous=OK)),
     "web:privacy": ("none", outcomes(OK, anonymous=OK)),
     "children:search": ("none", only(CASEWORK)),
     "children:attention": ("none", only(CASEWORK)),
@@ -482,6 +487,7 @@ def build_kwargs(kind: str, user: Staff | None, data: dict[str, Any]) -> dict[st
     can_view = user is not None and user.is_active and user.role in CASEWORK
     makers: dict[str, Callable[[], dict[str, Any]]] = {
         "none": dict,
+        "reset_link": lambda: {"uidb64": "MQ", "token": "not-a-token"},
         "visible_child": lambda: {
             "child_id": (
                 policy.visible_children(user, Child.objects.all()).earliest("pk")

@@ -325,6 +325,10 @@ NO_CHILD_DATA: dict[str, str] = {
     "notices:settings": "the signed-in person's choice of email at once or a daily digest",
     "web:sign-out": "sign-out (POST)",
     "web:accessibility": "the accessibility statement",
+    "web:password-reset": "asks for an email address",
+    "web:password-reset-sent": "says an email was sent, if the address has an account",
+    "web:password-reset-confirm": "a new password for the account the emailed link names",
+    "web:password-reset-complete": "says the password changed",
     "web:privacy": "the privacy notice",
     "children:plan-action-status": _POST_ONLY,
     "frontdoor:start": "before a referral: the threshold guidance and where it goes",
@@ -552,6 +556,9 @@ def check_visit(
     response = _get(client, world, visit, url)
     if response.status_code != 200:
         return [f"{where}: answered {response.status_code}, not 200"]
+    # A page with a child's data is never kept by the browser or a proxy (ADR 0042).
+    if "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"{where}: has no Cache-Control: no-store")
     text = _as_text(response)
     shown = children_shown(world, text, ids_anywhere=visit.viewer == API)
     events = list(AuditEvent.objects.filter(sequence__gt=before or 0))
@@ -638,6 +645,20 @@ def test_the_walk_finds_a_child_shown_without_an_event(
     assert problems == [
         f"identity:associates as lead ({reverse('identity:associates', kwargs=visit.kwargs)}): "
         "shows ['Thaddeus Brightwater-Nkemelu', 'Ysolde Featherstonehaugh'] with no access event"
+    ]
+
+
+def test_the_walk_finds_a_child_page_that_may_be_cached(
+    client: Client, world: World, monkeypatch: Any, settings: Any
+) -> None:
+    """The no-store check can fail: without the middleware that adds it, the child's own page
+    is reported."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("NoStoreMiddleware")]
+    visit = Visit("lead", {"child_id": world.child("quillon").pk})
+    problems = check_visit(client, world, "children:summary", visit, monkeypatch)
+    assert problems == [
+        f"children:summary as lead ({reverse('children:summary', kwargs=visit.kwargs)}): "
+        "has no Cache-Control: no-store"
     ]
 
 

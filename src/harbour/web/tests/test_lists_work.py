@@ -343,6 +343,10 @@ NOT_A_WORKED_LIST: dict[str, str] = {
     "web:sign-in": _ITEM,
     "web:sign-out": _POST,
     "web:accessibility": "a statement",
+    "web:password-reset": _ITEM,
+    "web:password-reset-sent": "a message",
+    "web:password-reset-confirm": _ITEM,
+    "web:password-reset-complete": "a message",
     "web:privacy": "a notice",
     "children:search": "a search: at most the closest matches to what was asked, never a list "
     "to work through",

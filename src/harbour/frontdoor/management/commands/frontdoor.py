@@ -1,6 +1,7 @@
-"""``harbour frontdoor token create|list|revoke``: the bearer tokens other agencies' systems use
-to send referrals to the automated referrals API (ADR 0011). ``harbour frontdoor clocks``: tell
-front-door managers of immediate referrals not rated within their clock (ADR 0019)."""
+"""``harbour frontdoor token create|list|rotate|revoke``: the bearer tokens other agencies'
+systems use to send referrals to the automated referrals API (ADR 0011, ADR 0042). ``harbour
+frontdoor clocks``: tell front-door managers of immediate referrals not rated within their clock
+(ADR 0019)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from django_typer.management import TyperCommand, command, group
 from harbour.frontdoor import services, tokens
 from harbour.frontdoor.models import ApiToken
 from harbour.partnership.models import Agency
+
+
+def _state(token: ApiToken) -> str:
+    if token.revoked_at:
+        return f"revoked {token.revoked_at:%Y-%m-%d}"
+    if not token.is_active:
+        return "expired"
+    return f"active, replaced by {token.replaced_by.prefix}" if token.replaced_by else "active"
 
 
 class Command(TyperCommand):
@@ -73,8 +82,11 @@ class Command(TyperCommand):
         self,
         agency: Annotated[str, typer.Option(help="Only this agency's tokens")] = "",
     ) -> None:
-        """List tokens (never their secrets): prefix, agency, name, created, last used, revoked."""
-        found = ApiToken.objects.select_related("agency").order_by("agency__code", "created_at")
+        """List tokens (never their secrets): prefix, agency, name, created, last used, expiry,
+        state."""
+        found = ApiToken.objects.select_related("agency", "replaced_by").order_by(
+            "agency__code", "created_at"
+        )
         if agency:
             found = found.filter(agency__code=agency)
         rows = [
@@ -84,19 +96,47 @@ class Command(TyperCommand):
                 t.name,
                 f"{t.created_at:%Y-%m-%d %H:%M}",
                 f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
-                f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active",
+                f"{t.expires_at:%Y-%m-%d %H:%M}",
+                _state(t),
             )
             for t in found
         ]
         if not rows:
             self.stdout.write("No API tokens.")
             return
-        header = ("Prefix", "Agency", "Name", "Created", "Last used", "State")
+        header = ("Prefix", "Agency", "Name", "Created", "Last used", "Expires", "State")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             self.stdout.write(
                 "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=True))
             )
+
+    @token.command()
+    def rotate(
+        self,
+        prefix: Annotated[str, typer.Argument(help="The token's prefix, from `token list`")],
+    ) -> None:
+        """Make a new token for the same system and print it once; the old one keeps working for
+        HARBOUR_API_TOKEN_OVERLAP_DAYS (7 unless changed), so the system can change over."""
+        found = ApiToken.objects.select_related("agency").filter(prefix=prefix).first()
+        if found is None:
+            self.stderr.write(f"No token has the prefix {prefix!r}.")
+            raise typer.Exit(code=1)
+        try:
+            made = tokens.token_rotate(token=found)
+        except ValidationError as exc:
+            self.stderr.write("; ".join(exc.messages))
+            raise typer.Exit(code=1) from exc
+        found.refresh_from_db()
+        self.stdout.write(f"Token {made.token.prefix} replaces {found.prefix} ({found.name}):")
+        self.stdout.write("")
+        self.stdout.write(f"    {made.secret}")
+        self.stdout.write("")
+        self.stdout.write("Give it to the system's administrator now: it will not be shown again.")
+        self.stdout.write(
+            f"It works until {made.token.expires_at:%Y-%m-%d %H:%M} UTC; {found.prefix} stops "
+            f"working at {found.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
 
     @token.command()
     def revoke(
