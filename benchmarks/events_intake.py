@@ -361,8 +361,13 @@ def main() -> int:
             started = time.perf_counter()
             send_events(server.port, ed_token, incoming.iloc[:1], "W")
             warm_seconds = time.perf_counter() - started
+            cpu = server.cpu_seconds()
             events = send_events(server.port, ed_token, incoming.iloc[1 : 1 + args.events], "A")
+            events["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, events["sent"])
+            cpu = server.cpu_seconds()
             referrals = send_referrals(server.port, police_token, args.referrals)
+            referrals["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, referrals["sent"])
+            load = os.getloadavg()
             started = time.perf_counter()
             status, answer = post(
                 server.port,
@@ -391,14 +396,20 @@ def main() -> int:
         f"Agencies' events on PostgreSQL, {os.cpu_count()} CPUs; person index "
         f"{args.records:,} records; first event (builds the worker's index) {warm_seconds:.1f} s"
     )
-    print(f"{'':<44}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    print(f"{'':<44}{'sent':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'CPU ms':>9}")
     print(
         f"{'referral intake, one by one (baseline)':<44}{referrals['sent']:>7}"
-        f"{referrals['p50_ms']:>9.1f}{referrals['p95_ms']:>9.1f}"
+        f"{referrals['p50_ms']:>9.1f}{referrals['p95_ms']:>9.1f}{'':>9}{referrals['cpu_ms']:>9.1f}"
     )
     print(
         f"{'ED attendance through POST /api/events':<44}{events['sent']:>7}"
         f"{events['p50_ms']:>9.1f}{events['p95_ms']:>9.1f}{events['max_ms']:>9.1f}"
+        f"{events['cpu_ms']:>9.1f}"
+    )
+    print(
+        "(CPU ms: the server's own CPU (gunicorn's worker, user + system) per request, mean; "
+        "PostgreSQL's is not in it; load average after the requests "
+        f"{', '.join(f'{x:.1f}' for x in load)} on {os.cpu_count()} CPUs)"
     )
     print(
         f"event p95 / referral p95: {events['p95_ms'] / referrals['p95_ms']:.2f}x; target p95 < "

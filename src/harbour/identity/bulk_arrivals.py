@@ -39,6 +39,7 @@ from django.db.models import Max
 
 from harbour.access.audit import Entry, audit_records
 from harbour.access.inserts import insert_many
+from harbour.identity import kept_index
 from harbour.identity.intake import (
     CHUNK,
     PERSON_ID,
@@ -47,9 +48,10 @@ from harbour.identity.intake import (
     Received,
     _unusable,
     announce,
+    linked_reason,
 )
+from harbour.identity.linkage import arrival as arrival_rule
 from harbour.identity.linkage import model as linkage_model
-from harbour.identity.linkage.bulk import ArrivalScorer
 from harbour.identity.linking import REVIEW_THRESHOLD, THRESHOLD, current_model, trained_model
 from harbour.identity.models import (
     ChangeKind,
@@ -97,18 +99,18 @@ _MATCHED = {
 }
 
 
-def index_chunks(size: int = INDEX_CHUNK) -> Iterator[pd.DataFrame]:
+def index_chunks(size: int = INDEX_CHUNK, *, after: int = 0) -> Iterator[pd.DataFrame]:
     """Every source record, the columns the model reads, in id order (the order the real-time
     index holds them), ``size`` at a time, read with the caller's connection (so an import's own
     uncommitted rows are there when it runs inside a larger transaction). On PostgreSQL each
     chunk is copied out as CSV and read by pandas (a million records in seconds, not as a
     million Python tuples); a blank and a missing value both read as empty, as ``prepare``
-    takes them."""
+    takes them. ``after``: only the records with a greater id."""
     if connection.vendor == "postgresql":
-        yield from _copied_chunks(size)
+        yield from _copied_chunks(size, after)
         return
     names = list(ENGINE_COLUMNS.values())
-    last = 0
+    last = after
     while True:
         rows = list(
             SourceRecord.objects.filter(pk__gt=last)
@@ -125,12 +127,12 @@ def index_chunks(size: int = INDEX_CHUNK) -> Iterator[pd.DataFrame]:
         yield frame
 
 
-def _copied_chunks(size: int) -> Iterator[pd.DataFrame]:
+def _copied_chunks(size: int, after: int = 0) -> Iterator[pd.DataFrame]:
     table = SourceRecord._meta.db_table
     columns = ", ".join(
         "to_char(date_of_birth, 'YYYY-MM-DD')" if c == "date_of_birth" else c for c in _MATCHED
     )
-    last = 0
+    last = after
     with connection.cursor() as cursor:
         raw = cursor.connection  # psycopg's, in the same transaction
         while True:
@@ -164,16 +166,21 @@ def score(
     """Each record's candidates (candidate id, probability, weight), best first, as
     ``RealtimeIndex.match(record, top=TOP)`` ranks them less the record itself; only those at or
     above ``REVIEW_THRESHOLD`` (below it, the first candidate in a person means a new person, as
-    no candidate does). And why each record that cannot be matched cannot (as ``_unusable``)."""
+    no candidate does). And why each record that cannot be matched cannot (as ``_unusable``).
+    The person index is the kept copy (``kept_index``) brought up to date, or read afresh."""
     if not ids:
         return {}, {}
     wanted = set(ids)
     unusable: dict[int, str] = {}
-    with ArrivalScorer(trained_model(stored_model)) as scorer:
-        for frame in index_chunks():
-            held = scorer.add(frame)
+    trained = trained_model(stored_model)
+    with kept_index.scorer(trained) as (scorer, refreshed):
+        for held in refreshed.held:
             reasons = zip(held["unique_id"].tolist(), held["reason"].tolist(), strict=True)
             unusable |= {int(uid): str(why) for uid, why in reasons if int(uid) in wanted}
+        # Records to match that bringing the index up to date did not read (unchanged ones).
+        unread = [pk for pk in ids if not refreshed.read(pk)]
+        for chunk in _chunks(unread):
+            unusable |= _unusable(chunk)
         pairs = scorer.score(ids, min_probability=REVIEW_THRESHOLD)
     top = pairs.groupby("arrival", sort=False).head(TOP)
     top = top[top["arrival"] != top["candidate"]]
@@ -282,7 +289,6 @@ def decide(
     )
     wanted = {c for found in candidates.values() for c, _p, _w in found}
     state = _State(ids, wanted, set(by_number.values()))
-    version = model.version if model is not None else "?"
     arrivals: list[Arrival] = []
     actions: list[_Action] = []
     # Records already in a person before this run (the nightly run re-links them).
@@ -292,59 +298,67 @@ def decide(
         return "" if person < 0 else format_person_id(state.number[person])
 
     for pk in ids:
-        if pk in already:
-            arrivals.append(Arrival(pk, "already_linked"))
-            continue
+        named_person: int | None = None
         if pk in named:
             found = by_number.get(numbers[pk])
             if found is not None:
-                person = state.kept(found)
-                if not state.conflict(pk, person):
-                    agency_name = state.records[pk][2]
-                    reason = (
-                        f"{agency_name} named the person {format_person_id(state.number[person])}"
-                    )
-                    actions.append(_Action("link", pk, person, reason))
-                    state.join(pk, person)
-                    arrivals.append(Arrival(pk, "named", shown(person)))
-                    continue
-            if model is None:
-                arrivals.append(Arrival(pk, "no_model"))
-                continue
-        if pk in unusable:
-            actions.append(_Action("hold", pk, reason=unusable[pk]))
-            arrivals.append(Arrival(pk, "held"))
-            continue
-        if model is None:
-            arrivals.append(Arrival(pk, "no_model"))
-            continue
-        decided = False
-        for candidate, probability, weight in candidates.get(pk, []):
+                named_person = state.kept(found)
+
+        def person_of(candidate: int) -> int | None:
             linked = state.links.get(candidate)
-            if linked is None:
-                continue
-            person = state.kept(linked)
-            if probability >= THRESHOLD and not state.conflict(pk, person):
-                reason = (
-                    f"Matched on arrival with a probability of {probability:.2%} "
-                    f"(at least {THRESHOLD:.0%}, model v{version})"
+            return None if linked is None else state.kept(linked)
+
+        decision = arrival_rule.decide(
+            already_linked=pk in already,
+            named_given=pk in named,
+            named=named_person,
+            has_model=model is not None,
+            hold_reason=lambda pk=pk: unusable.get(pk, ""),  # type: ignore[misc]
+            candidates=lambda pk=pk: candidates.get(pk, []),  # type: ignore[misc]
+            person_of=person_of,
+            conflicts=lambda person, pk=pk: state.conflict(pk, person),  # type: ignore[misc]
+            threshold=THRESHOLD,
+            review_threshold=REVIEW_THRESHOLD,
+        )
+        outcome, person = decision.outcome, decision.person
+        if outcome == "named":
+            assert person is not None
+            agency_name = state.records[pk][2]
+            reason = f"{agency_name} named the person {format_person_id(state.number[person])}"
+            actions.append(_Action("link", pk, person, reason))
+            state.join(pk, person)
+            arrivals.append(Arrival(pk, "named", shown(person)))
+        elif outcome == "held":
+            actions.append(_Action("hold", pk, reason=decision.reason))
+            arrivals.append(Arrival(pk, "held"))
+        elif outcome == "linked":
+            assert person is not None
+            reason = linked_reason(decision.probability, model)
+            actions.append(_Action("link", pk, person, reason))
+            state.join(pk, person)
+            arrivals.append(Arrival(pk, "linked", shown(person), decision.probability))
+        elif outcome == "review":
+            assert person is not None
+            actions.append(
+                _Action(
+                    "review",
+                    pk,
+                    person,
+                    "",
+                    decision.candidate,
+                    decision.probability,
+                    decision.weight,
+                    nhs=decision.nhs,
                 )
-                actions.append(_Action("link", pk, person, reason))
-                state.join(pk, person)
-                arrivals.append(Arrival(pk, "linked", shown(person), probability))
-            else:  # in the review band, or above it with different NHS numbers
-                nhs = probability >= THRESHOLD
-                actions.append(
-                    _Action("review", pk, person, "", candidate, probability, weight, nhs=nhs)
-                )
-                arrivals.append(Arrival(pk, "review", shown(person), probability))
-            decided = True
-            break
-        if not decided:
+            )
+            arrivals.append(Arrival(pk, "review", shown(person), decision.probability))
+        elif outcome == "new_person":
             person = state.new_person()
             actions.append(_Action("link", pk, person, "Matched no one on arrival: a new person"))
             state.join(pk, person)
             arrivals.append(Arrival(pk, "new_person"))
+        else:  # already_linked, no_model
+            arrivals.append(Arrival(pk, outcome))
     return arrivals, actions, state
 
 

@@ -41,31 +41,91 @@ class ArrivalScorer:
     """The person index in DuckDB, fed in chunks; scores the arrivals against it."""
 
     def __init__(
-        self, model: TrainedModel, *, memory_limit: str = MEMORY_LIMIT, threads: int | None = None
+        self,
+        model: TrainedModel,
+        *,
+        memory_limit: str = MEMORY_LIMIT,
+        threads: int | None = None,
+        path: str | None = None,
     ) -> None:
+        """``path``: a DuckDB file that keeps the index between runs (ADR 0038), fed since with
+        ``upsert`` and ``remove``; without it the index lives in memory for this scorer only.
+        Opening a file another process holds raises ``duckdb.IOException``."""
         from splink import DuckDBAPI
 
         self.model = model
         self._spill = tempfile.TemporaryDirectory(prefix="harbour-arrivals-")
-        con = duckdb_connection(memory_limit=memory_limit, threads=threads)
+        try:
+            con = duckdb_connection(memory_limit=memory_limit, threads=threads, path=path)
+        except Exception:
+            self._spill.cleanup()
+            raise
         con.execute(f"SET temp_directory = '{self._spill.name}'")
-        # Ranking ties follow the order records were indexed, so keep it.
         con.execute("SET preserve_insertion_order = true")
+        con.execute(
+            "create table if not exists harbour_meta (key varchar primary key, value varchar)"
+        )
         self._con = con
         self._api = DuckDBAPI(connection=con)
+        self._created = bool(
+            con.execute(
+                "select count(*) from duckdb_tables() where table_name = 'harbour_index'"
+            ).fetchall()[0][0]
+        )
+        self.indexed = self._count()
+
+    def _count(self) -> int:
+        if not self._created:
+            return 0
+        return int(self._con.execute("select count(*) from harbour_index").fetchall()[0][0])
+
+    def meta(self) -> dict[str, str]:
+        """What the caller kept beside the index (its watermarks), as text."""
+        return dict(self._con.execute("select key, value from harbour_meta").fetchall())
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._con.execute(
+                "insert or replace into harbour_meta values (?, ?)", [key, str(value)]
+            )
+
+    def reset(self) -> None:
+        """Empty the index and what was kept beside it."""
+        self._con.execute("drop table if exists harbour_index")
+        self._con.execute("delete from harbour_meta")
         self._created = False
         self.indexed = 0
 
     def add(self, records: pd.DataFrame) -> pd.DataFrame:
-        """Index a chunk of raw records (the engine's schema); those that cannot be matched
-        safely (``model.unusable_reasons``) are left out, as the real-time index leaves them,
-        and returned (``unique_id``, ``reason``)."""
+        """Index a chunk of raw records (the engine's schema), new to the index; those that
+        cannot be matched safely (``model.unusable_reasons``) are left out, as the real-time
+        index leaves them, and returned (``unique_id``, ``reason``). Ties in ranking follow the
+        order of the records' ids, which is the order a fresh index holds them in."""
+        return self._put(records, replace=False)
+
+    def upsert(self, records: pd.DataFrame) -> pd.DataFrame:
+        """``add`` for records that may be indexed already (changed since): each replaces its
+        old copy, or leaves the index if it can no longer be matched."""
+        return self._put(records, replace=True)
+
+    def remove(self, ids: Collection[int]) -> None:
+        if self._created and ids:
+            self._con.register("_harbour_gone", pd.DataFrame({"unique_id": sorted(ids)}))
+            self._con.execute(
+                "delete from harbour_index where unique_id in (select unique_id from _harbour_gone)"
+            )
+            self._con.unregister("_harbour_gone")
+            self.indexed = self._count()
+
+    def _put(self, records: pd.DataFrame, *, replace: bool) -> pd.DataFrame:
         if not len(records):
             return pd.DataFrame({"unique_id": [], "reason": []})
+        if replace:
+            self.remove([int(u) for u in records["unique_id"].tolist()])
         usable, held = split_usable(linkage_model.prepare(records))
         if not len(usable):
             return held
-        usable = usable.assign(harbour_row=range(self.indexed, self.indexed + len(usable)))
+        usable = usable.assign(harbour_row=usable["unique_id"].astype("int64"))
         self._con.register("_harbour_chunk", usable)
         if self._created:
             self._con.execute("insert into harbour_index select * from _harbour_chunk")
@@ -116,6 +176,7 @@ class ArrivalScorer:
             "join harbour_index i on i.unique_id = p.unique_id_l "
             "order by arrival, match_weight desc, row"
         ).df()
+        self._drop_scratch()
         if not len(found):
             return empty
         return found.astype(
@@ -127,6 +188,18 @@ class ArrivalScorer:
                 "row": "int64",
             }
         )
+
+    def _drop_scratch(self) -> None:
+        """Splink's tables and the arrivals, not kept with the index."""
+        names = [
+            name
+            for (name,) in self._con.execute(
+                "select table_name from duckdb_tables() "
+                "where table_name like '__splink%' or table_name = 'harbour_arrivals'"
+            ).fetchall()
+        ]
+        for name in names:
+            self._con.execute(f'drop table if exists "{name}"')
 
     def close(self) -> None:
         self._con.close()

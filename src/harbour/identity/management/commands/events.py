@@ -24,6 +24,9 @@ from harbour.partnership.models import Agency
 
 class Command(TyperCommand):
     help = "Agencies' events and needs: import a file in one of the formats."
+    # Django's system checks import every URL module (and so every view and what they use):
+    # seconds of start-up that importing a file never needs (ADR 0038). `harbour check` runs them.
+    requires_system_checks: list[str] = []
 
     @command(name="import")
     def import_file(
