@@ -38,16 +38,16 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from harbour.access.audit import Entry, audit_records
-from harbour.access.inserts import insert_many
+from harbour.access.inserts import insert_many, insert_rows
 from harbour.identity import kept_index
 from harbour.identity.intake import (
-    CHUNK,
     PERSON_ID,
     SYSTEM_ACTOR,
     Arrival,
     Received,
     _unusable,
     announce,
+    chunk_size,
     linked_reason,
 )
 from harbour.identity.linkage import arrival as arrival_rule
@@ -81,7 +81,8 @@ TOP = 10
 ATTEMPTS = 5
 
 
-def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+def _chunks(ids: Sequence[int], size: int = 0) -> Iterator[list[int]]:
+    size = size or chunk_size()
     for at in range(0, len(ids), size):
         yield list(ids[at : at + size])
 
@@ -385,32 +386,29 @@ def _write(
         for at in range(0, total, WRITE_CHUNK):
             chunk = actions[at : at + WRITE_CHUNK]
             links = [a for a in chunk if a.kind == "link"]
-            insert_many(
+            # Rows, not a model object each (ADR 0038).
+            insert_rows(
                 PersonRecord,
-                [
-                    PersonRecord(
-                        source_record_id=a.record_id,
-                        person_id=real.get(a.person, a.person),
-                        method=LinkMethod.ARRIVAL,
-                    )
-                    for a in links
-                ],
+                ["source_record_id", "person_id", "method"],
+                [(a.record_id, real.get(a.person, a.person), LinkMethod.ARRIVAL) for a in links],
             )
-            changes = insert_many(
+            changes = insert_rows(
                 PersonChange,
+                ["kind", "person_id", "source_record_ids", "system_actor", "reason"],
                 [
-                    PersonChange(
-                        kind=ChangeKind.LINK,
-                        person_id=real.get(a.person, a.person),
-                        source_record_ids=[a.record_id],
-                        system_actor=SYSTEM_ACTOR,
-                        reason=a.reason,
+                    (
+                        ChangeKind.LINK,
+                        real.get(a.person, a.person),
+                        [a.record_id],
+                        SYSTEM_ACTOR,
+                        a.reason,
                     )
                     for a in links
                 ],
             )
             change_of = {a.record_id: c for a, c in zip(links, changes, strict=True)}
             held = _hold([a for a in chunk if a.kind == "hold"])
+            pairs = _review_pairs([a for a in chunk if a.kind == "review"], version)
             entries: list[Entry] = []
             for a in chunk:
                 _nhs, code, _name = state.records[a.record_id]
@@ -420,7 +418,8 @@ def _write(
                             event="identity.record_linked_on_arrival",
                             system_actor=SYSTEM_ACTOR,
                             child_id=state.child.get(a.person),
-                            subject=change_of[a.record_id],
+                            subject_type=PersonChange._meta.label,
+                            subject_id=str(change_of[a.record_id]),
                             detail={
                                 "person": format_person_id(state.number[a.person]),
                                 "record": a.record_id,
@@ -439,16 +438,7 @@ def _write(
                     )
                 else:
                     left, right = sorted((a.record_id, a.other_id))
-                    pair, new = ReviewPair.objects.get_or_create(
-                        record_l_id=left,
-                        record_r_id=right,
-                        defaults={
-                            "match_probability": a.probability,
-                            "match_weight": a.weight,
-                            "needs_nhs_override": a.nhs,
-                            "model_version": version,
-                        },
-                    )
+                    pair, new = pairs.pop((a.record_id, left, right))
                     entries.append(
                         Entry(
                             event="identity.review_pair_on_arrival",
@@ -463,6 +453,44 @@ def _write(
                     )
             audit_records(entries)
             progress(min(at + WRITE_CHUNK, total), total)
+
+
+def _review_pairs(
+    actions: Sequence[_Action], version: Any
+) -> dict[tuple[int, int, int], tuple[ReviewPair, bool]]:
+    """``ReviewPair.objects.get_or_create`` for many, in two queries (ADR 0038): by (record,
+    left, right), the pair and whether this action made it (the first to name a new pair)."""
+    if not actions:
+        return {}
+    keys = [(a, *sorted((a.record_id, a.other_id))) for a in actions]
+    lefts = sorted({left for _a, left, _r in keys})
+    found = {
+        (p.record_l_id, p.record_r_id): p
+        for p in ReviewPair.objects.filter(
+            record_l_id__in=lefts, record_r_id__in=sorted({right for _a, _l, right in keys})
+        )
+    }
+    made: dict[tuple[int, int], ReviewPair] = {}
+    first: set[int] = set()
+    for a, left, right in keys:
+        if (left, right) not in found and (left, right) not in made:
+            made[(left, right)] = ReviewPair(
+                record_l_id=left,
+                record_r_id=right,
+                match_probability=a.probability,
+                match_weight=a.weight,
+                needs_nhs_override=a.nhs,
+                model_version=version,
+            )
+            first.add(a.record_id)
+    ReviewPair.objects.bulk_create(list(made.values()))
+    return {
+        (a.record_id, left, right): (
+            found.get((left, right)) or made[(left, right)],
+            a.record_id in first,
+        )
+        for a, left, right in keys
+    }
 
 
 def _hold(actions: Sequence[_Action]) -> dict[int, HeldRecord]:
