@@ -726,6 +726,7 @@ def chunk_size() -> int:
     """Values per ``IN (...)`` query on this database."""
     return PG_CHUNK if connection.vendor == "postgresql" else CHUNK
 
+
 #: How often to try again when another sender saved the same record, event or need at the same
 #: moment (the second attempt finds it and updates it, or leaves it unchanged).
 ATTEMPTS = 5

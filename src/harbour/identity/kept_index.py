@@ -182,3 +182,16 @@ def _refresh(scorer: ArrivalScorer, chunks: Callable[..., Iterator[pd.DataFrame]
             return _refresh(scorer, chunks)
     scorer.set_meta({"last_id": str(last), "seen": str(seen), "looked_at": now.isoformat()})
     return refreshed
+
+
+def refresh() -> Refreshed | None:
+    """Bring the kept copy up to date now (``harbour events index``, after the nightly linkage
+    run, so that the next large file starts from it); None when no copy is kept or there is no
+    model yet."""
+    from harbour.identity.linking import current_model, trained_model
+
+    stored = current_model()
+    if path() is None or stored is None:
+        return None
+    with scorer(trained_model(stored)) as (_scorer, refreshed):
+        return refreshed

@@ -53,6 +53,19 @@ class Command(TyperCommand):
         match the agency's records of the people on arrival."""
         self._import_one(file, agency, format, as_json=as_json, backfill=backfill)
 
+    @command(name="index")
+    def index(self) -> None:
+        """Bring the kept copy of the person index that large files are matched against up to
+        date (ADR 0038): run it after the nightly linkage run, so the next file starts from it."""
+        from harbour.identity import kept_index
+
+        refreshed = kept_index.refresh()
+        if refreshed is None:
+            self.stdout.write("No copy of the person index is kept, or there is no model yet.")
+            return
+        how = "read afresh" if refreshed.full else "brought up to date"
+        self.stdout.write(f"The kept copy of the person index was {how}.")
+
     @command(name="import-list")
     def import_list(
         self,
