@@ -153,7 +153,7 @@ def source_records(ids: Iterable[int]) -> list[dict[str, Any]]:
 
 def engine_record(record: SourceRecord) -> dict[str, Any]:
     """``source_records`` for one record already read with its agency (no query)."""
-    found = {
+    found: dict[str, Any] = {
         name: record.pk
         if column == "pk"
         else record.agency.code
@@ -161,7 +161,7 @@ def engine_record(record: SourceRecord) -> dict[str, Any]:
         else getattr(record, column)
         for column, name in ENGINE_COLUMNS.items()
     }
-    found = {k: (None if v == "" else v) for k, v in found.items()}
+    found = {k: (None if v == "" else v) for k, v in found.items()}  # as ``source_records``
     if found["dob"] is not None:
         found["dob"] = found["dob"].isoformat()
     return found
