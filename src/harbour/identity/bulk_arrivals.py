@@ -462,7 +462,9 @@ def _review_pairs(
     left, right), the pair and whether this action made it (the first to name a new pair)."""
     if not actions:
         return {}
-    keys = [(a, *sorted((a.record_id, a.other_id))) for a in actions]
+    keys: list[tuple[_Action, int, int]] = [
+        (a, min(a.record_id, a.other_id), max(a.record_id, a.other_id)) for a in actions
+    ]
     lefts = sorted({left for _a, left, _r in keys})
     found = {
         (p.record_l_id, p.record_r_id): p

@@ -105,7 +105,7 @@ def scorer(trained: TrainedModel) -> Iterator[tuple[ArrivalScorer, Refreshed]]:
                 "The kept person index %s cannot be used (%s): reading afresh", kept, exc
             )
             found = None
-    if found is None:
+    if found is None or kept is None:
         with ArrivalScorer(trained) as fresh:
             refreshed = Refreshed(full=True)
             for frame in index_chunks():
