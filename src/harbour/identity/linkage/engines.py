@@ -15,15 +15,11 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "1500MB"
 
 
 def duckdb_connection(
-    *,
-    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
-    threads: int | None = None,
-    path: str | None = None,
+    *, memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT, threads: int | None = None
 ) -> Any:
-    """A DuckDB connection, in memory or (``path``) to a database file."""
     import duckdb
 
-    con = duckdb.connect(path or ":memory:")
+    con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
     con.execute("SET preserve_insertion_order = false")
