@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from harbour.access import anchor
 from harbour.access.context import current_client_request_id, current_request_id
-from harbour.access.inserts import insert_many
+from harbour.access.inserts import insert_rows
 from harbour.access.models import AuditChainHead, AuditEvent
 from harbour.partnership.models import Staff
 
@@ -143,6 +143,9 @@ class Entry:
     subject: models.Model | None = None
     detail: dict[str, Any] | None = None
     outcome: str = "allowed"
+    #: The subject named without its object (a bulk write that has only its model and id).
+    subject_type: str = ""
+    subject_id: str = ""
 
 
 def audit_records(entries: Sequence[Entry], *, batch_size: int = 2000) -> int:
@@ -182,15 +185,17 @@ def audit_records(entries: Sequence[Entry], *, batch_size: int = 2000) -> int:
                         "section": "",
                         "purpose": "",
                         "basis": "",
-                        "object_type": subject._meta.label if subject is not None else "",
-                        "object_id": str(subject.pk) if subject is not None else "",
+                        "object_type": subject._meta.label
+                        if subject is not None
+                        else entry.subject_type,
+                        "object_id": str(subject.pk) if subject is not None else entry.subject_id,
                         "request_id": request_id,
                         "detail": detail,
                         "prev_hash": last_hash,
                     }
                     fields["hash"] = last_hash = event_hash(fields)
-                    rows.append(AuditEvent(**fields))
-                insert_many(AuditEvent, rows)
+                    rows.append(tuple(fields.values()))
+                insert_rows(AuditEvent, list(fields), rows)
             AuditChainHead.objects.filter(pk=1).update(last_sequence=sequence, last_hash=last_hash)
             return len(entries)
     except DatabaseError as exc:

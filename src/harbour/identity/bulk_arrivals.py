@@ -38,18 +38,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from harbour.access.audit import Entry, audit_records
-from harbour.access.inserts import insert_many
+from harbour.access.inserts import insert_many, insert_rows
+from harbour.identity import kept_index
 from harbour.identity.intake import (
-    CHUNK,
     PERSON_ID,
     SYSTEM_ACTOR,
     Arrival,
     Received,
     _unusable,
     announce,
+    chunk_size,
+    linked_reason,
 )
+from harbour.identity.linkage import arrival as arrival_rule
 from harbour.identity.linkage import model as linkage_model
-from harbour.identity.linkage.bulk import ArrivalScorer
 from harbour.identity.linking import REVIEW_THRESHOLD, THRESHOLD, current_model, trained_model
 from harbour.identity.models import (
     ChangeKind,
@@ -79,7 +81,8 @@ TOP = 10
 ATTEMPTS = 5
 
 
-def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+def _chunks(ids: Sequence[int], size: int = 0) -> Iterator[list[int]]:
+    size = size or chunk_size()
     for at in range(0, len(ids), size):
         yield list(ids[at : at + size])
 
@@ -97,18 +100,18 @@ _MATCHED = {
 }
 
 
-def index_chunks(size: int = INDEX_CHUNK) -> Iterator[pd.DataFrame]:
+def index_chunks(size: int = INDEX_CHUNK, *, after: int = 0) -> Iterator[pd.DataFrame]:
     """Every source record, the columns the model reads, in id order (the order the real-time
     index holds them), ``size`` at a time, read with the caller's connection (so an import's own
     uncommitted rows are there when it runs inside a larger transaction). On PostgreSQL each
     chunk is copied out as CSV and read by pandas (a million records in seconds, not as a
     million Python tuples); a blank and a missing value both read as empty, as ``prepare``
-    takes them."""
+    takes them. ``after``: only the records with a greater id."""
     if connection.vendor == "postgresql":
-        yield from _copied_chunks(size)
+        yield from _copied_chunks(size, after)
         return
     names = list(ENGINE_COLUMNS.values())
-    last = 0
+    last = after
     while True:
         rows = list(
             SourceRecord.objects.filter(pk__gt=last)
@@ -125,12 +128,12 @@ def index_chunks(size: int = INDEX_CHUNK) -> Iterator[pd.DataFrame]:
         yield frame
 
 
-def _copied_chunks(size: int) -> Iterator[pd.DataFrame]:
+def _copied_chunks(size: int, after: int = 0) -> Iterator[pd.DataFrame]:
     table = SourceRecord._meta.db_table
     columns = ", ".join(
         "to_char(date_of_birth, 'YYYY-MM-DD')" if c == "date_of_birth" else c for c in _MATCHED
     )
-    last = 0
+    last = after
     with connection.cursor() as cursor:
         raw = cursor.connection  # psycopg's, in the same transaction
         while True:
@@ -164,16 +167,21 @@ def score(
     """Each record's candidates (candidate id, probability, weight), best first, as
     ``RealtimeIndex.match(record, top=TOP)`` ranks them less the record itself; only those at or
     above ``REVIEW_THRESHOLD`` (below it, the first candidate in a person means a new person, as
-    no candidate does). And why each record that cannot be matched cannot (as ``_unusable``)."""
+    no candidate does). And why each record that cannot be matched cannot (as ``_unusable``).
+    The person index is the kept copy (``kept_index``) brought up to date, or read afresh."""
     if not ids:
         return {}, {}
     wanted = set(ids)
     unusable: dict[int, str] = {}
-    with ArrivalScorer(trained_model(stored_model)) as scorer:
-        for frame in index_chunks():
-            held = scorer.add(frame)
+    trained = trained_model(stored_model)
+    with kept_index.scorer(trained) as (scorer, refreshed):
+        for held in refreshed.held:
             reasons = zip(held["unique_id"].tolist(), held["reason"].tolist(), strict=True)
             unusable |= {int(uid): str(why) for uid, why in reasons if int(uid) in wanted}
+        # Records to match that bringing the index up to date did not read (unchanged ones).
+        unread = [pk for pk in ids if not refreshed.read(pk)]
+        for chunk in _chunks(unread):
+            unusable |= _unusable(chunk)
         pairs = scorer.score(ids, min_probability=REVIEW_THRESHOLD)
     top = pairs.groupby("arrival", sort=False).head(TOP)
     top = top[top["arrival"] != top["candidate"]]
@@ -282,7 +290,6 @@ def decide(
     )
     wanted = {c for found in candidates.values() for c, _p, _w in found}
     state = _State(ids, wanted, set(by_number.values()))
-    version = model.version if model is not None else "?"
     arrivals: list[Arrival] = []
     actions: list[_Action] = []
     # Records already in a person before this run (the nightly run re-links them).
@@ -292,59 +299,67 @@ def decide(
         return "" if person < 0 else format_person_id(state.number[person])
 
     for pk in ids:
-        if pk in already:
-            arrivals.append(Arrival(pk, "already_linked"))
-            continue
+        named_person: int | None = None
         if pk in named:
             found = by_number.get(numbers[pk])
             if found is not None:
-                person = state.kept(found)
-                if not state.conflict(pk, person):
-                    agency_name = state.records[pk][2]
-                    reason = (
-                        f"{agency_name} named the person {format_person_id(state.number[person])}"
-                    )
-                    actions.append(_Action("link", pk, person, reason))
-                    state.join(pk, person)
-                    arrivals.append(Arrival(pk, "named", shown(person)))
-                    continue
-            if model is None:
-                arrivals.append(Arrival(pk, "no_model"))
-                continue
-        if pk in unusable:
-            actions.append(_Action("hold", pk, reason=unusable[pk]))
-            arrivals.append(Arrival(pk, "held"))
-            continue
-        if model is None:
-            arrivals.append(Arrival(pk, "no_model"))
-            continue
-        decided = False
-        for candidate, probability, weight in candidates.get(pk, []):
+                named_person = state.kept(found)
+
+        def person_of(candidate: int) -> int | None:
             linked = state.links.get(candidate)
-            if linked is None:
-                continue
-            person = state.kept(linked)
-            if probability >= THRESHOLD and not state.conflict(pk, person):
-                reason = (
-                    f"Matched on arrival with a probability of {probability:.2%} "
-                    f"(at least {THRESHOLD:.0%}, model v{version})"
+            return None if linked is None else state.kept(linked)
+
+        decision = arrival_rule.decide(
+            already_linked=pk in already,
+            named_given=pk in named,
+            named=named_person,
+            has_model=model is not None,
+            hold_reason=lambda pk=pk: unusable.get(pk, ""),  # type: ignore[misc]
+            candidates=lambda pk=pk: candidates.get(pk, []),  # type: ignore[misc]
+            person_of=person_of,
+            conflicts=lambda person, pk=pk: state.conflict(pk, person),  # type: ignore[misc]
+            threshold=THRESHOLD,
+            review_threshold=REVIEW_THRESHOLD,
+        )
+        outcome, person = decision.outcome, decision.person
+        if outcome == "named":
+            assert person is not None
+            agency_name = state.records[pk][2]
+            reason = f"{agency_name} named the person {format_person_id(state.number[person])}"
+            actions.append(_Action("link", pk, person, reason))
+            state.join(pk, person)
+            arrivals.append(Arrival(pk, "named", shown(person)))
+        elif outcome == "held":
+            actions.append(_Action("hold", pk, reason=decision.reason))
+            arrivals.append(Arrival(pk, "held"))
+        elif outcome == "linked":
+            assert person is not None
+            reason = linked_reason(decision.probability, model)
+            actions.append(_Action("link", pk, person, reason))
+            state.join(pk, person)
+            arrivals.append(Arrival(pk, "linked", shown(person), decision.probability))
+        elif outcome == "review":
+            assert person is not None
+            actions.append(
+                _Action(
+                    "review",
+                    pk,
+                    person,
+                    "",
+                    decision.candidate,
+                    decision.probability,
+                    decision.weight,
+                    nhs=decision.nhs,
                 )
-                actions.append(_Action("link", pk, person, reason))
-                state.join(pk, person)
-                arrivals.append(Arrival(pk, "linked", shown(person), probability))
-            else:  # in the review band, or above it with different NHS numbers
-                nhs = probability >= THRESHOLD
-                actions.append(
-                    _Action("review", pk, person, "", candidate, probability, weight, nhs=nhs)
-                )
-                arrivals.append(Arrival(pk, "review", shown(person), probability))
-            decided = True
-            break
-        if not decided:
+            )
+            arrivals.append(Arrival(pk, "review", shown(person), decision.probability))
+        elif outcome == "new_person":
             person = state.new_person()
             actions.append(_Action("link", pk, person, "Matched no one on arrival: a new person"))
             state.join(pk, person)
             arrivals.append(Arrival(pk, "new_person"))
+        else:  # already_linked, no_model
+            arrivals.append(Arrival(pk, outcome))
     return arrivals, actions, state
 
 
@@ -371,32 +386,29 @@ def _write(
         for at in range(0, total, WRITE_CHUNK):
             chunk = actions[at : at + WRITE_CHUNK]
             links = [a for a in chunk if a.kind == "link"]
-            insert_many(
+            # Rows, not a model object each (ADR 0038).
+            insert_rows(
                 PersonRecord,
-                [
-                    PersonRecord(
-                        source_record_id=a.record_id,
-                        person_id=real.get(a.person, a.person),
-                        method=LinkMethod.ARRIVAL,
-                    )
-                    for a in links
-                ],
+                ["source_record_id", "person_id", "method"],
+                [(a.record_id, real.get(a.person, a.person), LinkMethod.ARRIVAL) for a in links],
             )
-            changes = insert_many(
+            changes = insert_rows(
                 PersonChange,
+                ["kind", "person_id", "source_record_ids", "system_actor", "reason"],
                 [
-                    PersonChange(
-                        kind=ChangeKind.LINK,
-                        person_id=real.get(a.person, a.person),
-                        source_record_ids=[a.record_id],
-                        system_actor=SYSTEM_ACTOR,
-                        reason=a.reason,
+                    (
+                        ChangeKind.LINK,
+                        real.get(a.person, a.person),
+                        [a.record_id],
+                        SYSTEM_ACTOR,
+                        a.reason,
                     )
                     for a in links
                 ],
             )
             change_of = {a.record_id: c for a, c in zip(links, changes, strict=True)}
             held = _hold([a for a in chunk if a.kind == "hold"])
+            pairs = _review_pairs([a for a in chunk if a.kind == "review"], version)
             entries: list[Entry] = []
             for a in chunk:
                 _nhs, code, _name = state.records[a.record_id]
@@ -406,7 +418,8 @@ def _write(
                             event="identity.record_linked_on_arrival",
                             system_actor=SYSTEM_ACTOR,
                             child_id=state.child.get(a.person),
-                            subject=change_of[a.record_id],
+                            subject_type=PersonChange._meta.label,
+                            subject_id=str(change_of[a.record_id]),
                             detail={
                                 "person": format_person_id(state.number[a.person]),
                                 "record": a.record_id,
@@ -425,16 +438,7 @@ def _write(
                     )
                 else:
                     left, right = sorted((a.record_id, a.other_id))
-                    pair, new = ReviewPair.objects.get_or_create(
-                        record_l_id=left,
-                        record_r_id=right,
-                        defaults={
-                            "match_probability": a.probability,
-                            "match_weight": a.weight,
-                            "needs_nhs_override": a.nhs,
-                            "model_version": version,
-                        },
-                    )
+                    pair, new = pairs.pop((a.record_id, left, right))
                     entries.append(
                         Entry(
                             event="identity.review_pair_on_arrival",
@@ -449,6 +453,46 @@ def _write(
                     )
             audit_records(entries)
             progress(min(at + WRITE_CHUNK, total), total)
+
+
+def _review_pairs(
+    actions: Sequence[_Action], version: Any
+) -> dict[tuple[int, int, int], tuple[ReviewPair, bool]]:
+    """``ReviewPair.objects.get_or_create`` for many, in two queries (ADR 0038): by (record,
+    left, right), the pair and whether this action made it (the first to name a new pair)."""
+    if not actions:
+        return {}
+    keys: list[tuple[_Action, int, int]] = [
+        (a, min(a.record_id, a.other_id), max(a.record_id, a.other_id)) for a in actions
+    ]
+    lefts = sorted({left for _a, left, _r in keys})
+    found = {
+        (p.record_l_id, p.record_r_id): p
+        for p in ReviewPair.objects.filter(
+            record_l_id__in=lefts, record_r_id__in=sorted({right for _a, _l, right in keys})
+        )
+    }
+    made: dict[tuple[int, int], ReviewPair] = {}
+    first: set[int] = set()
+    for a, left, right in keys:
+        if (left, right) not in found and (left, right) not in made:
+            made[(left, right)] = ReviewPair(
+                record_l_id=left,
+                record_r_id=right,
+                match_probability=a.probability,
+                match_weight=a.weight,
+                needs_nhs_override=a.nhs,
+                model_version=version,
+            )
+            first.add(a.record_id)
+    ReviewPair.objects.bulk_create(list(made.values()))
+    return {
+        (a.record_id, left, right): (
+            found.get((left, right)) or made[(left, right)],
+            a.record_id in first,
+        )
+        for a, left, right in keys
+    }
 
 
 def _hold(actions: Sequence[_Action]) -> dict[int, HeldRecord]:

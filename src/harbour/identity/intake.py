@@ -31,13 +31,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from harbour.access.audit import audit_record
 from harbour.access.inserts import insert_many
 from harbour.identity import matching
+from harbour.identity.linkage import arrival as arrival_rule
 from harbour.identity.linkage import model as linkage_model
 from harbour.identity.linking import REVIEW_THRESHOLD, THRESHOLD, current_model
 from harbour.identity.models import (
@@ -65,7 +66,12 @@ from harbour.identity.models import (
 )
 from harbour.identity.people import person_kept
 from harbour.identity.signals import events_arrived
-from harbour.identity.sources import source_frame, source_records, upsert_source_records
+from harbour.identity.sources import (
+    engine_record,
+    source_frame,
+    source_records,
+    upsert_source_records,
+)
 from harbour.identity.wording import event_wording_check
 from harbour.partnership.models import Agency, Staff
 
@@ -596,18 +602,22 @@ _EVENT_FIELDS = (
 def _save_people(
     agency: Agency, people: Iterable[PersonIn]
 ) -> tuple[dict[tuple[str, str], SourceRecord], list[int]]:
-    """Upsert the agency's records of these people; (key -> record, ids made or changed)."""
+    """Upsert the agency's records of these people; (key -> record, ids made or changed). Only
+    the records named are read (by source id, ``chunk_size()`` at a time), never the agency's whole
+    list, and the records made keep the ids ``insert_many`` gave them (no second read)."""
     wanted: dict[tuple[str, str], PersonIn] = {}
     for person in people:
         wanted[person.key] = person  # the last one given wins, as a later row of a file
-    systems = {system for system, _ in wanted}
-    existing = {
-        (r.source_system, r.source_id): r
+    systems = sorted({system for system, _ in wanted})
+    source_ids = sorted({source_id for _, source_id in wanted})
+    existing: dict[tuple[str, str], SourceRecord] = {}
+    size = chunk_size()
+    for at in range(0, len(source_ids), size):
         for r in SourceRecord.objects.select_for_update().filter(
-            agency=agency, source_system__in=systems
-        )
-        if (r.source_system, r.source_id) in wanted
-    }
+            agency=agency, source_system__in=systems, source_id__in=source_ids[at : at + size]
+        ):
+            if (r.source_system, r.source_id) in wanted:
+                existing[(r.source_system, r.source_id)] = r
     today = timezone.localdate()
 
     def values(person: PersonIn, record: SourceRecord | None) -> dict[str, Any]:
@@ -622,21 +632,15 @@ def _save_people(
         (key, existing.get(key), values(person, existing.get(key)))
         for key, person in wanted.items()
     ]
-    saved = upsert_source_records(
-        rows,
-        create=lambda key, found: SourceRecord(
-            agency=agency, source_system=key[0], source_id=key[1], **found
-        ),
-        fields=list(_PERSON_FIELDS.values()),
-    )
+    made: dict[tuple[str, str], SourceRecord] = {}
+
+    def create(key: tuple[str, str], found: dict[str, Any]) -> SourceRecord:
+        made[key] = SourceRecord(agency=agency, source_system=key[0], source_id=key[1], **found)
+        return made[key]
+
+    saved = upsert_source_records(rows, create=create, fields=list(_PERSON_FIELDS.values()))
     changed_ids = [rows[p][1].pk for p in saved.changed]  # type: ignore[union-attr]
-    records = {
-        (r.source_system, r.source_id): r
-        for r in SourceRecord.objects.filter(agency=agency, source_system__in=systems)
-        if (r.source_system, r.source_id) in wanted
-    }
-    made = [records[key].pk for key, record, _ in rows if record is None]
-    return records, [*made, *changed_ids]
+    return {**existing, **made}, [*(r.pk for r in made.values()), *changed_ids]
 
 
 def _event_values(event: EventIn) -> dict[str, Any]:
@@ -713,6 +717,15 @@ def receive_events(
 
 
 CHUNK = 500  # references per query, well under SQLite's limit on parameters
+#: On PostgreSQL (65,535 parameters a query): a large file's lookups in a few round trips, not
+#: hundreds (ADR 0038).
+PG_CHUNK = 20_000
+
+
+def chunk_size() -> int:
+    """Values per ``IN (...)`` query on this database."""
+    return PG_CHUNK if connection.vendor == "postgresql" else CHUNK
+
 
 #: How often to try again when another sender saved the same record, event or need at the same
 #: moment (the second attempt finds it and updates it, or leaves it unchanged).
@@ -791,17 +804,19 @@ def _save_events(
 ) -> Received:
     result = Received(rows=len(events))
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: ``_retrying``'s is the one that is rolled back to.
+    with transaction.atomic(savepoint=False):
         people = [e.person for e in events] + [
             p.person for e in events for p in e.participants if p.person is not None
         ]
         records, changed_records = _save_people(agency, people)
         references = sorted({e.reference for e in events})
         held: dict[tuple[str, int], AgencyEvent] = {}
-        for at in range(0, len(references), CHUNK):
+        size = chunk_size()
+        for at in range(0, len(references), size):
             for x in (
                 AgencyEvent.objects.select_for_update()
-                .filter(agency=agency, source_reference__in=references[at : at + CHUNK])
+                .filter(agency=agency, source_reference__in=references[at : at + size])
                 .prefetch_related("participants")
             ):
                 held[(x.source_reference, x.source_record_id)] = x
@@ -958,9 +973,11 @@ class Arrival:
     probability: float | None = None
 
 
-def _engine_record(record_id: int) -> dict[str, Any] | None:
-    found = source_records([record_id])
-    return found[0] if found else None
+def _in_a_person(record: SourceRecord) -> bool:
+    try:
+        return record.person_link is not None
+    except PersonRecord.DoesNotExist:
+        return False
 
 
 def _nhs_conflict(record: SourceRecord, person: Person) -> bool:
@@ -1059,76 +1076,113 @@ def link_arrival(
     model: LinkageModel | None = None,
 ) -> Arrival:
     """Match one record that arrived (or changed) against the person index, in its own
-    transaction, and act as the batch run would (see the module docstring). ``index`` and
-    ``model``, when given, are the current ones (``link_arrivals`` looks them up once)."""
+    transaction, and act as the batch run would: ``linkage.arrival.decide`` decides, as it does
+    for a file matched at once (``bulk_arrivals``). ``index`` and ``model``, when given, are the
+    current ones (``link_arrivals`` looks them up once)."""
     with transaction.atomic():
-        record = SourceRecord.objects.select_for_update().select_related("agency").get(pk=record_id)
-        if PersonRecord.objects.filter(source_record=record).exists():
-            return Arrival(record_id, "already_linked")
-        if person_id:
-            number = int(PERSON_ID.match(person_id).group(1))  # type: ignore[union-attr]
-            named = Person.objects.filter(number=number).first()
-            if named is not None:
-                person = person_kept(named)
-                if not _nhs_conflict(record, person):
-                    _link(
-                        record,
-                        person,
-                        reason=f"{record.agency.name} named the person {person.display_id}",
-                        method=LinkMethod.ARRIVAL,
-                    )
-                    return Arrival(record_id, "named", person.display_id)
-        engine = _engine_record(record_id)
-        index = index if index is not None else matching.current_index()
-        if index is None or engine is None:
-            return Arrival(record_id, "no_model")
-        reason = index.hold_reason(engine)
-        if reason:
-            _hold(record, reason)
-            return Arrival(record_id, "held")
-        candidates = [c for c in index.match(engine, top=10) if c.unique_id != record_id]
-        links = dict(
-            PersonRecord.objects.filter(
-                source_record_id__in=[c.unique_id for c in candidates]
-            ).values_list("source_record_id", "person_id")
+        # The record, its agency and whether it is in a person, in one query.
+        record = (
+            SourceRecord.objects.select_for_update(of=("self",))
+            .select_related("agency", "person_link")
+            .get(pk=record_id)
         )
-        for candidate in candidates:  # best first
-            person_pk = links.get(candidate.unique_id)
-            if person_pk is None:
-                continue
-            probability = float(candidate.match_probability)
-            person = person_kept(Person.objects.get(pk=person_pk))
-            if probability >= THRESHOLD:
-                if _nhs_conflict(record, person):
-                    _review(
-                        record,
-                        int(candidate.unique_id),
-                        probability,
-                        float(candidate.match_weight),
-                        nhs=True,
-                    )
-                    return Arrival(record_id, "review", person.display_id, probability)
-                model = model or current_model()
-                _link(
-                    record,
-                    person,
-                    reason=f"Matched on arrival with a probability of {probability:.2%} "
-                    f"(at least {THRESHOLD:.0%}, model v{model.version if model else '?'})",
-                    method=LinkMethod.ARRIVAL,
-                )
-                return Arrival(record_id, "linked", person.display_id, probability)
-            if probability >= REVIEW_THRESHOLD:
-                _review(
-                    record,
-                    int(candidate.unique_id),
-                    probability,
-                    float(candidate.match_weight),
-                    nhs=False,
-                )
-                return Arrival(record_id, "review", person.display_id, probability)
-            break
-        person = _new_person(record)
-        return Arrival(record_id, "new_person", person.display_id)
+        already = _in_a_person(record)
+        people: dict[int, Person] = {}  # the people the rule asked about, kept, by id
+        named: int | None = None
+        if person_id and not already:
+            number = int(PERSON_ID.match(person_id).group(1))  # type: ignore[union-attr]
+            found = Person.objects.filter(number=number).first()
+            if found is not None:
+                kept = person_kept(found)
+                people[kept.pk] = kept
+                named = kept.pk
+        conflict: dict[int, bool] = {}
+
+        def conflicts(person: int) -> bool:
+            if person not in conflict:
+                conflict[person] = _nhs_conflict(record, people[person])
+            return conflict[person]
+
+        engine: dict[str, Any] | None = None
+        if not already and (named is None or conflicts(named)):
+            engine = engine_record(record)
+            index = index if index is not None else matching.current_index()
+        links: dict[int, Person] = {}
+
+        def candidates() -> list[arrival_rule.Candidate]:
+            found = [c for c in index.match(engine, top=10) if c.unique_id != record_id]
+            links.update(
+                (link.source_record_id, link.person)
+                for link in PersonRecord.objects.filter(
+                    source_record_id__in=[c.unique_id for c in found]
+                ).select_related("person")
+            )
+            return [
+                (int(c.unique_id), float(c.match_probability), float(c.match_weight)) for c in found
+            ]
+
+        def person_of(candidate: int) -> int | None:
+            linked = links.get(candidate)
+            if linked is None:
+                return None
+            kept = person_kept(linked)
+            people[kept.pk] = kept
+            return kept.pk
+
+        usable = index is not None and engine is not None
+        decision = arrival_rule.decide(
+            already_linked=already,
+            named_given=bool(person_id),
+            named=named,
+            has_model=usable,
+            hold_reason=lambda: index.hold_reason(engine) if usable else "",
+            candidates=candidates,
+            person_of=person_of,
+            conflicts=conflicts,
+            threshold=THRESHOLD,
+            review_threshold=REVIEW_THRESHOLD,
+        )
+        outcome, person = decision.outcome, people.get(decision.person or 0)
+        if outcome == "named":
+            assert person is not None
+            _link(
+                record,
+                person,
+                reason=f"{record.agency.name} named the person {person.display_id}",
+                method=LinkMethod.ARRIVAL,
+            )
+            return Arrival(record_id, "named", person.display_id)
+        if outcome == "held":
+            _hold(record, decision.reason)
+            return Arrival(record_id, "held")
+        if outcome == "linked":
+            assert person is not None
+            model = model or current_model()
+            _link(
+                record,
+                person,
+                reason=linked_reason(decision.probability, model),
+                method=LinkMethod.ARRIVAL,
+            )
+            return Arrival(record_id, "linked", person.display_id, decision.probability)
+        if outcome == "review":
+            assert person is not None
+            _review(
+                record, decision.candidate, decision.probability, decision.weight, nhs=decision.nhs
+            )
+            return Arrival(record_id, "review", person.display_id, decision.probability)
+        if outcome == "new_person":
+            made = _new_person(record)
+            return Arrival(record_id, "new_person", made.display_id)
+        return Arrival(record_id, outcome)  # already_linked, no_model
+
+
+def linked_reason(probability: float, model: LinkageModel | None) -> str:
+    """Why a record joined a person on arrival, as the link's change records it."""
+    return (
+        f"Matched on arrival with a probability of {probability:.2%} "
+        f"(at least {THRESHOLD:.0%}, model v{model.version if model else '?'})"
+    )
 
 
 def _unusable(record_ids: Sequence[int]) -> dict[int, str]:
@@ -1201,10 +1255,11 @@ def _link_arrivals(
     model = current_model()
     ids = list(received.records)
     unusable: dict[int, str] = {}
-    for at in range(0, len(ids), CHUNK):
-        unusable |= _unusable(ids[at : at + CHUNK])
+    if model is None:  # held whether or not a model is trained; with one, ``link_arrival`` holds
+        for at in range(0, len(ids), CHUNK):
+            unusable |= _unusable(ids[at : at + CHUNK])
     # The index once, with every record received already in it: not topped up for each.
-    index = matching.current_index() if model is not None else None
+    index = matching.current_index(model) if model is not None else None
     for pk in ids:
         person_id = received.person_ids.get(pk, "")
         try:

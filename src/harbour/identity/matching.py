@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from harbour.identity.charts import comparison_name, level_name
@@ -83,54 +84,76 @@ def _ids(usable: Any) -> set[int]:
     return {int(u) for u in usable["unique_id"].tolist()}
 
 
-def _refresh_changed(now: dt.datetime) -> None:
-    """Re-index the records changed since the last look (less the margin): a changed record
-    replaces its old copy; one that is no longer usable leaves the index."""
+def _part(usable: Any, ids: Collection[int]) -> Any:
+    """Those of the prepared records ``usable`` (a list or a table) whose ids are in ``ids``."""
+    if isinstance(usable, list):
+        return [r for r in usable if int(r["unique_id"]) in ids]
+    return usable[usable["unique_id"].astype("int64").isin(list(ids))]
+
+
+def _refresh(now: dt.datetime) -> None:
+    """Bring the index up to date in two queries (ADR 0038): which records were added since the
+    last look or changed since it (less the margin), then those records. A changed record
+    replaces its old copy, or leaves the index when it is no longer usable; an added one is
+    added."""
     since = (_cache.looked_at or now) - CHANGE_MARGIN
+    last = _cache.last_pk
+    seen = list(
+        SourceRecord.objects.filter(Q(pk__gt=last) | Q(changed_at__gte=since)).values_list(
+            "pk", "changed_at"
+        )
+    )
+    added = sorted(pk for pk, _at in seen if pk > last)
     changed = {
-        pk: at
-        for pk, at in SourceRecord.objects.filter(
-            changed_at__gte=since, pk__lte=_cache.last_pk
-        ).values_list("pk", "changed_at")
-        if at is not None and _cache.changes.get(pk) != at
+        pk: at for pk, at in seen if pk <= last and at is not None and _cache.changes.get(pk) != at
     }
-    if changed:
-        usable = _usable(changed.keys())
-        kept = _ids(usable)
-        _cache.index.remove(pk for pk in changed if pk not in kept)
-        if len(usable):
-            _cache.index.replace(usable, prepared=True)
-        _cache.changes.update(changed)
+    if changed or added:
+        usable = _usable([*changed, *added])
+        if changed:
+            now_usable = _part(usable, set(changed))
+            kept = _ids(now_usable)
+            _cache.index.remove(pk for pk in changed if pk not in kept)
+            if len(now_usable):
+                _cache.index.replace(now_usable, prepared=True)
+            _cache.changes.update(changed)
+        if added:
+            new = _part(usable, set(added)) if changed else usable
+            if len(new):
+                _cache.index.add(new, prepared=True)
+            _cache.last_pk = added[-1]
+            # Indexed as they are now: a change already made is not re-indexed next time.
+            _cache.changes.update(
+                {pk: at for pk, at in seen if pk > last and at is not None and at >= since}
+            )
     _cache.changes = {pk: at for pk, at in _cache.changes.items() if at >= since}
     _cache.looked_at = now
 
 
-def current_index() -> Any:
+_LOOK_UP = object()
+
+
+def current_index(stored: Any = _LOOK_UP) -> Any:
     """The index for the current model (None when no model has been trained), with every
     source record saved so far as it is now; built on first use, then topped up with the
-    records added and re-indexed for the records changed since."""
-    stored = current_model()
+    records added and re-indexed for the records changed since. ``stored``: the current
+    ``LinkageModel`` (or None), when the caller has just looked it up."""
+    if stored is _LOOK_UP:
+        stored = current_model()
     if stored is None:
         return None
     from harbour.identity.linkage.realtime import RealtimeIndex
 
     with _cache.lock:
         now = timezone.now()
-        newest = SourceRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if _cache.version != stored.version:
+            newest = SourceRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             _cache.index = RealtimeIndex.build(trained_model(stored), _usable(), prepared=True)
             _cache.version = stored.version
             _cache.last_pk = newest
             _cache.looked_at, _cache.changes = now, {}
             gc.collect()  # the build leaves garbage that would otherwise slow the first match
             return _cache.index
-        _refresh_changed(now)
-        if newest > _cache.last_pk:
-            ids = SourceRecord.objects.filter(pk__gt=_cache.last_pk).values_list("pk", flat=True)
-            usable = _usable(list(ids))
-            if len(usable):
-                _cache.index.add(usable, prepared=True)
-            _cache.last_pk = newest
+        _refresh(now)
         return _cache.index
 
 

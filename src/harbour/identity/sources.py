@@ -151,6 +151,22 @@ def source_records(ids: Iterable[int]) -> list[dict[str, Any]]:
     return records
 
 
+def engine_record(record: SourceRecord) -> dict[str, Any]:
+    """``source_records`` for one record already read with its agency (no query)."""
+    found: dict[str, Any] = {
+        name: record.pk
+        if column == "pk"
+        else record.agency.code
+        if column == "agency__code"
+        else getattr(record, column)
+        for column, name in ENGINE_COLUMNS.items()
+    }
+    found = {k: (None if v == "" else v) for k, v in found.items()}  # as ``source_records``
+    if found["dob"] is not None:
+        found["dob"] = found["dob"].isoformat()
+    return found
+
+
 def source_frame(ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Source records in the engine's schema, one row each, unique_id = the record's id."""
     records = SourceRecord.objects.order_by("pk")

@@ -96,6 +96,10 @@ _default_sqlite = f"sqlite:///{PROJECT_DIR / 'var' / 'harbour.sqlite3'}"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_sqlite)}
 # Every request is one transaction, so a child's data and its access event commit together.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A worker keeps its connection between requests (a new PostgreSQL connection costs a
+# process and cold caches each time: ADR 0038), checked before it is reused.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("HARBOUR_DB_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent requests queue instead of failing
     # with "database is locked" when they both append to the audit chain.
@@ -262,6 +266,11 @@ HARBOUR_INSIGHT_STORE = env.path(
 HARBOUR_PSEUDONYM_KEY = env.str("HARBOUR_PSEUDONYM_KEY", default="")
 HARBOUR_PSEUDONYM_KEY_FILE = env.str(
     "HARBOUR_PSEUDONYM_KEY_FILE", default=str(PROJECT_DIR / "var" / "insight-pseudonym.key")
+)
+# A large events file is matched against a copy of the person index kept here in DuckDB and
+# brought up to date before each file (ADR 0038); empty: read afresh for every file.
+HARBOUR_PERSON_INDEX_COPY = env.str(
+    "HARBOUR_PERSON_INDEX_COPY", default=str(PROJECT_DIR / "var" / "person-index")
 )
 # The partnership's choice for a file with bad rows: refuse it whole (the default), or set the
 # bad rows aside, listed with their problems, and import the rest.

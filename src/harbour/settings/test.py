@@ -10,6 +10,9 @@ from harbour.settings.env import PROJECT_DIR, env
 
 SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test's database is new: a large file reads the person index afresh, unless a test keeps
+# a copy in its own directory (ADR 0038).
+HARBOUR_PERSON_INDEX_COPY = ""
 DATABASES["default"] = env.db_url("DATABASE_URL", default="sqlite:///:memory:")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

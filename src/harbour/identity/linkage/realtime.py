@@ -243,6 +243,10 @@ def _python_value(value: Any) -> Any:
     return value
 
 
+#: Up to this many values a column is extended value by value, not with ``pd.factorize``.
+_FEW_VALUES = 16
+
+
 class _Column:
     """One column, dictionary-encoded: a code per record (-1 for NULL) and each distinct value
     once, in order of arrival; plus, for term-frequency columns, a count per value."""
@@ -256,6 +260,8 @@ class _Column:
         self.non_null = 0
 
     def extend(self, series: pd.Series) -> npt.NDArray[np.int32]:
+        if len(series) <= _FEW_VALUES:
+            return self._extend_few(series)
         local, uniques = pd.factorize(series, use_na_sentinel=True)
         mapping = np.empty(len(uniques) + 1, dtype=np.int32)
         mapping[-1] = -1  # factorize's -1 (NULL) indexes the last slot
@@ -270,6 +276,32 @@ class _Column:
                 lookup[value] = code
             mapping[k] = code
         codes = mapping[local]
+        self.codes.extend(codes)
+        present = codes[codes >= 0]
+        self.non_null += len(present)
+        if self.counts is not None:
+            if self.counts.size < len(values):
+                self.counts.extend(np.zeros(len(values) - self.counts.size, dtype=np.int64))
+            np.add.at(self.counts.view, present, 1)
+        return codes
+
+    def _extend_few(self, series: pd.Series) -> npt.NDArray[np.int32]:
+        """``extend`` for a few values (a record arriving, ADR 0038): the same codes, without
+        ``factorize``'s set-up, which costs more than the values themselves."""
+        lookup = self.lookup
+        values = self.values
+        codes = np.empty(len(series), dtype=np.int32)
+        for k, raw in enumerate(series.tolist()):
+            value = _python_value(raw)
+            if value is None or value is pd.NaT:  # what factorize takes for missing
+                codes[k] = -1
+                continue
+            code = lookup.get(value)
+            if code is None:
+                code = len(values)
+                values.append(value)
+                lookup[value] = code
+            codes[k] = code
         self.codes.extend(codes)
         present = codes[codes >= 0]
         self.non_null += len(present)

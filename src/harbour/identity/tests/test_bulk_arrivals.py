@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from harbour.access.audit import audit_verify
 from harbour.access.models import AuditEvent
@@ -336,3 +337,71 @@ def test_a_file_with_enough_records_is_matched_at_once_and_a_small_one_record_by
         agency=agency, format_name="ed-attendance", content=_file([*rows[:2], _row(9)])
     )
     assert used == ["at once"]  # one new record: one at a time
+
+
+def _index_table(scorer: ArrivalScorer) -> list[tuple[Any, ...]]:
+    query = f"select * from {scorer._index} order by unique_id"  # noqa: S608  (a fixed name)
+    return scorer._con.execute(query).fetchall()
+
+
+@pytest.mark.django_db
+def test_a_kept_copy_of_the_index_matches_files_as_a_fresh_read_does(
+    synthetic_records, trained_json, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """ADR 0038: the person index kept in DuckDB between files, brought up to date with the
+    records added and changed since, gives the same outcomes as reading it afresh for each file;
+    and it is read afresh when it is out of step (a record deleted)."""
+    from harbour.identity import bulk_arrivals, kept_index
+
+    indexed = load_records(synthetic_records)
+    stored = store_model(trained_json)
+    linking.link_run()
+    agency = make_agency("riverside-ed", AgencyType.NHS_TRUST)
+    rows = list(csv.DictReader(io.StringIO(_mixed_file(indexed).decode())))
+    first, second = _file(rows[: len(rows) // 2]), _file(rows[len(rows) // 2 :])
+    usable = sorted(
+        r.pk for r in indexed.values() if r.given_name and r.family_name and r.date_of_birth
+    )
+    changed, deleted = usable[0], usable[1]
+    results = {}
+    for kept in (False, True):
+        settings.HARBOUR_PERSON_INDEX_COPY = str(tmp_path / "kept") if kept else ""
+        try:
+            with transaction.atomic():
+                with django_capture_on_commit_callbacks(execute=True):
+                    a = event_files.import_events_file(
+                        agency=agency, format_name="ed-attendance", content=first, bulk=True
+                    )
+                # A record of the index changed between the files: re-indexed as it is now.
+                SourceRecord.objects.filter(pk=changed).update(
+                    family_name="Applethwaite", changed_at=timezone.now()
+                )
+                with django_capture_on_commit_callbacks(execute=True):
+                    b = event_files.import_events_file(
+                        agency=agency, format_name="ed-attendance", content=second, bulk=True
+                    )
+                results[kept] = (a.as_dict(), b.as_dict(), _outcome(agency.code))
+                if kept:
+                    copy = kept_index.path()
+                    assert copy is not None and copy.exists()
+                    trained = linking.trained_model(stored)
+                    with kept_index.scorer(trained) as (scorer, refreshed):
+                        assert not refreshed.full  # brought up to date, not read again
+                        kept_rows = _index_table(scorer)
+                    with ArrivalScorer(trained) as fresh:
+                        for frame in bulk_arrivals.index_chunks():
+                            fresh.add(frame)
+                        assert kept_rows == _index_table(fresh)
+                    now_as = [str(r).lower() for r in kept_rows if r[0] == changed]
+                    assert now_as and "applethwaite" in now_as[0]
+                    # A record deleted: the copy is out of step and read afresh.
+                    assert any(r[0] == deleted for r in kept_rows)
+                    SourceRecord.objects.filter(pk=deleted).delete()
+                    with kept_index.scorer(trained) as (scorer, refreshed):
+                        assert refreshed.full
+                        assert all(r[0] != deleted for r in _index_table(scorer))
+                raise _Undo
+        except _Undo:
+            pass
+    assert results[True] == results[False]
+    assert results[True][1]["linked"] > 0

@@ -219,6 +219,27 @@ def test_add_keeps_the_index_current(records, trained, monkeypatch):
         index.add(prepared.iloc[:1], prepared=True)
 
 
+def test_records_added_a_few_at_a_time_are_coded_as_added_all_at_once(records, trained):
+    """A record arriving is added without ``factorize`` (ADR 0038): the index ends the same,
+    code for code and count for count, and answers the same, as when added in one go."""
+    prepared = model.prepare(records)
+    built = RealtimeIndex.build(trained, prepared.iloc[:2_000], prepared=True)
+    built.add(prepared.iloc[2_000:2_060], prepared=True)
+    one_by_one = RealtimeIndex.build(trained, prepared.iloc[:2_000], prepared=True)
+    for at in range(2_000, 2_060, 3):  # records with missing values among them
+        one_by_one.add(prepared.iloc[at : at + 3], prepared=True)
+    for name, column in built._columns.items():
+        other = one_by_one._columns[name]
+        assert other.values == column.values, name
+        assert other.codes.view.tolist() == column.codes.view.tolist(), name
+        assert other.non_null == column.non_null, name
+        if column.counts is not None:
+            assert other.counts is not None
+            assert other.counts.view.tolist() == column.counts.view.tolist(), name
+    for record in prepared.iloc[2_060:2_090].to_dict("records"):
+        assert one_by_one.match(record, prepared=True) == built.match(record, prepared=True)
+
+
 def test_raw_records_are_normalised_like_the_batch(records, trained):
     index = RealtimeIndex.build(trained, records.iloc[:3_000])
     incoming = records.iloc[3_000:3_050]

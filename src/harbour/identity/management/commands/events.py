@@ -24,6 +24,9 @@ from harbour.partnership.models import Agency
 
 class Command(TyperCommand):
     help = "Agencies' events and needs: import a file in one of the formats."
+    # Django's system checks import every URL module (and so every view and what they use):
+    # seconds of start-up that importing a file never needs (ADR 0038). `harbour check` runs them.
+    requires_system_checks: list[str] = []
 
     @command(name="import")
     def import_file(
@@ -49,6 +52,19 @@ class Command(TyperCommand):
         """Check the whole file, then add or update every event or need in it (idempotent), and
         match the agency's records of the people on arrival."""
         self._import_one(file, agency, format, as_json=as_json, backfill=backfill)
+
+    @command(name="index")
+    def index(self) -> None:
+        """Bring the kept copy of the person index that large files are matched against up to
+        date (ADR 0038): run it after the nightly linkage run, so the next file starts from it."""
+        from harbour.identity import kept_index
+
+        refreshed = kept_index.refresh()
+        if refreshed is None:
+            self.stdout.write("No copy of the person index is kept, or there is no model yet.")
+            return
+        how = "read afresh" if refreshed.full else "brought up to date"
+        self.stdout.write(f"The kept copy of the person index was {how}.")
 
     @command(name="import-list")
     def import_list(
