@@ -96,6 +96,7 @@ DERIVED_COLUMNS: tuple[str, ...] = (
     "first_name_sound",
     "surname_sound",
     "address_tokens",
+    "address_words",
     "address_numbers",
 )
 PREPARED_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + DERIVED_COLUMNS
@@ -115,10 +116,11 @@ MATCHING_COLUMNS: tuple[str, ...] = (
     "first_name_sound",
     "surname_sound",
     "address_tokens",
+    "address_words",
     "address_numbers",
 )
 # Columns whose exact matches are term-frequency adjusted.
-TF_COLUMNS: tuple[str, ...] = ("first_name", "surname", "address_tokens")
+TF_COLUMNS: tuple[str, ...] = ("first_name", "surname", "address_words")
 
 # Pairs at or above this match probability are linked into one person by a batch run.
 DEFAULT_THRESHOLD = 0.95
@@ -127,9 +129,6 @@ REVIEW_THRESHOLD = 0.50
 
 JARO_WINKLER_HIGH = 0.92
 JARO_WINKLER_LOW = 0.80
-# Two normalised addresses this similar (Jaro-Winkler on their sorted tokens) are the same
-# address written differently.
-ADDRESS_SIMILAR = 0.88
 
 # Why a record is held for review rather than matched.
 NO_NAME = "no usable name"
@@ -305,7 +304,7 @@ def normalise_address(value: str) -> tuple[str, str] | None:
     postcode in it removed (it is compared as the postcode), abbreviations spelt out
     (`ADDRESS_ABBREVIATIONS`), words that carry no place dropped (`ADDRESS_NOISE`), then the
     distinct tokens in sorted order (so the order they were written in does not matter) and,
-    apart, the tokens holding a digit (house and flat numbers) in the order written. None for
+    apart, the distinct tokens holding a digit (house and flat numbers), also sorted. None for
     an address with no tokens left; numbers '' when it has none. Following the Ministry of
     Justice's `uk_address_matcher`, numbers are compared on their own: a different house
     number on the same street is a different home."""
@@ -315,13 +314,22 @@ def normalise_address(value: str) -> tuple[str, str] | None:
     words = [w for w in words if w not in ADDRESS_NOISE]
     if not words:
         return None
-    numbers = " ".join(dict.fromkeys(w for w in words if any(c.isdigit() for c in w)))
+    numbers = " ".join(sorted({w for w in words if any(c.isdigit() for c in w)}))
     return " ".join(sorted(set(words))), numbers
 
 
 def address_tokens(address: str | None) -> str | None:
     found = None if address is None else normalise_address(address)
     return None if found is None else found[0]
+
+
+def address_words(address: str | None) -> str | None:
+    """The address's tokens without the numbers (street, locality), sorted."""
+    found = None if address is None else normalise_address(address)
+    if found is None:
+        return None
+    words = [w for w in found[0].split(" ") if not any(c.isdigit() for c in w)]
+    return " ".join(words) or None
 
 
 def address_numbers(address: str | None) -> str | None:
@@ -399,6 +407,7 @@ def prepare_record(record: Mapping[str, Any]) -> dict[str, Any]:
         "first_name_sound": soundex(first_name),
         "surname_sound": soundex(surname),
         "address_tokens": address_tokens(address),
+        "address_words": address_words(address),
         "address_numbers": address_numbers(address),
     }
 
@@ -481,6 +490,7 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     out["first_name_sound"] = _map_unique(out["first_name"], soundex)
     out["surname_sound"] = _map_unique(out["surname"], soundex)
     out["address_tokens"] = _map_unique(out["address"], address_tokens)
+    out["address_words"] = _map_unique(out["address"], address_words)
     out["address_numbers"] = _map_unique(out["address"], address_numbers)
     return out.reset_index(drop=True)[list(PREPARED_COLUMNS)]
 
@@ -609,29 +619,27 @@ def comparisons() -> list[Any]:
     )
     address = CustomComparison(
         output_column_name="address",
-        comparison_description="address",
+        comparison_description="address (street and place, without numbers)",
         comparison_levels=[
-            cll.NullLevel("address_tokens"),
-            cll.ExactMatchLevel("address_tokens", term_frequency_adjustments=True).configure(
-                label_for_charts="Same address"
+            cll.NullLevel("address_words"),
+            cll.ExactMatchLevel("address_words", term_frequency_adjustments=True).configure(
+                label_for_charts="Same street and place"
             ),
-            cll.CustomLevel(
-                "address_numbers_l = address_numbers_r AND jaro_winkler_similarity("
-                f"address_tokens_l, address_tokens_r) >= {ADDRESS_SIMILAR}",
-                label_for_charts="Same house number, street written differently",
-                base_dialect_str="duckdb",
+            cll.JaroWinklerLevel("address_words", JARO_WINKLER_HIGH).configure(
+                label_for_charts="Street and place written a little differently"
             ),
-            cll.CustomLevel(
-                "jaro_winkler_similarity(address_tokens_l, address_tokens_r) >= "
-                f"{ADDRESS_SIMILAR}",
-                label_for_charts="Similar address, different or no house number",
-                base_dialect_str="duckdb",
+            cll.JaroWinklerLevel("address_words", JARO_WINKLER_LOW).configure(
+                label_for_charts="Street and place partly the same"
             ),
-            cll.CustomLevel(
-                "address_numbers_l = address_numbers_r",
-                label_for_charts="Same house number only",
-                base_dialect_str="duckdb",
-            ),
+            cll.ElseLevel(),
+        ],
+    )
+    house_number = CustomComparison(
+        output_column_name="house_number",
+        comparison_description="house and flat numbers in the address",
+        comparison_levels=[
+            cll.NullLevel("address_numbers"),
+            cll.ExactMatchLevel("address_numbers").configure(label_for_charts="Same numbers"),
             cll.ElseLevel(),
         ],
     )
@@ -649,7 +657,7 @@ def comparisons() -> list[Any]:
         comparison_description="sex",
         comparison_levels=[cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()],
     )
-    return [first_name, surname, dob, postcode, address, nhs_number, sex]
+    return [first_name, surname, dob, postcode, address, house_number, nhs_number, sex]
 
 
 def blocking_rules() -> list[Any]:
