@@ -54,6 +54,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.PairListFilterForm(request.GET, allocation=policy.may_allocate_work(request.user))
     queue = selectors.review_queue(actor=request.user, filters=_work_filters(form))
     page = lists.paginate(queue, request.GET.get("page"))
+    pairs = list(page)
+    for pair in pairs:
+        pair.evidence = charts.deciding_evidence(pair.contributions)
     return render(
         request,
         "identity/review_queue.html",
@@ -61,7 +64,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             **lists.page_context(page),
             **_worked_list(request),
-            "pairs": list(page),
+            "pairs": pairs,
             "decided": list(selectors.recently_decided(actor=request.user)),
             "held": selectors.held_count(actor=request.user),
         },
