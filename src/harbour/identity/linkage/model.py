@@ -713,6 +713,9 @@ def blocking_rules() -> list[Any]:
         CustomRule(
             "l.dob = r.dob and l.first_name_sound = r.surname_sound", sql_dialect="duckdb"
         ),
+        # the same street and place with the first two letters of both names: no date of
+        # birth (or a wrong one), a typo in each name and a different house number;
+        block_on("address_words", "substr(first_name, 1, 2)", "substr(surname, 1, 2)"),
         # both names exact where a date of birth is missing on either side.
         CustomRule(
             "l.first_name = r.first_name and l.surname = r.surname"
