@@ -139,8 +139,7 @@ def deciding_evidence(contributions: list[dict[str, Any]], *, most: int = 2) -> 
         parts.append("Against: " + ", ".join(against))
     if missing:
         parts.append(
-            "Not recorded: "
-            + ", ".join(n.lower() if n != "NHS number" else n for n in missing)
+            "Not recorded: " + ", ".join(n.lower() if n != "NHS number" else n for n in missing)
         )
     return ". ".join(parts)
 

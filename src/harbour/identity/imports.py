@@ -6,10 +6,11 @@ a whole, with every error named by line and column, and nothing is saved. An ide
 well formed but cannot be used for matching (a postcode that is not a UK postcode, a date of
 birth with only the year and month or that is not a real date, a placeholder for a name, an
 NHS number failing its check digit) is no error: it is kept as given, shown to reviewers, not
-used for matching, and listed as a warning by line and column (``ImportSummary.warnings``). Otherwise every row is
-saved in one transaction, keyed on (agency, source system, source id): a new key makes a record,
-a known key with different values updates it, and a row identical to what Harbour holds changes
-nothing, so importing the same file again is safe. The import is audited (counts, not data)."""
+used for matching, and listed as a warning by line and column (``ImportSummary.warnings``).
+Otherwise every row is saved in one transaction, keyed on (agency, source system, source id):
+a new key makes a record, a known key with different values updates it, and a row identical to
+what Harbour holds changes nothing, so importing the same file again is safe. The import is
+audited (counts, not data)."""
 
 from __future__ import annotations
 
@@ -177,7 +178,6 @@ class PersonRecordFile(pa.DataFrameModel):
         return bool(_element(_past)(value))
 
 
-
 _MESSAGES = {
     "column_in_schema": "is not a column Harbour knows (see docs/identity-import.md)",
     "multiple_fields_uniqueness": "repeats a source_system and source_id of another line",
@@ -272,9 +272,7 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
         value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else raw
         if name == "date_of_birth":
             values[name] = usable_birth(value) if value else None
-            values["date_of_birth_given"] = (
-                value if value and values[name] is None else ""
-            )
+            values["date_of_birth_given"] = value if value and values[name] is None else ""
         elif name == "as_of":
             values[name] = dt.date.fromisoformat(value) if value else None
         else:
@@ -336,8 +334,7 @@ def import_person_records(
                     for row, record in zip(rows, held, strict=True)
                 ),
                 create=create,
-                fields=[n for n in FIELDS.values() if n not in REQUIRED]
-                + ["date_of_birth_given"],
+                fields=[n for n in FIELDS.values() if n not in REQUIRED] + ["date_of_birth_given"],
             )
             summary.created, summary.updated = saved.created, len(saved.changed)
             summary.unchanged = saved.unchanged

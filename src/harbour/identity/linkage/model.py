@@ -707,12 +707,8 @@ def blocking_rules() -> list[Any]:
         block_on("dob", "address_numbers"),
         # names the other way round and mistyped, with the date of birth (both orientations,
         # since a pair is taken as l < r);
-        CustomRule(
-            "l.dob = r.dob and l.surname_sound = r.first_name_sound", sql_dialect="duckdb"
-        ),
-        CustomRule(
-            "l.dob = r.dob and l.first_name_sound = r.surname_sound", sql_dialect="duckdb"
-        ),
+        CustomRule("l.dob = r.dob and l.surname_sound = r.first_name_sound", sql_dialect="duckdb"),
+        CustomRule("l.dob = r.dob and l.first_name_sound = r.surname_sound", sql_dialect="duckdb"),
         # the same street and place with the first two letters of both names: no date of
         # birth (or a wrong one), a typo in each name and a different house number;
         block_on("address_words", "substr(first_name, 1, 2)", "substr(surname, 1, 2)"),

@@ -29,8 +29,7 @@ def test_the_strongest_evidence_for_and_against_and_what_was_not_recorded() -> N
         _row(9, "Final score", "Final score", 15.0),
     ]
     assert charts.deciding_evidence(rows) == (
-        "For: address, postcode. Against: house number. "
-        "Not recorded: date of birth, NHS number"
+        "For: address, postcode. Against: house number. Not recorded: date of birth, NHS number"
     )
     # A first name whose term-frequency adjustment takes it below 1 bit is no longer "for".
     assert "first name" in charts.deciding_evidence(rows, most=4)

@@ -102,7 +102,11 @@ def test_unusable_identifiers_are_kept_and_listed_as_warnings_not_refused(police
         "NFA",
     )
     baby = SourceRecord.objects.get(agency=police, source_id="M2")
-    assert (baby.given_name, baby.date_of_birth_given, baby.postcode) == ("Baby", "2011-02-31", "2074")
+    assert (baby.given_name, baby.date_of_birth_given, baby.postcode) == (
+        "Baby",
+        "2011-02-31",
+        "2074",
+    )
     sam = SourceRecord.objects.get(agency=police, source_id="M3")
     assert (sam.date_of_birth, sam.date_of_birth_given) == (dt.date(2010, 11, 2), "")
     event = AuditEvent.objects.get(event="identity.records_imported")
@@ -113,7 +117,9 @@ def test_unusable_identifiers_are_kept_and_listed_as_warnings_not_refused(police
 
     prepared = prepare(source_frame([jordan.pk, baby.pk])).set_index("unique_id")
     assert prepared["dob"].isna().all() and prepared["postcode"].isna().all()
-    assert prepared.loc[baby.pk, "first_name"] is None or pd.isna(prepared.loc[baby.pk, "first_name"])
+    assert prepared.loc[baby.pk, "first_name"] is None or pd.isna(
+        prepared.loc[baby.pk, "first_name"]
+    )
     assert pd.isna(prepared.loc[baby.pk, "nhs_number"])
     # A later file with the whole date replaces what was kept as given.
     fixed = HEADER + "Niche RMS,M1,Jordan,Baker,2011-03-14,M,RV1 2AB,1 High St,,,,\n"
