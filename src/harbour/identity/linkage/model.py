@@ -120,7 +120,7 @@ MATCHING_COLUMNS: tuple[str, ...] = (
     "address_numbers",
 )
 # Columns whose exact matches are term-frequency adjusted.
-TF_COLUMNS: tuple[str, ...] = ("first_name", "surname", "address_words")
+TF_COLUMNS: tuple[str, ...] = ("first_name", "surname", "address_tokens")
 
 # Pairs at or above this match probability are linked into one person by a batch run.
 DEFAULT_THRESHOLD = 0.95
@@ -606,40 +606,66 @@ def comparisons() -> list[Any]:
             cll.ElseLevel(),
         ],
     )
-    postcode = CustomComparison(
-        output_column_name="postcode",
-        comparison_description="postcode",
+    # Where they live, as one comparison: the postcode, the address's words (street and place)
+    # and its house numbers all say "the same household", so three comparisons would count
+    # one fact three times and link siblings (measured: precision 0.986 on 50k synthetic
+    # records, nearly every wrong link a sibling at the same address).
+    same_number = "address_numbers_l = address_numbers_r"
+    words_jw = "jaro_winkler_similarity(address_words_l, address_words_r)"
+    place = CustomComparison(
+        output_column_name="place",
+        comparison_description="where they live: address and postcode",
         comparison_levels=[
-            cll.NullLevel("postcode"),
-            cll.ExactMatchLevel("postcode"),
-            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
-            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
-            cll.ElseLevel(),
-        ],
-    )
-    address = CustomComparison(
-        output_column_name="address",
-        comparison_description="address (street and place, without numbers)",
-        comparison_levels=[
-            cll.NullLevel("address_words"),
-            cll.ExactMatchLevel("address_words", term_frequency_adjustments=True).configure(
-                label_for_charts="Same street and place"
+            cll.CustomLevel(
+                "(postcode_l IS NULL AND address_tokens_l IS NULL)"
+                " OR (postcode_r IS NULL AND address_tokens_r IS NULL)",
+                label_for_charts="No address or postcode in one or both records",
+                base_dialect_str="duckdb",
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("address_tokens", term_frequency_adjustments=True).configure(
+                label_for_charts="Same address"
             ),
-            cll.JaroWinklerLevel("address_words", JARO_WINKLER_HIGH).configure(
-                label_for_charts="Street and place written a little differently"
+            cll.CustomLevel(
+                f"postcode_l = postcode_r AND {same_number}",
+                label_for_charts="Same postcode and house number",
+                base_dialect_str="duckdb",
             ),
-            cll.JaroWinklerLevel("address_words", JARO_WINKLER_LOW).configure(
-                label_for_charts="Street and place partly the same"
+            cll.CustomLevel(
+                f"{same_number} AND {words_jw} >= {JARO_WINKLER_HIGH}",
+                label_for_charts="Same house number, street written a little differently",
+                base_dialect_str="duckdb",
             ),
-            cll.ElseLevel(),
-        ],
-    )
-    house_number = CustomComparison(
-        output_column_name="house_number",
-        comparison_description="house and flat numbers in the address",
-        comparison_levels=[
-            cll.NullLevel("address_numbers"),
-            cll.ExactMatchLevel("address_numbers").configure(label_for_charts="Same numbers"),
+            cll.CustomLevel(
+                "postcode_l = postcode_r",
+                label_for_charts="Same postcode",
+                base_dialect_str="duckdb",
+            ),
+            cll.CustomLevel(
+                f"{words_jw} >= {JARO_WINKLER_HIGH}",
+                label_for_charts="Same street and place, another house number",
+                base_dialect_str="duckdb",
+            ),
+            cll.CustomLevel(
+                f"{same_number} AND {words_jw} >= {JARO_WINKLER_LOW}",
+                label_for_charts="Same house number, street partly the same",
+                base_dialect_str="duckdb",
+            ),
+            cll.ExactMatchLevel("postcode_sector").configure(
+                label_for_charts="Same postcode sector"
+            ),
+            cll.CustomLevel(
+                f"{words_jw} >= {JARO_WINKLER_LOW}",
+                label_for_charts="Street and place partly the same, another house number",
+                base_dialect_str="duckdb",
+            ),
+            cll.ExactMatchLevel("postcode_district").configure(
+                label_for_charts="Same postcode district"
+            ),
+            cll.CustomLevel(
+                same_number,
+                label_for_charts="Same house number only",
+                base_dialect_str="duckdb",
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -657,7 +683,7 @@ def comparisons() -> list[Any]:
         comparison_description="sex",
         comparison_levels=[cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()],
     )
-    return [first_name, surname, dob, postcode, address, house_number, nhs_number, sex]
+    return [first_name, surname, dob, place, nhs_number, sex]
 
 
 def blocking_rules() -> list[Any]:

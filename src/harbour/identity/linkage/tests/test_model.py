@@ -112,9 +112,7 @@ def test_a_trained_model_saves_and_loads_with_its_version_and_hash(
         "first_name",
         "surname",
         "dob",
-        "postcode",
-        "address",
-        "house_number",
+        "place",
         "nhs_number",
         "sex",
     ]

@@ -24,9 +24,7 @@ COMPARISONS = (
     "first_name",
     "surname",
     "dob",
-    "postcode",
-    "address",
-    "house_number",
+    "place",
     "nhs_number",
     "sex",
 )
