@@ -14,7 +14,7 @@ Record schema (one row per agency's record of a person; `prepare` normalises it)
 | dob | str or null | ISO `YYYY-MM-DD`; anything else (or a year outside 1900-2100) becomes null |
 | sex | "M", "F" or null | "U", "9" and the like become null; "1"/"2" are read as M/F |
 | postcode | str or null | upper case, one space before the inward code; invalid ones null |
-| address | str or null | kept for people reading the record; not compared |
+| address | str or null | one line as written; compared through the derived columns below |
 | nhs_number | str or null | 10 digits passing the modulus 11 check, otherwise null |
 | school_urn, upn | str or null | optional; kept, not compared |
 
@@ -27,6 +27,10 @@ Record schema (one row per agency's record of a person; `prepare` normalises it)
 | dob_swapped | `YYYY-DD-MM` when that is another valid date (day 1-12, day != month), else null |
 | postcode_sector | outward code, space, first digit of the inward code: `RV1 4` |
 | postcode_district | outward code: `RV1` |
+| first_name_sound, surname_sound | American Soundex of the name (blocking only): `s530` |
+| address_tokens | the distinct tokens, sorted; UK postcode removed, abbreviations spelt out |
+| address_words | those tokens without a digit: street and place |
+| address_numbers | those with a digit: house and flat numbers |
 
 Comparisons (levels in order; the first that holds decides; see `comparisons()`):
 
@@ -37,7 +41,11 @@ Comparisons (levels in order; the first that holds decides; see `comparisons()`)
   surname equals the other's first name (names swapped) / else
 - dob: null / exact / day and month transposed / one character edit (Levenshtein <= 1 on the ISO
   string) / two of year, month and day equal / else
-- postcode: null / exact / same sector / same district / else
+- place: null (no address and no postcode on a side) / same address tokens (term-frequency
+  adjusted) / same postcode and house number / same number, street Jaro-Winkler >= 0.92 / same
+  postcode / street >= 0.92, another number / same number, street >= 0.80 / same sector /
+  street >= 0.80 / same district / same house number only / else (ADR 0012: one comparison,
+  because postcode, street and number are one fact and as three they link siblings)
 - nhs_number: null / exact / else (different NHS numbers are strong evidence against)
 - sex: null / exact / else
 
