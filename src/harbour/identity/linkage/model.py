@@ -614,12 +614,19 @@ def comparisons() -> list[Any]:
             cll.ElseLevel(),
         ],
     )
+
     # Where they live, as one comparison: the postcode, the address's words (street and place)
     # and its house numbers all say "the same household", so three comparisons would count
     # one fact three times and link siblings (measured: precision 0.986 on 50k synthetic
     # records, nearly every wrong link a sibling at the same address).
-    same_number = "address_numbers_l = address_numbers_r"
-    words_jw = "jaro_winkler_similarity(address_words_l, address_words_r)"
+    # Levels built from Splink's level library (not SQL text), so that each engine gets its own
+    # dialect's Jaro-Winkler (DuckDB's function, Splink's UDF on Spark).
+    def same_number() -> Any:
+        return cll.ExactMatchLevel("address_numbers")
+
+    def words(threshold: float) -> Any:
+        return cll.JaroWinklerLevel("address_words", threshold)
+
     place = CustomComparison(
         output_column_name="place",
         comparison_description="where they live: address and postcode",
@@ -633,47 +640,29 @@ def comparisons() -> list[Any]:
             cll.ExactMatchLevel("address_tokens", term_frequency_adjustments=True).configure(
                 label_for_charts="Same address"
             ),
-            cll.CustomLevel(
-                f"postcode_l = postcode_r AND {same_number}",
-                label_for_charts="Same postcode and house number",
-                base_dialect_str="duckdb",
+            cll.And(cll.ExactMatchLevel("postcode"), same_number()).configure(
+                label_for_charts="Same postcode and house number"
             ),
-            cll.CustomLevel(
-                f"{same_number} AND {words_jw} >= {JARO_WINKLER_HIGH}",
-                label_for_charts="Same house number, street written a little differently",
-                base_dialect_str="duckdb",
+            cll.And(same_number(), words(JARO_WINKLER_HIGH)).configure(
+                label_for_charts="Same house number, street written a little differently"
             ),
-            cll.CustomLevel(
-                "postcode_l = postcode_r",
-                label_for_charts="Same postcode",
-                base_dialect_str="duckdb",
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            words(JARO_WINKLER_HIGH).configure(
+                label_for_charts="Same street and place, another house number"
             ),
-            cll.CustomLevel(
-                f"{words_jw} >= {JARO_WINKLER_HIGH}",
-                label_for_charts="Same street and place, another house number",
-                base_dialect_str="duckdb",
-            ),
-            cll.CustomLevel(
-                f"{same_number} AND {words_jw} >= {JARO_WINKLER_LOW}",
-                label_for_charts="Same house number, street partly the same",
-                base_dialect_str="duckdb",
+            cll.And(same_number(), words(JARO_WINKLER_LOW)).configure(
+                label_for_charts="Same house number, street partly the same"
             ),
             cll.ExactMatchLevel("postcode_sector").configure(
                 label_for_charts="Same postcode sector"
             ),
-            cll.CustomLevel(
-                f"{words_jw} >= {JARO_WINKLER_LOW}",
-                label_for_charts="Street and place partly the same, another house number",
-                base_dialect_str="duckdb",
+            words(JARO_WINKLER_LOW).configure(
+                label_for_charts="Street and place partly the same, another house number"
             ),
             cll.ExactMatchLevel("postcode_district").configure(
                 label_for_charts="Same postcode district"
             ),
-            cll.CustomLevel(
-                same_number,
-                label_for_charts="Same house number only",
-                base_dialect_str="duckdb",
-            ),
+            same_number().configure(label_for_charts="Same house number only"),
             cll.ElseLevel(),
         ],
     )
