@@ -114,6 +114,7 @@ bench: setup postgres
 	$(BIN)/python benchmarks/language_eval.py
 	$(BIN)/python benchmarks/linkage_realtime.py
 	$(BIN)/python benchmarks/linkage_batch.py
+	$(BIN)/python benchmarks/linkage_febrl.py
 	$(BIN)/python benchmarks/frontdoor_intake.py
 	$(BIN)/python benchmarks/frontdoor_queue.py
 	$(BIN)/python benchmarks/events_intake.py

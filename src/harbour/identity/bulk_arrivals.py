@@ -88,7 +88,7 @@ def _chunks(ids: Sequence[int], size: int = 0) -> Iterator[list[int]]:
 
 
 #: The columns the scorer reads (``model.MATCHING_COLUMNS`` before normalising): the record's
-#: id, names, date of birth, sex, postcode and NHS number.
+#: id, names, date of birth, sex, postcode, address (compared since issue 14) and NHS number.
 _MATCHED = {
     "id": "unique_id",
     "given_name": "first_name",
@@ -96,6 +96,7 @@ _MATCHED = {
     "date_of_birth": "dob",
     "sex": "sex",
     "postcode": "postcode",
+    "address_line": "address",
     "nhs_number": "nhs_number",
 }
 

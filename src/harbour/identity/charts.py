@@ -13,6 +13,7 @@ COMPARISON_NAMES = {
     "surname": "Last name",
     "dob": "Date of birth",
     "postcode": "Postcode",
+    "place": "Address and postcode",
     "nhs_number": "NHS number",
     "sex": "Sex",
     "Final score": "Match weight",
@@ -111,6 +112,35 @@ def bars(contributions: list[dict[str, Any]]) -> list[Bar]:
             )
         )
     return out
+
+
+def deciding_evidence(contributions: list[dict[str, Any]], *, most: int = 2) -> str:
+    """Which evidence decided a pair, in words for a list: the strongest comparisons for a
+    match and against one (term-frequency adjustments counted with their comparison), and the
+    comparisons neither record could be compared on, e.g. "For: last name, address. Against:
+    first name. Not recorded: date of birth"."""
+    totals: dict[str, float] = {}
+    missing: list[str] = []
+    for bar in bars(contributions):
+        if bar.kind == TOTAL:
+            continue
+        name = bar.name.split(":")[0]
+        totals[name] = totals.get(name, 0.0) + bar.weight
+        if bar.level == "Not recorded in one or both records" and name not in missing:
+            missing.append(name)
+    ranked = sorted(totals.items(), key=lambda item: -abs(item[1]))
+    for_ = [n.lower() if n != "NHS number" else n for n, w in ranked if w >= 1.0][:most]
+    against = [n.lower() if n != "NHS number" else n for n, w in ranked if w <= -1.0][:most]
+    parts = []
+    if for_:
+        parts.append("For: " + ", ".join(for_))
+    if against:
+        parts.append("Against: " + ", ".join(against))
+    if missing:
+        parts.append(
+            "Not recorded: " + ", ".join(n.lower() if n != "NHS number" else n for n in missing)
+        )
+    return ". ".join(parts)
 
 
 def waterfall_spec(contributions: list[dict[str, Any]], *, probability: float | None) -> dict:

@@ -2,14 +2,20 @@
 
 The whole file is checked first with a pandera ``DataFrameModel`` (columns, lengths, dates,
 codes, ``source_system`` + ``source_id`` unique within the file); any error rejects the file as
-a whole, with every error named by line and column, and nothing is saved. Otherwise every row is
-saved in one transaction, keyed on (agency, source system, source id): a new key makes a record,
-a known key with different values updates it, and a row identical to what Harbour holds changes
-nothing, so importing the same file again is safe. The import is audited (counts, not data)."""
+a whole, with every error named by line and column, and nothing is saved. An identifier that is
+well formed but cannot be used for matching (a postcode that is not a UK postcode, a date of
+birth with only the year and month or that is not a real date, a placeholder for a name, an
+NHS number failing its check digit) is no error: it is kept as given, shown to reviewers, not
+used for matching, and listed as a warning by line and column (``ImportSummary.warnings``).
+Otherwise every row is saved in one transaction, keyed on (agency, source system, source id):
+a new key makes a record, a known key with different values updates it, and a row identical to
+what Harbour holds changes nothing, so importing the same file again is safe. The import is
+audited (counts, not data)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +27,12 @@ from pandera.typing import Series
 
 from harbour.access import policy
 from harbour.access.audit import audit_record
-from harbour.identity.linkage.model import normalise_postcode
+from harbour.identity.linkage.model import (
+    normalise_dob,
+    normalise_name,
+    normalise_nhs_number,
+    normalise_postcode,
+)
 from harbour.identity.models import HARBOUR_SOURCE_SYSTEM, SourceRecord
 from harbour.identity.sources import upsert_source_records
 from harbour.partnership.models import Agency, Staff
@@ -38,6 +49,8 @@ from harbour.tabular import (
 __all__ = ["MAX_ERRORS", "ImportRejected", "LineError", "import_person_records"]
 
 MAX_ROWS = 200_000
+# How long a postcode kept as given may be (``SourceRecord.postcode``).
+POSTCODE_LENGTH = 16
 SYSTEM_ACTOR = "identity-import"
 SEXES = ("M", "F", "U")
 
@@ -66,6 +79,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     lines_updated: list[int] = field(default_factory=list)
+    # Identifiers kept as given but not used for matching, by line and column.
+    warnings: list[LineError] = field(default_factory=list)
 
 
 def _element(check: Any) -> Any:
@@ -86,9 +101,23 @@ def _iso_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _birth(value: str) -> bool:
-    day = _iso_date(value)
-    return day.year >= 1900 and day <= timezone.localdate()
+# A date of birth in the file: a full date, or the year and month, or the year alone.
+_DATE_SHAPE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+# How long a date of birth kept as given may be (``SourceRecord.date_of_birth_given``).
+DATE_AS_GIVEN_LENGTH = 10
+
+
+def _birth_shaped(value: str) -> bool:
+    return bool(_DATE_SHAPE.match(value))
+
+
+def usable_birth(value: str) -> dt.date | None:
+    """The date of birth when it is a whole, real date from 1900 on and not in the future;
+    None when it is kept as given only (partial, impossible or out of range)."""
+    if normalise_dob(value) != value:
+        return None
+    day = dt.date.fromisoformat(value)
+    return day if day.year >= 1900 and day <= timezone.localdate() else None
 
 
 def _past(value: str) -> bool:
@@ -108,7 +137,7 @@ class PersonRecordFile(pa.DataFrameModel):
     family_name: Series[str] | None = _text(100)
     date_of_birth: Series[str] | None = pa.Field(nullable=True)
     sex: Series[str] | None = pa.Field(nullable=True, isin=list(SEXES))
-    postcode: Series[str] | None = pa.Field(nullable=True)
+    postcode: Series[str] | None = _text(POSTCODE_LENGTH)
     address: Series[str] | None = _text(300)
     nhs_number: Series[str] | None = pa.Field(nullable=True, str_matches=r"^[0-9]{10}$")
     school_urn: Series[str] | None = pa.Field(nullable=True, str_matches=r"^[0-9]{6}$")
@@ -139,18 +168,14 @@ class PersonRecordFile(pa.DataFrameModel):
     @pa.check(
         "date_of_birth",
         element_wise=True,
-        name="must be a date like 2011-03-27, from 1900 on and not in the future",
+        name="must be a date like 2011-03-27 (or 2011-03, or 2011, when that is all there is)",
     )
     def check_date_of_birth(cls, value: Any) -> bool:
-        return bool(_element(_birth)(value))
+        return bool(_element(_birth_shaped)(value))
 
     @pa.check("as_of", element_wise=True, name="must be a date like 2026-03-27, not in the future")
     def check_as_of(cls, value: Any) -> bool:
         return bool(_element(_past)(value))
-
-    @pa.check("postcode", element_wise=True, name="must be a UK postcode, like RV1 2AB")
-    def check_postcode(cls, value: Any) -> bool:
-        return bool(_element(lambda v: normalise_postcode(v) == v)(value))
 
 
 _MESSAGES = {
@@ -199,6 +224,45 @@ def validate(content: bytes) -> tuple[pd.DataFrame, list[int]]:
     return frame, lines
 
 
+KEPT = "kept as given and shown to reviewers, but not used for matching"
+
+
+def _unusable(column: str, value: str) -> str:
+    """Why a well-formed value cannot be used for matching ('' when it can)."""
+    if column in ("given_name", "family_name"):
+        return "" if normalise_name(value) else f"is a placeholder, not a name: {KEPT}"
+    if column == "postcode":
+        return "" if normalise_postcode(value) else f"is not a UK postcode: {KEPT}"
+    if column == "date_of_birth":
+        if usable_birth(value):
+            return ""
+        if len(value) < len("2011-03-27"):
+            return f"is only part of a date: {KEPT}"
+        return f"is not a real date from 1900 on and not in the future: {KEPT}"
+    if column == "nhs_number":
+        return "" if normalise_nhs_number(value) else f"fails the check digit: {KEPT}"
+    return ""
+
+
+def warnings_for(frame: pd.DataFrame, lines: list[int]) -> list[LineError]:
+    """Every identifier in the checked rows that is kept but not used for matching, by line and
+    column, in line order."""
+    found: list[LineError] = []
+    columns = [
+        c
+        for c in ("given_name", "family_name", "date_of_birth", "postcode", "nhs_number")
+        if c in frame.columns
+    ]
+    for line, row in zip(lines, frame[columns].itertuples(index=False), strict=True):
+        for column, value in zip(columns, row, strict=True):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            why = _unusable(column, str(value))
+            if why:
+                found.append(LineError(line, column, why, str(value)))
+    return found
+
+
 def _values(row: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column, name in FIELDS.items():
@@ -206,7 +270,10 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
             continue
         raw = row.get(column)
         value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else raw
-        if name in ("date_of_birth", "as_of"):
+        if name == "date_of_birth":
+            values[name] = usable_birth(value) if value else None
+            values["date_of_birth_given"] = value if value and values[name] is None else ""
+        elif name == "as_of":
             values[name] = dt.date.fromisoformat(value) if value else None
         else:
             values[name] = value or ""
@@ -222,6 +289,7 @@ def import_person_records(
     if actor is not None:
         policy.require_capability(actor, policy.Action.IDENTITY_IMPORT)
     frame, lines = validate(content)
+    warnings = warnings_for(frame, lines)
     rows = frame.to_dict(orient="records")
     if any(row["source_system"] == HARBOUR_SOURCE_SYSTEM for row in rows):
         raise ImportRejected(
@@ -232,7 +300,7 @@ def import_person_records(
                 if row["source_system"] == HARBOUR_SOURCE_SYSTEM
             ],
         )
-    summary = ImportSummary(rows=len(rows))
+    summary = ImportSummary(rows=len(rows), warnings=warnings)
     today = timezone.localdate()
 
     def row_values(row: dict[str, Any], record: SourceRecord | None) -> dict[str, Any]:
@@ -266,7 +334,7 @@ def import_person_records(
                     for row, record in zip(rows, held, strict=True)
                 ),
                 create=create,
-                fields=[n for n in FIELDS.values() if n not in REQUIRED],
+                fields=[n for n in FIELDS.values() if n not in REQUIRED] + ["date_of_birth_given"],
             )
             summary.created, summary.updated = saved.created, len(saved.changed)
             summary.unchanged = saved.unchanged
@@ -282,6 +350,7 @@ def import_person_records(
                     "created": summary.created,
                     "updated": summary.updated,
                     "unchanged": summary.unchanged,
+                    "warnings": len(summary.warnings),
                 },
             )
     except IntegrityError:

@@ -42,8 +42,19 @@ class SourceRecord(models.Model):
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth_given = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="A date of birth as the agency gave it when it is not a whole, real date "
+        "(2011-03, 2011-02-31): kept and shown to reviewers, never used for matching",
+    )
     sex = models.CharField(max_length=1, blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
+    postcode = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="As given; one that is not a UK postcode is kept and shown to reviewers but "
+        "not used for matching",
+    )
     address_line = models.CharField(max_length=300, blank=True)
     nhs_number = models.CharField(max_length=10, blank=True)
     school_urn = models.CharField(max_length=6, blank=True)

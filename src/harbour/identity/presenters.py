@@ -40,6 +40,11 @@ _DETAILS: tuple[tuple[str, str, Callable[[str], str]], ...] = (
     ("given_name", "First name", _usable(normalise_name, "not usable: a placeholder")),
     ("family_name", "Last name", _usable(normalise_name, "not usable: a placeholder")),
     ("date_of_birth", "Date of birth", lambda _value: ""),
+    (
+        "date_of_birth_given",
+        "Date of birth as given",
+        lambda _value: "not a whole, real date: not used for matching",
+    ),
     ("nhs_number", "NHS number", _usable(normalise_nhs_number, "fails its check digit")),
     ("sex", "Sex", lambda _value: ""),
     ("postcode", "Postcode", _usable(normalise_postcode, "not a UK postcode")),

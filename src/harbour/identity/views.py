@@ -23,6 +23,7 @@ from harbour.identity import charts, forms, selectors, services
 from harbour.identity.event_files import FORMATS
 from harbour.identity.event_imports import event_import_start
 from harbour.identity.imports import ImportRejected, import_person_records
+from harbour.identity.linkage.model import normalise_postcode
 from harbour.identity.models import EventImport, HeldDecisionKind
 from harbour.identity.presenters import HeldRecordPresenter, record_reference
 from harbour.partnership import selectors as partnership_selectors
@@ -53,6 +54,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.PairListFilterForm(request.GET, allocation=policy.may_allocate_work(request.user))
     queue = selectors.review_queue(actor=request.user, filters=_work_filters(form))
     page = lists.paginate(queue, request.GET.get("page"))
+    pairs = list(page)
+    for pair in pairs:
+        pair.evidence = charts.deciding_evidence(pair.contributions)
     return render(
         request,
         "identity/review_queue.html",
@@ -60,7 +64,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             **lists.page_context(page),
             **_worked_list(request),
-            "pairs": list(page),
+            "pairs": pairs,
             "decided": list(selectors.recently_decided(actor=request.user)),
             "held": selectors.held_count(actor=request.user),
         },
@@ -130,10 +134,18 @@ def person(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 
 def _side_by_side(left: Any, right: Any) -> list[tuple[str, str, str]]:
     def born(record: Any) -> str:
-        return f"{record.date_of_birth:%-d %B %Y}" if record.date_of_birth else ""
+        if record.date_of_birth:
+            return f"{record.date_of_birth:%-d %B %Y}"
+        given = getattr(record, "date_of_birth_given", "")
+        return f"{given} (as given; not used for matching)" if given else ""
 
     def seen(record: Any) -> str:
         return f"{record.as_of:%-d %B %Y}"
+
+    def postcode(record: Any) -> str:
+        if not record.postcode or normalise_postcode(record.postcode):
+            return str(record.postcode)
+        return f"{record.postcode} (not a UK postcode; not used for matching)"
 
     return [
         ("Agency", left.agency.name, right.agency.name),
@@ -143,7 +155,7 @@ def _side_by_side(left: Any, right: Any) -> list[tuple[str, str, str]]:
         ("Date of birth", born(left), born(right)),
         ("Sex", left.sex, right.sex),
         ("Address", left.address_line, right.address_line),
-        ("Postcode", left.postcode, right.postcode),
+        ("Postcode", postcode(left), postcode(right)),
         ("NHS number", left.nhs_number, right.nhs_number),
         ("School URN", left.school_urn, right.school_urn),
         ("UPN", left.upn, right.upn),
@@ -358,6 +370,7 @@ def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
         agencies=[(str(a.pk), a.name) for a in agencies],
     )
     rejected: ImportRejected | None = None
+    warnings: list[Any] = []
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
         try:
@@ -373,7 +386,12 @@ def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
                 f"{summary.rows:,} rows for {agency.name}: {summary.created:,} new, "
                 f"{summary.updated:,} updated, {summary.unchanged:,} unchanged",
             )
-            return redirect("identity:import")
+            if not summary.warnings:
+                return redirect("identity:import")
+            warnings = summary.warnings
+    if warnings:
+        # Saved: a fresh form, with what was kept but not used for matching listed below it.
+        form = forms.ImportForm(agencies=[(str(a.pk), a.name) for a in agencies])
     return render(
         request,
         "identity/import.html",
@@ -381,6 +399,8 @@ def import_records(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "errors": rejected.errors[:200] if rejected else [],
             "error_count": rejected.error_count if rejected else 0,
+            "warnings": warnings[:200],
+            "warning_count": len(warnings),
         },
         status=400 if form.errors else 200,
     )

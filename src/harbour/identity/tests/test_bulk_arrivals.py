@@ -124,10 +124,14 @@ def _mixed_file(indexed: dict[int, SourceRecord]) -> bytes:
         rows.append(_row(n, record, nhs_number=valid_nhs_number(900_000_000 + n)))
     person = PersonRecord.objects.get(source_record=known[60]).person
     rows.append(_row(400, known[61], person_id=person.display_id, nhs_number=""))
+    # Five strangers: surnames that differ by more than a typo (since issue 14 the blocking
+    # compares names that sound alike, and "Quillfeathera" born a day from "Quillfeatherb" is
+    # one child with a typo, which the model rightly links).
+    surnames = ("Quillfeather", "Abernathy", "Okonkwo", "Lindqvist", "Marchetti")
     for n in range(500, 505):
         stranger: dict[str, Any] = {
             "given_name": "Zephyrine",
-            "family_name": f"Quillfeather{'abcde'[n - 500]}",
+            "family_name": surnames[n - 500],
             "date_of_birth": f"2012-01-{n - 490:02d}",
             "sex": "F",
         }

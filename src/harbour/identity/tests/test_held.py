@@ -142,10 +142,20 @@ def test_the_presenter_says_what_is_there_and_why_without_values(index):
         reason=(f"{linkage_model.NO_NAME}; {linkage_model.NO_DOB_OR_NHS}"),
     )
     both_shown = presenters.HeldRecordPresenter(both)
-    assert both_shown.why == "No usable name; and no usable date of birth or NHS number"
+    assert both_shown.why == (
+        "No usable name; and no usable date of birth or NHS number, and not both names with an "
+        "address"
+    )
     assert both_shown.present == "Only the agency's reference"
     mistyped = SourceRecord(source_system="x", source_id="2", nhs_number="1234567890")
     assert presenters.details_present(mistyped) == ["NHS number (fails its check digit)"]
+    kept = SourceRecord(
+        source_system="x", source_id="3", date_of_birth_given="2011-03", postcode="NFA"
+    )
+    assert presenters.details_present(kept) == [
+        "Date of birth as given (not a whole, real date: not used for matching)",
+        "Postcode (not a UK postcode)",
+    ]
 
 
 # Attaching -------------------------------------------------------------------------------------

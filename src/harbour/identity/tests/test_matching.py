@@ -58,7 +58,14 @@ def test_a_typo_still_finds_the_person_and_says_why(synthetic_records, trained_j
     assert 0 < best.match_probability <= 1
     assert best.reasons
     # In a front-door worker's words: no column names, no "(for)".
-    names = ("First name", "Last name", "Date of birth", "Postcode", "NHS number", "Sex")
+    names = (
+        "First name",
+        "Last name",
+        "Date of birth",
+        "Address and postcode",
+        "NHS number",
+        "Sex",
+    )
     for reason in best.reasons:
         assert reason.startswith(names), reason
         assert reason.endswith(("which points to the same child", "which points to someone else"))

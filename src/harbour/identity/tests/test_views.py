@@ -49,6 +49,11 @@ def test_the_queue_lists_pairs_by_agency_and_probability_without_names(client, l
     first = pairs[0]
     assert first.record_l.agency.name in body
     assert first.record_l.family_name not in body  # no names on the list
+    # Each pair says which evidence decided it (issue 14), in words, without values.
+    assert "What decided it" in body
+    explained = [p for p in pairs if p.contributions]
+    assert explained and all(p.evidence.startswith(("For:", "Against:")) for p in explained)
+    assert explained[0].evidence in body
     assert not AuditEvent.objects.filter(event="identity.pair_viewed").exists()
 
 

@@ -65,15 +65,36 @@ def test_a_record_with_no_usable_name_or_date_of_birth_is_held_for_review(
     extra = [
         _person(900_001),
         _person(900_002, first_name="Unknown", surname="Unknown"),
-        _person(900_003, dob=None),
-        _person(900_004, dob="2011-02-31"),  # not a date
+        # no date of birth, nor a postcode or an address to place the names
+        _person(900_003, dob=None, postcode=None, address=None),
+        _person(900_004, dob="2011-02-31", postcode="NFA", address=None),  # not a date
+        # one name only, with a place but no date
+        _person(900_005, dob=None, surname=None),
     ]
     result = batch.run(_with(linkage_records, extra), linkage_model)
     held = dict(zip(result.held["unique_id"], result.held["reason"], strict=True))
     assert held[900_002] == model.NO_NAME
-    assert held[900_003] == held[900_004] == model.NO_DOB_OR_NHS
+    assert held[900_003] == held[900_004] == held[900_005] == model.NO_DOB_OR_NHS
     assert 900_001 in set(result.clusters["unique_id"])
-    assert not {900_002, 900_003, 900_004} & set(result.clusters["unique_id"])
+    assert not {900_002, 900_003, 900_004, 900_005} & set(result.clusters["unique_id"])
+
+
+def test_a_record_without_a_date_of_birth_links_where_names_and_address_agree(
+    linkage_records: pd.DataFrame, linkage_model: model.TrainedModel
+) -> None:
+    """Issue 14, part 4: both names with the same address and postcode are strong enough
+    evidence without a date of birth; a different first name at the same address (a sibling)
+    is not, and neither record is held."""
+    extra = [
+        _person(900_021),
+        _person(900_022, source_agency="csc", dob=None, address="14 Canal St."),
+        _person(900_023, source_agency="csc", dob=None, first_name="Precious"),
+    ]
+    result = batch.run(_with(linkage_records, extra), linkage_model)
+    cluster = result.cluster_of()
+    assert cluster[900_021] == cluster[900_022]
+    assert cluster[900_023] != cluster[900_021]
+    assert not {900_021, 900_022, 900_023} & set(result.held["unique_id"])
 
 
 def test_a_link_that_would_join_two_nhs_numbers_is_refused_unless_confirmed(

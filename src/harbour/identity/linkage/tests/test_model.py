@@ -62,6 +62,38 @@ def test_records_without_a_name_or_a_date_of_birth_and_nhs_number_are_unusable()
     assert singles == expected
 
 
+def test_a_record_without_a_date_of_birth_is_usable_with_both_names_and_a_place() -> None:
+    raw = pd.DataFrame(
+        {
+            "unique_id": [1, 2, 3, 4],
+            "first_name": ["Ann", "Ann", "Ann", None],
+            "surname": ["Lee", "Lee", "Lee", "Lee"],
+            "dob": [None, None, None, None],
+            "postcode": ["RV1 2AB", "NFA", None, "RV1 2AB"],
+            "address": [None, None, "4 Mill Lane", "4 Mill Lane"],
+        }
+    )
+    prepared = model.prepare(raw)
+    reasons = model.unusable_reasons(prepared).tolist()
+    # a UK postcode, no place ("NFA" is not a postcode), an address, one name only
+    assert reasons == ["", model.NO_DOB_OR_NHS, "", model.NO_DOB_OR_NHS]
+    singles = [model.unusable_reason(model.prepare_record(r)) for r in raw.to_dict("records")]
+    assert singles == reasons
+
+
+def test_soundex_and_addresses_are_normalised_for_blocking_and_comparison() -> None:
+    assert model.soundex("smith") == model.soundex("smyth") == model.soundex("smithe") == "s530"
+    assert model.soundex("ashcraft") == "a261"  # h does not separate s and c
+    assert model.soundex("lee") == "l000"
+    assert model.soundex(None) is None
+    one = model.normalise_address("Flat 2, 14 High St., Riverside RV1 2AB")
+    other = model.normalise_address("14 high street flat 2 riverside")
+    assert one == other == ("14 2 high riverside street", "14 2")
+    assert model.address_words("14 High St") == "high street"
+    assert model.address_numbers("Rose Cottage, Mill Lane") is None
+    assert model.address_tokens("NFA") is None
+
+
 def test_a_trained_model_saves_and_loads_with_its_version_and_hash(
     linkage_model: model.TrainedModel, tmp_path: Path
 ) -> None:
@@ -80,7 +112,7 @@ def test_a_trained_model_saves_and_loads_with_its_version_and_hash(
         "first_name",
         "surname",
         "dob",
-        "postcode",
+        "place",
         "nhs_number",
         "sex",
     ]

@@ -20,7 +20,14 @@ from harbour.identity.linkage.realtime import RealtimeIndex, UnsupportedSQL
 from harbour.identity.linkage.sql_eval import compile_sql, substring
 
 LINKAGE = Path(model.__file__).parent
-COMPARISONS = ("first_name", "surname", "dob", "postcode", "nhs_number", "sex")
+COMPARISONS = (
+    "first_name",
+    "surname",
+    "dob",
+    "place",
+    "nhs_number",
+    "sex",
+)
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,15 @@ class Command(TyperCommand):
             f"{file}: {summary.rows:,} rows for {found.name}: {summary.created:,} new, "
             f"{summary.updated:,} updated, {summary.unchanged:,} unchanged."
         )
+        if summary.warnings:
+            self.stdout.write(
+                f"{len(summary.warnings):,} identifiers are kept as given but not used for "
+                "matching:"
+            )
+            for warning in summary.warnings[:MAX_ERRORS]:
+                self.stdout.write(f"  {warning}")
+            if len(summary.warnings) > MAX_ERRORS:
+                self.stdout.write(f"  … and {len(summary.warnings) - MAX_ERRORS:,} more")
         if summary.created or summary.updated:
             self.stdout.write("Run `harbour link run --incremental` to link the new records.")
 
