@@ -45,6 +45,9 @@ ABOUT_CHILD = "child"
 ABOUT_ANYONE = "anyone"
 # Findings of the statistical model carry the rule id ``model-<category>``.
 MODEL_PREFIX = "model-"
+# A blank line (whitespace allowed on it) separates paragraphs, checked and cached one by one.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+PARAGRAPH_CACHE = 4096
 # How many of the features that weighed most a model finding names.
 MODEL_WORDS = 3
 
@@ -239,6 +242,9 @@ class Checker:
         self._versions = {
             rule.id: _digest({"rule": rule, "shared": shared}) for rule in ruleset.rules
         }
+        self._paragraph_findings = functools.lru_cache(maxsize=PARAGRAPH_CACHE)(
+            self._check_paragraph
+        )
         self._features = SentenceFeatures(in_class=self._in, is_common_word=self._common)
         if self.model is not None:
             for category in self.model.categories:
@@ -293,15 +299,35 @@ class Checker:
     # Checking ----------------------------------------------------------------------------------
 
     def check(self, text: str) -> list[Finding]:
+        """Findings in ``text``, paragraph by paragraph (a blank line ends a paragraph; no
+        phrase, clause or quotation runs across one). Each paragraph's findings are cached, so
+        checking a long note again as someone types re-reads only the paragraph that changed."""
         if not text or not text.strip():
             return []
+        findings: list[Finding] = []
+        begin = 0
+        for gap in _PARAGRAPH_BREAK.finditer(text):
+            findings += self._shifted(text[begin : gap.start()], begin)
+            begin = gap.end()
+        findings += self._shifted(text[begin:], begin)
+        return findings
+
+    def _shifted(self, paragraph: str, offset: int) -> list[Finding]:
+        if not paragraph.strip():
+            return []
+        found = self._paragraph_findings(paragraph)
+        if not offset:
+            return list(found)
+        return [replace(f, start=f.start + offset, end=f.end + offset) for f in found]
+
+    def _check_paragraph(self, text: str) -> tuple[Finding, ...]:
         doc = self._doc(text)
         hits = self._rule_hits(doc, text)
         findings = [self._finding(doc, text, start, end, rule) for start, end, rule in hits]
         if self.model is not None:
             findings += self._model_findings(doc, text, hits)
         findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
-        return findings
+        return tuple(findings)
 
     def _rule_hits(self, doc: Doc, text: str) -> list[tuple[int, int, Rule]]:
         """The rules' matches that pass the guards, longest first within a rule."""

@@ -36,7 +36,9 @@ WORD_CLASSES: Mapping[str, frozenset[str]] = {
     "volition": frozenset(
         "choose choice chose chosen want wish decide decision willing willingly happy prefer "
         "rather like enjoy voluntarily voluntary keen insist agree consent consensual lifestyle "
-        "free freely own accord wanting likes determined adamant refuse".split()
+        "free freely own accord wanting likes determined adamant refuse fun money fame desperate "
+        "seek seeks approval responsibility accept buzz thrill excitement loyal loyalty "
+        "opt opted courting".split()
     ),
     "criminal_label": frozenset(
         "runner dealer offender supplier mule member nominal criminal perpetrator suspect "
@@ -55,7 +57,9 @@ WORD_CLASSES: Mapping[str, frozenset[str]] = {
         "engage engagement engaging disengage refuse refusal decline declined cooperate "
         "co-operate uncooperative attend attendance dna avoid avoidant reluctant resistant "
         "unwilling absent available hostile blank ignore ignoring abscond open rude "
-        "difficult non-compliant compliant comply closed case withdraw discharge".split()
+        "difficult non-compliant compliant comply closed case withdraw discharge help "
+        "attender non-attender appointment appointments session sessions commitment operate "
+        "excuse fail failed pin opt opted miss missed missing let".split()
     ),
     "relationship": frozenset(
         "boyfriend girlfriend partner relationship sex sexual date dating ex fiance fiancé "
@@ -85,6 +89,10 @@ _AGE_TOKEN = re.compile(r"^(\d{1,2})(?:yo|yrs?|y/o|yr)?$", re.IGNORECASE)
 CHILD_AGES = range(8, 18)
 ADULT_AGES = range(18, 80)
 NEGATIONS = frozenset({"none", "nothing", "cannot", "nobody", "neither", "nor", "without"})
+CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december christmas easter".split()
+)
 CHILD_ABBREVIATIONS = frozenset({"yp", "cyp", "child", "young", "teen", "teenager", "minor"})
 
 
@@ -122,7 +130,6 @@ class SentenceFeatures:
     ) -> None:
         self._in = in_class
         self._common = is_common_word
-        self.subject_words = True
 
     def word(self, token: Token, first: bool) -> str:
         text = token.text
@@ -147,6 +154,8 @@ class SentenceFeatures:
         if len(text) > 1 and text.isupper():
             return False
         lower = token.lower_
+        if lower in CALENDAR:
+            return False
         if self._in("ADULT", token) or self._in("CHILD", token) or self._in("TITLE", token):
             return False
         return not (first and self._common(lower))
@@ -194,9 +203,6 @@ class SentenceFeatures:
             for name in WORD_CLASSES:
                 if f"c={name}" in features:
                     add(f"neg&c={name}", *negations)
-        if self.subject_words:
-            for word, i in content:
-                add(f"s={subject}&w={word}", i)
         if child_ages and adult_ages:
             add("age_contrast", *(child_ages + adult_ages))
         if any(t.text in QUOTE_CHARS or t.text == "'" for t in sent):
