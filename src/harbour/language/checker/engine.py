@@ -312,6 +312,10 @@ class Checker:
         findings += self._shifted(text[begin:], begin)
         return findings
 
+    def forget(self) -> None:
+        """Empty the cache of paragraphs already checked (for timing a cold check)."""
+        self._paragraph_findings.cache_clear()
+
     def _shifted(self, paragraph: str, offset: int) -> list[Finding]:
         if not paragraph.strip():
             return []
@@ -353,9 +357,29 @@ class Checker:
         doc = self._doc(text)
         hits = self._rule_hits(doc, text)
         return [
-            self._features(sent, [(r.id, a, b) for a, b, r in hits if sent.start <= a < sent.end])
+            self._sentence_features(
+                doc, text, sent, [(r.id, a, b) for a, b, r in hits if sent.start <= a < sent.end]
+            )
             for sent in doc.sents
         ]
+
+    def _sentence_features(
+        self, doc: Doc, text: str, sent: Span, inside: list[tuple[str, int, int]]
+    ) -> dict[str, tuple[int, ...]]:
+        features = self._features(sent, inside)
+        if "quoted" not in features:
+            return features
+        quoted = {
+            token.i
+            for a, b in self._attributed_quotes(doc, text)
+            for token in doc.char_span(a, b, alignment_mode="expand") or ()
+        }
+        # Words quoted with a speaker are recorded as spoken, not the writer's framing.
+        return {
+            name: tokens
+            for name, tokens in features.items()
+            if not tokens or not quoted.issuperset(tokens)
+        }
 
     def _model_findings(
         self, doc: Doc, text: str, hits: list[tuple[int, int, Rule]]
@@ -368,7 +392,7 @@ class Checker:
             inside = [(r.id, a, b) for a, b, r in hits if sent.start <= a < sent.end]
             if inside:
                 continue
-            features = self._features(sent, inside)
+            features = self._sentence_features(doc, text, sent, inside)
             score = self.model.score(features)
             if score.probability < self.model.threshold:
                 continue
@@ -377,7 +401,13 @@ class Checker:
 
     def _model_finding(self, doc: Doc, text: str, sent: Span, score: Score) -> Finding:
         assert self.model is not None
-        top = [c for c in score.contributions if c.tokens][:MODEL_WORDS]
+        top = [
+            c
+            for c in score.contributions
+            if c.tokens
+            and not c.feature.startswith("subj=")
+            and not all(doc[i].is_stop for i in c.tokens)
+        ][:MODEL_WORDS]
         indexes = sorted({i for c in top for i in c.tokens})
         if indexes:
             start, end = indexes[0], indexes[-1] + 1
@@ -387,6 +417,8 @@ class Checker:
         words = []
         for c in top:
             shown = " ".join(doc[i].text for i in sorted(set(c.tokens)))
+            if c.feature == "age_contrast":
+                shown = "a child's age beside an adult's: " + shown
             if shown and shown not in words:
                 words.append(shown)
         them, their = self._pronouns(doc, start, end)

@@ -118,9 +118,7 @@ def evaluate(detect: Detector, rows: Iterable[Row]) -> dict[str, Scores]:
         found = detect(row.text)
         flagged = bool(found)
         named = row.label == 1 and row.category in {category_of(r) for r in found}
-        cell = (
-            (0 if flagged else 2) if row.label else (1 if flagged else 3)
-        )  # tp, fp, fn, tn
+        cell = (0 if flagged else 2) if row.label else (1 if flagged else 3)  # tp, fp, fn, tn
         for key in ("all", row.category):
             bucket = counts.setdefault(key, [0, 0, 0, 0, 0])
             bucket[cell] += 1
@@ -129,7 +127,11 @@ def evaluate(detect: Detector, rows: Iterable[Row]) -> dict[str, Scores]:
 
 
 def order(keys: Sequence[str]) -> list[str]:
-    return ["all", *[c for c in CATEGORIES if c in keys], *(["neutral"] if "neutral" in keys else [])]
+    return [
+        "all",
+        *[c for c in CATEGORIES if c in keys],
+        *(["neutral"] if "neutral" in keys else []),
+    ]
 
 
 def as_table(scores: Mapping[str, Scores]) -> list[str]:

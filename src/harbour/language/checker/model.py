@@ -34,54 +34,338 @@ from spacy.tokens import Span, Token
 # counts in combination with who the sentence is about, and the weights are learnt.
 WORD_CLASSES: Mapping[str, frozenset[str]] = {
     "volition": frozenset(
-        "choose choice chose chosen want wish decide decision willing willingly happy prefer "
-        "rather like enjoy voluntarily voluntary keen insist agree consent consensual lifestyle "
-        "free freely own accord wanting likes determined adamant refuse fun money fame desperate "
-        "seek seeks approval responsibility accept buzz thrill excitement loyal loyalty "
-        "opt opted courting".split()
+        [
+            "choose",
+            "choice",
+            "chose",
+            "chosen",
+            "want",
+            "wish",
+            "decide",
+            "decision",
+            "willing",
+            "willingly",
+            "happy",
+            "prefer",
+            "rather",
+            "like",
+            "enjoy",
+            "voluntarily",
+            "voluntary",
+            "keen",
+            "insist",
+            "agree",
+            "consent",
+            "consensual",
+            "lifestyle",
+            "free",
+            "freely",
+            "own",
+            "accord",
+            "wanting",
+            "likes",
+            "determined",
+            "adamant",
+            "refuse",
+            "fun",
+            "money",
+            "fame",
+            "desperate",
+            "seek",
+            "seeks",
+            "approval",
+            "responsibility",
+            "accept",
+            "buzz",
+            "thrill",
+            "excitement",
+            "loyal",
+            "loyalty",
+            "opt",
+            "opted",
+            "courting",
+        ]
     ),
     "criminal_label": frozenset(
-        "runner dealer offender supplier mule member nominal criminal perpetrator suspect "
-        "courier player seller shotter deal dealing sell selling supply run running work "
-        "working affiliate affiliated associate involved involvement recruit recruiter "
-        "recruiting holder holding carry carrying lookout enforcer youth offending gang line "
-        "drug drugs".split()
+        [
+            "runner",
+            "dealer",
+            "offender",
+            "supplier",
+            "mule",
+            "member",
+            "nominal",
+            "criminal",
+            "perpetrator",
+            "suspect",
+            "courier",
+            "player",
+            "seller",
+            "shotter",
+            "deal",
+            "dealing",
+            "sell",
+            "selling",
+            "supply",
+            "run",
+            "running",
+            "work",
+            "working",
+            "affiliate",
+            "affiliated",
+            "associate",
+            "involved",
+            "involvement",
+            "recruit",
+            "recruiter",
+            "recruiting",
+            "holder",
+            "holding",
+            "carry",
+            "carrying",
+            "lookout",
+            "enforcer",
+            "youth",
+            "offending",
+            "gang",
+            "line",
+            "drug",
+            "drugs",
+        ]
     ),
     "adult_descriptor": frozenset(
-        "mature maturity streetwise street wise smart savvy grown adult man woman hardened "
-        "sophisticated independent manipulative intimidating aggressive sexualised experienced "
-        "capable old older years beyond knowing look himself herself themselves angel "
-        "confident cocky big tall physically presents appear appears come across".split()
+        [
+            "mature",
+            "maturity",
+            "streetwise",
+            "street",
+            "wise",
+            "smart",
+            "savvy",
+            "grown",
+            "adult",
+            "man",
+            "woman",
+            "hardened",
+            "sophisticated",
+            "independent",
+            "manipulative",
+            "intimidating",
+            "aggressive",
+            "sexualised",
+            "experienced",
+            "capable",
+            "old",
+            "older",
+            "years",
+            "beyond",
+            "knowing",
+            "look",
+            "himself",
+            "herself",
+            "themselves",
+            "angel",
+            "confident",
+            "cocky",
+            "big",
+            "tall",
+            "physically",
+            "presents",
+            "appear",
+            "appears",
+            "come",
+            "across",
+        ]
     ),
     "non_engagement": frozenset(
-        "engage engagement engaging disengage refuse refusal decline declined cooperate "
-        "co-operate uncooperative attend attendance dna avoid avoidant reluctant resistant "
-        "unwilling absent available hostile blank ignore ignoring abscond open rude "
-        "difficult non-compliant compliant comply closed case withdraw discharge help "
-        "attender non-attender appointment appointments session sessions commitment operate "
-        "excuse fail failed pin opt opted miss missed missing let".split()
+        [
+            "engage",
+            "engagement",
+            "engaging",
+            "disengage",
+            "refuse",
+            "refusal",
+            "decline",
+            "declined",
+            "cooperate",
+            "co-operate",
+            "uncooperative",
+            "attend",
+            "attendance",
+            "dna",
+            "avoid",
+            "avoidant",
+            "reluctant",
+            "resistant",
+            "unwilling",
+            "absent",
+            "available",
+            "hostile",
+            "blank",
+            "ignore",
+            "ignoring",
+            "abscond",
+            "open",
+            "rude",
+            "difficult",
+            "non-compliant",
+            "compliant",
+            "comply",
+            "closed",
+            "case",
+            "withdraw",
+            "discharge",
+            "help",
+            "attender",
+            "non-attender",
+            "appointment",
+            "appointments",
+            "session",
+            "sessions",
+            "commitment",
+            "operate",
+            "excuse",
+            "fail",
+            "failed",
+            "pin",
+            "opt",
+            "opted",
+            "miss",
+            "missed",
+            "missing",
+            "let",
+        ]
     ),
     "relationship": frozenset(
-        "boyfriend girlfriend partner relationship sex sexual date dating ex fiance fiancé "
-        "engaged love seeing sleep sleeping together going couple marry romantic "
-        "sexually active promiscuous".split()
+        [
+            "boyfriend",
+            "girlfriend",
+            "partner",
+            "relationship",
+            "sex",
+            "sexual",
+            "date",
+            "dating",
+            "ex",
+            "fiance",
+            "fiancé",
+            "engaged",
+            "love",
+            "seeing",
+            "sleep",
+            "sleeping",
+            "together",
+            "going",
+            "couple",
+            "marry",
+            "romantic",
+            "sexually",
+            "active",
+            "promiscuous",
+        ]
     ),
     "self_risk": frozenset(
-        "risk risky danger dangerous himself herself themselves themself vulnerable own fault "
-        "action actions reckless choices behaviour behavior expose place put putting placing "
-        "open knew anyway despite warned".split()
+        [
+            "risk",
+            "risky",
+            "danger",
+            "dangerous",
+            "himself",
+            "herself",
+            "themselves",
+            "themself",
+            "vulnerable",
+            "own",
+            "fault",
+            "action",
+            "actions",
+            "reckless",
+            "choices",
+            "behaviour",
+            "behavior",
+            "expose",
+            "place",
+            "put",
+            "putting",
+            "placing",
+            "open",
+            "knew",
+            "anyway",
+            "despite",
+            "warned",
+        ]
     ),
     "exploitation_named": frozenset(
-        "exploit exploited exploitation exploiting groom groomed grooming coerce coerced "
-        "coercion force forced made make victim abuse abused abuser abusing control "
-        "controlled controlling threaten threatened trafficked trafficking nrm safeguarding "
-        "harm harmed pressure pressured manipulated debt bondage cannot law rape raped "
-        "offence perpetrator".split()
+        [
+            "exploit",
+            "exploited",
+            "exploitation",
+            "exploiting",
+            "groom",
+            "groomed",
+            "grooming",
+            "coerce",
+            "coerced",
+            "coercion",
+            "force",
+            "forced",
+            "made",
+            "make",
+            "victim",
+            "abuse",
+            "abused",
+            "abuser",
+            "abusing",
+            "control",
+            "controlled",
+            "controlling",
+            "threaten",
+            "threatened",
+            "trafficked",
+            "trafficking",
+            "nrm",
+            "safeguarding",
+            "harm",
+            "harmed",
+            "pressure",
+            "pressured",
+            "manipulated",
+            "debt",
+            "bondage",
+            "cannot",
+            "law",
+            "rape",
+            "raped",
+            "offence",
+            "perpetrator",
+        ]
     ),
     "challenge": frozenset(
-        "phrase language term wording word words replace replaced reword reworded instead "
-        "challenge challenged victim-blaming blaming blame inappropriate describe described "
-        "rather quote quoted called".split()
+        [
+            "phrase",
+            "language",
+            "term",
+            "wording",
+            "word",
+            "words",
+            "replace",
+            "replaced",
+            "reword",
+            "reworded",
+            "instead",
+            "challenge",
+            "challenged",
+            "victim-blaming",
+            "blaming",
+            "blame",
+            "inappropriate",
+            "describe",
+            "described",
+            "rather",
+            "quote",
+            "quoted",
+            "called",
+        ]
     ),
 }
 QUOTE_CHARS = frozenset('"“”‘’')
@@ -90,8 +374,29 @@ CHILD_AGES = range(8, 18)
 ADULT_AGES = range(18, 80)
 NEGATIONS = frozenset({"none", "nothing", "cannot", "nobody", "neither", "nor", "without"})
 CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december christmas easter".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+    ]
 )
 CHILD_ABBREVIATIONS = frozenset({"yp", "cyp", "child", "young", "teen", "teenager", "minor"})
 
@@ -110,6 +415,29 @@ class Score:
     probability: float
     category: str
     contributions: tuple[Contribution, ...]  # positive contributions, largest first
+
+
+# A sentence can only be flagged by the model if it carries evidence of one of the framings (a
+# word of a framing class, a child's age beside an adult's, or a rule's match) and is not about
+# an adult: the weights decide among such sentences, never on incidental words alone.
+EVIDENCE = (
+    "c=volition",
+    "c=criminal_label",
+    "c=adult_descriptor",
+    "c=non_engagement",
+    "c=relationship",
+    "c=self_risk",
+    "age_contrast",
+    "rule=",
+)
+
+
+def eligible(features: Mapping[str, object]) -> bool:
+    """Evidence of a framing, a subject that is not an adult, and no coercion named in the
+    passive ("was told by the older males to", "has been forced to"; see ``EVIDENCE``)."""
+    if "subj=adult" in features or "coerced" in features:
+        return False
+    return any(name.startswith(EVIDENCE) for name in features)
 
 
 def _sigmoid(value: float) -> float:
@@ -160,15 +488,15 @@ class SentenceFeatures:
             return False
         return not (first and self._common(lower))
 
-    def __call__(self, sent: Span, rule_hits: Iterable[tuple[str, int, int]] = ()) -> dict[
-        str, tuple[int, ...]
-    ]:
+    def __call__(
+        self, sent: Span, rule_hits: Iterable[tuple[str, int, int]] = ()
+    ) -> dict[str, tuple[int, ...]]:
         features: dict[str, list[int]] = {}
 
         def add(name: str, *indexes: int) -> None:
             features.setdefault(name, []).extend(indexes)
 
-        tokens = [t for t in sent if not t.is_space and not t.is_punct or t.text in QUOTE_CHARS]
+        tokens = [t for t in sent if (not t.is_space and not t.is_punct) or t.text in QUOTE_CHARS]
         words = []
         child_ages: list[int] = []
         adult_ages: list[int] = []
@@ -197,19 +525,24 @@ class SentenceFeatures:
             if hits:
                 add(f"c={name}", *hits)
                 add(f"c={name}&subj={subject}", *hits)
-        negations = [i for i, (w, token) in lowered.items() if self._in("NEG", token) or w in NEGATIONS]
+        negations = [
+            i for i, (w, token) in lowered.items() if self._in("NEG", token) or w in NEGATIONS
+        ]
         if negations:
             add("neg", *negations)
             for name in WORD_CLASSES:
                 if f"c={name}" in features:
                     add(f"neg&c={name}", *negations)
+        for token in sent:
+            if token.i > sent.start and self._in("COERCION", token):
+                before = sent.doc[token.i - 1]
+                if self._in("BE", before) or before.lower_ in {"been", "being", "get", "got"}:
+                    add("coerced", before.i, token.i)
         if child_ages and adult_ages:
             add("age_contrast", *(child_ages + adult_ages))
         if any(t.text in QUOTE_CHARS or t.text == "'" for t in sent):
             add("quoted")
-            challenge = [
-                i for i, (w, t) in lowered.items() if w in WORD_CLASSES["challenge"]
-            ]
+            challenge = [i for i, (w, t) in lowered.items() if w in WORD_CLASSES["challenge"]]
             if challenge:
                 add("quoted&challenge", *challenge)
         for rule_id, start, end in rule_hits:
@@ -217,9 +550,22 @@ class SentenceFeatures:
         return {name: tuple(indexes) for name, indexes in features.items()}
 
     def _subject(self, sent: Span) -> tuple[str, tuple[int, ...]]:
-        """The first referent in the sentence: the child, an adult (or agency), or none."""
+        """The first referent in the sentence: the child, an adult (or agency), or none. An
+        adult who says, notes or describes something ("PC noted that Alfie ...", "Mum
+        describes Leon as ...") is not the subject: the first referent after the verb is."""
+        found = self._first_referent(sent, sent.start)
+        if found[0] == "adult":
+            for token in sent[found[1][0] - sent.start + 1 :]:
+                if self._in("REPORTING", token) or self._in("SPEECH", token):
+                    after = self._first_referent(sent, token.i + 1)
+                    if after[0] == "child":
+                        return "reported_child", after[1]
+                    break
+        return found
+
+    def _first_referent(self, sent: Span, begin: int) -> tuple[str, tuple[int, ...]]:
         skip_to = -1
-        for position, token in enumerate(sent):
+        for token in sent.doc[begin : sent.end]:
             if token.is_space or token.is_punct or token.i <= skip_to:
                 continue
             lower = token.lower_
@@ -240,7 +586,7 @@ class SentenceFeatures:
                 return "child", (token.i,)
             if lower in {"he", "she", "they"}:
                 return "child", (token.i,)
-            if self._name(token, position == 0):
+            if self._name(token, token.i == sent.start):
                 return "child", (token.i,)
         return "none", ()
 
@@ -279,4 +625,5 @@ class SentenceModel:
         positive = sorted(
             (c for c in contributions if c.weight > 0), key=lambda c: c.weight, reverse=True
         )
-        return Score(_sigmoid(total), category, tuple(positive))
+        probability = _sigmoid(total) if eligible(features) else 0.0
+        return Score(probability, category, tuple(positive))

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from harbour.language.checker.model import eligible
+
 ROOT = Path(__file__).resolve().parents[4]
 DATA = ROOT / "benchmarks" / "data" / "language_set" / "sentences.csv"
 OUT = Path(__file__).with_name("model.json")
@@ -35,8 +37,8 @@ CATEGORIES = (
     "non_engagement",
     "self_blame_risk",
 )
-C_GRID = (1.0, 3.0, 10.0)
-THRESHOLDS = tuple(round(0.30 + 0.02 * i, 2) for i in range(21))
+C_GRID = (1.0, 3.0, 10.0, 30.0)
+THRESHOLDS = tuple(round(0.20 + 0.02 * i, 2) for i in range(26))
 CV_SEEDS = (0, 1, 2)
 MIN_DF = 2
 DIGITS = 4
@@ -158,7 +160,7 @@ def cross_validate(
             vectoriser, model = _fit_binary([X[i] for i in train], [y[i] for i in train], c)
             found = model.predict_proba(vectoriser.transform([X[i] for i in held]))[:, 1]
             for i, p in zip(held, found, strict=True):
-                probabilities[i] = float(p)
+                probabilities[i] = float(p) if eligible(X[i]) else 0.0
         runs.append(probabilities)
     return runs
 
@@ -183,7 +185,12 @@ def choose(
             scores = [prf([p >= threshold for p in run], y) for run in runs]
             mean = [sum(s[k] for s in scores) / len(scores) for k in range(3)]
             if best is None or mean[2] > best[2] + 1e-9:
-                best = (c, threshold, mean[2], dict(zip(("precision", "recall", "f1"), mean, strict=True)))
+                best = (
+                    c,
+                    threshold,
+                    mean[2],
+                    dict(zip(("precision", "recall", "f1"), mean, strict=True)),
+                )
     assert best is not None
     return best[0], best[1], best[3]
 
