@@ -75,7 +75,7 @@ def checker_detector(checker: Checker | None = None, *, cached: bool = True) -> 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def score(detect: Detector, rows: list[dict[str, Any]]) -> dict[str, float]:

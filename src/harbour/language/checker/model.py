@@ -22,6 +22,7 @@ Features (``sentence_features``), each tied to the tokens that raised it:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -512,7 +513,7 @@ class SentenceFeatures:
                 continue
             add(f"w={word}", i)
         content = [(w, i) for w, i in words if w not in {"'", '"', "“", "”", "‘", "’"}]
-        for (a, i), (b, j) in zip(content, content[1:], strict=False):
+        for (a, i), (b, j) in itertools.pairwise(content):
             add(f"b={a}_{b}", i, j)
 
         subject, subject_at = self._subject(sent)

@@ -135,32 +135,32 @@ def _pruned(rows: Sequence[Mapping[str, int]]) -> list[dict[str, int]]:
     return [{k: v for k, v in row.items() if df[k] >= MIN_DF} for row in rows]
 
 
-def _fit_binary(X: Sequence[Mapping[str, int]], y: Sequence[int], c: float) -> tuple[Any, Any]:
+def _fit_binary(rows_x: Sequence[Mapping[str, int]], y: Sequence[int], c: float) -> tuple[Any, Any]:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectoriser = DictVectorizer()
-    matrix = vectoriser.fit_transform(_pruned(X))
+    matrix = vectoriser.fit_transform(_pruned(rows_x))
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(matrix, list(y))
     return vectoriser, model
 
 
 def cross_validate(
-    X: Sequence[Mapping[str, int]], y: Sequence[int], strata: Sequence[str], c: float
+    rows_x: Sequence[Mapping[str, int]], y: Sequence[int], strata: Sequence[str], c: float
 ) -> list[list[float]]:
     """Out-of-fold probabilities, one list per seed."""
     from sklearn.model_selection import StratifiedKFold
 
     runs = []
     for seed in CV_SEEDS:
-        probabilities = [0.0] * len(X)
+        probabilities = [0.0] * len(rows_x)
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-        for train, held in folds.split(list(range(len(X))), list(strata)):
-            vectoriser, model = _fit_binary([X[i] for i in train], [y[i] for i in train], c)
-            found = model.predict_proba(vectoriser.transform([X[i] for i in held]))[:, 1]
+        for train, held in folds.split(list(range(len(rows_x))), list(strata)):
+            vectoriser, model = _fit_binary([rows_x[i] for i in train], [y[i] for i in train], c)
+            found = model.predict_proba(vectoriser.transform([rows_x[i] for i in held]))[:, 1]
             for i, p in zip(held, found, strict=True):
-                probabilities[i] = float(p) if eligible(X[i]) else 0.0
+                probabilities[i] = float(p) if eligible(rows_x[i]) else 0.0
         runs.append(probabilities)
     return runs
 
@@ -175,12 +175,12 @@ def prf(flags: Sequence[bool], y: Sequence[int]) -> tuple[float, float, float]:
 
 
 def choose(
-    X: Sequence[Mapping[str, int]], y: Sequence[int], strata: Sequence[str]
+    rows_x: Sequence[Mapping[str, int]], y: Sequence[int], strata: Sequence[str]
 ) -> tuple[float, float, dict[str, float]]:
     """The strength and threshold with the best mean cross-validated F1 on the dev part."""
     best: tuple[float, float, float, dict[str, float]] | None = None
     for c in C_GRID:
-        runs = cross_validate(X, y, strata, c)
+        runs = cross_validate(rows_x, y, strata, c)
         for threshold in THRESHOLDS:
             scores = [prf([p >= threshold for p in run], y) for run in runs]
             mean = [sum(s[k] for s in scores) / len(scores) for k in range(3)]
@@ -202,11 +202,11 @@ def fit(rows: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     from harbour.language.checker.engine import Checker, load_default_rules
 
     checker = Checker(load_default_rules(), statistical=False)
-    X = [row_features(checker, row["text"]) for row in rows]
+    rows_x = [row_features(checker, row["text"]) for row in rows]
     y = [int(row["label"]) for row in rows]
     strata = [f"{row['category']}:{row['label']}" for row in rows]
-    c, threshold, cv = choose(X, y, strata)
-    vectoriser, model = _fit_binary(X, y, c)
+    c, threshold, cv = choose(rows_x, y, strata)
+    vectoriser, model = _fit_binary(rows_x, y, c)
     names = vectoriser.get_feature_names_out()
     weights = {
         str(name): round(float(w), DIGITS)
@@ -216,7 +216,7 @@ def fit(rows: Sequence[Mapping[str, str]]) -> dict[str, Any]:
 
     positives = [i for i, label in enumerate(y) if label]
     cat_vectoriser = DictVectorizer()
-    cat_matrix = cat_vectoriser.fit_transform(_pruned([X[i] for i in positives]))
+    cat_matrix = cat_vectoriser.fit_transform(_pruned([rows_x[i] for i in positives]))
     cat_model = LogisticRegression(C=c, max_iter=5000)
     cat_model.fit(cat_matrix, [rows[i]["category"] for i in positives])
     assert tuple(cat_model.classes_) == CATEGORIES, cat_model.classes_
@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     text = dumps(model)
     print(
         f"dev rows {len(rows)}; C={model['trained_on']['regularisation_C']}, threshold "
-        f"{model['threshold']}; cross-validated on dev: {model['trained_on']['cross_validated_on_dev']}; "
+        f"{model['threshold']}; cross-validated on dev: "
+        f"{model['trained_on']['cross_validated_on_dev']}; "
         f"{len(model['weights'])} weights"
     )
     if args.check:
