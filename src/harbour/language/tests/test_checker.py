@@ -104,6 +104,7 @@ def test_the_same_words_not_about_the_child_are_not_flagged(text):
         "The sexual activity was non-consensual.",
         "He is a keen runner.",
         "She chose to attend the girls' group.",
+        "Ava (14) likes art.",
     ],
 )
 def test_a_known_limit_the_model_flags_some_other_senses_the_rules_do_not(text):
