@@ -136,8 +136,8 @@ def _pruned(rows: Sequence[Mapping[str, int]]) -> list[dict[str, int]]:
 
 
 def _fit_binary(rows_x: Sequence[Mapping[str, int]], y: Sequence[int], c: float) -> tuple[Any, Any]:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     vectoriser = DictVectorizer()
     matrix = vectoriser.fit_transform(_pruned(rows_x))
@@ -150,7 +150,7 @@ def cross_validate(
     rows_x: Sequence[Mapping[str, int]], y: Sequence[int], strata: Sequence[str], c: float
 ) -> list[list[float]]:
     """Out-of-fold probabilities, one list per seed."""
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
     runs = []
     for seed in CV_SEEDS:

@@ -41,7 +41,11 @@ def test_coercion_named_and_quoted_words_are_not_the_writer_s_framing():
 
 
 def test_a_sentence_with_no_framing_is_not_flagged():
-    for text in ("Jay is fine.", "The meeting was held on Monday.", "Ava (14) is doing well at school."):
+    for text in (
+        "Jay is fine.",
+        "The meeting was held on Monday.",
+        "Ava (14) is doing well at school.",
+    ):
         assert model_findings(text) == [], text
 
 
