@@ -79,13 +79,13 @@ TEXT_FIELDS = (
 )
 
 
-@pytest.fixture
 def by_rules(text):
     """The rules' findings: the demo's texts were written against the rules, and the sentence
     model (ADR 0044) flags some of their plain sentences too (a known limit, see its README)."""
     return [f for f in check(text) if not f.rule_id.startswith("model-")]
 
 
+@pytest.fixture
 def summary():
     return generate(seed=2026, children=CHILDREN)
 

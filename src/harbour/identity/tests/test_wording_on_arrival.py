@@ -34,13 +34,13 @@ BLAMING = "Jordan is putting himself at risk by going to the park with older mal
 PLAIN = "Jordan was punched by an older boy outside the shop."
 
 
-@pytest.fixture(autouse=True)
 def by_rules():
     """The rules' stored findings: these tests are about the channel (stored, replaced, kept),
     and the sentence model (ADR 0044) also flags some of the plain summaries here."""
     return EventWordingFinding.objects.exclude(rule_id__startswith="model-")
 
 
+@pytest.fixture(autouse=True)
 def fresh_index():
     matching.forget()
     yield
