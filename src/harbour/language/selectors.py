@@ -20,11 +20,13 @@ from harbour.language import permissions
 from harbour.language.checker import (
     ABOUT_ANYONE,
     ABOUT_CHILD,
+    MODEL_PREFIX,
     Checker,
     Pattern,
     PatternError,
     Rule,
     default_checker,
+    load_default_model,
     load_default_rules,
 )
 from harbour.language.models import CheckSource, LanguageCheck, LanguageCheckFinding, LanguageRule
@@ -86,6 +88,10 @@ def partnership_checker() -> Checker:
 def rule_titles() -> dict[str, str]:
     """Every rule's title by id, retired rules included, so past counts keep their names."""
     titles = {rule.id: rule.title for rule in load_default_rules().rules}
+    model = load_default_model()
+    if model is not None:
+        for category in model.categories:
+            titles[MODEL_PREFIX + category] = model.advice[category]["title"] + " (model)"
     for rule_id, pattern, retired_at in LanguageRule.objects.values_list(
         "rule_id", "pattern", "retired_at"
     ):

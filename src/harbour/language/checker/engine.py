@@ -36,12 +36,20 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
+from harbour.language.checker.model import Score, SentenceFeatures, SentenceModel
 from harbour.language.checker.patterns import PatternError, TokenSpec, compile_pattern
 
 ABOUT_CHILD = "child"
 ABOUT_ANYONE = "anyone"
+# Findings of the statistical model carry the rule id ``model-<category>``.
+MODEL_PREFIX = "model-"
+# A blank line (whitespace allowed on it) separates paragraphs, checked and cached one by one.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+PARAGRAPH_CACHE = 4096
+# How many of the features that weighed most a model finding names.
+MODEL_WORDS = 3
 
 # How far back (in tokens) the guards look for a referent, a coercion verb or a negation.
 REFERENT_WINDOW = 15
@@ -169,6 +177,20 @@ def _pipeline() -> Language:
 
 
 @functools.cache
+def load_default_model() -> SentenceModel | None:
+    """The fitted sentence model shipped with Harbour (``model.json``), if it has been built."""
+    path = resources.files(__package__).joinpath("model.json")
+    if not path.is_file():
+        return None
+    return SentenceModel(json.loads(path.read_text(encoding="utf-8")))
+
+
+@functools.cache
+def _lemma_values() -> frozenset[str]:
+    return frozenset(str(value) for value in _lemma_table().values())
+
+
+@functools.cache
 def _lemma_table() -> Table:
     """spaCy's English lemma lookup table (official ``spacy-lookups-data``). It is keyed by the
     exact form and is case-sensitive, so callers look up the lower-cased token."""
@@ -199,8 +221,9 @@ class Checker:
     its own ``Doc``, and spaCy's shared vocabulary (which learns each new word it sees) is
     updated under the GIL."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, *, statistical: bool = True) -> None:
         self.ruleset = ruleset
+        self.model = load_default_model() if statistical else None
         self._nlp = _pipeline()
         self._sentencizer = self._nlp.get_pipe("sentencizer")
         self._table = _lemma_table()
@@ -219,6 +242,15 @@ class Checker:
         self._versions = {
             rule.id: _digest({"rule": rule, "shared": shared}) for rule in ruleset.rules
         }
+        self._paragraph_findings = functools.lru_cache(maxsize=PARAGRAPH_CACHE)(
+            self._check_paragraph
+        )
+        self._features = SentenceFeatures(in_class=self._in, is_common_word=self._common)
+        if self.model is not None:
+            for category in self.model.categories:
+                self._versions[MODEL_PREFIX + category] = _digest(
+                    {"model": self.model.version, "shared": shared}
+                )
         for rule in ruleset.rules:
             for index, pattern in enumerate(rule.patterns):
                 key = f"{rule.id}#{index}"
@@ -249,6 +281,10 @@ class Checker:
     def compile(self, tokens: Sequence[str]) -> list[TokenSpec]:
         return compile_pattern(tokens, lexicons=self._lexicons, lemma=self.lemma, split=self.split)
 
+    def _common(self, lower: str) -> bool:
+        """An English word (in the lemma table, as a form or a lemma), not a person's name."""
+        return lower in STOP_WORDS or lower in self._table or lower in _lemma_values()
+
     def _in(self, name: str, token: Token) -> bool:
         return token.lower_ in self._forms.get(name, ()) or token.lemma_ in self._lexicons.get(
             name, ()
@@ -263,9 +299,42 @@ class Checker:
     # Checking ----------------------------------------------------------------------------------
 
     def check(self, text: str) -> list[Finding]:
+        """Findings in ``text``, paragraph by paragraph (a blank line ends a paragraph; no
+        phrase, clause or quotation runs across one). Each paragraph's findings are cached, so
+        checking a long note again as someone types re-reads only the paragraph that changed."""
         if not text or not text.strip():
             return []
+        findings: list[Finding] = []
+        begin = 0
+        for gap in _PARAGRAPH_BREAK.finditer(text):
+            findings += self._shifted(text[begin : gap.start()], begin)
+            begin = gap.end()
+        findings += self._shifted(text[begin:], begin)
+        return findings
+
+    def forget(self) -> None:
+        """Empty the cache of paragraphs already checked (for timing a cold check)."""
+        self._paragraph_findings.cache_clear()
+
+    def _shifted(self, paragraph: str, offset: int) -> list[Finding]:
+        if not paragraph.strip():
+            return []
+        found = self._paragraph_findings(paragraph)
+        if not offset:
+            return list(found)
+        return [replace(f, start=f.start + offset, end=f.end + offset) for f in found]
+
+    def _check_paragraph(self, text: str) -> tuple[Finding, ...]:
         doc = self._doc(text)
+        hits = self._rule_hits(doc, text)
+        findings = [self._finding(doc, text, start, end, rule) for start, end, rule in hits]
+        if self.model is not None:
+            findings += self._model_findings(doc, text, hits)
+        findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
+        return tuple(findings)
+
+    def _rule_hits(self, doc: Doc, text: str) -> list[tuple[int, int, Rule]]:
+        """The rules' matches that pass the guards, longest first within a rule."""
         quotes: list[tuple[int, int]] | None = None
         by_rule: dict[str, list[tuple[int, int, Rule]]] = defaultdict(list)
         for key, start, end in self._matcher(doc):
@@ -278,12 +347,101 @@ class Checker:
             if any(a <= span.start_char and span.end_char <= b for a, b in quotes):
                 continue
             by_rule[rule.id].append((start, end, rule))
-        findings = []
+        hits = []
         for matches in by_rule.values():
-            for start, end, rule in _longest_without_overlap(matches):
-                findings.append(self._finding(doc, text, start, end, rule))
-        findings.sort(key=lambda f: (f.start, f.end, f.rule_id))
+            hits.extend(_longest_without_overlap(matches))
+        return hits
+
+    def sentence_features(self, text: str) -> list[dict[str, tuple[int, ...]]]:
+        """The model's features for each sentence of ``text`` (used to train it)."""
+        doc = self._doc(text)
+        hits = self._rule_hits(doc, text)
+        return [
+            self._sentence_features(
+                doc, text, sent, [(r.id, a, b) for a, b, r in hits if sent.start <= a < sent.end]
+            )
+            for sent in doc.sents
+        ]
+
+    def _sentence_features(
+        self, doc: Doc, text: str, sent: Span, inside: list[tuple[str, int, int]]
+    ) -> dict[str, tuple[int, ...]]:
+        features = self._features(sent, inside)
+        if "quoted" not in features:
+            return features
+        quoted = {
+            token.i
+            for a, b in self._attributed_quotes(doc, text)
+            for token in doc.char_span(a, b, alignment_mode="expand") or ()
+        }
+        # Words quoted with a speaker are recorded as spoken, not the writer's framing.
+        return {
+            name: tokens
+            for name, tokens in features.items()
+            if not tokens or not quoted.issuperset(tokens)
+        }
+
+    def _model_findings(
+        self, doc: Doc, text: str, hits: list[tuple[int, int, Rule]]
+    ) -> list[Finding]:
+        """One finding for each sentence the rules did not flag that the model scores at or
+        above its threshold: the words that contributed most, and the category's advice."""
+        assert self.model is not None
+        findings = []
+        for sent in doc.sents:
+            inside = [(r.id, a, b) for a, b, r in hits if sent.start <= a < sent.end]
+            if inside:
+                continue
+            features = self._sentence_features(doc, text, sent, inside)
+            score = self.model.score(features)
+            if score.probability < self.model.threshold:
+                continue
+            findings.append(self._model_finding(doc, text, sent, score))
         return findings
+
+    def _model_finding(self, doc: Doc, text: str, sent: Span, score: Score) -> Finding:
+        assert self.model is not None
+        top = [
+            c
+            for c in score.contributions
+            if c.tokens
+            and not c.feature.startswith("subj=")
+            and not all(doc[i].is_stop for i in c.tokens)
+        ][:MODEL_WORDS]
+        indexes = sorted({i for c in top for i in c.tokens})
+        if indexes:
+            start, end = indexes[0], indexes[-1] + 1
+        else:
+            start, end = sent.start, sent.end
+        span = doc[start:end]
+        words = []
+        for c in top:
+            shown = " ".join(doc[i].text for i in sorted(set(c.tokens)))
+            if c.feature == "age_contrast":
+                shown = "a child's age beside an adult's: " + shown
+            if shown and shown not in words:
+                words.append(shown)
+        them, their = self._pronouns(doc, start, end)
+        advice = self.model.advice[score.category]
+
+        def fill(template: str) -> str:
+            return template.replace("{them}", them).replace("{their}", their)
+
+        because = ", ".join(f"“{w}”" for w in words)
+        reason = fill(advice["reason"])
+        if because:
+            reason += f" (Words that weighed most: {because}.)"
+        rule_id = MODEL_PREFIX + score.category
+        return Finding(
+            start=span.start_char,
+            end=span.end_char,
+            text=text[span.start_char : span.end_char],
+            rule_id=rule_id,
+            title=advice["title"],
+            suggestion=fill(advice["suggestion"]),
+            reason=reason,
+            rule_version=self._versions[rule_id],
+        )
 
     def matches(self, tokens: Sequence[str], text: str) -> bool:
         """Does this pattern (not yet part of the rule set) match anywhere in ``text``?"""

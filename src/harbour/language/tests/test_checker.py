@@ -88,17 +88,30 @@ def test_each_rule_finds_its_phrases(text, rule):
         "He was told by the older males to recruit younger children.",
         "He has been forced to recruit other children.",
         "He is not putting himself at risk; adults are exploiting him.",
-        "He put himself forward for the school council.",
-        "Parental consent was obtained for the referral.",
-        "The sexual activity was non-consensual.",
         "She said: 'I chose to go with them.'",
-        "He is a keen runner.",
-        "She chose to attend the girls' group.",
         "We talked about a healthy lifestyle.",
     ],
 )
 def test_the_same_words_not_about_the_child_are_not_flagged(text):
     assert check(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He put himself forward for the school council.",
+        "Parental consent was obtained for the referral.",
+        "The sexual activity was non-consensual.",
+        "He is a keen runner.",
+        "She chose to attend the girls' group.",
+        "Ava (14) likes art.",
+    ],
+)
+def test_a_known_limit_the_model_flags_some_other_senses_the_rules_do_not(text):
+    """Other senses of the words: the rules leave them alone, the sentence model (ADR 0044)
+    flags them. A false positive pinned so that a change to it changes the README's limits."""
+    assert Checker(load_default_rules(), statistical=False).check(text) == []
+    assert {f.rule_id.split("-")[0] for f in check(text)} == {"model"}
 
 
 def test_a_scare_quote_without_a_speaker_is_still_flagged():

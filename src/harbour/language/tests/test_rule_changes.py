@@ -12,6 +12,13 @@ from harbour.access.models import AuditEvent
 from harbour.language import selectors, services
 from harbour.language.models import LanguageRule
 
+
+def by_rules(findings):
+    """The rules' findings only: the sentence model (ADR 0044) rightly flags "sold herself"
+    too, and these tests are about the partnership's rule."""
+    return [f for f in findings if not f.rule_id.startswith("model-")]
+
+
 pytestmark = pytest.mark.django_db
 
 RULE: dict[str, Any] = {
@@ -56,7 +63,7 @@ def test_a_changed_rule_applies_at_once_keeps_its_id_and_is_audited(administrato
     assert changed.rule_id == "local-sell"
     assert LanguageRule.objects.get().pattern == ["sell", "REFLEXIVE", "for"]
     checker = selectors.partnership_checker()
-    assert checker.check("He sold himself.") == []
+    assert by_rules(checker.check("He sold himself.")) == []
     assert [f.rule_id for f in checker.check("He sold himself for money.")] == ["local-sell"]
     event = AuditEvent.objects.get(event="language.rule_changed")
     assert event.detail == {
@@ -107,7 +114,7 @@ def test_a_rule_that_never_found_anything_is_deleted_and_the_audit_keeps_its_wor
 ):
     assert services.language_rule_delete(actor=administrator, rule=rule) == "deleted"
     assert not LanguageRule.objects.exists()
-    assert selectors.partnership_checker().check("She sold herself.") == []
+    assert by_rules(selectors.partnership_checker().check("She sold herself.")) == []
     event = AuditEvent.objects.get(event="language.rule_deleted")
     assert event.detail["pattern"] == ["sell", "REFLEXIVE"]
     assert event.detail["suggestion"] == RULE["suggestion"]
@@ -122,7 +129,7 @@ def test_a_rule_that_has_found_wording_is_retired_and_the_report_still_names_it(
     assert (kept.is_active, kept.retired_by) == (False, administrator)
     assert kept.retired_at is not None
     # Harbour stops using it, the rules page no longer lists it, and it cannot be changed.
-    assert selectors.partnership_checker().check("She sold herself.") == []
+    assert by_rules(selectors.partnership_checker().check("She sold herself.")) == []
     assert selectors.partnership_rules(actor=administrator) == []
     with pytest.raises(policy.NotFound):
         selectors.partnership_rule_get(actor=administrator, rule_id=kept.rule_id)

@@ -18,6 +18,13 @@ from harbour.language.models import (
 from harbour.partnership.models import Role
 from harbour.testing import make_staff
 
+
+def by_rules(findings):
+    """The rules' findings only: the sentence model (ADR 0044) rightly flags "sold herself"
+    too, and these tests are about the partnership's rule."""
+    return [f for f in findings if not f.rule_id.startswith("model-")]
+
+
 pytestmark = pytest.mark.django_db
 
 NOTE = (
@@ -100,7 +107,7 @@ def add_rule(actor, **overrides):
 
 def test_an_administrator_adds_a_rule_that_applies_at_once_and_is_audited(administrator):
     before = selectors.partnership_checker()
-    assert before.check("She sold herself.") == []
+    assert by_rules(before.check("She sold herself.")) == []
     rule = add_rule(administrator)
     assert rule.rule_id == "local-sell"
     assert rule.added_by == administrator
@@ -122,7 +129,7 @@ def test_the_compiled_checker_is_reused_until_the_rules_change(administrator):
     services.language_rule_set_active(actor=administrator, rule=rule, is_active=False)
     third = selectors.partnership_checker()
     assert third is not second
-    assert third.check("She sold herself.") == []
+    assert by_rules(third.check("She sold herself.")) == []
     assert AuditEvent.objects.filter(event="language.rule_switched_off").count() == 1
 
 
