@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 REPORT_MONTHS = 12
 
 _lock = threading.Lock()
-_cached: dict[str, tuple[tuple[int, Any], Checker]] = {}
+_cached: dict[str, tuple[tuple[Any, ...], Checker]] = {}
 
 
 def rule_from_model(row: LanguageRule) -> Rule:
@@ -59,15 +60,25 @@ def _rules_stamp() -> tuple[int, Any]:
     return stamp["count"], stamp["latest"]
 
 
+def live_model() -> bool:
+    """Whether practitioners are shown the sentence model's suggestions beside the rules'
+    (``HARBOUR_LANGUAGE_MODEL``, off unless the partnership turns it on; ADR 0044's addendum:
+    on ordinary notes it flags too much that is not there)."""
+    return bool(getattr(settings, "HARBOUR_LANGUAGE_MODEL", False))
+
+
 def partnership_checker() -> Checker:
     """The default rules plus the partnership's active rules, compiled once per change."""
-    stamp = _rules_stamp()
+    statistical = live_model()
+    stamp = (*_rules_stamp(), statistical)
     with _lock:
         cached = _cached.get("checker")
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    if stamp[0] == 0:
+    if stamp[0] == 0 and statistical:
         checker = default_checker()
+    elif stamp[0] == 0:
+        checker = Checker(load_default_rules(), statistical=False)
     else:
         base = default_checker()
         rules = []
@@ -79,7 +90,7 @@ def partnership_checker() -> Checker:
                 logger.warning("Language rule %s no longer compiles; skipped", row.rule_id)
                 continue
             rules.append(rule_from_model(row))
-        checker = Checker(load_default_rules().with_rules(rules))
+        checker = Checker(load_default_rules().with_rules(rules), statistical=statistical)
     with _lock:
         _cached["checker"] = (stamp, checker)
     return checker

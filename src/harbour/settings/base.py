@@ -272,6 +272,10 @@ HARBOUR_PSEUDONYM_KEY_FILE = env.str(
 HARBOUR_PERSON_INDEX_COPY = env.str(
     "HARBOUR_PERSON_INDEX_COPY", default=str(PROJECT_DIR / "var" / "person-index")
 )
+# The language checker's sentence model (ADR 0044): measured on held-out sentences, but on
+# ordinary case notes it suggests rewording where nothing blames the child, so practitioners see
+# the rules' suggestions only until the partnership turns it on.
+HARBOUR_LANGUAGE_MODEL = env.bool("HARBOUR_LANGUAGE_MODEL", default=False)
 # The partnership's choice for a file with bad rows: refuse it whole (the default), or set the
 # bad rows aside, listed with their problems, and import the rest.
 HARBOUR_INSIGHT_QUARANTINE_ROWS = env.bool("HARBOUR_INSIGHT_QUARANTINE_ROWS", default=False)
