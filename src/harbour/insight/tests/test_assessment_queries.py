@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 FILES = [
     ("riverside-lsoa-2021.geojson", "lsoa-boundaries"),
+    ("LSOA21_WD24_LAD24_EW_LU_riverside.csv", "lsoa-ward-lookup"),
     ("2024-01-riverside-street.csv", "police-uk-street"),
     ("2024-02-riverside-street.csv", "police-uk-street"),
     ("2024-01-riverside-stop-and-search.csv", "police-uk-stop-and-search"),
