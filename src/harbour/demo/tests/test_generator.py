@@ -409,10 +409,7 @@ def test_the_deactivated_account_cannot_sign_in(summary):
     assert former.role == Role.REFERRER
     assert former.agency is not None
     assert former.agency.code == rv.POLICE
-    assert (
-        sign_in_as(former.email, DEMO_PASSWORD)
-        is None
-    )
+    assert sign_in_as(former.email, DEMO_PASSWORD) is None
 
 
 def test_other_staff_have_named_emails_in_their_agency(summary):
