@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from harbour.frontdoor import intake as referral_intake
 from harbour.frontdoor.models import ApiToken
+from harbour.frontdoor.problems import plain_problem, problem_response
 from harbour.frontdoor.schemas import ProblemOut
 from harbour.identity import numbers
 
@@ -54,6 +55,11 @@ class NumbersPage(Schema):
 def person_numbers(request: HttpRequest, query: Query[NumbersQuery]) -> HttpResponse:
     """Every record your agency's systems and files sent, in the order they arrived, with the
     person number Harbour gave it and where it stands. Page through with `after`."""
+    unknown = sorted(set(request.GET) - set(NumbersQuery.model_fields))
+    if unknown:
+        # A misspelt cursor must not silently start again from the first page.
+        detail = "Unknown query parameter: " + ", ".join(name[:40] for name in unknown[:5])
+        return problem_response(plain_problem(400, detail))
     token = request.auth  # type: ignore[attr-defined]
     assert isinstance(token, ApiToken)
     agency = token.agency

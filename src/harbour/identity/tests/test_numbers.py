@@ -152,3 +152,11 @@ def test_a_cursor_beyond_any_record_is_refused_not_a_server_error(index):
         f"/api/person-numbers?after={2**63 - 1}", headers=system.headers(key=None)
     )
     assert last.status_code == 200 and last.json() == {"results": [], "next_after": None}
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(index):
+    police, _ = index
+    system = sender(police)
+    answer = system.client.get("/api/person-numbers?afterr=3", headers=system.headers(key=None))
+    assert answer.status_code == 400 and answer["Content-Type"].startswith(PROBLEM)
+    assert "afterr" in answer.json()["detail"]
