@@ -276,12 +276,16 @@ class _Column:
                 lookup[value] = code
             mapping[k] = code
         codes = mapping[local]
+        return self._append(codes)
+
+    def _append(self, codes: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+        """The new records' codes added, with the count of each value (for term frequencies)."""
         self.codes.extend(codes)
         present = codes[codes >= 0]
         self.non_null += len(present)
         if self.counts is not None:
-            if self.counts.size < len(values):
-                self.counts.extend(np.zeros(len(values) - self.counts.size, dtype=np.int64))
+            if self.counts.size < len(self.values):
+                self.counts.extend(np.zeros(len(self.values) - self.counts.size, dtype=np.int64))
             np.add.at(self.counts.view, present, 1)
         return codes
 
@@ -302,14 +306,7 @@ class _Column:
                 values.append(value)
                 lookup[value] = code
             codes[k] = code
-        self.codes.extend(codes)
-        present = codes[codes >= 0]
-        self.non_null += len(present)
-        if self.counts is not None:
-            if self.counts.size < len(values):
-                self.counts.extend(np.zeros(len(values) - self.counts.size, dtype=np.int64))
-            np.add.at(self.counts.view, present, 1)
-        return codes
+        return self._append(codes)
 
     def code_of(self, value: Any) -> int | None:
         if value is None:
